@@ -1,0 +1,1 @@
+"""Qingfeng (清风): political-ecology analysis and assessment platform."""

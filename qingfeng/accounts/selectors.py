@@ -1,0 +1,234 @@
+"""Who may see what: the single source of truth for scopes.
+
+``visible_units(user)`` decides which units a user sees; every other selector (regions,
+people, stations, discipline groups, and every later list, count, chart, export and API
+answer) derives from it. A capability narrows the answer to the assignments whose role
+grants it, so "may edit" is the same rule as "may see", over fewer assignments.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from qingfeng.accounts.models import RoleAssignment
+from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
+from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingfeng.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+_CACHE_ATTR = "_qingfeng_assignments"
+
+
+def user_assignments(user: AnyUser) -> list[RoleAssignment]:
+    """The user's role assignments with their scope targets, cached on the user object.
+
+    The cache lives as long as the request's user object, so a page that asks several
+    selectors reads the assignments once.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user_id=user.pk).select_related(
+                "region", "station__region", "discipline_group", "unit", "person"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_assignments(user: AnyUser) -> None:
+    """Drop the cached assignments (after the user's roles changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _granting(user: AnyUser, capability: Capability) -> list[RoleAssignment]:
+    return [a for a in user_assignments(user) if capability in ROLE_CAPABILITIES[a.role]]
+
+
+def has_global_scope(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> bool:
+    """True for a superuser, or when an assignment granting ``capability`` covers everything."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return any(a.scope_kind == ScopeKind.ALL for a in _granting(user, capability))
+
+
+def has_capability(user: AnyUser, capability: Capability) -> bool:
+    """True if any of the user's assignments grants ``capability`` (over some scope)."""
+    return has_global_scope(user, capability) or bool(_granting(user, capability))
+
+
+def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Unit]:
+    """The units the user may see (or, with another capability, act on).
+
+    - all: every unit; region: units of the region's subtree; station: units of the
+      station's region subtree; discipline group: the units it covers; unit: the unit and
+      its sub-units; person: the units where the person currently holds a post.
+    """
+    if has_global_scope(user, capability):
+        return Unit.objects.all()
+    conditions: list[Q] = []
+    for assignment in _granting(user, capability):
+        kind = assignment.scope_kind
+        if kind == ScopeKind.REGION and assignment.region:
+            conditions.append(Q(region__path__startswith=assignment.region.path))
+        elif kind == ScopeKind.STATION and assignment.station:
+            conditions.append(Q(region__path__startswith=assignment.station.region.path))
+        elif kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
+            covered = DisciplineGroup.units.through.objects.filter(
+                disciplinegroup_id=assignment.discipline_group_id
+            ).values("unit_id")
+            conditions.append(Q(pk__in=covered))
+        elif kind == ScopeKind.UNIT and assignment.unit:
+            conditions.append(Q(path__startswith=assignment.unit.path))
+        elif kind == ScopeKind.PERSON and assignment.person_id:
+            held = Post.objects.filter(person_id=assignment.person_id, end__isnull=True)
+            conditions.append(Q(pk__in=held.values("unit_id")))
+    if not conditions:
+        return Unit.objects.none()
+    return Unit.objects.filter(reduce(or_, conditions))
+
+
+def _scoped_region_paths(user: AnyUser, capability: Capability) -> list[str]:
+    """Paths of the region subtrees the user holds directly (region and station scopes)."""
+    paths = []
+    for assignment in _granting(user, capability):
+        if assignment.scope_kind == ScopeKind.REGION and assignment.region:
+            paths.append(assignment.region.path)
+        elif assignment.scope_kind == ScopeKind.STATION and assignment.station:
+            paths.append(assignment.station.region.path)
+    return paths
+
+
+def visible_regions(
+    user: AnyUser, capability: Capability = Capability.VIEW_ORG
+) -> QuerySet[Region]:
+    """Regions in the user's region subtrees, plus the regions of any unit they see."""
+    if has_global_scope(user, capability):
+        return Region.objects.all()
+    conditions = [Q(path__startswith=path) for path in _scoped_region_paths(user, capability)]
+    conditions.append(Q(pk__in=visible_units(user, capability).values("region_id")))
+    return Region.objects.filter(reduce(or_, conditions))
+
+
+def editable_regions(user: AnyUser) -> QuerySet[Region]:
+    """Regions where the user may create or change units, stations and groups."""
+    return regions_held_with(user, Capability.EDIT_ORG)
+
+
+def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Person]:
+    """People who hold or held a post in a visible unit, and the user's own person."""
+    units = visible_units(user, capability)
+    condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id"))
+    for assignment in _granting(user, capability):
+        if assignment.scope_kind == ScopeKind.PERSON and assignment.person_id:
+            condition |= Q(pk=assignment.person_id)
+    if has_global_scope(user, capability):
+        return Person.objects.all()
+    return Person.objects.filter(condition)
+
+
+def visible_stations(
+    user: AnyUser, capability: Capability = Capability.VIEW_ORG
+) -> QuerySet[Station]:
+    """Stations of the user's region subtrees, and the user's own stations."""
+    if has_global_scope(user, capability):
+        return Station.objects.all()
+    conditions = [
+        Q(region__path__startswith=assignment.region.path)
+        for assignment in _granting(user, capability)
+        if assignment.scope_kind == ScopeKind.REGION and assignment.region
+    ]
+    own = [
+        a.station_id
+        for a in _granting(user, capability)
+        if a.scope_kind == ScopeKind.STATION and a.station_id
+    ]
+    if own:
+        conditions.append(Q(pk__in=own))
+    if not conditions:
+        return Station.objects.none()
+    return Station.objects.filter(reduce(or_, conditions))
+
+
+def visible_discipline_groups(
+    user: AnyUser, capability: Capability = Capability.VIEW_ORG
+) -> QuerySet[DisciplineGroup]:
+    """Groups of the user's region subtrees, the user's own group, and groups covering a
+    unit the user sees."""
+    if has_global_scope(user, capability):
+        return DisciplineGroup.objects.all()
+    conditions = [
+        Q(region__path__startswith=path) for path in _scoped_region_paths(user, capability)
+    ]
+    own = [
+        a.discipline_group_id
+        for a in _granting(user, capability)
+        if a.scope_kind == ScopeKind.DISCIPLINE_GROUP and a.discipline_group_id
+    ]
+    if own:
+        conditions.append(Q(pk__in=own))
+    covering = DisciplineGroup.units.through.objects.filter(
+        unit_id__in=visible_units(user, capability).values("pk")
+    ).values("disciplinegroup_id")
+    conditions.append(Q(pk__in=covering))
+    return DisciplineGroup.objects.filter(reduce(or_, conditions))
+
+
+def can_edit_categories(user: AnyUser) -> bool:
+    """Categories are shared by the whole installation: only a global or root-region
+    administrator may change them."""
+    if has_global_scope(user, Capability.EDIT_ORG):
+        return True
+    return any(
+        a.scope_kind == ScopeKind.REGION and a.region and a.region.parent_id is None
+        for a in _granting(user, Capability.EDIT_ORG)
+    )
+
+
+def assignable_users(user: AnyUser) -> QuerySet[User]:
+    """Users whose roles the user may manage: everyone for a global administrator, else
+    the users whose every assignment lies inside the manager's regions."""
+    from qingfeng.accounts.models import User
+
+    if has_global_scope(user, Capability.ASSIGN_ROLES):
+        return User.objects.all()
+    regions = regions_held_with(user, Capability.ASSIGN_ROLES)
+    units = visible_units(user, Capability.ASSIGN_ROLES)
+    inside = (
+        Q(region__in=regions)
+        | Q(station__region__in=regions)
+        | Q(discipline_group__region__in=regions)
+        | Q(unit__in=units)
+        | Q(person__posts__unit__in=units)
+    )
+    outside_users = RoleAssignment.objects.exclude(inside).values("user_id")
+    # Accounts with no role yet are assignable too: that is how a new account gets one.
+    return User.objects.filter(is_superuser=False).exclude(pk__in=outside_users)
+
+
+def regions_held_with(user: AnyUser, capability: Capability) -> QuerySet[Region]:
+    """Region subtrees the user holds with ``capability`` (region scopes only)."""
+    if has_global_scope(user, capability):
+        return Region.objects.all()
+    paths = [
+        a.region.path
+        for a in _granting(user, capability)
+        if a.scope_kind == ScopeKind.REGION and a.region
+    ]
+    if not paths:
+        return Region.objects.none()
+    return Region.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths]))

@@ -1,0 +1,23 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from qingfeng.accounts.roles import Capability
+from qingfeng.accounts.selectors import has_capability, user_assignments
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the navigation bar needs: which menus the user's roles open."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav_roles": sorted({a.get_role_display() for a in user_assignments(user)}),
+        "can_edit_org": has_capability(user, Capability.EDIT_ORG),
+        "can_import_org": has_capability(user, Capability.IMPORT_ORG),
+        "can_assign_roles": has_capability(user, Capability.ASSIGN_ROLES),
+    }

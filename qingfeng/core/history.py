@@ -1,0 +1,166 @@
+"""Change history, read through the same scope rule as everything else.
+
+Each kind of object with a history page is registered here with the selector that says
+which of its objects a user may see. ``object_history`` turns django-simple-history rows
+into "who, when, what changed: old -> new" entries for the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts import selectors
+from qingfeng.accounts.models import RoleAssignment
+from qingfeng.accounts.roles import Capability
+from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+
+Visible = Callable[[Any], QuerySet[Any]]
+
+
+def _categories(user: Any) -> QuerySet[UnitCategory]:
+    if selectors.has_capability(user, Capability.VIEW_HISTORY):
+        return UnitCategory.objects.all()
+    return UnitCategory.objects.none()
+
+
+def _posts(user: Any) -> QuerySet[Post]:
+    return Post.objects.filter(unit__in=selectors.visible_units(user, Capability.VIEW_HISTORY))
+
+
+def _assignments(user: Any) -> QuerySet[RoleAssignment]:
+    users = selectors.assignable_users(user)
+    return RoleAssignment.objects.filter(user__in=users)
+
+
+HISTORY_KINDS: dict[str, tuple[type[models.Model], Visible]] = {
+    "region": (Region, lambda u: selectors.visible_regions(u, Capability.VIEW_HISTORY)),
+    "category": (UnitCategory, _categories),
+    "unit": (Unit, lambda u: selectors.visible_units(u, Capability.VIEW_HISTORY)),
+    "person": (Person, lambda u: selectors.visible_people(u, Capability.VIEW_HISTORY)),
+    "post": (Post, _posts),
+    "station": (Station, lambda u: selectors.visible_stations(u, Capability.VIEW_HISTORY)),
+    "group": (
+        DisciplineGroup,
+        lambda u: selectors.visible_discipline_groups(u, Capability.VIEW_HISTORY),
+    ),
+    "assignment": (RoleAssignment, _assignments),
+}
+
+
+@dataclass
+class FieldChange:
+    """One field's change: its label and the old and new values as shown to the user."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    """One saved version: who, when, how (created/changed/deleted) and what changed."""
+
+    when: Any
+    who: str
+    action: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model: type[models.Model], name: str, value: Any) -> str:
+    """Render a stored history value the way the page shows it (names, not ids)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        model_field: Any = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since: show the raw value
+        return str(value)
+    if isinstance(model_field, models.ManyToManyField):
+        ids = [row.get(model_field.m2m_reverse_field_name()) for row in value]
+        target: Any = model_field.related_model
+        related = target._default_manager.filter(pk__in=ids)
+        return "、".join(str(obj) for obj in related) or "—"
+    if isinstance(model_field, models.ForeignKey):
+        target = model_field.related_model
+        obj = target._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else f"#{value}"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        model_field: Any = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(model_field.verbose_name)
+
+
+HIDDEN_FIELDS = {"path"}
+
+
+def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list[HistoryEntry]]:
+    """The object and its history entries, newest first; 404 outside the user's scope."""
+    if kind not in HISTORY_KINDS:
+        raise Http404
+    model, visible = HISTORY_KINDS[kind]
+    obj = visible(user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    records = list(obj.history.all().select_related("history_user"))
+    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes: list[FieldChange] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                changes.append(
+                    FieldChange(
+                        field=change.field,
+                        label=_label(model, change.field),
+                        old=_display(model, change.field, change.old),
+                        new=_display(model, change.field, change.new),
+                    )
+                )
+        else:
+            for model_field in model._meta.concrete_fields:
+                if model_field.name in HIDDEN_FIELDS or model_field.primary_key:
+                    continue
+                value = getattr(record, model_field.attname)
+                if value in (None, ""):
+                    continue
+                changes.append(
+                    FieldChange(
+                        field=model_field.name,
+                        label=str(model_field.verbose_name),
+                        old="",
+                        new=_display(model, model_field.name, value),
+                    )
+                )
+        who = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=str(who) if who else _("system (command line or import)"),
+                action=actions.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return obj, entries

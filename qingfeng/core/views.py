@@ -1,0 +1,35 @@
+"""Home page and the change-history page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from qingfeng.accounts import selectors
+from qingfeng.core.history import object_history
+from qingfeng.lib.typing import AuthedRequest
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """What the user can reach, counted within their scope."""
+    user = request.user
+    units = selectors.visible_units(user)
+    context = {
+        "unit_count": units.filter(active=True).count(),
+        "region_count": selectors.visible_regions(user).count(),
+        "people_count": selectors.visible_people(user).count(),
+        "group_count": selectors.visible_discipline_groups(user).count(),
+        "station_count": selectors.visible_stations(user).count(),
+        "assignments": selectors.user_assignments(user),
+        "is_superuser": user.is_superuser,
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def history(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """Who changed this object, when, and which fields from what to what."""
+    obj, entries = object_history(user=request.user, kind=kind, pk=pk)
+    return render(request, "core/history.html", {"object": obj, "entries": entries, "kind": kind})

@@ -1,0 +1,181 @@
+"""Forms for editing the organisation; every choice list is limited to the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.accounts import selectors
+from qingfeng.accounts.roles import Capability
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    PostRole,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+)
+
+
+class BootstrapMixin:
+    """Give every widget Bootstrap's classes so templates can render ``{{ form }}`` plainly."""
+
+    def _style(self) -> None:
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class ScopedModelForm(BootstrapMixin, forms.ModelForm):
+    """A model form that knows its user, to limit choices to what the user may edit."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.limit_choices()
+        self._style()
+
+    def limit_choices(self) -> None:
+        """Override to narrow the querysets of foreign-key fields."""
+
+
+class RegionForm(ScopedModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "commission_name"]
+
+    def limit_choices(self) -> None:
+        editable = selectors.editable_regions(self.user)
+        if self.instance.pk:
+            editable = editable.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = editable  # type: ignore[attr-defined]
+        if not selectors.has_global_scope(self.user, Capability.EDIT_ORG):
+            # Only a global administrator may create a new root region.
+            self.fields["parent"].required = True
+
+
+class CategoryForm(ScopedModelForm):
+    class Meta:
+        model = UnitCategory
+        fields = ["code", "name"]
+
+
+class UnitForm(ScopedModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "category", "region", "parent", "headcount", "active"]
+
+    def limit_choices(self) -> None:
+        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        parents = selectors.visible_units(self.user, Capability.EDIT_ORG)
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.order_by("code")  # type: ignore[attr-defined]
+        self.fields["category"].queryset = UnitCategory.objects.all()  # type: ignore[attr-defined]
+
+
+class PersonForm(ScopedModelForm):
+    class Meta:
+        model = Person
+        fields = ["code", "name", "gender", "birth_year", "rank"]
+
+
+class PostForm(ScopedModelForm):
+    class Meta:
+        model = Post
+        fields = ["unit", "role", "title", "managed_level", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def limit_choices(self) -> None:
+        units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
+        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+
+
+class NewPersonForm(PersonForm):
+    """A new person comes with their first post, so they are inside someone's scope."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("unit"))
+    role = forms.ChoiceField(choices=PostRole.choices, label=_("role in the team"))
+    title = forms.CharField(max_length=100, required=False, label=_("post title"))
+    start = forms.DateField(
+        required=False, label=_("start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def limit_choices(self) -> None:
+        units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
+        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+
+
+class EndPostForm(BootstrapMixin, forms.Form):
+    end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class StationForm(ScopedModelForm):
+    class Meta:
+        model = Station
+        fields = ["code", "name", "kind", "region", "unit"]
+
+    def limit_choices(self) -> None:
+        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        units = selectors.visible_units(self.user, Capability.EDIT_ORG)
+        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+
+
+class DisciplineGroupForm(ScopedModelForm):
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("covered units"),
+        widget=forms.SelectMultiple(attrs={"size": 15}),
+    )
+
+    class Meta:
+        model = DisciplineGroup
+        fields = ["code", "name", "region"]
+
+    def limit_choices(self) -> None:
+        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
+        self.fields["units"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["units"] = list(self.instance.units.values_list("pk", flat=True))
+
+
+class UnitFilterForm(BootstrapMixin, forms.Form):
+    """The unit list's search box and filters."""
+
+    q = forms.CharField(required=False, label=_("Search"))
+    category = forms.ModelChoiceField(
+        queryset=UnitCategory.objects.all(), required=False, label=_("category")
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), required=False, label=_("region")
+    )
+    active = forms.ChoiceField(
+        required=False,
+        label=_("status"),
+        choices=[("1", _("active")), ("0", _("inactive")), ("", _("all"))],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.visible_regions(user)  # type: ignore[attr-defined]
+        self._style()

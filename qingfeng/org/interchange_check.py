@@ -1,0 +1,538 @@
+"""Checking an organisation import against itself and the database, and planning it.
+
+The second half of the validation (``interchange_read`` did the per-field checks):
+references resolve against the file first, then the database; trees must not form a cycle;
+a sub-unit stays in its parent's region; a group covers only units of its region; and,
+for an actor from the upload page, everything created or changed lies in the actor's
+scope. Nothing is written here: the result is a ``Plan`` that ``interchange`` applies.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts.selectors import visible_units
+from qingfeng.org.interchange_read import SHEETS, Issues, Row
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    PostRole,
+    Region,
+    RegionLevel,
+    Station,
+    StationKind,
+    Unit,
+    UnitCategory,
+)
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+_CHUNK = 500
+
+
+def region_values(region: Region) -> dict[str, Any]:
+    """A region's fields as the file writes them (references by code)."""
+    return {
+        "name": region.name,
+        "parent": region.parent.code if region.parent else None,
+        "level": region.level,
+        "commission": region.commission_name,
+    }
+
+
+def category_values(category: UnitCategory) -> dict[str, Any]:
+    """A category's fields as the file writes them."""
+    return {"name": category.name}
+
+
+def unit_values(unit: Unit) -> dict[str, Any]:
+    """A unit's fields as the file writes them (references by code)."""
+    return {
+        "name": unit.name,
+        "category": unit.category.code,
+        "region": unit.region.code,
+        "parent": unit.parent.code if unit.parent else None,
+        "headcount": unit.headcount,
+        "active": unit.active,
+    }
+
+
+def person_values(person: Person) -> dict[str, Any]:
+    """A person's own fields (without the post) as the file writes them."""
+    return {
+        "name": person.name,
+        "rank": person.rank,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+    }
+
+
+def station_values(station: Station) -> dict[str, Any]:
+    """A station's fields as the file writes them (references by code)."""
+    return {
+        "name": station.name,
+        "kind": station.kind,
+        "region": station.region.code,
+        "unit": station.unit.code if station.unit else None,
+    }
+
+
+def group_values(group: DisciplineGroup) -> dict[str, Any]:
+    """A discipline group's fields (without its units) as the file writes them."""
+    return {"name": group.name, "region": group.region.code}
+
+
+VALUES: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "regions": region_values,
+    "categories": category_values,
+    "units": unit_values,
+    "people": person_values,
+    "stations": station_values,
+    "discipline_groups": group_values,
+}
+# The value an optional field takes when it is given empty, or left out for a new item.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "regions": {"parent": None, "level": RegionLevel.COUNTY.value, "commission": ""},
+    "categories": {},
+    "units": {"parent": None, "headcount": 0, "active": True},
+    "people": {"rank": "", "gender": "", "birth_year": None},
+    "stations": {"kind": StationKind.DEPARTMENT.value, "unit": None},
+    "discipline_groups": {},
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "regions": ("name",),
+    "categories": ("name",),
+    "units": ("name", "category", "region"),
+    "people": ("name",),
+    "stations": ("name", "region"),
+    "discipline_groups": ("name", "region"),
+}
+VALUES_KEYS: dict[str, tuple[str, ...]] = {
+    "regions": ("name", "parent", "level", "commission"),
+    "categories": ("name",),
+    "units": ("name", "category", "region", "parent", "headcount", "active"),
+    "people": ("name", "rank", "gender", "birth_year"),
+    "stations": ("name", "kind", "region", "unit"),
+    "discipline_groups": ("name", "region"),
+}
+_POST_FIELDS = ("post", "role", "managed_level", "start")
+
+
+@dataclass
+class Entry:
+    """One item to apply: the existing object (or None) and the values it should get."""
+
+    row: Row
+    obj: Any | None
+    target: dict[str, Any]
+    changed: bool = False
+    end_posts: list[Post] = field(default_factory=list)
+    new_post: dict[str, Any] | None = None
+    fix_post: Post | None = None
+    fix_values: dict[str, Any] = field(default_factory=dict)
+    unit_codes: list[str] | None = None
+
+
+@dataclass
+class Plan:
+    """Everything an import will do, item by item, in the order to apply it."""
+
+    entries: dict[str, list[Entry]]
+    regions: dict[str, Region]
+    categories: dict[str, UnitCategory]
+    units: dict[str, Unit]
+    today: datetime.date
+
+
+def _fetch(model: type[Model], key: str, values: Iterable[Any], related: list[str]) -> list[Any]:
+    """Objects whose ``key`` is in ``values``, fetched in chunks (SQLite's variable limit)."""
+    values = list(values)
+    found: list[Any] = []
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        found.extend(
+            model._default_manager.filter(**{f"{key}__in": chunk}).select_related(*related)
+        )
+    return found
+
+
+def _cycle(start: str, parent_of: Callable[[str], str | None]) -> list[str] | None:
+    """The cycle through ``start`` that following parents runs into, if any."""
+    seen = [start]
+    current = parent_of(start)
+    while current is not None:
+        if current == start:
+            return [*seen, start]
+        if current in seen:
+            return None
+        seen.append(current)
+        current = parent_of(current)
+    return None
+
+
+def _topological(codes: Iterable[str], parent_of: Callable[[str], str | None]) -> list[str]:
+    """Order codes so that a parent in the same list comes before its children."""
+    members = set(codes)
+    done: set[str] = set()
+    order: list[str] = []
+    for code in sorted(members):
+        chain: list[str] = []
+        current: str | None = code
+        while current in members and current not in done and current not in chain:
+            chain.append(current)
+            current = parent_of(current)
+        for item in reversed(chain):
+            done.add(item)
+            order.append(item)
+    return order
+
+
+class Checker:
+    """Cross-checks the cleaned rows and builds the plan; issues go to ``issues``."""
+
+    def __init__(self, rows: dict[str, dict[str, Row]], issues: Issues, actor: User | None) -> None:
+        self.rows = rows
+        self.issues = issues
+        self.actor = actor
+        self.targets: dict[str, dict[str, dict[str, Any]]] = {sheet: {} for sheet in SHEETS}
+        self.entries: dict[str, list[Entry]] = {sheet: [] for sheet in SHEETS}
+        self.today = timezone.localdate()
+        self._load()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        rows = self.rows
+        self.db_regions = {r.code: r for r in Region.objects.select_related("parent")}
+        self.db_categories = {c.code: c for c in UnitCategory.objects.all()}
+        wanted: set[str | None] = set(rows["units"])
+        wanted |= {r.fields.get("parent") for r in rows["units"].values()}
+        wanted |= {r.fields.get("unit") for r in rows["people"].values()}
+        wanted |= {r.fields.get("unit") for r in rows["stations"].values()}
+        for row in rows["discipline_groups"].values():
+            wanted |= set(row.fields.get("units") or [])
+        related = ["category", "region", "parent"]
+        found = _fetch(Unit, "code", (code for code in wanted if code), related)
+        self.db_units: dict[str, Unit] = {u.code: u for u in found}
+        self.db_people: dict[str, Person] = {}
+        current = Prefetch(
+            "posts",
+            queryset=Post.objects.filter(end__isnull=True).select_related("unit__region"),
+            to_attr="current_posts",
+        )
+        codes = list(rows["people"])
+        for start in range(0, len(codes), _CHUNK):
+            chunk = Person.objects.filter(code__in=codes[start : start + _CHUNK])
+            self.db_people.update((p.code, p) for p in chunk.prefetch_related(current))
+        self.db_stations: dict[str, Station] = {
+            s.code: s for s in _fetch(Station, "code", rows["stations"], ["region", "unit"])
+        }
+        covered = Prefetch("units", queryset=Unit.objects.select_related(*related))
+        self.db_groups: dict[str, DisciplineGroup] = {
+            g.code: g
+            for g in DisciplineGroup.objects.filter(code__in=list(rows["discipline_groups"]))
+            .select_related("region")
+            .prefetch_related(covered)
+        }
+        for group in self.db_groups.values():
+            self.db_units.update((u.code, u) for u in group.units.all())
+        # Every ancestor of a loaded unit, so parent chains can be followed to the root.
+        loaded = {u.pk for u in self.db_units.values()}
+        ancestors = {
+            int(pk) for u in self.db_units.values() for pk in u.path.split("/") if pk
+        } - loaded
+        self.db_units.update((u.code, u) for u in _fetch(Unit, "pk", ancestors, related))
+
+    # -- lookups (the file first, then the database) ------------------------------------
+
+    def _effective(self, sheet: str, db: dict[str, Any], code: str, name: str) -> Any:
+        target = self.targets[sheet].get(code)
+        if target is not None:
+            return target.get(name)
+        obj = db.get(code)
+        return VALUES[sheet](obj)[name] if obj is not None else None
+
+    def region_parent(self, code: str) -> str | None:
+        """The parent code a region will have after the import."""
+        return self._effective("regions", self.db_regions, code, "parent")
+
+    def unit_parent(self, code: str) -> str | None:
+        """The parent code a unit will have after the import."""
+        return self._effective("units", self.db_units, code, "parent")
+
+    def unit_region(self, code: str) -> str | None:
+        """The region code a unit will have after the import."""
+        return self._effective("units", self.db_units, code, "region")
+
+    def region_ancestors(self, code: str) -> list[str]:
+        """The region and its ancestors, nearest first (stops at a cycle)."""
+        chain: list[str] = []
+        current: str | None = code
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.region_parent(current)
+        return chain
+
+    def _known(self, sheet: str, db: dict[str, Any], code: str) -> bool:
+        return code in self.rows[sheet] or code in db
+
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Check everything, collecting issues, and mark the items that change."""
+        dbs: dict[str, dict[str, Any]] = {
+            "regions": self.db_regions,
+            "categories": self.db_categories,
+            "units": self.db_units,
+            "people": self.db_people,
+            "stations": self.db_stations,
+            "discipline_groups": self.db_groups,
+        }
+        for sheet in SHEETS:
+            for code, row in self.rows[sheet].items():
+                obj = dbs[sheet].get(code)
+                self.targets[sheet][code] = self._target(row, obj)
+                self.entries[sheet].append(Entry(row, obj, self.targets[sheet][code]))
+        self._check_regions()
+        self._check_units()
+        self._check_people()
+        self._check_stations()
+        self._check_groups()
+        for sheet in SHEETS:
+            for entry in self.entries[sheet]:
+                if entry.obj is not None and VALUES[sheet](entry.obj) != entry.target:
+                    entry.changed = True
+                if entry.end_posts or entry.new_post or entry.fix_post:
+                    entry.changed = True
+
+    def plan(self) -> Plan:
+        """The plan to apply, items in order (parents before their children)."""
+        return Plan(
+            entries=self._ordered(),
+            regions=self.db_regions,
+            categories=self.db_categories,
+            units=self.db_units,
+            today=self.today,
+        )
+
+    def _target(self, row: Row, obj: Any | None) -> dict[str, Any]:
+        sheet = row.sheet
+        defaults = DEFAULTS[sheet]
+        if obj is not None:
+            target = VALUES[sheet](obj)
+        else:
+            target = {name: defaults.get(name) for name in VALUES_KEYS[sheet]}
+        for name in VALUES_KEYS[sheet]:
+            if name in row.bad:
+                continue
+            if row.has(name):
+                value = row.fields[name]
+                if value is None and name in REQUIRED[sheet]:
+                    self.issues.add(sheet, row.row, name, _("this field is required"))
+                    continue
+                target[name] = defaults.get(name) if value is None else value
+            elif obj is None and name in REQUIRED[sheet]:
+                self.issues.add(sheet, row.row, name, _("this field is required"))
+        return target
+
+    def _unknown(self, row: Row, column: str, message: str, code: str) -> None:
+        self.issues.add(row.sheet, row.row, column, message % {"code": code})
+
+    def _given(self, row: Row, name: str) -> str | None:
+        value = row.fields.get(name)
+        return value if isinstance(value, str) else None
+
+    def _check_regions(self) -> None:
+        for entry in self.entries["regions"]:
+            row = entry.row
+            parent = self._given(row, "parent")
+            if parent is not None and not self._known("regions", self.db_regions, parent):
+                self._unknown(row, "parent", _('unknown region "%(code)s"'), parent)
+                continue
+            cycle = _cycle(row.code, self.region_parent)
+            if cycle:
+                self.issues.add(
+                    "regions",
+                    row.row,
+                    "parent",
+                    _("the parents form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)},
+                )
+
+    def _check_units(self) -> None:
+        moved: dict[int, Entry] = {}
+        for entry in self.entries["units"]:
+            row = entry.row
+            category = self._given(row, "category")
+            if category is not None and not self._known("categories", self.db_categories, category):
+                self._unknown(row, "category", _('unknown unit category "%(code)s"'), category)
+            region = self._given(row, "region")
+            if region is not None and not self._known("regions", self.db_regions, region):
+                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
+            parent = self._given(row, "parent")
+            if parent is not None and not self._known("units", self.db_units, parent):
+                self._unknown(row, "parent", _('unknown unit "%(code)s"'), parent)
+                continue
+            cycle = _cycle(row.code, self.unit_parent)
+            if cycle:
+                self.issues.add(
+                    "units",
+                    row.row,
+                    "parent",
+                    _("the parents form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)},
+                )
+                continue
+            parent = entry.target["parent"]
+            own_region = entry.target["region"]
+            parent_region = self.unit_region(parent) if parent else None
+            if parent_region and own_region and parent_region != own_region:
+                self.issues.add(
+                    "units",
+                    row.row,
+                    "parent",
+                    _(
+                        'a sub-unit must be in its parent unit\'s region: "%(parent)s" is in '
+                        'region "%(region)s"'
+                    )
+                    % {"parent": parent, "region": parent_region},
+                )
+            if entry.obj is not None and own_region != entry.obj.region.code:
+                moved[entry.obj.pk] = entry
+        children = _fetch(Unit, "parent_id", moved, ["region"])
+        for child in children:
+            entry = moved[child.parent_id]
+            if child.code not in self.rows["units"] and child.region.code != entry.target["region"]:
+                self.issues.add(
+                    "units",
+                    entry.row.row,
+                    "region",
+                    _(
+                        'sub-unit "%(unit)s" would stay in region "%(region)s"; move it in the '
+                        "same file"
+                    )
+                    % {"unit": child.code, "region": child.region.code},
+                )
+
+    def _check_people(self) -> None:
+        for entry in self.entries["people"]:
+            row = entry.row
+            unit = self._given(row, "unit")
+            if unit is not None and not self._known("units", self.db_units, unit):
+                self._unknown(row, "unit", _('unknown unit "%(code)s"'), unit)
+                continue
+            has_unit = row.has("unit") and "unit" not in row.bad
+            if unit is None:
+                given = [name for name in _POST_FIELDS if row.fields.get(name) is not None]
+                for name in given:
+                    self.issues.add("people", row.row, name, _("a post needs a unit (column unit)"))
+                if given or not has_unit:
+                    continue
+            if any(name in row.bad for name in _POST_FIELDS):
+                continue
+            self._plan_post(entry, unit)
+
+    def _plan_post(self, entry: Entry, unit: str | None) -> None:
+        """Decide how the person's current post changes (see docs/interchange-org.md)."""
+        row = entry.row
+        current: list[Post] = list(getattr(entry.obj, "current_posts", []))
+        if unit is None:
+            entry.end_posts = current
+            return
+        title, role = row.fields.get("post"), row.fields.get("role")
+        matching = [
+            post
+            for post in current
+            if post.unit.code == unit
+            and (not row.has("post") or post.title == (title or ""))
+            and (not row.has("role") or post.role == (role or PostRole.MEMBER))
+        ]
+        if matching:
+            post = matching[0]
+            for name, attr in (("managed_level", "managed_level"), ("start", "start")):
+                if row.has(name):
+                    value = row.fields[name] or ("" if name == "managed_level" else None)
+                    if getattr(post, attr) != value:
+                        entry.fix_values[attr] = value
+            if entry.fix_values:
+                entry.fix_post = post
+            return
+        entry.end_posts = current
+        start = row.fields.get("start") or (self.today if current else None)
+        entry.new_post = {
+            "unit": unit,
+            "title": title or "",
+            "role": role or PostRole.MEMBER.value,
+            "managed_level": row.fields.get("managed_level") or "",
+            "start": start,
+        }
+
+    def _check_stations(self) -> None:
+        for entry in self.entries["stations"]:
+            row = entry.row
+            region = self._given(row, "region")
+            if region is not None and not self._known("regions", self.db_regions, region):
+                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
+            unit = self._given(row, "unit")
+            if unit is not None and not self._known("units", self.db_units, unit):
+                self._unknown(row, "unit", _('unknown unit "%(code)s"'), unit)
+
+    def _check_groups(self) -> None:
+        for entry in self.entries["discipline_groups"]:
+            row = entry.row
+            region = self._given(row, "region")
+            if region is not None and not self._known("regions", self.db_regions, region):
+                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
+                continue
+            group_region = entry.target["region"]
+            current = [u.code for u in entry.obj.units.all()] if entry.obj is not None else []
+            if row.has("units") and "units" not in row.bad:
+                entry.unit_codes = list(row.fields["units"])
+                codes = entry.unit_codes
+                # The list replaces the coverage among the units the importer can see.
+                entry.unit_codes += [c for c in self._hidden(entry.obj) if c not in codes]
+            elif entry.obj is not None and group_region != entry.obj.region.code:
+                codes = current
+            else:
+                continue
+            for code in codes:
+                if not self._known("units", self.db_units, code):
+                    self._unknown(row, "units", _('unknown unit "%(code)s"'), code)
+                    continue
+                unit_region = self.unit_region(code)
+                if (
+                    group_region
+                    and unit_region
+                    and group_region not in self.region_ancestors(unit_region)
+                ):
+                    self.issues.add(
+                        "discipline_groups",
+                        row.row,
+                        "units",
+                        _('unit "%(unit)s" is outside the group\'s region "%(region)s"')
+                        % {"unit": code, "region": group_region},
+                    )
+            if entry.unit_codes is not None and set(entry.unit_codes) != set(current):
+                entry.changed = True
+
+    def _hidden(self, group: DisciplineGroup | None) -> list[str]:
+        """Codes of the units a group covers that the importing user cannot see."""
+        if group is None or self.actor is None:
+            return []
+        covered = {u.pk: u.code for u in group.units.all()}
+        seen = set(visible_units(self.actor).filter(pk__in=covered).values_list("pk", flat=True))
+        return [code for pk, code in covered.items() if pk not in seen]
+
+    def _ordered(self) -> dict[str, list[Entry]]:
+        entries = dict(self.entries)
+        for sheet, parent_of in (("regions", self.region_parent), ("units", self.unit_parent)):
+            by_code = {entry.row.code: entry for entry in entries[sheet]}
+            entries[sheet] = [by_code[code] for code in _topological(by_code, parent_of)]
+        return entries

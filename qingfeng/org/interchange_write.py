@@ -1,0 +1,162 @@
+"""Writing the organisation as YAML or .xlsx, in the format ``import_org`` reads.
+
+With a user, only what the user may see is written (``accounts.selectors``); a group's
+``units`` list then names only the covered units the user sees. References (a region's
+parent, a unit's category) are written by code even when the referenced item itself is
+not exported, so re-importing an edited export changes only what was edited.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from django.db.models import Prefetch, QuerySet
+
+from qingfeng.accounts.selectors import (
+    visible_discipline_groups,
+    visible_regions,
+    visible_stations,
+    visible_units,
+)
+from qingfeng.org.interchange_check import VALUES
+from qingfeng.org.interchange_read import COLUMNS, SHEETS
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    PostRole,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+)
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+Format = Literal["yaml", "xlsx"]
+
+
+def export_org(*, user: User | None, fmt: Format) -> bytes:
+    """The organisation (all of it, or what ``user`` may see) as YAML or .xlsx bytes."""
+    data = organisation_data(user=user)
+    if fmt == "yaml":
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        return text.encode("utf-8")
+    if fmt == "xlsx":
+        return _workbook(data)
+    raise ValueError(f"unknown export format: {fmt!r}")
+
+
+def organisation_data(*, user: User | None) -> dict[str, list[dict[str, Any]]]:
+    """The organisation as plain data, sheet by sheet, item keys in column order."""
+    units = visible_units(user) if user is not None else Unit.objects.all()
+    regions = visible_regions(user) if user is not None else Region.objects.all()
+    stations = visible_stations(user) if user is not None else Station.objects.all()
+    groups = visible_discipline_groups(user) if user is not None else DisciplineGroup.objects.all()
+    data: dict[str, list[dict[str, Any]]] = {
+        "regions": [
+            _item("regions", r.code, VALUES["regions"](r))
+            for r in regions.select_related("parent").order_by("path", "code")
+        ],
+        "categories": [
+            _item("categories", c.code, VALUES["categories"](c))
+            for c in UnitCategory.objects.order_by("code")
+        ],
+        "units": [
+            _item("units", u.code, VALUES["units"](u))
+            for u in units.select_related("category", "region", "parent").order_by("path", "code")
+        ],
+        "people": _people(user, units),
+        "stations": [
+            _item("stations", s.code, VALUES["stations"](s))
+            for s in stations.select_related("region", "unit").order_by("region__path", "code")
+        ],
+        "discipline_groups": [],
+    }
+    covered = Prefetch("units", queryset=units.order_by("code"), to_attr="exported_units")
+    for group in (
+        groups.select_related("region").prefetch_related(covered).order_by("region__path", "code")
+    ):
+        values = VALUES["discipline_groups"](group)
+        values["units"] = [u.code for u in group.exported_units]
+        data["discipline_groups"].append(_item("discipline_groups", group.code, values))
+    return data
+
+
+def _people(user: User | None, units: QuerySet[Unit]) -> list[dict[str, Any]]:
+    """People with their current post; with a user, those holding one in a visible unit."""
+    posts = Post.objects.filter(end__isnull=True).select_related("unit")
+    people = Person.objects.all()
+    if user is not None:
+        posts = posts.filter(unit__in=units)
+        people = people.filter(pk__in=posts.values("person_id"))
+    current = Prefetch("posts", queryset=posts, to_attr="exported_posts")
+    items = []
+    for person in people.prefetch_related(current).order_by("code"):
+        values = VALUES["people"](person)
+        held: list[Post] = sorted(
+            person.exported_posts,
+            key=lambda p: (p.role != PostRole.PRINCIPAL, p.start is None, p.start, p.pk),
+        )
+        if held:
+            post = held[0]
+            values |= {
+                "unit": post.unit.code,
+                "post": post.title,
+                "role": post.role,
+                "managed_level": post.managed_level,
+                "start": post.start.isoformat() if post.start else None,
+            }
+        items.append(_item("people", person.code, values))
+    return items
+
+
+def _item(sheet: str, code: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An item with every column of its sheet, in order; empty text is written as null."""
+    item: dict[str, Any] = {"code": code}
+    for column in COLUMNS[sheet][1:]:
+        value = values.get(column)
+        item[column] = None if value == "" else value
+    return item
+
+
+def _width(value: Any) -> int:
+    """Display width of a cell: East Asian wide characters count double."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    bold = Font(bold=True)
+    for sheet in SHEETS:
+        worksheet = workbook.create_sheet(sheet)
+        columns = COLUMNS[sheet]
+        worksheet.append(list(columns))
+        for cell in worksheet[1]:
+            cell.font = bold
+        widths = [_width(column) for column in columns]
+        for item in data[sheet]:
+            row = []
+            for index, column in enumerate(columns):
+                value = item[column]
+                if isinstance(value, list):
+                    value = ", ".join(value) or None
+                row.append(value)
+                widths[index] = max(widths[index], _width(value))
+            worksheet.append(row)
+        worksheet.freeze_panes = "A2"
+        for index, width in enumerate(widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60) + 2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,187 @@
+"""Writes to the organisation. Every change goes through here: validated with
+``full_clean()``, in one transaction, with the acting user recorded in the history.
+
+Tree paths (``Region.path``, ``Unit.path``) are maintained here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, Value, signals
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    PostRole,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+)
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+
+def _stamp(obj: Model, actor: User | None) -> None:
+    """Tell django-simple-history who made this change (the middleware covers web requests;
+    commands and services called outside a request pass the actor explicitly)."""
+    if actor is not None:
+        obj._history_user = actor  # type: ignore[attr-defined]
+
+
+def _save(obj: Model, actor: User | None, **clean_kwargs: Any) -> None:
+    obj.full_clean(**clean_kwargs)
+    _stamp(obj, actor)
+    obj.save()
+
+
+def _child_path(parent_path: str | None, pk: int) -> str:
+    return f"{parent_path or '/'}{pk}/"
+
+
+def _rebase_paths(model: type[Region] | type[Unit], old: str, new: str) -> None:
+    """Rewrite the path prefix of every descendant after a move (one UPDATE)."""
+    model.objects.filter(path__startswith=old).exclude(path=old).update(
+        path=Concat(Value(new), Substr("path", Length(Value(old)) + 1))
+    )
+
+
+def _set_tree_path(obj: Region | Unit) -> None:
+    parent = obj.parent
+    new_path = _child_path(parent.path if parent else None, obj.pk)
+    old_path = obj.path
+    if old_path != new_path:
+        obj.path = new_path
+        # A queryset update: the path is not in the history, so no second history row.
+        type(obj).objects.filter(pk=obj.pk).update(path=new_path)
+        if old_path:
+            _rebase_paths(type(obj), old_path, new_path)
+
+
+def _check_no_cycle(obj: Region | Unit, parent: Region | Unit | None) -> None:
+    if parent is None or not obj.pk:
+        return
+    if parent.pk == obj.pk or (obj.path and parent.path.startswith(obj.path)):
+        raise ValidationError({"parent": _("A node cannot be placed under itself.")})
+
+
+@transaction.atomic
+def region_save(*, region: Region, actor: User | None = None) -> Region:
+    """Create or update a region and keep its subtree's paths right."""
+    _check_no_cycle(region, region.parent)
+    _save(region, actor, exclude=["path"])
+    _set_tree_path(region)
+    return region
+
+
+@transaction.atomic
+def category_save(*, category: UnitCategory, actor: User | None = None) -> UnitCategory:
+    """Create or update a unit category."""
+    _save(category, actor)
+    return category
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, actor: User | None = None) -> Unit:
+    """Create or update a unit and keep its sub-units' paths right."""
+    _check_no_cycle(unit, unit.parent)
+    if unit.parent is not None and unit.parent.region_id != unit.region_id:
+        # A sub-unit sits in its parent's region; scopes rely on it.
+        raise ValidationError({"parent": _("A sub-unit must be in its parent unit's region.")})
+    _save(unit, actor, exclude=["path"])
+    _set_tree_path(unit)
+    return unit
+
+
+@transaction.atomic
+def person_save(*, person: Person, actor: User | None = None) -> Person:
+    """Create or update a person's own details (posts are separate)."""
+    _save(person, actor)
+    return person
+
+
+@transaction.atomic
+def post_start(
+    *,
+    person: Person,
+    unit: Unit,
+    role: str = PostRole.MEMBER,
+    title: str = "",
+    managed_level: str = "",
+    start: datetime.date | None = None,
+    actor: User | None = None,
+) -> Post:
+    """Give a person a current post in a unit's leadership team."""
+    post = Post(
+        person=person,
+        unit=unit,
+        role=role,
+        title=title,
+        managed_level=managed_level,
+        start=start,
+    )
+    _save(post, actor)
+    return post
+
+
+@transaction.atomic
+def post_end(*, post: Post, end: datetime.date, actor: User | None = None) -> Post:
+    """End a post; it stays in the person's history as a past post."""
+    post.end = end
+    _save(post, actor)
+    return post
+
+
+@transaction.atomic
+def post_save(*, post: Post, actor: User | None = None) -> Post:
+    """Correct a post's details (title, role, dates)."""
+    _save(post, actor)
+    return post
+
+
+@transaction.atomic
+def station_save(*, station: Station, actor: User | None = None) -> Station:
+    """Create or update a data station."""
+    _save(station, actor)
+    return station
+
+
+@transaction.atomic
+def discipline_group_save(
+    *, group: DisciplineGroup, units: list[Unit] | None = None, actor: User | None = None
+) -> DisciplineGroup:
+    """Create or update a discipline group and, if given, the exact set of units it covers.
+
+    The save and the coverage change make ONE history row: django-simple-history would
+    otherwise write one for the save and one per add/remove of covered units.
+    """
+    group.full_clean()
+    if units is not None:
+        outside = [u.code for u in units if not u.region.path.startswith(group.region.path)]
+        if outside:
+            raise ValidationError(
+                {
+                    "units": _("These units are outside the group's region: %(codes)s")
+                    % {"codes": ", ".join(outside)}
+                }
+            )
+    created = group.pk is None
+    group.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        group.save()
+        if units is not None:
+            group.units.set(units)
+    finally:
+        del group.skip_history_when_saving  # type: ignore[attr-defined]
+    _stamp(group, actor)
+    # Let simple-history's own receiver write the single row, with the final coverage.
+    signals.post_save.send(sender=DisciplineGroup, instance=group, created=created, raw=False)
+    return group

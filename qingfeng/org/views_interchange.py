@@ -1,0 +1,65 @@
+"""The organisation's upload page and its export downloads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts import selectors
+from qingfeng.accounts.roles import Capability
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.org.interchange import export_org, import_org
+
+CONTENT_TYPES = {
+    "yaml": "application/yaml; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def import_page(request: AuthedRequest) -> HttpResponse:
+    """Upload a YAML or .xlsx organisation file; all or nothing, every error listed."""
+    if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
+        raise PermissionDenied
+    context: dict[str, object] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["issues"] = [_("Choose a file to upload.")]
+        elif upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
+            context["issues"] = [
+                _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
+            ]
+        else:
+            result = import_org(data=upload.read(), filename=upload.name or "", actor=request.user)
+            if result.issues:
+                context["issues"] = [str(issue) for issue in result.issues]
+                context["filename"] = upload.name
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(name)s: %(summary)s.")
+                    % {"name": upload.name, "summary": result.summary()},
+                )
+                return redirect("org:import")
+    return render(request, "org/import.html", context)
+
+
+@login_required
+def export_download(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """The organisation within the user's scope, as YAML or .xlsx."""
+    if fmt not in CONTENT_TYPES:
+        raise PermissionDenied
+    if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
+        raise PermissionDenied
+    data = export_org(user=request.user, fmt=fmt)  # type: ignore[arg-type]
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,12 @@
+"""URL map: each app owns its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("qingfeng.core.urls")),
+    path("org/", include("qingfeng.org.urls")),
+    path("accounts/", include("qingfeng.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,139 @@
+"""Shared fixtures: a small two-county organisation and users holding each kind of scope.
+
+Tests build their data through the real services (no mocks of our own components).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from qingfeng.accounts.models import RoleAssignment, User
+from qingfeng.accounts.roles import Role, ScopeKind
+from qingfeng.org import services
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    PostRole,
+    Region,
+    RegionLevel,
+    Station,
+    StationKind,
+    Unit,
+    UnitCategory,
+)
+
+PASSWORD = "a-long-test-password-1"
+
+
+@dataclass
+class Org:
+    """Two counties in one city; each with two units; one person per unit."""
+
+    city: Region
+    county_a: Region
+    county_b: Region
+    category: UnitCategory
+    township: UnitCategory
+    unit_a1: Unit
+    unit_a1_sub: Unit
+    unit_a2: Unit
+    unit_b1: Unit
+    person_a1: Person
+    person_b1: Person
+    station_a: Station
+    group_a: DisciplineGroup
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    city = services.region_save(region=Region(code="C1", name="长治市", level=RegionLevel.CITY))
+    county_a = services.region_save(
+        region=Region(code="C1-A", name="黎城县", level=RegionLevel.COUNTY, parent=city)
+    )
+    county_b = services.region_save(
+        region=Region(code="C1-B", name="平顺县", level=RegionLevel.COUNTY, parent=city)
+    )
+    dept = services.category_save(category=UnitCategory(code="government", name="政府部门"))
+    town = services.category_save(category=UnitCategory(code="township", name="镇街"))
+    unit_a1 = services.unit_save(
+        unit=Unit(code="A1", name="黎城县教育局", category=dept, region=county_a, headcount=40)
+    )
+    unit_a1_sub = services.unit_save(
+        unit=Unit(
+            code="A1-1", name="黎城县第一中学", category=dept, region=county_a, parent=unit_a1
+        )
+    )
+    unit_a2 = services.unit_save(
+        unit=Unit(code="A2", name="黎侯镇", category=town, region=county_a, headcount=80)
+    )
+    unit_b1 = services.unit_save(
+        unit=Unit(code="B1", name="平顺县财政局", category=dept, region=county_b, headcount=30)
+    )
+    person_a1 = services.person_save(person=Person(code="PA1", name="王建国", rank="正科级"))
+    services.post_start(
+        person=person_a1, unit=unit_a1, role=PostRole.PRINCIPAL, title="党组书记、局长"
+    )
+    person_b1 = services.person_save(person=Person(code="PB1", name="李明", rank="正科级"))
+    services.post_start(person=person_b1, unit=unit_b1, role=PostRole.PRINCIPAL, title="局长")
+    station_a = services.station_save(
+        station=Station(
+            code="ST-A", name="黎城县委组织部", kind=StationKind.DEPARTMENT, region=county_a
+        )
+    )
+    group_a = services.discipline_group_save(
+        group=DisciplineGroup(code="G-A", name="派驻第一纪检监察组", region=county_a),
+        units=[unit_a2],
+    )
+    return Org(
+        city,
+        county_a,
+        county_b,
+        dept,
+        town,
+        unit_a1,
+        unit_a1_sub,
+        unit_a2,
+        unit_b1,
+        person_a1,
+        person_b1,
+        station_a,
+        group_a,
+    )
+
+
+def make_user(username: str, role: str | None = None, **scope: object) -> User:
+    """A user holding ``role`` over the scope given as one keyword (region=…, unit=…)."""
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    if role is not None:
+        if scope:
+            ((kind, target),) = scope.items()
+            RoleAssignment.objects.create(user=user, role=role, scope_kind=kind, **{kind: target})
+        else:
+            RoleAssignment.objects.create(user=user, role=role, scope_kind=ScopeKind.ALL)
+    return user
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_a(org: Org) -> User:
+    """Commission administrator of county A."""
+    return make_user("admin_a", Role.COMMISSION_ADMIN, region=org.county_a)
+
+
+@pytest.fixture
+def admin_b(org: Org) -> User:
+    """Commission administrator of county B (outside county A's scope)."""
+    return make_user("admin_b", Role.COMMISSION_ADMIN, region=org.county_b)
+
+
+@pytest.fixture
+def sysadmin(org: Org) -> User:
+    return make_user("root", Role.SYSTEM_ADMIN)
