@@ -164,14 +164,20 @@ class UnitFilterForm(BootstrapMixin, forms.Form):
 
     q = forms.CharField(required=False, label=_("Search"))
     category = forms.ModelChoiceField(
-        queryset=UnitCategory.objects.all(), required=False, label=_("category")
+        queryset=UnitCategory.objects.all(),
+        required=False,
+        label=_("Category"),
+        empty_label=_("All categories"),
     )
     region = forms.ModelChoiceField(
-        queryset=Region.objects.none(), required=False, label=_("region")
+        queryset=Region.objects.none(),
+        required=False,
+        label=_("Region"),
+        empty_label=_("All regions"),
     )
     active = forms.ChoiceField(
         required=False,
-        label=_("status"),
+        label=_("Status"),
         choices=[("1", _("active")), ("0", _("inactive")), ("", _("all"))],
     )
 

@@ -11,7 +11,12 @@ from tests.conftest import PASSWORD, Org, client_for, make_user
 
 
 def test_it_shows_the_login_page_in_chinese_by_default(db: None) -> None:
-    body = Client().get(reverse("accounts:login")).content.decode()
+    # Even to a browser that prefers English: Chinese until the user switches.
+    body = (
+        Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+        .get(reverse("accounts:login"))
+        .content.decode()
+    )
     assert '<html lang="zh-hans">' in body
     assert "登录" in body
 

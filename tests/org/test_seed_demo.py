@@ -192,9 +192,3 @@ def test_it_seeds_a_city() -> None:
     assert Unit.objects.filter(region=county()).count() >= 99
     assert Station.objects.filter(region__in=counties).count() == 16 * 12
     assert len(set(Unit.objects.values_list("code", flat=True))) == Unit.objects.count()
-
-
-@pytest.mark.skip(reason="too slow for the suite; bench/seed_province.py measures it")
-def test_it_seeds_a_province() -> None:
-    seed("--scale", "province")
-    assert Unit.objects.count() > 10_000
