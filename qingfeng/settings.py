@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "qingfeng.core",
     "qingfeng.accounts",
     "qingfeng.org",
+    "qingfeng.framework",
+    "qingfeng.records",
+    "qingfeng.scoring",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("qingfeng.core.urls")),
     path("org/", include("qingfeng.org.urls")),
     path("accounts/", include("qingfeng.accounts.urls")),
+    path("frameworks/", include("qingfeng.framework.urls")),
+    path("scores/", include("qingfeng.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

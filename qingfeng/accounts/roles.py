@@ -17,6 +17,8 @@ class Capability(models.TextChoices):
     IMPORT_ORG = "org.import", _("import and export the organisation")
     VIEW_HISTORY = "history.view", _("view change history")
     ASSIGN_ROLES = "accounts.assign", _("assign roles")
+    EDIT_FRAMEWORK = "framework.edit", _("edit indicator frameworks")
+    RECOMPUTE = "scores.recompute", _("recompute scores")
 
 
 class Role(models.TextChoices):

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import Capability
+from qingfeng.records.models import Record
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
 
 Visible = Callable[[Any], QuerySet[Any]]
@@ -33,6 +36,24 @@ def _categories(user: Any) -> QuerySet[UnitCategory]:
 
 def _posts(user: Any) -> QuerySet[Post]:
     return Post.objects.filter(unit__in=selectors.visible_units(user, Capability.VIEW_HISTORY))
+
+
+def _frameworks(user: Any) -> QuerySet[Framework]:
+    return visible_frameworks(user, Capability.VIEW_HISTORY)
+
+
+def _versions(user: Any) -> QuerySet[FrameworkVersion]:
+    return FrameworkVersion.objects.filter(framework__in=_frameworks(user))
+
+
+def _indicators(user: Any) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(version__framework__in=_frameworks(user))
+
+
+def _records(user: Any) -> QuerySet[Record]:
+    return Record.objects.filter(
+        unit__in=selectors.visible_units(user, Capability.VIEW_HISTORY).values("pk")
+    )
 
 
 def _assignments(user: Any) -> QuerySet[RoleAssignment]:
@@ -52,6 +73,10 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], Visible]] = {
         lambda u: selectors.visible_discipline_groups(u, Capability.VIEW_HISTORY),
     ),
     "assignment": (RoleAssignment, _assignments),
+    "framework": (Framework, _frameworks),
+    "version": (FrameworkVersion, _versions),
+    "indicator": (Indicator, _indicators),
+    "record": (Record, _records),
 }
 
 

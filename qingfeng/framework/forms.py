@@ -1,0 +1,211 @@
+"""Forms for a draft version's settings and its indicators.
+
+Rules, grades and bands are entered in a compact text form ("一等:10, 二等:8",
+"blue<0.9, yellow<0.8") that is also what the .xlsx interchange uses, so a user meets one
+notation everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.framework.models import FrameworkVersion, Indicator, RuleType
+from qingfeng.org.forms import BootstrapMixin
+from qingfeng.org.models import Station, UnitCategory
+
+_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def bands_to_text(bands: list[dict[str, Any]] | None) -> str:
+    return ", ".join(f"{b['level']}<{b['below']:g}" for b in bands or [])
+
+
+def text_to_bands(text: str) -> list[dict[str, Any]]:
+    """Parse "blue<0.9, yellow<0.8" into the interchange's list of {level, below}."""
+    bands = []
+    for part in filter(None, (p.strip() for p in _SPLIT.split(text or ""))):
+        level, sep, below = part.partition("<")
+        try:
+            value = float(below)
+        except ValueError:
+            value = None
+        if not sep or not level.strip() or value is None:
+            raise forms.ValidationError(
+                _("Write bands as level<fraction, e.g. blue<0.9, yellow<0.8 (not “%(part)s”).")
+                % {"part": part}
+            )
+        bands.append({"level": level.strip(), "below": value})
+    return bands
+
+
+def grades_to_text(grades: dict[str, Any] | None) -> str:
+    return ", ".join(f"{k}:{v:g}" for k, v in (grades or {}).items())
+
+
+def text_to_grades(text: str) -> dict[str, float]:
+    """Parse "国家级一档:10, 省级一档:8" into {grade: points}."""
+    grades: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in _SPLIT.split(text or ""))):
+        grade, _sep, points = part.replace("：", ":").rpartition(":")
+        try:
+            grades[grade.strip()] = float(points)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Write grades as grade:points, e.g. 一等:10, 二等:8 (not “%(part)s”).")
+                % {"part": part}
+            ) from error
+        if not grade.strip():
+            raise forms.ValidationError(
+                _("Write grades as grade:points, e.g. 一等:10, 二等:8 (not “%(part)s”).")
+                % {"part": part}
+            )
+    return grades
+
+
+class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
+    bands_text = forms.CharField(
+        required=False,
+        label=_("Warning bands"),
+        help_text=_("level<fraction of the maximum, most lenient first: blue<0.9, yellow<0.8, red<0.6"),
+    )
+    components_text = forms.CharField(
+        required=False,
+        label=_("Components"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: code, name, weight (weights sum to 1), e.g. daily, 日常检查, 0.7"),
+    )
+
+    class Meta:
+        model = FrameworkVersion
+        fields = ["name", "year", "scale"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bands_text"].initial = bands_to_text(self.instance.bands)
+        self.fields["components_text"].initial = "\n".join(
+            f"{c['code']}, {c.get('name', '')}, {c['weight']:g}"
+            for c in self.instance.components or []
+        )
+        self._style()
+
+    def clean_bands_text(self) -> list[dict[str, Any]]:
+        return text_to_bands(self.cleaned_data["bands_text"])
+
+    def clean_components_text(self) -> list[dict[str, Any]]:
+        components = []
+        for number, line in enumerate(self.cleaned_data["components_text"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"[,，]", line)]
+            try:
+                code, name, weight = parts[0], parts[1], float(parts[2])
+            except (IndexError, ValueError) as error:
+                raise forms.ValidationError(
+                    _("Line %(line)d: write code, name, weight.") % {"line": number}
+                ) from error
+            components.append({"code": code, "name": name, "weight": weight})
+        return components
+
+
+class IndicatorForm(BootstrapMixin, forms.ModelForm):
+    """One indicator of a draft version, with its rule's parameters as plain fields."""
+
+    rule_type = forms.ChoiceField(
+        required=False, label=_("Rule"), choices=[("", _("none (a group)")), *RuleType.choices]
+    )
+    per = forms.FloatField(required=False, label=_("points per item"))
+    cap = forms.FloatField(required=False, label=_("deduction cap"))
+    grades_text = forms.CharField(required=False, label=_("grades (grade:points)"))
+    zero_at = forms.FloatField(required=False, label=_("value scoring zero"))
+    full_at = forms.FloatField(required=False, label=_("value scoring full points"))
+    applies_to = forms.MultipleChoiceField(
+        required=False,
+        label=_("Applies to unit categories (none: all)"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bands_text = forms.CharField(
+        required=False, label=_("Own warning bands (empty: the version's)")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "parent", "max", "standard", "method", "station", "component"]
+        widgets = {
+            "standard": forms.Textarea(attrs={"rows": 2}),
+            "method": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, version: FrameworkVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = version.indicators.all()
+        if self.instance.pk:
+            groups = groups.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = groups.order_by("code")  # type: ignore[attr-defined]
+        self.fields["station"].queryset = Station.objects.filter(  # type: ignore[attr-defined]
+            region__path__startswith=version.framework.region.path
+        ) | Station.objects.filter(pk=self.instance.station_id or 0)
+        self.fields["applies_to"].choices = [  # type: ignore[attr-defined]
+            (c.code, c.name) for c in UnitCategory.objects.all()
+        ]
+        component_choices = [("", "—")] + [
+            (c["code"], c.get("name") or c["code"]) for c in version.components or []
+        ]
+        self.fields["component"] = forms.ChoiceField(
+            required=False, choices=component_choices, label=_("component")
+        )
+        rule = self.instance.rule or {}
+        self.initial.update(
+            {
+                "rule_type": rule.get("type", ""),
+                "per": rule.get("per"),
+                "cap": rule.get("cap"),
+                "grades_text": grades_to_text(rule.get("grades")),
+                "zero_at": rule.get("zero_at"),
+                "full_at": rule.get("full_at"),
+                "applies_to": self.instance.applies_to or [],
+                "bands_text": bands_to_text(self.instance.bands),
+            }
+        )
+        self._style()
+
+    def clean_grades_text(self) -> dict[str, float]:
+        return text_to_grades(self.cleaned_data["grades_text"])
+
+    def clean_bands_text(self) -> list[dict[str, Any]] | None:
+        text = self.cleaned_data["bands_text"]
+        return text_to_bands(text) if text.strip() else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rule_type = data.get("rule_type")
+        if rule_type:
+            rule: dict[str, Any] = {"type": rule_type}
+            for key in ("per", "cap", "zero_at", "full_at"):
+                if data.get(key) is not None:
+                    rule[key] = data[key]
+            if data.get("grades_text"):
+                rule["grades"] = data["grades_text"]
+            self.instance.rule = rule
+        else:
+            self.instance.rule = None
+        self.instance.applies_to = list(data.get("applies_to") or [])
+        self.instance.bands = data.get("bands_text")
+        return data
+
+
+class MoveForm(BootstrapMixin, forms.Form):
+    parent = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), required=False, label=_("new parent (none: level 1)")
+    )
+    position = forms.IntegerField(min_value=0, label=_("position among its siblings (0 = first)"))
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = indicator.version.indicators.exclude(  # type: ignore[attr-defined]
+            pk=indicator.pk
+        ).order_by("code")
+        self._style()

@@ -1,0 +1,228 @@
+"""The framework interchange format's vocabulary and how places in a file are named.
+
+Keys of the YAML structure, the .xlsx layout (sheets and columns), ``FrameworkIssue`` and
+the locations issues carry: by indicator path for YAML (``indicators A > A1 > A1.2, field
+rule.per``, ``bands[2].below``, items counted from 1) and by sheet, row and column for
+.xlsx (``sheet indicators, row 5, column max``, rows as the spreadsheet shows them, the
+header being row 1). See ``docs/interchange-framework.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+
+from qingfeng.framework.models import RuleType
+
+Source = Literal["yaml", "xlsx"]
+
+TOP_KEYS = ("code", "name", "year", "scale", "bands", "components", "indicators")
+NODE_KEYS = (
+    "code",
+    "name",
+    "max",
+    "standard",
+    "method",
+    "station",
+    "applies_to",
+    "component",
+    "bands",
+    "rule",
+    "children",
+)
+RULE_PARAMS: dict[str, tuple[str, ...]] = {
+    RuleType.DEDUCT: ("per", "cap"),
+    RuleType.BONUS: ("per", "grades"),
+    RuleType.DIRECT: (),
+    RuleType.RATE: ("zero_at", "full_at"),
+    RuleType.SURVEY: (),
+    RuleType.VETO: (),
+}
+BAND_KEYS = ("level", "below")
+COMPONENT_KEYS = ("code", "name", "weight")
+
+# The .xlsx layout: a key/value sheet for the scalar settings, then one sheet per list.
+FRAMEWORK_SHEET = "framework"
+FRAMEWORK_KEYS = ("code", "name", "year", "scale")
+INDICATOR_COLUMNS = (
+    "code",
+    "parent",
+    "name",
+    "max",
+    "standard",
+    "method",
+    "station",
+    "applies_to",
+    "component",
+    "bands",
+    "rule_type",
+    "per",
+    "cap",
+    "grades",
+    "zero_at",
+    "full_at",
+)
+SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "bands": BAND_KEYS,
+    "components": COMPONENT_KEYS,
+    "indicators": INDICATOR_COLUMNS,
+}
+
+SCALES = (100, 1000)
+# Characters of the compact "level<below, …" and "grade:points, …" notation.
+SEPARATORS = ",，、;；:：<\n"
+
+
+@dataclass(frozen=True)
+class FrameworkIssue:
+    """One problem of a framework: where the user finds it, and what is wrong.
+
+    ``node`` (the indicator's code, None for a top-level setting) and ``field`` (the spec
+    field, e.g. ``rule.per``) let services attach the issue to a form field.
+    """
+
+    where: str
+    message: str
+    node: str | None = dataclasses.field(default=None, compare=False)
+    field: str | None = dataclasses.field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return _("%(where)s: %(message)s") % {"where": self.where, "message": self.message}
+
+
+@dataclass
+class XlsxRows:
+    """Where the parts of a spec read from .xlsx came from (spreadsheet row numbers).
+
+    ``nodes`` lists the row of each indicator in tree order (pre-order, siblings in order).
+    Without it, rows are assumed to be laid out as ``framework_export`` writes them.
+    """
+
+    framework: dict[str, int] = dataclasses.field(default_factory=dict)
+    bands: list[int] = dataclasses.field(default_factory=list)
+    components: list[int] = dataclasses.field(default_factory=list)
+    nodes: list[int] = dataclasses.field(default_factory=list)
+
+
+def xlsx_where(sheet: str, row: int | None = None, column: str | None = None) -> str:
+    """A spreadsheet location in words (rows as the spreadsheet shows them, header = 1)."""
+    values = {"sheet": sheet, "row": row or 0, "column": column}
+    if row is not None and column:
+        return _("sheet %(sheet)s, row %(row)d, column %(column)s") % values
+    if row is not None:
+        return _("sheet %(sheet)s, row %(row)d") % values
+    if column:
+        return _("sheet %(sheet)s, column %(column)s") % values
+    return _("sheet %(sheet)s") % values
+
+
+def xlsx_column(field: str | None) -> str | None:
+    """The indicators sheet column holding a spec field (``rule.per`` -> ``per``)."""
+    if not field:
+        return None
+    head = field.split(".", 1)[0].split("[", 1)[0]
+    if head == "rule":
+        param = field[5:].split(".", 1)[0].split("[", 1)[0]
+        return param if param in INDICATOR_COLUMNS and param != "code" else "rule_type"
+    if head == "children":
+        return "parent"
+    return head
+
+
+# ---------------------------------------------------------------------------------------
+# Locations
+
+
+@dataclass(frozen=True)
+class Top:
+    """A top-level place: ``key``, optionally an item of its list and a field of that."""
+
+    key: str
+    index: int | None = None
+    field: str | None = None
+
+
+@dataclass
+class NodePlace:
+    """An indicator as met in the tree walk."""
+
+    index: int  # pre-order position
+    path: tuple[str, ...]
+    raw: Any
+    depth: int
+    parent: NodePlace | None
+    children: list[NodePlace] = dataclasses.field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        code = self.raw.get("code") if isinstance(self.raw, dict) else None
+        return code if isinstance(code, str) and code.strip() else None
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children) or (
+            isinstance(self.raw, dict) and bool(self.raw.get("children"))
+        )
+
+
+class Locator:
+    """Writes places in a file of ``source`` the way its user finds them."""
+
+    def __init__(self, source: Source, rows: XlsxRows | None) -> None:
+        self.source = source
+        self.rows = rows or XlsxRows()
+        self.laid_out = rows is None  # assume the layout framework_export writes
+
+    def top(self, place: Top) -> str:
+        if self.source == "yaml":
+            if place.index is None:
+                return place.key
+            text = f"{place.key}[{place.index + 1}]"
+            return f"{text}.{place.field}" if place.field else text
+        if place.key in ("bands", "components"):
+            if place.index is None:
+                return xlsx_where(place.key, None, place.field)
+            rows = self.rows.bands if place.key == "bands" else self.rows.components
+            row = rows[place.index] if place.index < len(rows) else place.index + 2
+            return xlsx_where(place.key, row, place.field)
+        if place.key == "indicators":
+            return xlsx_where("indicators")
+        if place.key in FRAMEWORK_KEYS:
+            found: int | None = self.rows.framework.get(place.key)
+            if found is None and self.laid_out:
+                found = FRAMEWORK_KEYS.index(place.key) + 2
+            return xlsx_where(FRAMEWORK_SHEET, found, "value" if found else None)
+        return xlsx_where(FRAMEWORK_SHEET)
+
+    def node(self, node: NodePlace, field: str | None) -> str:
+        if self.source == "yaml":
+            values = {"path": " > ".join(node.path), "field": field}
+            if field:
+                return _("indicators %(path)s, field %(field)s") % values
+            return _("indicators %(path)s") % values
+        rows = self.rows.nodes
+        row = rows[node.index] if node.index < len(rows) else node.index + 2
+        return xlsx_where("indicators", row, xlsx_column(field))
+
+
+def setting_where(key: str, *, source: Source, rows: XlsxRows | None = None) -> str:
+    """Where a top-level setting (``code``, ``scale`` …) is found in a file of ``source``."""
+    return Locator(source, rows).top(Top(key))
+
+
+# ---------------------------------------------------------------------------------------
+# Values
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number_text(value: float) -> str:
+    """A number as people write it: 10, 2.5, 0.9."""
+    return f"{value:.10g}"

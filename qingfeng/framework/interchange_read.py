@@ -1,0 +1,472 @@
+"""Reading framework files (YAML or .xlsx) into the spec that ``validate_spec`` checks.
+
+YAML is read with every plain scalar as text (the organisation import's loader), then each
+known field is converted: numbers where numbers belong, text elsewhere, so codes such as
+``001`` or ``1.10`` stay as written. The .xlsx layout (``docs/interchange-framework.md``)
+is turned into the same nested structure; problems only the spreadsheet can have (unknown
+sheets and columns, parents that do not exist or loop, badly written bands and grades) are
+reported here, located by sheet, row and column. Empty optional values are dropped, so the
+spec read from a file equals ``version_to_spec`` of what it describes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from qingfeng.framework.interchange_format import (
+    FRAMEWORK_KEYS,
+    FRAMEWORK_SHEET,
+    SHEET_COLUMNS,
+    FrameworkIssue,
+    Source,
+    XlsxRows,
+    number_text,
+    xlsx_where,
+)
+from qingfeng.org.interchange_read import _cell, _TextLoader
+
+SHEETS = (FRAMEWORK_SHEET, "bands", "components", "indicators")
+RULE_COLUMNS = ("per", "cap", "grades", "zero_at", "full_at")
+NO_BANDS = ("none", "无", "-")  # an .xlsx bands cell switching a node's warnings off
+
+_CODES = re.compile(r"[,，、;；\s]+")
+_ITEMS = re.compile(r"[,，、;；\n]+")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+# ---------------------------------------------------------------------------------------
+# Canonical values
+
+
+def canonical_number(value: Any) -> Any:
+    """A number as int when integral, else float; text that is no number stays (trimmed)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if _INTEGER.match(text):
+            return int(text)
+        try:
+            return canonical_number(float(text))
+        except ValueError:
+            return text
+    return value
+
+
+def canonical_text(value: Any) -> Any:
+    """Trimmed text (None when empty); a number becomes its text; other values stay."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value)
+    return value
+
+
+def _drop_empty(item: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k in keep or v not in (None, "", [], {})}
+
+
+def _canonical_items(value: Any, kinds: dict[str, Any]) -> Any:
+    if not isinstance(value, list):
+        return value
+    items: list[Any] = []
+    for item in value:
+        if isinstance(item, dict):
+            item = {k: kinds.get(k, _same)(v) for k, v in item.items()}
+            item = {k: v for k, v in item.items() if v is not None}
+        items.append(item)
+    return items
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _bands(value: Any) -> Any:
+    return _canonical_items(value, {"level": canonical_text, "below": canonical_number})
+
+
+def _components(value: Any) -> Any:
+    return _canonical_items(
+        value, {"code": canonical_text, "name": canonical_text, "weight": canonical_number}
+    )
+
+
+def _codes(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part for part in _CODES.split(value) if part]
+    if isinstance(value, list):
+        return [canonical_text(part) for part in value if canonical_text(part) is not None]
+    return canonical_text(value)
+
+
+def _rule(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    rule: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "type":
+            item = canonical_text(item)
+        elif key == "grades" and isinstance(item, dict):
+            item = {canonical_text(g): canonical_number(p) for g, p in item.items()}
+        elif key in RULE_COLUMNS:
+            item = canonical_number(item)
+        rule[key] = item
+    return _drop_empty(rule)
+
+
+_NODE_FIELDS: dict[str, Any] = {
+    "code": canonical_text,
+    "name": canonical_text,
+    "max": canonical_number,
+    "standard": canonical_text,
+    "method": canonical_text,
+    "station": canonical_text,
+    "applies_to": _codes,
+    "component": canonical_text,
+    "bands": _bands,
+    "rule": _rule,
+}
+
+
+def _node(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    node = {}
+    for key, item in value.items():
+        if key == "children":
+            node[key] = _nodes(item)
+        else:
+            node[key] = _NODE_FIELDS.get(key, _same)(item)
+    # An empty bands list is kept: it switches the node's warnings off.
+    return _drop_empty(node, keep=("bands",) if node.get("bands") == [] else ())
+
+
+def _nodes(value: Any) -> Any:
+    return [_node(item) for item in value] if isinstance(value, list) else value
+
+
+def canonical_spec(raw: dict[str, Any]) -> dict[str, Any]:
+    """The spec with each known field converted and empty optional values dropped."""
+    convert: dict[str, Any] = {
+        "code": canonical_text,
+        "name": canonical_text,
+        "year": canonical_number,
+        "scale": canonical_number,
+        "bands": _bands,
+        "components": _components,
+        "indicators": _nodes,
+    }
+    spec = {key: convert.get(key, _same)(value) for key, value in raw.items()}
+    return _drop_empty(spec, keep=("indicators",) if "indicators" in spec else ())
+
+
+# ---------------------------------------------------------------------------------------
+# Files
+
+
+def read_spec(
+    data: bytes, filename: str
+) -> tuple[dict[str, Any] | None, Source, XlsxRows | None, list[FrameworkIssue]]:
+    """Parse a framework file by its extension: the canonical spec (None if the file cannot
+    be read), its kind, where its parts came from (.xlsx), and the reading problems."""
+    issues: list[FrameworkIssue] = []
+    file = _("file")
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        message = _("the file is larger than %(mb)s MB") % {"mb": limit // 2**20}
+        return None, "yaml", None, [FrameworkIssue(file, message)]
+    name = filename.lower()
+    if name.endswith((".yaml", ".yml")):
+        document = _read_yaml(data, issues)
+        spec = canonical_spec(document) if document is not None else None
+        return spec, "yaml", None, issues
+    if name.endswith(".xlsx"):
+        document, rows = _read_xlsx(data, issues)
+        spec = canonical_spec(document) if document is not None else None
+        return spec, "xlsx", rows, issues
+    message = _("unsupported file type; use .yaml, .yml or .xlsx")
+    return None, "yaml", None, [FrameworkIssue(file, message)]
+
+
+def _read_yaml(data: bytes, issues: list[FrameworkIssue]) -> dict[str, Any] | None:
+    file = _("file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        issues.append(FrameworkIssue(file, _("the file is not UTF-8 text")))
+        return None
+    try:
+        document = yaml.load(text, Loader=_TextLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        message = _("the file is not valid YAML: %(error)s") % {"error": f"{problem}{where}"}
+        issues.append(FrameworkIssue(file, message))
+        return None
+    if document is None:
+        issues.append(FrameworkIssue(file, _("the file contains nothing to import")))
+        return None
+    if not isinstance(document, dict):
+        issues.append(FrameworkIssue(file, _("the top level must be a mapping")))
+        return None
+    return {str(key): value for key, value in document.items()}
+
+
+def _read_xlsx(data: bytes, issues: list[FrameworkIssue]) -> tuple[dict[str, Any] | None, XlsxRows]:
+    from openpyxl import load_workbook
+
+    rows = XlsxRows()
+    file = _("file")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > 20 * settings.IMPORT_MAX_BYTES:
+            issues.append(FrameworkIssue(file, _("the workbook is too large when unpacked")))
+            return None, rows
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        issues.append(FrameworkIssue(file, _("the file is not a valid .xlsx workbook")))
+        return None, rows
+    sheets: dict[str, list[list[Any]]] = {}
+    try:
+        for worksheet in workbook.worksheets:
+            cells = [[_cell(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            name = worksheet.title.strip().lower()
+            if name in SHEETS:
+                sheets[name] = cells
+            elif any(v is not None for row in cells for v in row):
+                message = _('unknown sheet "%(name)s"; expected one of: %(expected)s') % {
+                    "name": worksheet.title,
+                    "expected": ", ".join(SHEETS),
+                }
+                issues.append(FrameworkIssue(xlsx_where(worksheet.title), message))
+    finally:
+        workbook.close()
+    reader = _XlsxReader(issues, rows)
+    for required in (FRAMEWORK_SHEET, "indicators"):
+        if required not in sheets:
+            issues.append(FrameworkIssue(xlsx_where(required), _("this sheet is missing")))
+    spec = reader.settings(sheets.get(FRAMEWORK_SHEET, []))
+    for sheet in ("bands", "components"):
+        if sheet in sheets:
+            items = []
+            for number, values in reader.table(sheet, sheets[sheet]):
+                items.append(values)
+                (rows.bands if sheet == "bands" else rows.components).append(number)
+            spec[sheet] = items
+    if "indicators" in sheets:
+        spec["indicators"] = reader.indicators(sheets["indicators"])
+    return spec, rows
+
+
+class _XlsxReader:
+    def __init__(self, issues: list[FrameworkIssue], rows: XlsxRows) -> None:
+        self.issues = issues
+        self.rows = rows
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.issues.append(FrameworkIssue(xlsx_where(sheet, row, column), message))
+
+    def settings(self, cells: list[list[Any]]) -> dict[str, Any]:
+        """The key/value rows of the framework sheet (an optional header row "key, value")."""
+        from openpyxl.utils import get_column_letter
+
+        spec: dict[str, Any] = {}
+        for number, values in enumerate(cells, start=1):
+            if all(v is None for v in values):
+                continue
+            key = canonical_text(values[0])
+            key = key.lower() if isinstance(key, str) else key
+            if number == 1 and key == "key":
+                continue
+            for index, value in enumerate(values[2:], start=3):
+                if value is not None:
+                    self.add(
+                        FRAMEWORK_SHEET,
+                        number,
+                        get_column_letter(index),
+                        _("a value in a column without a name"),
+                    )
+            if key not in FRAMEWORK_KEYS:
+                message = _('unknown key "%(key)s"; expected one of: %(expected)s') % {
+                    "key": "" if key is None else key,
+                    "expected": ", ".join(FRAMEWORK_KEYS),
+                }
+                self.add(FRAMEWORK_SHEET, number, "key", message)
+            elif key in self.rows.framework:
+                message = _('duplicate key "%(key)s" (first on row %(row)s)') % {
+                    "key": key,
+                    "row": self.rows.framework[key],
+                }
+                self.add(FRAMEWORK_SHEET, number, "key", message)
+            else:
+                self.rows.framework[key] = number
+                spec[key] = values[1] if len(values) > 1 else None
+        return spec
+
+    def table(self, sheet: str, cells: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
+        """The non-empty rows of a sheet with a header row, as column -> value."""
+        from openpyxl.utils import get_column_letter
+
+        if not cells:
+            return []
+        columns = SHEET_COLUMNS[sheet]
+        names: list[str | None] = []
+        for value in cells[0]:
+            name = canonical_text(value)
+            name = name.lower() if isinstance(name, str) else None
+            if name is not None and name not in columns:
+                message = _('unknown column "%(name)s"; expected one of: %(expected)s') % {
+                    "name": name,
+                    "expected": ", ".join(columns),
+                }
+                self.add(sheet, 1, name, message)
+                name = None
+            elif name is not None and name in names:
+                self.add(sheet, 1, name, _("duplicate column"))
+                name = None
+            names.append(name)
+        items = []
+        for number, values in enumerate(cells[1:], start=2):
+            if all(v is None for v in values):
+                continue
+            item: dict[str, Any] = {}
+            for index, value in enumerate(values):
+                name = names[index] if index < len(names) else None
+                if name is not None:
+                    item[name] = value
+                elif value is not None and (index >= len(names) or cells[0][index] is None):
+                    self.add(
+                        sheet,
+                        number,
+                        get_column_letter(index + 1),
+                        _("a value in a column without a name"),
+                    )
+            items.append((number, item))
+        return items
+
+    def indicators(self, cells: list[list[Any]]) -> list[dict[str, Any]]:
+        """The indicator rows as a tree: ``parent`` codes give the tree, row order the
+        order of siblings."""
+        rows = self.table("indicators", cells)
+        nodes: list[dict[str, Any]] = []
+        parents: list[Any] = []
+        for number, values in rows:
+            nodes.append(self.node(number, values))
+            parents.append(canonical_text(values.get("parent")))
+        first: dict[Any, int] = {}
+        for index, node in enumerate(nodes):
+            first.setdefault(node.get("code"), index)
+        children: dict[int | None, list[int]] = {}
+        for index, parent in enumerate(parents):
+            if parent is None:
+                children.setdefault(None, []).append(index)
+            elif parent not in first:
+                self.add(
+                    "indicators",
+                    rows[index][0],
+                    "parent",
+                    _('unknown parent "%(code)s"') % {"code": parent},
+                )
+            else:
+                children.setdefault(first[parent], []).append(index)
+        placed: set[int] = set()
+
+        def walk(index: int | None) -> list[dict[str, Any]]:
+            items = []
+            for child in children.get(index, []):
+                placed.add(child)
+                self.rows.nodes.append(rows[child][0])
+                node = nodes[child]
+                below = walk(child)
+                if below:
+                    node["children"] = below
+                items.append(node)
+            return items
+
+        tree = walk(None)
+        for index, parent in enumerate(parents):
+            if index not in placed and parent in first:
+                self.add(
+                    "indicators",
+                    rows[index][0],
+                    "parent",
+                    _("the chain of parents loops back on itself"),
+                )
+        return tree
+
+    def node(self, number: int, values: dict[str, Any]) -> dict[str, Any]:
+        node: dict[str, Any] = {}
+        for key in ("code", "name", "max", "standard", "method", "station", "applies_to"):
+            node[key] = values.get(key)
+        node["component"] = values.get("component")
+        bands = values.get("bands")
+        if bands is not None:
+            node["bands"] = self.bands_cell(number, bands)
+        params: dict[str, Any] = {}
+        for key in RULE_COLUMNS:
+            value = values.get(key)
+            if value is not None:
+                params[key] = self.grades_cell(number, value) if key == "grades" else value
+        kind = canonical_text(values.get("rule_type"))
+        if kind is not None or params:
+            node["rule"] = ({"type": kind} if kind is not None else {}) | params
+        return node
+
+    def bands_cell(self, number: int, value: Any) -> Any:
+        text = str(canonical_text(value))
+        if text.lower() in NO_BANDS:
+            return []
+        bands = []
+        for part in filter(None, (p.strip() for p in _ITEMS.split(text))):
+            level, sep, below = part.partition("<")
+            number_value = canonical_number(below)
+            if not sep or not level.strip() or isinstance(number_value, str | None):
+                self.add(
+                    "indicators",
+                    number,
+                    "bands",
+                    _('write bands as level<fraction, e.g. blue<0.9, yellow<0.8 (not "%(part)s")')
+                    % {"part": part},
+                )
+                return None
+            bands.append({"level": level.strip(), "below": number_value})
+        return bands
+
+    def grades_cell(self, number: int, value: Any) -> Any:
+        grades: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in _ITEMS.split(str(canonical_text(value))))):
+            grade, sep, points = part.replace("：", ":").rpartition(":")
+            grade = grade.strip()
+            points_value = canonical_number(points)
+            if not sep or not grade or isinstance(points_value, str | None):
+                self.add(
+                    "indicators",
+                    number,
+                    "grades",
+                    _('write grades as grade:points, e.g. 一等:10, 二等:8 (not "%(part)s")')
+                    % {"part": part},
+                )
+                return None
+            if grade in grades:
+                self.add(
+                    "indicators",
+                    number,
+                    "grades",
+                    _('duplicate grade "%(grade)s"') % {"grade": grade},
+                )
+            grades[grade] = points_value
+        return grades

@@ -1,0 +1,107 @@
+"""Reads of frameworks: which a user sees, which version is in force for a period, and the
+engine's view of a version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
+from qingfeng.lib.periods import Period
+from qingfeng.scoring import engine
+
+
+def visible_frameworks(user: Any, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Framework]:
+    """Frameworks whose region contains at least one unit the user sees, or whose region
+    lies inside the user's own region subtrees."""
+    if scope.has_global_scope(user, capability):
+        return Framework.objects.all()
+    unit_regions = scope.visible_units(user, capability).values_list("region__path", flat=True)
+    paths = set(unit_regions.distinct())
+    region_ids = scope.visible_regions(user, capability).values("pk")
+    condition = Q(region__in=region_ids)
+    # A county's units are assessed by its own framework and by its city's or province's.
+    ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    if ancestor_ids:
+        condition |= Q(region__in=ancestor_ids)
+    return Framework.objects.filter(condition)
+
+
+def version_in_force(*, framework: Framework, period: Period) -> FrameworkVersion | None:
+    """The published or archived version with the greatest year not after the period's
+    year (the highest number among equals); None if there is none yet."""
+    return (
+        framework.versions.filter(
+            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED], year__lte=period.year
+        )
+        .order_by("-year", "-number")
+        .first()
+    )
+
+
+def ordered_indicators(version: FrameworkVersion) -> list[Indicator]:
+    """The version's indicators in tree order (each parent before its children, siblings by
+    position), as the engine and the tree page need them."""
+    nodes = list(version.indicators.select_related("station").order_by("position", "pk"))
+    children: dict[int | None, list[Indicator]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    ordered: list[Indicator] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(children.get(node.pk, [])))
+    return ordered
+
+
+def _bands(raw: Any) -> tuple[engine.Band, ...]:
+    return tuple(engine.Band(level=str(b["level"]), below=float(b["below"])) for b in raw or [])
+
+
+def _rule(raw: dict[str, Any] | None) -> engine.Rule | None:
+    if not raw:
+        return None
+
+    def number(key: str) -> float | None:
+        value = raw.get(key)
+        return None if value is None else float(value)
+
+    return engine.Rule(
+        type=str(raw["type"]),
+        per=number("per"),
+        cap=number("cap"),
+        grades={str(k): float(v) for k, v in (raw.get("grades") or {}).items()},
+        zero_at=number("zero_at"),
+        full_at=number("full_at"),
+    )
+
+
+def engine_framework(version: FrameworkVersion) -> engine.Framework:
+    """The version as the scoring engine's plain data."""
+    nodes = ordered_indicators(version)
+    codes = {node.pk: node.code for node in nodes}
+    return engine.Framework(
+        code=version.framework.code,
+        scale=float(version.scale),
+        bands=_bands(version.bands),
+        components=tuple(
+            engine.Component(code=str(c["code"]), weight=float(c["weight"]))
+            for c in version.components or []
+        ),
+        indicators=tuple(
+            engine.Indicator(
+                code=node.code,
+                parent=codes.get(node.parent_id) if node.parent_id else None,
+                max=float(node.max),
+                rule=_rule(node.rule),
+                applies_to=frozenset(node.applies_to or []),
+                component=node.component or None,
+                bands=_bands(node.bands) if node.bands is not None else None,
+            )
+            for node in nodes
+        ),
+    )

@@ -1,0 +1,173 @@
+"""Editing a draft version: its settings and its indicators; and the upload page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.framework import services
+from qingfeng.framework.forms import IndicatorForm, MoveForm, VersionSettingsForm
+from qingfeng.framework.interchange import framework_import
+from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.framework.views import editable_version
+from qingfeng.lib.typing import AuthedRequest
+
+
+def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
+    version = editable_version(request, pk)
+    if not version.is_draft:
+        raise PermissionDenied
+    return version
+
+
+def _show_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _page(request: AuthedRequest, form: Form, title: str, version: FrameworkVersion) -> HttpResponse:
+    return render(
+        request, "framework/form.html", {"form": form, "title": title, "version": version}
+    )
+
+
+@login_required
+def version_settings(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A draft's name, year, scale, bands and components."""
+    version = _draft(request, pk)
+    form = VersionSettingsForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.version_settings_save(
+                version=version,
+                name=data["name"],
+                year=data["year"],
+                scale=data["scale"],
+                bands=data["bands_text"],
+                components=data["components_text"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("framework:version_detail", pk=version.pk)
+    return _page(request, form, _("Version settings"), version)
+
+
+def _indicator_page(
+    request: AuthedRequest, version: FrameworkVersion, indicator: Indicator, title: str
+) -> HttpResponse:
+    form = IndicatorForm(request.POST or None, instance=indicator, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(indicator=form.instance, actor=request.user)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("framework:version_detail", pk=version.pk)
+    return _page(request, form, title, version)
+
+
+@login_required
+def indicator_create(request: AuthedRequest, version_pk: int) -> HttpResponse:
+    """A new indicator, under ``?parent=<id>`` when given."""
+    version = _draft(request, version_pk)
+    parent = version.indicators.filter(pk=request.GET.get("parent") or 0).first()
+    indicator = Indicator(version=version, parent=parent, position=10_000)
+    return _indicator_page(request, version, indicator, _("New indicator"))
+
+
+def _draft_indicator(request: AuthedRequest, pk: int) -> tuple[FrameworkVersion, Indicator]:
+    indicator = get_object_or_404(Indicator.objects.select_related("version"), pk=pk)
+    version = _draft(request, indicator.version_id)
+    return version, indicator
+
+
+@login_required
+def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    version, indicator = _draft_indicator(request, pk)
+    return _indicator_page(
+        request, version, indicator, _("Edit indicator %(code)s") % {"code": indicator.code}
+    )
+
+
+@login_required
+def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Put an indicator (with its subtree) under another parent or at another position."""
+    version, indicator = _draft_indicator(request, pk)
+    form = MoveForm(
+        request.POST or None,
+        indicator=indicator,
+        initial={"parent": indicator.parent_id, "position": indicator.position},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_move(
+                indicator=indicator,
+                parent=form.cleaned_data["parent"],
+                position=form.cleaned_data["position"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Moved."))
+            return redirect("framework:version_detail", pk=version.pk)
+    return _page(request, form, _("Move indicator %(code)s") % {"code": indicator.code}, version)
+
+
+@login_required
+@require_POST
+def indicator_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete an indicator and everything under it (drafts only)."""
+    version, indicator = _draft_indicator(request, pk)
+    try:
+        services.indicator_delete(indicator=indicator, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Deleted %(code)s.") % {"code": indicator.code})
+    return redirect("framework:version_detail", pk=version.pk)
+
+
+@login_required
+def import_page(request: AuthedRequest) -> HttpResponse:
+    """Upload a framework (YAML or .xlsx): a new draft, or the current draft replaced."""
+    if not scope.has_capability(request.user, Capability.EDIT_FRAMEWORK):
+        raise PermissionDenied
+    context: dict[str, Any] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["issues"] = [_("Choose a file to upload.")]
+        elif upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
+            context["issues"] = [_("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}]
+        else:
+            result = framework_import(
+                data=upload.read(), filename=upload.name or "", actor=request.user
+            )
+            if result.issues:
+                context["issues"] = [str(issue) for issue in result.issues]
+                context["filename"] = upload.name
+            else:
+                messages.success(request, _("Imported as a draft. Check it, then publish it."))
+                return redirect("framework:version_detail", pk=result.version.pk)
+    return render(request, "framework/import.html", context)

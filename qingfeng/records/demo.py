@@ -1,0 +1,623 @@
+"""Demo frameworks and records behind ``manage.py seed_demo``.
+
+Three frameworks ship as YAML in ``qingfeng/framework/demo/`` (龙口 ``LK``, 平谷 ``PG``,
+乐山 ``LS``); ``demo_frameworks_import`` imports and publishes them for a region. Then
+``demo_records_create`` writes eight quarters of approved records (source ``demo``) for
+every active unit of the region on every leaf of each framework.
+
+The records tell a believable story. Each unit has a latent "health" (about the share of
+points it keeps) that drifts from quarter to quarter: most units are sound, some middling,
+a few weak; a couple decline, a couple recover after rectification, and one unit has a
+serious case (a veto where the framework has a veto leaf) in one quarter. A unit may also
+have a weak spot (作风, 选人用人 …) that lowers the level-1 indicators named after it in
+every framework. Each leaf's records are drawn to score about that health: problems for
+deduction leaves, awards for bonus leaves, rates, survey results and evaluators' points.
+
+Everything is deterministic: each random choice comes from a ``random.Random`` seeded from
+``seed`` and a fixed label, so the same seed gives the same records. Planning is pure
+Python (``plan_records``); only ``demo_records_create`` touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+import qingfeng.framework
+from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Region, Station, Unit
+from qingfeng.records.models import Record, RecordSource, RecordStatus
+
+DEMO_DIR = Path(qingfeng.framework.__file__).resolve().parent / "demo"
+DEMO_FRAMEWORK_FILES = ("longkou.yaml", "pinggu.yaml", "leshan.yaml")
+CHANGE_REASON = "seed_demo"
+
+# The eight demo quarters, 2024Q4 … 2026Q3.
+QUARTERS: tuple[Period, ...] = tuple(
+    Period(2024 + (3 + i) // 4, "Q", (3 + i) % 4 + 1) for i in range(8)
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Texts
+# ---------------------------------------------------------------------------------------
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The space-separated words of ``text`` (keeps the word lists compact)."""
+    return tuple(text.split())
+
+
+# Problem types of deduction records: words in a leaf's name pick one (first match wins);
+# otherwise the leaf's data station decides (``STATION_PROBLEM_TYPES``).
+PROBLEM_TYPES: tuple[str, ...] = words(
+    "四风 违反中央八项规定精神 形式主义官僚主义 选人用人 信访举报 审计发现 巡视巡察发现 舆情 "
+    "安全生产 生态环保 违纪违法案件"
+)
+NAME_PROBLEM_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (words("八项规定 吃喝 礼品 公务用车 公车 公务接待"), "违反中央八项规定精神"),
+    (words("四风 不正之风 师德 医德 医药 微腐败"), "四风"),
+    (words("安全"), "安全生产"),
+    (words("生态 环保 环境"), "生态环保"),
+    (words("舆情 意识形态 宣传"), "舆情"),
+    (words("审计"), "审计发现"),
+    (words("巡察 巡视"), "巡视巡察发现"),
+    (words("信访 越级访 举报 线索"), "信访举报"),
+    (words("处分 违纪违法 政治纪律"), "违纪违法案件"),
+    (words("选拔 选人用人 选任 个人有关事项 兼职 证照 档案 换届"), "选人用人"),
+)
+STATION_PROBLEM_TYPES: dict[str, str] = {
+    key: value
+    for key, _sep, value in (
+        pair.partition(":")
+        for pair in words(
+            "AUDIT:审计发现 PATROL:巡视巡察发现 PETITION:信访举报 LETTERS:信访举报 CADRE:选人用人 "
+            "CONDUCT:四风 CASE:违纪违法案件 TRIAL:违纪违法案件 INVEST:违纪违法案件"
+        )
+    )
+}
+
+
+def problem_type_for(name: str, station: str) -> str:
+    """The problem type of a deduction on a leaf with this name and data station code."""
+    for keys, problem_type in NAME_PROBLEM_TYPES:
+        if any(key in name for key in keys):
+            return problem_type
+    return STATION_PROBLEM_TYPES.get(station.rsplit("-", 1)[-1], "形式主义官僚主义")
+
+
+NOTES: dict[str, tuple[str, ...]] = {
+    "四风": words(
+        "节日期间明察暗访发现个别干部工作日午间饮酒 违规使用公款购买节日慰问品，已责令清退 "
+        "下属单位借培训名义组织旅游，已通报批评 群众反映办事人员吃拿卡要，经查部分属实"
+    ),
+    "违反中央八项规定精神": words(
+        "公务接待超标准、超范围，陪餐人数超过规定 公车私用，周末驾驶公务用车办理私事 "
+        "违规收受管理服务对象赠送的购物卡 在私人会所组织吃喝，已移交处置 "
+        "办公用房面积超标，未按期完成腾退"
+    ),
+    "形式主义官僚主义": words(
+        "以会议落实会议、以文件落实文件，部署后无跟踪督办 工作台账存在补记、代记现象 "
+        "基层报表多头填报、重复填报，增加基层负担 对群众诉求推诿扯皮，超期未答复 "
+        "学习记录照抄照搬，心得体会内容雷同 会议数量超出年度控制计划"
+    ),
+    "选人用人": words(
+        "干部考察材料不全，个别环节程序倒置 个人有关事项报告漏报房产信息 "
+        "干部人事档案“三龄两历”认定不准 领导干部未经审批在社会组织兼职 "
+        "因私出国（境）证照未按规定集中保管"
+    ),
+    "信访举报": words(
+        "群众反映征地补偿款发放不透明，经核查部分属实 同一事项重复信访，化解措施落实不到位 "
+        "信访事项超期未办结，被县信访局通报 反映干部作风粗暴问题，经核查属实 "
+        "越级上访一批次，属地化解不力"
+    ),
+    "审计发现": words(
+        "专项资金未按规定用途使用 虚列支出、白条入账 政府采购未履行规定程序 "
+        "往来款项长期挂账未清理 国有资产账实不符"
+    ),
+    "巡视巡察发现": words(
+        "县委巡察反馈：党组会议研究全面从严治党不经常 县委巡察反馈：“三重一大”决策记录不完整 "
+        "县委巡察反馈：落实意识形态工作责任制不到位 县委巡察反馈：上轮巡察问题整改不彻底 "
+        "县委巡察反馈：内控制度不健全"
+    ),
+    "舆情": words(
+        "网络平台出现涉及本单位的负面舆情，回应不及时 单位新媒体账号发布信息审核不严 "
+        "宣传栏内容长期未更新 群众网络留言未按时回复"
+    ),
+    "安全生产": words(
+        "安全隐患排查整治不到位，被县安委办通报 发生一般安全生产事故，造成财产损失 "
+        "消防设施老化，未按期整改 危险化学品管理台账不规范"
+    ),
+    "生态环保": words(
+        "辖区内发现违规倾倒建筑垃圾问题 环保督察反馈问题整改滞后 秸秆焚烧点位被卫星遥感监测发现 "
+        "污水直排问题被群众举报"
+    ),
+    "违纪违法案件": words(
+        "一名党员干部违反廉洁纪律，受到党内警告处分 一名干部违反工作纪律，受到政务记过处分 "
+        "问题线索经初步核实属实，已立案 一名党员酒驾，受到党内严重警告处分"
+    ),
+}
+VETO_NOTES: tuple[str, ...] = words(
+    "班子成员涉嫌严重违纪违法，被县纪委监委立案审查调查并采取留置措施 "
+    "主要负责人涉嫌受贿，被县纪委监委立案审查调查"
+)
+# Award notes by the level a grade starts with (四级八档).
+AWARDS: dict[str, tuple[str, ...]] = {
+    "国家级": words("获评全国先进基层党组织 工作经验入选全国典型案例"),
+    "省级": words("获评全省先进基层党组织 工作经验被省委刊物推广 获省级文明单位称号"),
+    "市级": words("获评全市先进基层党组织 获市级文明单位称号 获市委市政府通报表扬"),
+    "县级": words("获县委县政府通报表扬 获评全县“五好”党支部 获全县目标责任考核先进单位"),
+}
+BONUS_NOTES: tuple[str, ...] = words(
+    "党建工作经验被市委组织部简报刊发推广 廉洁文化建设做法被县纪委监委推广 "
+    "主题党日活动被上级党组织评为优秀案例 工作经验在全县交流发言 工作成效被市级媒体正面报道"
+)
+# The word for a rate, by a word in the leaf's name.
+RATE_WORDS: tuple[tuple[str, str], ...] = tuple(
+    (key, value)
+    for key, _sep, value in (
+        pair.partition(":")
+        for pair in words(
+            "办结:按期办结率 整改:整改完成率 在岗:在岗率 不见面:网上可办率 保值增值:保值增值率"
+        )
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Frameworks
+# ---------------------------------------------------------------------------------------
+
+
+def demo_framework_specs() -> list[dict[str, Any]]:
+    """The three demo frameworks as parsed YAML (the interchange shape)."""
+    specs = []
+    for name in DEMO_FRAMEWORK_FILES:
+        with (DEMO_DIR / name).open(encoding="utf-8") as handle:
+            specs.append(yaml.safe_load(handle))
+    return specs
+
+
+def demo_frameworks_import(*, region: Region) -> list[Framework]:
+    """Import and publish the three demo frameworks for ``region`` (as the command line
+    does: no actor, no scope limit). Raises ``ValueError`` listing the importer's issues
+    if a file does not import cleanly."""
+    from qingfeng.framework.interchange import framework_import
+
+    frameworks = []
+    for name in DEMO_FRAMEWORK_FILES:
+        result = framework_import(
+            data=(DEMO_DIR / name).read_bytes(),
+            filename=name,
+            actor=None,
+            region=region,
+            publish=True,
+        )
+        if result.issues or result.version is None:
+            raise ValueError(f"{name}: " + "; ".join(str(issue) for issue in result.issues))
+        frameworks.append(result.version.framework)
+    return frameworks
+
+
+# ---------------------------------------------------------------------------------------
+# Planning (pure)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLeaf:
+    """A leaf indicator as the generator needs it."""
+
+    code: str
+    name: str
+    max: float
+    rule: Mapping[str, Any]
+    level1: str  # the name of its level-1 indicator
+    applies_to: frozenset[str] = frozenset()  # inherited from its ancestors
+    station: str = ""  # station code
+
+    @property
+    def type(self) -> str:
+        return str(self.rule.get("type", ""))
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    code: str
+    category: str
+
+
+@dataclass
+class DemoRecord:
+    """One planned record; ``unit`` and ``station`` are codes."""
+
+    unit: str
+    indicator: str
+    date: datetime.date
+    points: float | None = None
+    quantity: float | None = None
+    grade: str = ""
+    value: float | None = None
+    problem_type: str = ""
+    note: str = ""
+    station: str = ""
+
+
+RECORD_FIELDS = ("date", "points", "quantity", "grade", "value", "problem_type", "note")
+
+
+def leaves_from_spec(spec: Mapping[str, Any]) -> list[DemoLeaf]:
+    """The leaves of a framework in the interchange shape, in tree order."""
+    leaves: list[DemoLeaf] = []
+
+    def walk(node: Mapping[str, Any], level1: str, applies: frozenset[str]) -> None:
+        applies = applies | frozenset(node.get("applies_to") or [])
+        children = node.get("children") or []
+        if not children:
+            leaves.append(
+                DemoLeaf(
+                    code=str(node["code"]),
+                    name=str(node["name"]),
+                    max=float(node["max"]),
+                    rule=dict(node.get("rule") or {}),
+                    level1=level1,
+                    applies_to=applies,
+                    station=str(node.get("station") or ""),
+                )
+            )
+        for child in children:
+            walk(child, level1, applies)
+
+    for top in spec.get("indicators") or []:
+        walk(top, str(top["name"]), frozenset())
+    return leaves
+
+
+def leaves_of_version(version: FrameworkVersion) -> list[DemoLeaf]:
+    """The leaves of a stored version, in tree order."""
+    from qingfeng.framework.interchange import version_to_spec
+
+    return leaves_from_spec(version_to_spec(version))
+
+
+# Weak spots: a theme lowers every level-1 indicator whose name contains one of its words.
+THEMES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(theme.split("+"))
+    for theme in words(
+        "作风 选人用人 组织+班子 思想+路线方针 主体责任+全面从严治党 服务群众+干事 "
+        "政治建设+政治纪律"
+    )
+)
+# Health tiers: (cumulative share of units, lowest base health, highest base health).
+TIERS = ((0.62, 0.935, 0.99), (0.85, 0.875, 0.94), (0.96, 0.78, 0.88), (1.0, 0.66, 0.78))
+DEDUCT_RATE = 2.0
+AWARD_RATE = 0.35
+BONUS_RATE = 0.5
+CATEGORY_OFFSET = {"township": -0.02, "soe": -0.015, "hospital": -0.01, "party": 0.01}
+
+
+@dataclass
+class Health:
+    """Each unit's latent health per quarter, its weak spot, and the veto story."""
+
+    by_unit: dict[str, list[float]]
+    weak_spot: dict[str, tuple[tuple[str, ...], float]] = field(default_factory=dict)
+    veto_unit: str | None = None
+    veto_quarter: int = 0
+    stories: dict[str, str] = field(default_factory=dict)
+
+    def aspect(self, unit: str, level1: str) -> float:
+        """The offset of a unit's weak spot on a level-1 indicator (0 or negative)."""
+        spot = self.weak_spot.get(unit)
+        if spot and any(word in level1 for word in spot[0]):
+            return -spot[1]
+        return 0.0
+
+
+def _clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return min(max(value, low), high)
+
+
+def plan_health(*, seed: int, units: Sequence[DemoUnit]) -> Health:
+    """Draw every unit's health over the demo quarters (deterministic for ``seed``)."""
+    rng = random.Random(f"{seed}-health")
+    ordered = sorted(units, key=lambda unit: unit.code)
+    n = len(QUARTERS)
+    health = Health(by_unit={})
+    bases: dict[str, float] = {}
+    for unit in ordered:
+        draw = rng.random()
+        low, high = next((low, high) for below, low, high in TIERS if draw < below)
+        base = rng.uniform(low, high) + CATEGORY_OFFSET.get(unit.category, 0.0)
+        slope = rng.gauss(0.0, 0.006)
+        noise = 0.0
+        series = []
+        for q in range(n):
+            noise = 0.55 * noise + rng.gauss(0.0, 0.018)
+            series.append(base + slope * (q - (n - 1) / 2) + noise)
+        health.by_unit[unit.code] = series
+        bases[unit.code] = base
+        if rng.random() < 0.35:
+            theme = THEMES[rng.randrange(len(THEMES))]
+            health.weak_spot[unit.code] = (theme, rng.uniform(0.05, 0.14))
+
+    if len(ordered) >= 8:
+        _add_stories(rng, health, bases)
+    for series in health.by_unit.values():
+        series[:] = [round(_clip(h, 0.3, 0.995), 4) for h in series]
+    return health
+
+
+def _add_stories(rng: random.Random, health: Health, bases: dict[str, float]) -> None:
+    """Two declining units, two recovering ones, a chronically weak one, and one unit
+    with a serious case."""
+    n = len(QUARTERS)
+    sound = sorted(code for code, base in bases.items() if 0.88 <= base < 0.97)
+    weak = sorted(code for code, base in bases.items() if base < 0.88)
+    picked: set[str] = set()
+
+    def pick(pool: list[str]) -> str | None:
+        pool = [code for code in pool if code not in picked]
+        if not pool:
+            return None
+        code = rng.choice(pool)
+        picked.add(code)
+        return code
+
+    for _i in range(2):  # slow decline from the third quarter on
+        code = pick(sound)
+        if code:
+            start = rng.randint(2, 3)
+            drop = rng.uniform(0.045, 0.065)
+            series = health.by_unit[code]
+            for q in range(start, n):
+                series[q] -= drop * (q - start + 1)
+            health.stories[code] = "decline"
+    for _i in range(2):  # a low start, then rectification lifts the unit
+        code = pick(weak or sound)
+        if code:
+            series = health.by_unit[code]
+            for q in range(n):
+                series[q] = min(0.56 + 0.055 * q + rng.gauss(0.0, 0.015), 0.97)
+            health.stories[code] = "recovery"
+    code = pick(weak or sound)
+    if code:  # deep-rooted problems that rectification has not reached yet
+        series = health.by_unit[code]
+        for q in range(n):
+            series[q] = 0.6 + rng.gauss(0.0, 0.025)
+        health.stories[code] = "chronic"
+    code = pick(sound)
+    if code:
+        quarter = rng.randint(2, n - 3)
+        series = health.by_unit[code]
+        series[quarter] -= 0.2
+        series[quarter + 1] -= 0.1
+        series[quarter + 2] -= 0.04
+        health.veto_unit, health.veto_quarter = code, quarter
+        health.stories[code] = "veto"
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth; means here are small)."""
+    if mean <= 0:
+        return 0
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def _day_in(rng: random.Random, period: Period) -> datetime.date:
+    span = (period.end - period.start).days
+    return period.start + datetime.timedelta(days=rng.randint(0, span))
+
+
+def _quarter_label(period: Period) -> str:
+    return f"{period.year}年第{'一二三四'[period.index - 1]}季度"
+
+
+def _half_label(period: Period) -> str:
+    return f"{period.year}年{'上' if period.index <= 2 else '下'}半年"
+
+
+def _leaf_records(
+    rng: random.Random,
+    leaf: DemoLeaf,
+    unit: str,
+    q: int,
+    fit: float,
+    health: Health,
+) -> Iterable[DemoRecord]:
+    """The records of one leaf for one unit in one quarter, scoring about ``fit``."""
+    period = QUARTERS[q]
+    kind = leaf.type
+    rule = leaf.rule
+    last_month_day = period.end - datetime.timedelta(days=rng.randint(3, 12))
+    if kind == "deduct":
+        per = float(rule.get("per") or 1)
+        # Sound units have few problems, troubled ones many (convex in the shortfall).
+        problems = _poisson(rng, DEDUCT_RATE * (1 - fit) ** 1.5 * leaf.max / per)
+        problem_type = problem_type_for(leaf.name, leaf.station)
+        for _i in range(problems):
+            record = DemoRecord(unit, leaf.code, _day_in(rng, period), quantity=1)
+            draw = rng.random()
+            if draw < 0.12 and per >= 2:  # a minor problem: half the points
+                record.quantity, record.points = None, per / 2
+            elif draw < 0.2:  # several problems of the same kind in one entry
+                record.quantity = 2
+            record.problem_type = problem_type
+            record.note = rng.choice(NOTES[problem_type])
+            yield record
+    elif kind == "bonus":
+        grades = list((rule.get("grades") or {}).items())
+        # Awards (graded) are rare; other positive facts come in proportion to the points.
+        expected = fit**6 * (AWARD_RATE if grades else BONUS_RATE * leaf.max / float(rule["per"]))
+        for _i in range(_poisson(rng, expected)):
+            record = DemoRecord(unit, leaf.code, _day_in(rng, period), quantity=1)
+            if grades:
+                grades.sort(key=lambda item: -float(item[1]))
+                # Better units win higher awards; most awards are county or city level.
+                weights = [fit ** (3 * (len(grades) - i)) + 0.2 * i for i in range(len(grades))]
+                grade = rng.choices([g for g, _p in grades], weights=weights)[0]
+                record.grade = str(grade)
+                level = next((w for w in AWARDS if str(grade).startswith(w)), "县级")
+                record.note = rng.choice(AWARDS[level])
+            else:
+                record.note = rng.choice(BONUS_NOTES)
+            yield record
+    elif kind == "direct":
+        if "年度" in leaf.name and period.index != 4:
+            return
+        ratio = _clip(0.3 + 0.7 * fit + rng.gauss(0.0, 0.02))
+        points = round(leaf.max * ratio * 2) / 2 if leaf.max >= 10 else round(leaf.max * ratio, 1)
+        note = f"{_quarter_label(period)}{leaf.name}评分"
+        yield DemoRecord(unit, leaf.code, last_month_day, points=points, note=note)
+    elif kind == "rate":
+        if rng.random() < 0.06:  # nothing to measure this quarter
+            return
+        zero_at, full_at = float(rule["zero_at"]), float(rule["full_at"])
+        ratio = _clip(0.25 + 0.75 * fit + rng.gauss(0.0, 0.03))
+        value = round(zero_at + (full_at - zero_at) * ratio, 1)
+        word = next((w for k, w in RATE_WORDS if k in leaf.name), "完成率")
+        note = f"{_quarter_label(period)}{word}{value:g}%"
+        yield DemoRecord(unit, leaf.code, last_month_day, value=value, note=note)
+    elif kind == "survey":
+        if period.index not in (2, 4):  # surveys are half-yearly
+            return
+        value = round(_clip(100 * (0.3 + 0.7 * fit) + rng.gauss(0.0, 1.2), 0, 100), 1)
+        sample = rng.randint(60, 300)
+        note = f"{_half_label(period)}问卷调查，有效问卷{sample}份，满意度{value:g}分"
+        yield DemoRecord(unit, leaf.code, last_month_day, value=value, note=note)
+    elif kind == "veto" and unit == health.veto_unit and q == health.veto_quarter:
+        note = rng.choice(VETO_NOTES)
+        day, problem_type = _day_in(rng, period), "违纪违法案件"
+        yield DemoRecord(unit, leaf.code, day, quantity=1, problem_type=problem_type, note=note)
+
+
+def plan_records(
+    *,
+    seed: int,
+    units: Sequence[DemoUnit],
+    frameworks: Mapping[str, Sequence[DemoLeaf]],
+    health: Health | None = None,
+) -> dict[str, list[DemoRecord]]:
+    """Every demo record, by framework code (deterministic for ``seed``).
+
+    ``frameworks`` maps a framework code to its leaves in tree order. Records go to the
+    leaves that apply to each unit's category.
+    """
+    health = health or plan_health(seed=seed, units=units)
+    ordered = sorted(units, key=lambda unit: unit.code)
+    planned: dict[str, list[DemoRecord]] = {}
+    for code in sorted(frameworks):
+        rng = random.Random(f"{seed}-records-{code}")
+        rows: list[DemoRecord] = []
+        leaves = frameworks[code]
+        for unit in ordered:
+            applicable = [
+                leaf for leaf in leaves if not leaf.applies_to or unit.category in leaf.applies_to
+            ]
+            series = health.by_unit[unit.code]
+            for q in range(len(QUARTERS)):
+                for leaf in applicable:
+                    fit = series[q] + health.aspect(unit.code, leaf.level1)
+                    fit = _clip(fit + rng.gauss(0.0, 0.03))
+                    for record in _leaf_records(rng, leaf, unit.code, q, fit, health):
+                        record.station = leaf.station
+                        rows.append(record)
+        planned[code] = rows
+    return planned
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
+def demo_version(framework: Framework) -> FrameworkVersion | None:
+    """The version whose leaves the demo records use: the latest published one, else the
+    latest of any status."""
+    versions = framework.versions.order_by("-year", "-number")
+    return versions.filter(status=VersionStatus.PUBLISHED).first() or versions.first()
+
+
+def region_units(region: Region) -> list[Unit]:
+    """The active units of ``region``'s subtree (a framework's units)."""
+    return list(
+        Unit.objects.filter(active=True, region__path__startswith=region.path)
+        .select_related("category")
+        .order_by("code")
+    )
+
+
+@transaction.atomic
+def demo_records_create(*, seed: int, region: Region, frameworks: Sequence[Framework]) -> int:
+    """Create approved demo records for eight quarters (2024Q4 … 2026Q3) for every active
+    unit of ``region`` on each framework; returns how many were created.
+
+    Rows are bulk-inserted, each with its "created" history row.
+    """
+    units = region_units(region)
+    unit_by_code = {unit.code: unit for unit in units}
+    demo_units = [DemoUnit(unit.code, unit.category.code) for unit in units]
+    versions = {fw.code: (fw, demo_version(fw)) for fw in frameworks}
+    leaves = {code: leaves_of_version(v) for code, (_fw, v) in versions.items() if v}
+    planned = plan_records(seed=seed, units=demo_units, frameworks=leaves)
+    station_ids = dict(
+        Station.objects.filter(region__path__startswith=region.path).values_list("code", "pk")
+    )
+    objects = [
+        Record(
+            framework=versions[code][0],
+            unit=unit_by_code[row.unit],
+            indicator_code=row.indicator,
+            station_id=station_ids.get(row.station),
+            status=RecordStatus.APPROVED,
+            source=RecordSource.DEMO,
+            **{key: getattr(row, key) for key in RECORD_FIELDS},
+        )
+        for code, rows in planned.items()
+        for row in rows
+    ]
+    bulk_create_with_history(objects, Record, batch_size=2000, default_change_reason=CHANGE_REASON)
+    return len(objects)
+
+
+def demo_content_create(
+    *, seed: int, region: Region, log: Callable[[str], None] = lambda message: None
+) -> dict[str, int]:
+    """The demo frameworks (published) and their records for ``region``; returns counts."""
+    log(_("Importing the demo indicator frameworks…"))
+    frameworks = demo_frameworks_import(region=region)
+    log(
+        _("Creating demo records for %(first)s … %(last)s…")
+        % {"first": QUARTERS[0], "last": QUARTERS[-1]}
+    )
+    records = demo_records_create(seed=seed, region=region, frameworks=frameworks)
+    log(
+        _("Indicator frameworks: %(codes)s (published) · demo records: %(records)d")
+        % {"codes": ", ".join(fw.code for fw in frameworks), "records": records}
+    )
+    return {"frameworks": len(frameworks), "records": records}
+
+
+@transaction.atomic
+def demo_content_reset() -> None:
+    """Delete every record and every framework (``seed_demo --reset`` deletes all regions,
+    units and stations, which these refer to). Each deletion leaves its history row."""
+    from qingfeng.org.demo import _delete_all
+
+    _delete_all(Record)
+    Framework.objects.all().delete()

@@ -1,0 +1,604 @@
+"""Reading and checking records files (.xlsx and .csv).
+
+The first half of a records import (``qingfeng.records.services.records_import``): the
+file is read into raw rows (``read_records_file``), every cell is converted on its own, and
+every row is checked against the organisation and the framework (``validate_records``, with
+the rules of ``RecordChecker``, which ``record_create`` shares). Every problem is collected
+as a ``RecordIssue`` located by row and column; only a file without any is stored. The
+format is described in ``docs/interchange-records.md``.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1 and the first record is
+row 2. Cell handling (trimming, dates, text lengths) and issue objects are the
+organisation import's (``qingfeng.org.interchange_read``), so both imports read alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts.selectors import visible_units
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.org.interchange_read import (
+    ImportIssue,
+    Issues,
+    RawItem,
+    _Bad,
+    _bounded,
+    _cell,
+    _date,
+    _text,
+    _text_of,
+)
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.models import Record, RecordSource, RecordStatus
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+SHEET = "records"
+COLUMNS: tuple[str, ...] = (
+    "unit",
+    "indicator",
+    "date",
+    "points",
+    "quantity",
+    "grade",
+    "value",
+    "problem_type",
+    "note",
+)
+REQUIRED: tuple[str, ...] = ("unit", "indicator", "date")
+# At most this many records per file (``settings.RECORDS_IMPORT_MAX_ROWS`` overrides it).
+DEFAULT_MAX_ROWS = 200_000
+
+_CHUNK = 500  # codes per ``IN (...)`` query, well under SQLite's variable limit
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+def max_rows() -> int:
+    """The most records one file may hold."""
+    return int(getattr(settings, "RECORDS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+@dataclass(frozen=True)
+class RecordIssue(ImportIssue):
+    """A problem in a records file: "row 3, column date: …" (the file has one sheet)."""
+
+    def __str__(self) -> str:
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.row is not None and self.column:
+            return _("row %(row)s, column %(column)s: %(message)s") % values
+        if self.row is not None:
+            return _("row %(row)s: %(message)s") % values
+        if self.column:
+            return _("column %(column)s: %(message)s") % values
+        return self.message
+
+
+class RecordIssues(Issues):
+    """Collects the issues of one records file."""
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.items.append(RecordIssue(sheet, row, column, message))
+
+    def at(self, row: int | None, column: str | None, message: str) -> None:
+        """Record one issue at a row and column (either may be None)."""
+        self.add(SHEET, row, column, message)
+
+
+@dataclass
+class RecordsFile:
+    """A file as read: its non-blank data rows (raw cells by column) or why it can't be."""
+
+    rows: list[RawItem] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+
+@dataclass
+class RecordsImportResult:
+    """What an import stored, or, with issues, why it stored nothing."""
+
+    created: int = 0
+    issues: list[ImportIssue] = field(default_factory=list)
+    record_ids: list[int] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
+    """Read a .xlsx or .csv records file (by the extension of ``filename``).
+
+    .xlsx: the sheet named ``records`` if there is one, else the first sheet. .csv: UTF-8
+    (with or without BOM), else GB18030 (what Chinese Excel writes). Row 1 names the
+    columns, in any order; unknown, duplicate or missing required columns stop the reading
+    there. Blank rows are skipped but keep their numbers.
+    """
+    issues = RecordIssues()
+    result = RecordsFile(issues=issues.items)
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        issues.at(None, None, _("the file is larger than %(mb)s MB") % {"mb": limit // 2**20})
+        return result
+    name = filename.lower()
+    table: Sequence[Sequence[Any]] | None
+    if name.endswith(".csv"):
+        table = _csv_rows(data, issues)
+    elif name.endswith(".xlsx"):
+        table = _xlsx_rows(data, issues)
+    else:
+        issues.at(None, None, _("unsupported file type; use .xlsx or .csv"))
+        return result
+    if table is not None:
+        result.rows = _table(table, issues)
+    return result
+
+
+def _csv_rows(data: bytes, issues: RecordIssues) -> list[list[str]] | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            issues.at(None, None, _("the file is neither UTF-8 nor GB18030 text"))
+            return None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        issues.at(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
+        return None
+
+
+def _xlsx_rows(data: bytes, issues: RecordIssues) -> list[tuple[Any, ...]] | None:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > 20 * settings.IMPORT_MAX_BYTES:
+            issues.at(None, None, _("the workbook is too large when unpacked"))
+            return None
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        issues.at(None, None, _("the file is not a valid .xlsx workbook"))
+        return None
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            return []
+        named = [ws for ws in sheets if ws.title.strip().lower() == SHEET]
+        worksheet = named[0] if named else sheets[0]
+        return list(worksheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _table(table: Sequence[Sequence[Any]], issues: RecordIssues) -> list[RawItem]:
+    """The data rows of a table whose row 1 names the columns."""
+    from openpyxl.utils import get_column_letter
+
+    if not table:
+        return []
+    names: list[str | None] = []
+    for cell in table[0]:
+        value = _cell(cell)
+        name = str(value).strip().lower() if value is not None else None
+        if name is not None and name not in COLUMNS:
+            issues.at(
+                1,
+                name,
+                _('unknown column "%(name)s"; expected one of: %(expected)s')
+                % {"name": name, "expected": ", ".join(COLUMNS)},
+            )
+        elif name is not None and name in names:
+            issues.at(1, name, _("duplicate column"))
+        names.append(name)
+    has_data = any(_cell(v) is not None for cells in table[1:] for v in cells)
+    if all(name is None for name in names) and not has_data:
+        return []
+    for required in REQUIRED:
+        if required not in names:
+            issues.at(1, None, _('the column "%(name)s" is missing') % {"name": required})
+    if issues:
+        return []  # with a wrong header, per-row messages would only mislead
+    limit = max_rows()
+    rows: list[RawItem] = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = [_cell(v) for v in cells]
+        if all(v is None for v in values):
+            continue
+        if len(rows) == limit:
+            issues.at(None, None, _("the file has more than %(max)s records") % {"max": limit})
+            return []
+        item: dict[str, Any] = {}
+        for index, value in enumerate(values):
+            name = names[index] if index < len(names) else None
+            if name is not None:
+                item[name] = value
+            elif value is not None:
+                issues.at(
+                    number, get_column_letter(index + 1), _("a value in a column without a name")
+                )
+        rows.append(RawItem(number, item))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Cells
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a number cell or text ("3", "3.5", "-1e2", full-width "３.５")."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not _NUMBER.match(text):
+            raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
+        number = float(text)
+    else:
+        raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
+    if not math.isfinite(number):
+        raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
+    return number
+
+
+def _record_date(value: Any) -> datetime.date | None:
+    """A date cell, or text YYYY-MM-DD (also 2025/3/1 and 2025.3.1, as Excel may save)."""
+    if isinstance(value, str):
+        match = _LOOSE_DATE.match(unicodedata.normalize("NFKC", value).strip())
+        if match:
+            year, month, day = match.groups()
+            iso = f"{year}-{int(month):02d}-{int(day):02d}"
+            try:
+                return _date(iso)
+            except _Bad:
+                pass
+    return _date(value)
+
+
+_CONVERTERS = {
+    "unit": _text,
+    "indicator": _text,
+    "date": _record_date,
+    "points": _number,
+    "quantity": _number,
+    "value": _number,
+    "grade": _bounded(32),
+    "problem_type": _text_of(Record, "problem_type"),
+    "note": _text,
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass
+class _Leaf:
+    indicator: Indicator
+    # The non-empty ``applies_to`` of the leaf and of each ancestor: all must hold.
+    applies: tuple[frozenset[str], ...]
+
+
+@dataclass
+class _Version:
+    version: FrameworkVersion
+    leaves: dict[str, _Leaf]
+    groups: set[str]
+
+
+Problem = tuple[str, str]  # (column, message)
+
+
+class RecordChecker:
+    """The rules a record must meet, for the import and for ``record_create``.
+
+    Units and framework versions are loaded once and cached, so checking many rows costs
+    a few queries. ``station`` (if given) must be each indicator's data station; ``actor``
+    (if given) must see each unit, or the unit is reported unknown, exactly like a unit
+    that does not exist.
+    """
+
+    def __init__(
+        self, *, framework: Framework, station: Station | None = None, actor: User | None = None
+    ) -> None:
+        self.framework = framework
+        self.station = station
+        self.actor = actor
+        self._units: dict[str, Unit] = {}
+        self._looked_up: set[str] = set()
+        self._visible: set[int] = set()
+        self._versions: dict[int, _Version | None] = {}
+
+    # Units
+
+    def load_units(self, codes: Iterable[str]) -> None:
+        """Fetch the units of these codes (and the actor's view of them) in a few queries."""
+        wanted = sorted(set(codes) - self._looked_up)
+        self._looked_up.update(wanted)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = Unit.objects.filter(code__in=chunk).select_related("category", "region")
+            self._units.update((unit.code, unit) for unit in query)
+            if self.actor is not None:
+                seen = visible_units(self.actor).filter(code__in=chunk)
+                self._visible.update(seen.values_list("pk", flat=True))
+
+    def unit(self, code: str) -> Unit | None:
+        """The unit of ``code`` if it exists and the actor sees it."""
+        self.load_units([code])
+        unit = self._units.get(code)
+        if unit is None or (self.actor is not None and unit.pk not in self._visible):
+            return None
+        return unit
+
+    def unit_problems(self, unit: Unit) -> list[Problem]:
+        """A unit the actor doesn't see is unknown; one outside the framework's region
+        is not assessed by it."""
+        if self.actor is not None and unit.code not in self._looked_up:
+            self.load_units([unit.code])
+        if self.actor is not None and unit.pk not in self._visible:
+            return [("unit", _('unknown unit "%(code)s"') % {"code": unit.code})]
+        if not unit.region.path.startswith(self.framework.region.path):
+            return [
+                (
+                    "unit",
+                    _('unit "%(code)s" is not assessed with the framework "%(framework)s"')
+                    % {"code": unit.code, "framework": self.framework.code},
+                )
+            ]
+        return []
+
+    # Indicators
+
+    def _version(self, year: int) -> _Version | None:
+        if year not in self._versions:
+            version = version_in_force(framework=self.framework, period=Period(year, "Y", 1))
+            self._versions[year] = None if version is None else self._load(version)
+        return self._versions[year]
+
+    @staticmethod
+    def _load(version: FrameworkVersion) -> _Version:
+        nodes = ordered_indicators(version)
+        by_pk = {node.pk: node for node in nodes}
+        parents = {node.parent_id for node in nodes}
+        leaves: dict[str, _Leaf] = {}
+        groups: set[str] = set()
+        for node in nodes:
+            if node.pk in parents:
+                groups.add(node.code)
+                continue
+            applies: list[frozenset[str]] = []
+            current: Indicator | None = node
+            while current is not None:
+                if current.applies_to:
+                    applies.append(frozenset(str(code) for code in current.applies_to))
+                current = by_pk.get(current.parent_id) if current.parent_id else None
+            leaves[node.code] = _Leaf(node, tuple(applies))
+        return _Version(version, leaves, groups)
+
+    def check(
+        self,
+        *,
+        unit: Unit | None,
+        indicator_code: str,
+        date: datetime.date,
+        points: float | None = None,
+        quantity: float | None = None,
+        grade: str | None = None,
+        value: float | None = None,
+    ) -> list[Problem]:
+        """Every problem of one record, as (column, message). ``unit`` None skips the
+        category check (the unit was already reported)."""
+        problems: list[Problem] = []
+        if quantity is not None and quantity <= 0:
+            problems.append(("quantity", _("the quantity must be more than 0")))
+        version = self._version(date.year)
+        if version is None:
+            problems.append(
+                (
+                    "date",
+                    _('the framework "%(framework)s" has no published version for %(year)s')
+                    % {"framework": self.framework.code, "year": date.year},
+                )
+            )
+            return problems
+        leaf = version.leaves.get(indicator_code)
+        if leaf is None:
+            values = {"code": indicator_code, "version": str(version.version), "year": date.year}
+            if indicator_code in version.groups:
+                message = _('indicator "%(code)s" is a group; records go on its leaf indicators')
+            else:
+                message = _('unknown indicator "%(code)s" in %(version)s (in force for %(year)s)')
+            problems.append(("indicator", message % values))
+            return problems
+        indicator = leaf.indicator
+        if self.station is not None and indicator.station_id != self.station.pk:
+            problems.append(
+                (
+                    "indicator",
+                    _('indicator "%(code)s" belongs to another data station')
+                    % {"code": indicator_code},
+                )
+            )
+        if unit is not None and any(unit.category.code not in ok for ok in leaf.applies):
+            problems.append(
+                (
+                    "indicator",
+                    _('indicator "%(code)s" does not apply to units of the category "%(category)s"')
+                    % {"code": indicator_code, "category": unit.category.code},
+                )
+            )
+        problems.extend(_rule_problems(indicator, points, grade, value))
+        return problems
+
+
+def _rule_problems(
+    indicator: Indicator, points: float | None, grade: str | None, value: float | None
+) -> list[Problem]:
+    """What the numbers of a record must be for the indicator's rule (DESIGN.md)."""
+    rule = indicator.rule or {}
+    kind = rule.get("type")
+    has_per = rule.get("per") is not None
+    negative = ("points", _("points must be 0 or more"))
+    if kind == "deduct":
+        if points is not None and points < 0:
+            return [negative]
+        if points is None and not has_per:
+            return [("points", _("points are required (the rule gives no points per item)"))]
+    elif kind == "bonus":
+        problems: list[Problem] = []
+        grades = [str(key) for key in (rule.get("grades") or {})]
+        if grade is not None and grade not in grades:
+            message = (
+                _('unknown grade "%(grade)s"; expected one of: %(grades)s')
+                if grades
+                else _('unknown grade "%(grade)s"; the rule has no grades')
+            )
+            problems.append(("grade", message % {"grade": grade, "grades": ", ".join(grades)}))
+        if points is not None and points < 0:
+            problems.append(negative)
+        elif points is None and grade is None and not has_per:
+            problems.append(("points", _("points or a grade are required")))
+        return problems
+    elif kind == "direct":
+        if points is None:
+            return [("points", _("points are required"))]
+        if not 0 <= points <= indicator.max:
+            limit = {"max": f"{indicator.max:g}"}
+            return [("points", _("points must be between 0 and %(max)s") % limit)]
+    elif kind in ("rate", "survey"):
+        if value is None:
+            return [("value", _("a value is required"))]
+        if kind == "survey" and not 0 <= value <= 100:
+            return [("value", _("the value must be between 0 and 100"))]
+    elif kind != "veto":
+        return [
+            (
+                "indicator",
+                _('indicator "%(code)s" has no valid rule') % {"code": indicator.code},
+            )
+        ]
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# Validation
+
+
+def validate_records(
+    *,
+    rows: list[RawItem],
+    checker: RecordChecker,
+    issues: RecordIssues,
+    status: str = RecordStatus.APPROVED,
+    source: str = RecordSource.IMPORTED,
+) -> list[Record]:
+    """Convert and check every row; the unsaved records, or [] if any issue was added.
+
+    Every problem of every row is added to ``issues``, in row order and, within a row, in
+    column order. The records carry the checker's framework, station and actor.
+    """
+    converted: list[tuple[int, dict[str, Any], list[Problem]]] = []
+    for item in rows:
+        fields: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, raw in item.values.items():
+            try:
+                fields[name] = _CONVERTERS[name](raw)
+            except _Bad as exc:
+                problems.append((name, str(exc)))
+        converted.append((item.row, fields, problems))
+    checker.load_units(
+        fields["unit"] for _row, fields, _problems in converted if fields.get("unit")
+    )
+    records: list[Record] = []
+    order = {name: index for index, name in enumerate(COLUMNS)}
+    for row, fields, problems in converted:
+        bad = {column for column, _message in problems}
+        problems.extend(_row_problems(fields, bad, checker))
+        if problems:
+            problems.sort(key=lambda problem: order.get(problem[0], len(order)))
+            for column, message in problems:
+                issues.at(row, column, message)
+        elif not issues:
+            records.append(_record(fields, checker, status, source))
+    return [] if issues else records
+
+
+def _row_problems(fields: dict[str, Any], bad: set[str], checker: RecordChecker) -> list[Problem]:
+    problems: list[Problem] = [
+        (name, _("this field is required"))
+        for name in REQUIRED
+        if fields.get(name) is None and name not in bad
+    ]
+    unit: Unit | None = None
+    code = fields.get("unit")
+    if code is not None:
+        unit = checker.unit(code)
+        if unit is None:
+            problems.append(("unit", _('unknown unit "%(code)s"') % {"code": code}))
+        else:
+            problems.extend(checker.unit_problems(unit))
+            fields["unit"] = unit
+            if any(column == "unit" for column, _message in problems):
+                unit = None
+    if fields.get("indicator") is not None and fields.get("date") is not None:
+        found = checker.check(
+            unit=unit,
+            indicator_code=fields["indicator"],
+            date=fields["date"],
+            points=fields.get("points"),
+            quantity=fields.get("quantity"),
+            grade=fields.get("grade"),
+            value=fields.get("value"),
+        )
+        # A cell that did not convert was reported already; don't add "is required".
+        problems.extend(problem for problem in found if problem[0] not in bad)
+    return problems
+
+
+def _record(fields: dict[str, Any], checker: RecordChecker, status: str, source: str) -> Record:
+    record = Record(
+        framework=checker.framework,
+        indicator_code=fields["indicator"],
+        unit=fields["unit"],
+        date=fields["date"],
+        points=fields.get("points"),
+        quantity=fields.get("quantity"),
+        grade=fields.get("grade") or "",
+        value=fields.get("value"),
+        problem_type=fields.get("problem_type") or "",
+        note=fields.get("note") or "",
+        status=status,
+        source=source,
+        station=checker.station,
+        created_by=checker.actor,
+    )
+    record._history_user = checker.actor  # type: ignore[attr-defined]
+    return record

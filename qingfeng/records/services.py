@@ -1,0 +1,140 @@
+"""Writes of records: one record typed in, or a whole file imported.
+
+Both check a record with the same rules (``qingfeng.records.imports.RecordChecker``), keep
+its history, and then ask the scoring to recompute the periods the new records fall in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from qingfeng.framework.models import Framework
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.imports import (
+    RecordChecker,
+    RecordIssues,
+    RecordsImportResult,
+    read_records_file,
+    validate_records,
+)
+from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.scoring.services import recompute_after_change
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+__all__ = ["record_create", "records_import"]
+
+_BATCH = 2000
+
+
+def records_import(
+    *,
+    data: bytes,
+    filename: str,
+    framework: Framework,
+    station: Station | None = None,
+    actor: User | None = None,
+    status: str = RecordStatus.APPROVED,
+    source: str = RecordSource.IMPORTED,
+) -> RecordsImportResult:
+    """Import a records file (.xlsx or .csv, by ``filename``), all or nothing.
+
+    Every row is checked first; if any has a problem, nothing is stored and the result
+    holds every issue, located by row and column. Otherwise all records are created in one
+    transaction, with their history, and the periods they fall in are recomputed.
+    ``station`` limits the file to that station's indicators; ``actor`` (None on the
+    command line) limits it to the units the actor sees and is recorded as the author.
+    """
+    result = RecordsImportResult()
+    read = read_records_file(data=data, filename=filename)
+    if read.issues:
+        result.issues = read.issues
+        return result
+    issues = RecordIssues()
+    if not read.rows:
+        issues.at(None, None, _("the file contains nothing to import"))
+        result.issues = issues.items
+        return result
+    checker = RecordChecker(framework=framework, station=station, actor=actor)
+    records = validate_records(
+        rows=read.rows, checker=checker, issues=issues, status=status, source=source
+    )
+    if issues:
+        result.issues = issues.items
+        return result
+    with transaction.atomic():
+        created = bulk_create_with_history(records, Record, batch_size=_BATCH, default_user=actor)
+    result.created = len(created)
+    result.record_ids = [record.pk for record in created]
+    if status == RecordStatus.APPROVED:
+        result.periods = _recompute(framework, (record.date for record in created))
+    return result
+
+
+def record_create(
+    *,
+    framework: Framework,
+    indicator_code: str,
+    unit: Unit,
+    date: datetime.date,
+    actor: User | None,
+    **fields: Any,
+) -> Record:
+    """Create one record after the import's row checks; ``ValidationError`` by field.
+
+    ``fields`` are the other ``Record`` fields (points, quantity, grade, value,
+    problem_type, note, status, source, station); the status defaults to draft. An
+    approved record triggers the recomputation of its periods.
+    """
+    station = fields.get("station")
+    checker = RecordChecker(framework=framework, station=station, actor=actor)
+    problems = checker.unit_problems(unit)
+    problems += checker.check(
+        unit=None if problems else unit,
+        indicator_code=indicator_code,
+        date=date,
+        points=fields.get("points"),
+        quantity=fields.get("quantity"),
+        grade=fields.get("grade") or None,
+        value=fields.get("value"),
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for column, message in problems:
+            errors.setdefault(_FIELD_OF_COLUMN.get(column, column), []).append(message)
+        raise ValidationError(errors)
+    record = Record(
+        framework=framework,
+        indicator_code=indicator_code,
+        unit=unit,
+        date=date,
+        created_by=actor,
+        **fields,
+    )
+    record.full_clean()
+    record._history_user = actor  # type: ignore[attr-defined]
+    with transaction.atomic():
+        record.save()
+    if record.status == RecordStatus.APPROVED:
+        _recompute(framework, [record.date])
+    return record
+
+
+# The import's column names that differ from the model's field names.
+_FIELD_OF_COLUMN = {"indicator": "indicator_code"}
+
+
+def _recompute(framework: Framework, dates: Iterable[datetime.date]) -> list[str]:
+    """Recompute the scores the new records touch; the recomputed periods, as text."""
+    days = sorted(set(dates))
+    if not days:
+        return []
+    return [str(period) for period in recompute_after_change(framework=framework, dates=days)]

@@ -1,0 +1,129 @@
+"""From leaf scores to group scores, unit totals, component percentages and bands.
+
+Loops here run over nodes or components (hundreds at most); each step is one numpy
+operation over all units. Sums are taken in node index order, as a plain loop would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import GREEN, Band, BoolArray, FloatArray, IntArray, ObjectArray
+from .plan import Plan
+
+# A ratio exactly at a threshold (0.9 of the max against "below 0.9") is not warned, even
+# when floating point lands it a hair under: warned iff ratio < below - TOLERANCE.
+TOLERANCE = 1e-9
+
+
+def aggregate_groups(p: Plan, score: FloatArray, maxima: FloatArray, applicable: BoolArray) -> None:
+    """Fill the group rows of the node-major arrays in place: a group's score and applicable
+    max are the sums over its applicable children; it applies iff one of them does."""
+    n_units = score.shape[1]
+    # Children come after their parent, so walking backwards finishes them first.
+    for g in reversed(range(p.n)):
+        if p.is_leaf[g]:
+            continue
+        s = np.zeros(n_units)
+        m = np.zeros(n_units)
+        any_child = np.zeros(n_units, dtype=bool)
+        for c in p.children[g]:
+            app = applicable[c]
+            s += np.where(app, score[c], 0.0)
+            m += np.where(app, maxima[c], 0.0)
+            any_child |= app
+        score[g] = np.where(any_child, s, np.nan)
+        maxima[g] = m
+        applicable[g] = any_child
+
+
+@dataclass
+class Totals:
+    raw: FloatArray  # [unit]
+    applicable_max: FloatArray  # [unit]
+    total: FloatArray  # [unit], NaN when nothing is assessed
+    component_percent: FloatArray  # [unit, component]
+
+
+def unit_totals(p: Plan, score: FloatArray, maxima: FloatArray, applicable: BoolArray) -> Totals:
+    """Raw sum, applicable max and the total on the framework scale for every unit."""
+    n_units = score.shape[1]
+    n_comp = len(p.weights)
+    raw = np.zeros(n_units)
+    amax = np.zeros(n_units)
+    raw_c = np.zeros((n_comp, n_units))
+    max_c = np.zeros((n_comp, n_units))
+    for n in p.level1:
+        app = applicable[n]
+        s = np.where(app, score[n], 0.0)
+        m = np.where(app, maxima[n], 0.0)
+        raw += s
+        amax += m
+        if n_comp:
+            raw_c[p.component[n]] += s
+            max_c[p.component[n]] += m
+    assessed = amax > 0
+    scale = p.framework.scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(max_c > 0, 100 * raw_c / max_c, np.nan)
+        if n_comp:
+            # A component with nothing assessed drops out; the others' weights are rescaled.
+            num = np.zeros(n_units)
+            den = np.zeros(n_units)
+            for c in range(n_comp):
+                present = max_c[c] > 0
+                num += np.where(present, p.weights[c] * percent[c], 0.0)
+                den += np.where(present, p.weights[c], 0.0)
+            total = np.where(assessed, scale / 100 * num / den, np.nan)
+        else:
+            total = np.where(assessed, raw * scale / amax, np.nan)
+    return Totals(raw=raw, applicable_max=amax, total=total, component_percent=percent.T.copy())
+
+
+class BandLabels:
+    """Small integer codes for band names, so band arrays are built as int arrays and turned
+    into objects once."""
+
+    def __init__(self, p: Plan) -> None:
+        names: list[str | None] = [GREEN, None]
+        for bands in p.band_sets:
+            names += [b.level for b in bands if b.level not in names]
+        self.names: ObjectArray = np.array(names, dtype=object)
+        self.code = {name: i for i, name in enumerate(names)}
+
+    def classify(self, bands_sorted: tuple[Band, ...], ratio: FloatArray) -> IntArray:
+        """Code of the most severe band with ratio < below - TOLERANCE; green otherwise."""
+        thresholds = np.array([b.below for b in bands_sorted], dtype=np.float64) - TOLERANCE
+        codes = np.array(
+            [self.code[b.level] for b in bands_sorted] + [self.code[GREEN]],
+            dtype=np.int64,
+        )
+        # searchsorted(side="right") counts the thresholds <= ratio; the next one is the
+        # first (most severe) band whose threshold exceeds the ratio. NaN sorts last: green.
+        return codes[np.searchsorted(thresholds, ratio, side="right")]
+
+
+def node_bands(
+    p: Plan, labels: BandLabels, score: FloatArray, maxima: FloatArray, applicable: BoolArray
+) -> ObjectArray:
+    """[unit, node] band names: None where not applicable, green where the max is 0."""
+    codes = np.full(score.shape, labels.code[None], dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, bands in enumerate(p.band_sets):
+            nodes = np.flatnonzero(p.band_set == k)
+            if len(nodes):
+                codes[nodes] = labels.classify(bands, score[nodes] / maxima[nodes])
+    codes[maxima == 0] = labels.code[GREEN]
+    codes[~applicable] = labels.code[None]
+    return labels.names[codes.T]
+
+
+def unit_bands(p: Plan, labels: BandLabels, total: FloatArray, vetoed: BoolArray) -> ObjectArray:
+    """Band of each unit's total; a vetoed unit gets the most severe band."""
+    bands = p.band_sets[0]
+    codes = labels.classify(bands, total / p.framework.scale)
+    codes[np.isnan(total)] = labels.code[None]
+    codes[vetoed] = labels.code[bands[0].level if bands else GREEN]
+    return labels.names[codes]

@@ -1,0 +1,80 @@
+"""``score()``: a framework, the units' categories and a period's records -> a Result.
+
+The semantics are DESIGN.md "The scoring model"; ``docs/scoring.md`` gives the formulas and
+the decisions taken where DESIGN.md is silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .aggregate import BandLabels, aggregate_groups, node_bands, unit_bands, unit_totals
+from .leaves import count_records, score_leaves
+from .model import Framework, Records, Result
+from .plan import VETO, check_records, plan
+from .rank import ranks
+
+
+def score(framework: Framework, categories: Sequence[str], records: Records) -> Result:
+    """Score every unit against ``framework``.
+
+    ``categories[u]`` is unit u's category code; ``records.unit`` indexes that sequence and
+    ``records.indicator`` indexes ``framework.indicators`` (leaves only). Raises ValueError
+    when the framework or the records break the engine's assumptions.
+    """
+    p = plan(framework)
+    n_units = len(categories)
+    check_records(p, n_units, records)
+
+    # Applicability is decided per category (a handful), then spread over the units.
+    category_codes, unit_category = np.unique(
+        np.asarray(list(categories), dtype=str), return_inverse=True
+    )
+    unit_category = unit_category.ravel().astype(np.int64)
+    applies = p.applies([str(c) for c in category_codes])  # [category, node]
+    node_applies = applies.T[:, unit_category]  # [node, unit]
+
+    counted = count_records(p, applies, unit_category, records)
+    lv = score_leaves(p, node_applies, records, counted, n_units)
+    aggregate_groups(p, lv.score, lv.max, lv.applicable)
+    totals = unit_totals(p, lv.score, lv.max, lv.applicable)
+
+    labels = BandLabels(p)
+    band = node_bands(p, labels, lv.score, lv.max, lv.applicable)
+    unit_band = unit_bands(p, labels, totals.total, lv.vetoed)
+
+    rank = ranks(totals.total, lv.vetoed, np.zeros(n_units, dtype=np.int64))
+    category_rank = ranks(totals.total, lv.vetoed, unit_category)
+
+    # Explanations: the counted records sorted by (unit, leaf), record order kept within.
+    rows = np.flatnonzero(counted.mask)
+    key = records.unit[rows] * max(p.n, 1) + records.indicator[rows]
+    rows = rows[np.argsort(key, kind="stable")]
+
+    subtree = np.zeros((p.n, p.n), dtype=bool)
+    for n, chain in enumerate(p.ancestors):
+        subtree[chain, n] = True
+    return Result(
+        codes=p.codes,
+        score=np.ascontiguousarray(lv.score.T),
+        max=np.ascontiguousarray(lv.max.T),
+        applicable=np.ascontiguousarray(lv.applicable.T),
+        band=band,
+        raw=totals.raw,
+        applicable_max=totals.applicable_max,
+        total=totals.total,
+        unit_band=unit_band,
+        vetoed=lv.vetoed,
+        rank=rank,
+        category_rank=category_rank,
+        component_percent=totals.component_percent,
+        record_unit=records.unit[rows],
+        record_leaf=records.indicator[rows],
+        record_id=records.id[rows],
+        ancestors=p.ancestors,
+        component_codes=[c.code for c in framework.components],
+        veto_leaf=p.rule == VETO,
+        subtree=subtree,
+    )

@@ -1,0 +1,50 @@
+"""Competition ranking (1, 2, 2, 4) of units by total, overall or within groups."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import BoolArray, FloatArray, IntArray
+
+
+def rank_key(total: FloatArray) -> FloatArray:
+    """Totals are ranked as rounded to 2 decimals (numpy's round half to even of x * 100)."""
+    return np.round(total, 2)
+
+
+def competition_rank(key: FloatArray, group: IntArray, eligible: BoolArray) -> IntArray:
+    """Within each group, 1 + the number of eligible members with a strictly greater key;
+    0 for the ineligible."""
+    idx = np.flatnonzero(eligible)
+    out = np.zeros(len(key), dtype=np.int64)
+    if not len(idx):
+        return out
+    g = group[idx]
+    k = -key[idx]
+    order = np.lexsort((k, g))
+    gs = g[order]
+    ks = k[order]
+    pos = np.arange(len(idx))
+    new_group = np.r_[True, gs[1:] != gs[:-1]]
+    new_run = new_group | np.r_[True, ks[1:] != ks[:-1]]
+    # Sorted by (group, -key): a member's rank is where its run of equal keys starts,
+    # counted from where its group starts.
+    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+    run_start = np.maximum.accumulate(np.where(new_run, pos, 0))
+    out[idx[order]] = run_start - group_start + 1
+    return out
+
+
+def ranks(total: FloatArray, vetoed: BoolArray, group: IntArray) -> IntArray:
+    """Rank units within ``group`` (all zeros: overall). Units without a total get 0;
+    vetoed units come after every non-vetoed unit of their group, ranked among themselves
+    by total, their ranks continuing from the number of non-vetoed ranked units."""
+    key = rank_key(total)
+    ranked = ~np.isnan(total)
+    tier = group * 2 + vetoed.astype(np.int64)
+    rank = competition_rank(key, tier, ranked)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    clean = np.bincount(group[ranked & ~vetoed], minlength=n_groups)
+    late = ranked & vetoed
+    rank[late] += clean[group[late]]
+    return rank

@@ -1,0 +1,68 @@
+"""Reads of scores, always through the user's scope where a user is involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.framework.models import Framework, FrameworkVersion
+from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.scoring.models import Snapshot
+
+
+def period_snapshots(*, framework: Framework, period: Period) -> QuerySet[Snapshot]:
+    """All snapshots of the version in force for the period (no scope: for commands)."""
+    version = version_in_force(framework=framework, period=period)
+    if version is None:
+        return Snapshot.objects.none()
+    return Snapshot.objects.filter(version=version, period=str(period))
+
+
+def visible_snapshots(*, user: Any, framework: Framework, period: Period) -> QuerySet[Snapshot]:
+    """The period's snapshots of the units the user sees."""
+    return period_snapshots(framework=framework, period=period).filter(
+        unit__in=scope.visible_units(user).values("pk")
+    )
+
+
+def scored_periods(framework: Framework) -> list[str]:
+    """Periods with stored scores, newest first (years after their quarters)."""
+    periods = set(
+        Snapshot.objects.filter(version__framework=framework)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return sorted(periods, key=lambda p: (Period.parse(p).end, -len(p)), reverse=True)
+
+
+def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list[dict[str, Any]]:
+    """The DESIGN.md JSON shape, one object per unit, ordered by rank (unranked last)."""
+    codes = node_codes(version)
+    rows = []
+    for snap in snapshots.select_related("unit").order_by("rank", "unit__code"):
+        rows.append(
+            {
+                "unit": snap.unit.code,
+                "category": snap.category,
+                "total": snap.total,
+                "raw": snap.raw,
+                "applicable_max": snap.applicable_max,
+                "band": snap.band or None,
+                "rank": snap.rank,
+                "category_rank": snap.category_rank,
+                "vetoed": snap.vetoed,
+                "nodes": {
+                    code: {"score": score, "max": maximum, "band": band}
+                    for code, (score, maximum, band) in snap.node_results(codes).items()
+                },
+            }
+        )
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["unit"]))
+    return rows
+
+
+def node_codes(version: FrameworkVersion) -> list[str]:
+    return [node.code for node in ordered_indicators(version)]

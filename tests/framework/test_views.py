@@ -1,0 +1,94 @@
+"""Framework pages: the tree, editing a draft, publishing, copying and the diff, each
+checked for scope."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from qingfeng.accounts.models import User
+from qingfeng.accounts.roles import Role
+from qingfeng.framework.models import FrameworkVersion, Indicator, VersionStatus
+from tests.conftest import Org, client_for, make_user
+from tests.scoring.conftest import Scored, scored  # noqa: F401 - the fixture
+
+
+def _county_admin(org: Org) -> User:
+    return make_user("city_admin", Role.COMMISSION_ADMIN, region=org.city)
+
+
+def test_it_shows_the_indicator_tree(org: Org, scored: Scored, admin_a: User) -> None:
+    page = client_for(admin_a).get(reverse("framework:version_detail", args=[scored.version.pk]))
+    assert [row["node"].code for row in page.context["rows"]] == ["A", "A1", "A2", "B", "B1", "B2"]
+    assert [row["depth"] for row in page.context["rows"]] == [0, 1, 1, 0, 1, 1]
+    assert not page.context["can_edit"]  # a county admin does not edit the city's framework
+
+
+def test_it_exports_yaml_and_xlsx(org: Org, scored: Scored, admin_a: User) -> None:
+    client = client_for(admin_a)
+    yaml_body = client.get(reverse("framework:version_export", args=[scored.version.pk, "yaml"]))
+    assert b"code: T" in yaml_body.content
+    xlsx = client.get(reverse("framework:version_export", args=[scored.version.pk, "xlsx"]))
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_it_hides_frameworks_outside_the_scope(org: Org, scored: Scored) -> None:
+    from qingfeng.framework.models import Framework
+
+    Framework.objects.filter(pk=scored.framework.pk).update(region=org.county_b)
+    outsider = make_user("a_only", Role.ANALYST, region=org.county_a)
+    client = client_for(outsider)
+    for url in (
+        reverse("framework:version_detail", args=[scored.version.pk]),
+        reverse("framework:version_export", args=[scored.version.pk, "yaml"]),
+        reverse("framework:version_diff", args=[scored.version.pk]) + "?against=1",
+    ):
+        assert client.get(url).status_code == 404, url
+    listed = client.get(reverse("framework:framework_list")).context["frameworks"]
+    assert list(listed) == []
+
+
+def test_it_copies_edits_and_publishes_a_new_version(org: Org, scored: Scored) -> None:
+    client = client_for(_county_admin(org))
+    response = client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    draft = FrameworkVersion.objects.get(number=2)
+    assert response["Location"] == reverse("framework:version_detail", args=[draft.pk])
+    assert (draft.status, draft.based_on) == (VersionStatus.DRAFT, scored.version)
+    a1 = draft.indicators.get(code="A1")
+    response = client.post(
+        reverse("framework:indicator_edit", args=[a1.pk]),
+        {"code": "A1", "name": "违反中央八项规定精神", "parent": a1.parent_id, "max": "30",
+         "rule_type": "deduct", "per": "3", "cap": "30"},
+    )
+    assert response.status_code == 302
+    diff = client.get(reverse("framework:version_diff", args=[draft.pk])).context["diff"]
+    assert set(diff.changed) == {"A1"}
+    client.post(reverse("framework:version_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
+
+
+def test_it_refuses_children_exceeding_their_parent(org: Org, scored: Scored) -> None:
+    client = client_for(_county_admin(org))
+    client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    draft = FrameworkVersion.objects.get(number=2)
+    group = draft.indicators.get(code="A")
+    response = client.post(
+        reverse("framework:indicator_create", args=[draft.pk]) + f"?parent={group.pk}",
+        {"code": "A3", "name": "新增指标", "parent": group.pk, "max": "10",
+         "rule_type": "deduct", "per": "1"},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["form"].errors
+    assert not Indicator.objects.filter(version=draft, code="A3").exists()
+
+
+def test_it_never_edits_a_published_version(org: Org, scored: Scored) -> None:
+    client = client_for(_county_admin(org))
+    a1 = scored.version.indicators.get(code="A1")
+    assert client.get(reverse("framework:indicator_edit", args=[a1.pk])).status_code == 403
+
+
+def test_it_forbids_editing_to_an_analyst(org: Org, scored: Scored) -> None:
+    analyst = make_user("viewer", Role.ANALYST, region=org.city)
+    client = client_for(analyst)
+    assert client.post(reverse("framework:version_copy", args=[scored.version.pk])).status_code == 403

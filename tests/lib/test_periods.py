@@ -1,0 +1,45 @@
+"""Periods: parsing, bounds, neighbours."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from qingfeng.lib.periods import Period, periods_containing
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2025", datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
+        ("2025H2", datetime.date(2025, 7, 1), datetime.date(2025, 12, 31)),
+        ("2025Q1", datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)),
+        ("2024M02", datetime.date(2024, 2, 1), datetime.date(2024, 2, 29)),
+        ("2025q4", datetime.date(2025, 10, 1), datetime.date(2025, 12, 31)),
+    ],
+)
+def test_it_parses_periods_and_their_bounds(
+    text: str, start: datetime.date, end: datetime.date
+) -> None:
+    period = Period.parse(text)
+    assert (period.start, period.end) == (start, end)
+    assert str(Period.parse(str(period))) == str(period)
+
+
+@pytest.mark.parametrize("text", ["25Q1", "2025Q5", "2025M13", "2025H3", "2025-Q1", ""])
+def test_it_rejects_malformed_periods(text: str) -> None:
+    with pytest.raises(ValueError, match="not a period"):
+        Period.parse(text)
+
+
+def test_it_finds_the_previous_period_of_the_same_length() -> None:
+    assert str(Period.parse("2025Q1").previous()) == "2024Q4"
+    assert str(Period.parse("2025H2").previous()) == "2025H1"
+    assert str(Period.parse("2025M01").previous()) == "2024M12"
+    assert str(Period.parse("2025").previous()) == "2024"
+
+
+def test_it_lists_the_periods_containing_a_day() -> None:
+    periods = [str(p) for p in periods_containing(datetime.date(2025, 8, 15))]
+    assert periods == ["2025", "2025H2", "2025Q3", "2025M08"]
