@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import Capability
-from qingfeng.records.models import Record
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+from qingfeng.records.models import Record
 
 Visible = Callable[[Any], QuerySet[Any]]
 

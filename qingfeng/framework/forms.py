@@ -70,13 +70,17 @@ class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
     bands_text = forms.CharField(
         required=False,
         label=_("Warning bands"),
-        help_text=_("level<fraction of the maximum, most lenient first: blue<0.9, yellow<0.8, red<0.6"),
+        help_text=_(
+            "level<fraction of the maximum, most lenient first: blue<0.9, yellow<0.8, red<0.6"
+        ),
     )
     components_text = forms.CharField(
         required=False,
         label=_("Components"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: code, name, weight (weights sum to 1), e.g. daily, 日常检查, 0.7"),
+        help_text=_(
+            "One per line: code, name, weight (weights sum to 1), e.g. daily, 日常检查, 0.7"
+        ),
     )
 
     class Meta:

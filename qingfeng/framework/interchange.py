@@ -2,7 +2,8 @@
 
 The format is DESIGN.md's public framework format; the .xlsx layout and the choices
 DESIGN.md leaves open are in ``docs/interchange-framework.md``. Reading lives in
-``interchange_read``, writing in ``interchange_write``, the rules in ``validation``.
+``interchange_read``, writing in ``interchange_write``, the format's vocabulary and the
+naming of places in ``interchange_format``, the rules in ``validation``.
 
 ``framework_import`` is all or nothing: the file is read and checked completely first,
 every problem is collected as a located ``FrameworkIssue``, and only a file without any is

@@ -73,6 +73,8 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 SCALES = (100, 1000)
+# Indicator trees are a few levels deep (一级/二级/三级指标, 监测点); deeper is refused.
+MAX_DEPTH = 10
 # Characters of the compact "level<below, …" and "grade:points, …" notation.
 SEPARATORS = ",，、;；:：<\n"
 
@@ -129,7 +131,7 @@ def xlsx_column(field: str | None) -> str | None:
         param = field[5:].split(".", 1)[0].split("[", 1)[0]
         return param if param in INDICATOR_COLUMNS and param != "code" else "rule_type"
     if head == "children":
-        return "parent"
+        return None
     return head
 
 
@@ -207,6 +209,13 @@ class Locator:
         rows = self.rows.nodes
         row = rows[node.index] if node.index < len(rows) else node.index + 2
         return xlsx_where("indicators", row, xlsx_column(field))
+
+
+def too_deep() -> str:
+    """The message for an indicator whose children would exceed ``MAX_DEPTH`` levels."""
+    return _("the tree is too deep: at most %(levels)s levels of indicators") % {
+        "levels": MAX_DEPTH
+    }
 
 
 def setting_where(key: str, *, source: Source, rows: XlsxRows | None = None) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from qingfeng.framework.interchange_format import (
     FRAMEWORK_KEYS,
     FRAMEWORK_SHEET,
+    MAX_DEPTH,
     SHEET_COLUMNS,
     FrameworkIssue,
     Source,
@@ -140,21 +141,22 @@ _NODE_FIELDS: dict[str, Any] = {
 }
 
 
-def _node(value: Any) -> Any:
+def _node(value: Any, depth: int) -> Any:
     if not isinstance(value, dict):
         return value
     node = {}
     for key, item in value.items():
         if key == "children":
-            node[key] = _nodes(item)
+            # Deeper than allowed: left as it is, ``validate_spec`` reports it.
+            node[key] = _nodes(item, depth + 1) if depth < MAX_DEPTH else item
         else:
             node[key] = _NODE_FIELDS.get(key, _same)(item)
     # An empty bands list is kept: it switches the node's warnings off.
     return _drop_empty(node, keep=("bands",) if node.get("bands") == [] else ())
 
 
-def _nodes(value: Any) -> Any:
-    return [_node(item) for item in value] if isinstance(value, list) else value
+def _nodes(value: Any, depth: int = 1) -> Any:
+    return [_node(item, depth) for item in value] if isinstance(value, list) else value
 
 
 def canonical_spec(raw: dict[str, Any]) -> dict[str, Any]:
@@ -385,19 +387,28 @@ class _XlsxReader:
                 children.setdefault(first[parent], []).append(index)
         placed: set[int] = set()
 
-        def walk(index: int | None) -> list[dict[str, Any]]:
+        def walk(index: int | None, depth: int) -> list[dict[str, Any]]:
             items = []
             for child in children.get(index, []):
                 placed.add(child)
                 self.rows.nodes.append(rows[child][0])
                 node = nodes[child]
-                below = walk(child)
-                if below:
-                    node["children"] = below
+                if depth == MAX_DEPTH and children.get(child):
+                    # Too deep: ``validate_spec`` reports it at this row; what lies below is
+                    # not read further (and not called a loop).
+                    node["children"] = [nodes[below] for below in children[child]]
+                    stack = list(children[child])
+                    while stack:
+                        placed.add(stack[-1])
+                        stack.extend(children.get(stack.pop(), []))
+                else:
+                    below = walk(child, depth + 1)
+                    if below:
+                        node["children"] = below
                 items.append(node)
             return items
 
-        tree = walk(None)
+        tree = walk(None, 1)
         for index, parent in enumerate(parents):
             if index not in placed and parent in first:
                 self.add(

@@ -174,5 +174,7 @@ class Indicator(models.Model):
         params = [f"{k}={v:g}" for k, v in rule.items() if isinstance(v, int | float)]
         if rule.get("grades"):
             params.append("、".join(f"{g}:{p:g}" for g, p in rule["grades"].items()))
-        label = str(RuleType(rule["type"]).label) if rule["type"] in RuleType.values else rule["type"]
+        label = (
+            str(RuleType(rule["type"]).label) if rule["type"] in RuleType.values else rule["type"]
+        )
         return f"{label} ({', '.join(params)})" if params else label

@@ -14,7 +14,9 @@ from qingfeng.lib.periods import Period
 from qingfeng.scoring import engine
 
 
-def visible_frameworks(user: Any, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Framework]:
+def visible_frameworks(
+    user: Any, capability: Capability = Capability.VIEW_ORG
+) -> QuerySet[Framework]:
     """Frameworks whose region contains at least one unit the user sees, or whose region
     lies inside the user's own region subtrees."""
     if scope.has_global_scope(user, capability):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from qingfeng.framework.interchange_format import (
     BAND_KEYS,
     COMPONENT_KEYS,
+    MAX_DEPTH,
     NODE_KEYS,
     RULE_PARAMS,
     SEPARATORS,
@@ -34,11 +35,12 @@ from qingfeng.framework.interchange_format import (
     XlsxRows,
     is_number,
     number_text,
+    too_deep,
 )
 from qingfeng.framework.models import RuleType
 from qingfeng.org.models import Region, Station, UnitCategory, code_validator
 
-__all__ = ["FrameworkIssue", "validate_spec"]
+__all__ = ["FrameworkIssue", "Source", "XlsxRows", "validate_spec"]
 
 SCALES = (100, 1000)
 NO_WARNING = "green"
@@ -313,8 +315,10 @@ class _Validator:
                     continue
                 if not isinstance(children, list):
                     self.at(node, "children", _("expected a list of indicators"))
-                    continue
-                visit(children, node)
+                elif depth == MAX_DEPTH and children:
+                    self.at(node, "children", too_deep())
+                else:
+                    visit(children, node)
 
         visit(indicators, None)
         return nodes

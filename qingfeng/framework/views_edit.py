@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,15 +31,22 @@ def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
     return version
 
 
-def _show_errors(form: Form, error: ValidationError) -> None:
+# The services name fields as the interchange columns do; the form edits two of them as text.
+_FORM_FIELD = {"grades": "grades_text", "bands": "bands_text"}
+
+
+def _show_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            name = _FORM_FIELD.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
 
 
-def _page(request: AuthedRequest, form: Form, title: str, version: FrameworkVersion) -> HttpResponse:
+def _page(
+    request: AuthedRequest, form: BaseForm, title: str, version: FrameworkVersion
+) -> HttpResponse:
     return render(
         request, "framework/form.html", {"form": form, "title": title, "version": version}
     )
@@ -159,12 +166,14 @@ def import_page(request: AuthedRequest) -> HttpResponse:
         if upload is None:
             context["issues"] = [_("Choose a file to upload.")]
         elif upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-            context["issues"] = [_("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}]
+            context["issues"] = [
+                _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
+            ]
         else:
             result = framework_import(
                 data=upload.read(), filename=upload.name or "", actor=request.user
             )
-            if result.issues:
+            if result.issues or result.version is None:
                 context["issues"] = [str(issue) for issue in result.issues]
                 context["filename"] = upload.name
             else:

@@ -45,6 +45,7 @@ from qingfeng.org.models import (
     UnitCategory,
 )
 from qingfeng.org.services import _child_path
+from qingfeng.records import demo as records_demo
 
 DEFAULT_SEED = 2026
 DEFAULT_PASSWORD = "qingfeng-demo-2026"
@@ -553,6 +554,7 @@ def reset_demo() -> None:
     Unit categories stay: later features (frameworks) refer to them.
     """
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
+    records_demo.demo_content_reset()  # records and frameworks refer to units and regions
     DisciplineGroup.objects.all().delete()
     Station.objects.all().delete()
     for model in (Post, Person, Unit):
@@ -614,6 +616,9 @@ def seed_demo(
     _create(Station, [station for build in builds for station in build.stations])
     log(_("Creating demo accounts…"))
     create_demo_accounts(password=password)
+    if scale == "county":  # the demo frameworks and eight quarters of records
+        county = next(region for spec, region in counties if spec.demo)
+        records_demo.demo_content_create(seed=seed, region=county, log=log)
     return demo_counts()
 
 

@@ -118,6 +118,9 @@ class ImportIssue:
             return _("%(sheet)s, row %(row)s: %(message)s") % values
         if self.column:
             return _("%(sheet)s, column %(column)s: %(message)s") % values
+        if self.sheet == FILE:
+            # The pseudo sheet is a word, not a sheet name: say it in the user's language.
+            return _("file: %(message)s") % values
         return _("%(sheet)s: %(message)s") % values
 
 

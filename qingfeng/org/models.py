@@ -127,7 +127,7 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), null=True, blank=True, validators=[MinValueValidator(1900)]
     )
-    rank = models.CharField(_("rank"), max_length=50, blank=True)
+    rank = models.CharField(_("cadre rank"), max_length=50, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 import qingfeng.framework
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
@@ -59,6 +61,11 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+def pairs(text: str) -> dict[str, str]:
+    """``"a:b c:d"`` as ``{"a": "b", "c": "d"}``."""
+    return {key: value for key, _sep, value in (word.partition(":") for word in words(text))}
+
+
 # Problem types of deduction records: words in a leaf's name pick one (first match wins);
 # otherwise the leaf's data station decides (``STATION_PROBLEM_TYPES``).
 PROBLEM_TYPES: tuple[str, ...] = words(
@@ -77,16 +84,10 @@ NAME_PROBLEM_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
     (words("处分 违纪违法 政治纪律"), "违纪违法案件"),
     (words("选拔 选人用人 选任 个人有关事项 兼职 证照 档案 换届"), "选人用人"),
 )
-STATION_PROBLEM_TYPES: dict[str, str] = {
-    key: value
-    for key, _sep, value in (
-        pair.partition(":")
-        for pair in words(
-            "AUDIT:审计发现 PATROL:巡视巡察发现 PETITION:信访举报 LETTERS:信访举报 CADRE:选人用人 "
-            "CONDUCT:四风 CASE:违纪违法案件 TRIAL:违纪违法案件 INVEST:违纪违法案件"
-        )
-    )
-}
+STATION_PROBLEM_TYPES: dict[str, str] = pairs(
+    "AUDIT:审计发现 PATROL:巡视巡察发现 PETITION:信访举报 LETTERS:信访举报 CADRE:选人用人 "
+    "CONDUCT:四风 CASE:违纪违法案件 TRIAL:违纪违法案件 INVEST:违纪违法案件"
+)
 
 
 def problem_type_for(name: str, station: str) -> str:
@@ -164,14 +165,8 @@ BONUS_NOTES: tuple[str, ...] = words(
     "主题党日活动被上级党组织评为优秀案例 工作经验在全县交流发言 工作成效被市级媒体正面报道"
 )
 # The word for a rate, by a word in the leaf's name.
-RATE_WORDS: tuple[tuple[str, str], ...] = tuple(
-    (key, value)
-    for key, _sep, value in (
-        pair.partition(":")
-        for pair in words(
-            "办结:按期办结率 整改:整改完成率 在岗:在岗率 不见面:网上可办率 保值增值:保值增值率"
-        )
-    )
+RATE_WORDS: dict[str, str] = pairs(
+    "办结:按期办结率 整改:整改完成率 在岗:在岗率 不见面:网上可办率 保值增值:保值增值率"
 )
 
 
@@ -182,31 +177,36 @@ RATE_WORDS: tuple[tuple[str, str], ...] = tuple(
 
 def demo_framework_specs() -> list[dict[str, Any]]:
     """The three demo frameworks as parsed YAML (the interchange shape)."""
-    specs = []
-    for name in DEMO_FRAMEWORK_FILES:
-        with (DEMO_DIR / name).open(encoding="utf-8") as handle:
-            specs.append(yaml.safe_load(handle))
-    return specs
+    return [yaml.safe_load((DEMO_DIR / name).read_text("utf-8")) for name in DEMO_FRAMEWORK_FILES]
 
 
 def demo_frameworks_import(*, region: Region) -> list[Framework]:
     """Import and publish the three demo frameworks for ``region`` (as the command line
     does: no actor, no scope limit). Raises ``ValueError`` listing the importer's issues
-    if a file does not import cleanly."""
+    if a file does not import cleanly.
+
+    The files are 2025 editions, but the demo quarters start in 2024Q4 and a period is
+    scored with the version of the latest year not after it: so the same content is first
+    published as the 2024 edition (version 1), then the file as it is (version 2).
+    """
     from qingfeng.framework.interchange import framework_import
 
     frameworks = []
     for name in DEMO_FRAMEWORK_FILES:
-        result = framework_import(
-            data=(DEMO_DIR / name).read_bytes(),
-            filename=name,
-            actor=None,
-            region=region,
-            publish=True,
-        )
-        if result.issues or result.version is None:
-            raise ValueError(f"{name}: " + "; ".join(str(issue) for issue in result.issues))
-        frameworks.append(result.version.framework)
+        data = (DEMO_DIR / name).read_bytes()
+        spec = yaml.safe_load(data)
+        editions = [data]
+        if spec["year"] > QUARTERS[0].year:
+            earlier = spec | {"year": QUARTERS[0].year}
+            editions.insert(0, yaml.safe_dump(earlier, allow_unicode=True).encode())
+        for edition in editions:
+            result = framework_import(
+                data=edition, filename=name, actor=None, region=region, publish=True
+            )
+            if result.issues or result.version is None:
+                raise ValueError(f"{name}: " + "; ".join(str(issue) for issue in result.issues))
+            framework = result.version.framework
+        frameworks.append(framework)
     return frameworks
 
 
@@ -360,52 +360,31 @@ def plan_health(*, seed: int, units: Sequence[DemoUnit]) -> Health:
 
 
 def _add_stories(rng: random.Random, health: Health, bases: dict[str, float]) -> None:
-    """Two declining units, two recovering ones, a chronically weak one, and one unit
-    with a serious case."""
+    """One unit with a serious case (a dip, and a veto where a framework has one), two
+    declining units, two recovering after rectification and a chronically weak one."""
     n = len(QUARTERS)
-    sound = sorted(code for code, base in bases.items() if 0.88 <= base < 0.97)
-    weak = sorted(code for code, base in bases.items() if base < 0.88)
-    picked: set[str] = set()
-
-    def pick(pool: list[str]) -> str | None:
-        pool = [code for code in pool if code not in picked]
-        if not pool:
-            return None
-        code = rng.choice(pool)
-        picked.add(code)
-        return code
-
-    for _i in range(2):  # slow decline from the third quarter on
-        code = pick(sound)
-        if code:
-            start = rng.randint(2, 3)
-            drop = rng.uniform(0.045, 0.065)
-            series = health.by_unit[code]
+    sound = [code for code, base in sorted(bases.items()) if 0.88 <= base < 0.97]
+    weak = [code for code, base in sorted(bases.items()) if base < 0.88]
+    rng.shuffle(sound)
+    rng.shuffle(weak)
+    weak += sound[3:]  # when there are few weak units
+    stories = ("veto", "decline", "decline", "recovery", "recovery", "chronic")
+    for code, story in zip(sound[:3] + weak[:3], stories, strict=False):
+        series = health.by_unit[code]
+        if story == "veto":
+            q = rng.randint(2, n - 3)
+            for offset, dip in enumerate((0.2, 0.1, 0.04)):
+                series[q + offset] -= dip
+            health.veto_unit, health.veto_quarter = code, q
+        elif story == "decline":  # a slow slide from the third or fourth quarter on
+            start, drop = rng.randint(2, 3), rng.uniform(0.045, 0.065)
             for q in range(start, n):
                 series[q] -= drop * (q - start + 1)
-            health.stories[code] = "decline"
-    for _i in range(2):  # a low start, then rectification lifts the unit
-        code = pick(weak or sound)
-        if code:
-            series = health.by_unit[code]
-            for q in range(n):
-                series[q] = min(0.56 + 0.055 * q + rng.gauss(0.0, 0.015), 0.97)
-            health.stories[code] = "recovery"
-    code = pick(weak or sound)
-    if code:  # deep-rooted problems that rectification has not reached yet
-        series = health.by_unit[code]
-        for q in range(n):
-            series[q] = 0.6 + rng.gauss(0.0, 0.025)
-        health.stories[code] = "chronic"
-    code = pick(sound)
-    if code:
-        quarter = rng.randint(2, n - 3)
-        series = health.by_unit[code]
-        series[quarter] -= 0.2
-        series[quarter + 1] -= 0.1
-        series[quarter + 2] -= 0.04
-        health.veto_unit, health.veto_quarter = code, quarter
-        health.stories[code] = "veto"
+        elif story == "recovery":  # a low start, then rectification lifts the unit
+            series[:] = [min(0.56 + 0.055 * q + rng.gauss(0.0, 0.015), 0.97) for q in range(n)]
+        else:  # deep-rooted problems that rectification has not reached yet
+            series[:] = [0.6 + rng.gauss(0.0, 0.025) for q in range(n)]
+        health.stories[code] = story
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -450,15 +429,16 @@ def _leaf_records(
         # Sound units have few problems, troubled ones many (convex in the shortfall).
         problems = _poisson(rng, DEDUCT_RATE * (1 - fit) ** 1.5 * leaf.max / per)
         problem_type = problem_type_for(leaf.name, leaf.station)
-        for _i in range(problems):
-            record = DemoRecord(unit, leaf.code, _day_in(rng, period), quantity=1)
-            draw = rng.random()
-            if draw < 0.12 and per >= 2:  # a minor problem: half the points
+        # Problems found in one check are often entered together.
+        entries = [problems] if problems > 1 and rng.random() < 0.6 else [1] * problems
+        for quantity in entries:
+            note = rng.choice(NOTES[problem_type])
+            record = DemoRecord(unit, leaf.code, _day_in(rng, period), quantity=quantity)
+            if quantity > 1:
+                record.note = f"{note}等同类问题{quantity}个"
+            elif rng.random() < 0.1 and per >= 2:  # a minor problem: half the points
                 record.quantity, record.points = None, per / 2
-            elif draw < 0.2:  # several problems of the same kind in one entry
-                record.quantity = 2
-            record.problem_type = problem_type
-            record.note = rng.choice(NOTES[problem_type])
+            record.problem_type, record.note = problem_type, record.note or note
             yield record
     elif kind == "bonus":
         grades = list((rule.get("grades") or {}).items())
@@ -479,18 +459,20 @@ def _leaf_records(
             yield record
     elif kind == "direct":
         if "年度" in leaf.name and period.index != 4:
-            return
+            return  # yearly, entered with the fourth quarter
+        if any(word in leaf.name for word in ("测评", "评议", "画像")) and period.index % 2:
+            return  # half-yearly
         ratio = _clip(0.3 + 0.7 * fit + rng.gauss(0.0, 0.02))
         points = round(leaf.max * ratio * 2) / 2 if leaf.max >= 10 else round(leaf.max * ratio, 1)
         note = f"{_quarter_label(period)}{leaf.name}评分"
         yield DemoRecord(unit, leaf.code, last_month_day, points=points, note=note)
     elif kind == "rate":
-        if rng.random() < 0.06:  # nothing to measure this quarter
-            return
+        if rng.random() < (0.4 if "整改" in leaf.name else 0.05):
+            return  # nothing to measure this quarter (no open rectification list)
         zero_at, full_at = float(rule["zero_at"]), float(rule["full_at"])
         ratio = _clip(0.25 + 0.75 * fit + rng.gauss(0.0, 0.03))
         value = round(zero_at + (full_at - zero_at) * ratio, 1)
-        word = next((w for k, w in RATE_WORDS if k in leaf.name), "完成率")
+        word = next((w for k, w in RATE_WORDS.items() if k in leaf.name), "完成率")
         note = f"{_quarter_label(period)}{word}{value:g}%"
         yield DemoRecord(unit, leaf.code, last_month_day, value=value, note=note)
     elif kind == "survey":
@@ -567,10 +549,10 @@ def demo_records_create(*, seed: int, region: Region, frameworks: Sequence[Frame
     """Create approved demo records for eight quarters (2024Q4 … 2026Q3) for every active
     unit of ``region`` on each framework; returns how many were created.
 
-    Rows are bulk-inserted, each with its "created" history row.
+    Each record gets its "created" history row (change reason ``seed_demo``).
     """
     units = region_units(region)
-    unit_by_code = {unit.code: unit for unit in units}
+    unit_ids = {unit.code: unit.pk for unit in units}
     demo_units = [DemoUnit(unit.code, unit.category.code) for unit in units]
     versions = {fw.code: (fw, demo_version(fw)) for fw in frameworks}
     leaves = {code: leaves_of_version(v) for code, (_fw, v) in versions.items() if v}
@@ -578,21 +560,59 @@ def demo_records_create(*, seed: int, region: Region, frameworks: Sequence[Frame
     station_ids = dict(
         Station.objects.filter(region__path__startswith=region.path).values_list("code", "pk")
     )
-    objects = [
-        Record(
-            framework=versions[code][0],
-            unit=unit_by_code[row.unit],
-            indicator_code=row.indicator,
-            station_id=station_ids.get(row.station),
-            status=RecordStatus.APPROVED,
-            source=RecordSource.DEMO,
+    now = timezone.now()
+    first = (Record.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    rows = [
+        {
+            "framework_id": versions[code][0].pk,
+            "unit_id": unit_ids[row.unit],
+            "indicator_code": row.indicator,
+            "station_id": station_ids.get(row.station),
+            "status": RecordStatus.APPROVED.value,
+            "source": RecordSource.DEMO.value,
+            "created_at": now,
             **{key: getattr(row, key) for key in RECORD_FIELDS},
-        )
+        }
         for code, rows in planned.items()
         for row in rows
     ]
-    bulk_create_with_history(objects, Record, batch_size=2000, default_change_reason=CHANGE_REASON)
-    return len(objects)
+    for pk, row in enumerate(rows, start=first):
+        row["id"] = pk
+    _insert(Record, rows)
+    history = {"history_date": now, "history_type": "+", "history_change_reason": CHANGE_REASON}
+    _insert(Record.history.model, [row | history for row in rows])  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:  # the ids were given: move the sequence past them
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Record]):
+            cursor.execute(sql)
+    return len(rows)
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts by field attname) with one ``executemany``: tens of thousands of
+    rows in about a second, where ``bulk_create`` takes several. A field a row leaves out
+    gets its default; a primary key left out is assigned by the database."""
+    if not rows:
+        return
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if f.attname in rows[0] or not f.primary_key]
+
+    def adapt(field: Any) -> Callable[[Any], Any]:
+        if field.attname not in rows[0]:
+            default = field.get_db_prep_save(field.get_default(), connection)
+            return lambda row: default
+        name = field.attname
+        if field.get_internal_type() == "DateTimeField":
+            return lambda row: ops.adapt_datetimefield_value(row[name])
+        if field.get_internal_type() == "DateField":
+            return lambda row: ops.adapt_datefield_value(row[name])
+        return lambda row: row[name]
+
+    getters = [adapt(f) for f in fields]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows])
 
 
 def demo_content_create(
@@ -617,7 +637,12 @@ def demo_content_create(
 def demo_content_reset() -> None:
     """Delete every record and every framework (``seed_demo --reset`` deletes all regions,
     units and stations, which these refer to). Each deletion leaves its history row."""
-    from qingfeng.org.demo import _delete_all
-
-    _delete_all(Record)
+    if any(rel.field.model._default_manager.exists() for rel in Record._meta.related_objects):
+        Record.objects.all().delete()  # rows refer to records: let the ORM cascade
+    else:
+        deleted = {"history_date": timezone.now(), "history_type": "-"}
+        deleted["history_change_reason"] = CHANGE_REASON
+        _insert(Record.history.model, [row | deleted for row in Record.objects.values()])  # type: ignore[attr-defined]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Record._meta.db_table)}")
     Framework.objects.all().delete()

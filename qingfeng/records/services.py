@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import MONTHS
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.imports import (
     RecordChecker,
@@ -137,4 +138,7 @@ def _recompute(framework: Framework, dates: Iterable[datetime.date]) -> list[str
     days = sorted(set(dates))
     if not days:
         return []
-    return [str(period) for period in recompute_after_change(framework=framework, dates=days)]
+    periods = recompute_after_change(framework=framework, dates=days)
+    # Longest first within the same start: 2025, 2025H1, 2025Q1, 2025M01, 2025Q2, …
+    periods = sorted(periods, key=lambda period: (period.start, -MONTHS[period.kind]))
+    return [str(period) for period in periods]

@@ -16,8 +16,9 @@ class Snapshot(models.Model):
     ``nodes`` holds three lists, ``score``, ``max`` (applicable max) and ``band``, aligned
     with the version's indicators in tree order, None where a node does not apply or was
     not assessed (published versions never change, so the order is stable);
-    ``record_ids`` are the counted records (their indicator codes place them in the tree). Snapshots are derived data: recomputing replaces them, so they have
-    no change history of their own; the records and framework versions they come from do.
+    ``record_ids`` are the counted records (their indicator codes place them in the tree).
+    Snapshots are derived data: recomputing replaces them, so they have no change history
+    of their own; the records and framework versions they come from do.
     """
 
     version = models.ForeignKey(

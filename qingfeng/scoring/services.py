@@ -198,7 +198,7 @@ def _snapshots(
     scored: engine.Result,
     unit_ids: np.ndarray,
     categories: list[str],
-    previous_rank: dict[int, int],
+    previous_rank: dict[int, int | None],
 ) -> list[Snapshot]:
     # Node values are stored as lists aligned with the version's tree order (None where a
     # node does not apply or was not assessed): whole rows convert in C, which keeps a
@@ -233,8 +233,7 @@ def _snapshots(
                 category_rank=int(scored.category_rank[u]) or None,
                 rank_change=(before - rank) if (before and rank) else None,
                 components={
-                    c: _round(scored.component_percent[u, i])
-                    for i, c in enumerate(component_codes)
+                    c: _round(scored.component_percent[u, i]) for i, c in enumerate(component_codes)
                 },
                 nodes={"score": score_lists[u], "max": max_lists[u], "band": bands[u]},
                 record_ids=record_ids[starts[u] : starts[u + 1]],

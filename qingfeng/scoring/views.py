@@ -50,7 +50,11 @@ def ranking_latest(request: AuthedRequest, code: str) -> HttpResponse:
         return render(
             request,
             "scoring/ranking.html",
-            {"framework": framework, "periods": [], "can_recompute": _can_recompute(request, framework)},
+            {
+                "framework": framework,
+                "periods": [],
+                "can_recompute": _can_recompute(request, framework),
+            },
         )
     return redirect("scoring:ranking", code=code, period=periods[0])
 
@@ -70,8 +74,11 @@ def ranking(request: AuthedRequest, code: str, period: str) -> HttpResponse:
     bands: dict[str, int] = defaultdict(int)
     for snap in rows:
         bands[snap.band or "none"] += 1
-    codes = set(visible_snapshots(user=request.user, framework=framework, period=the_period)
-                .values_list("category", flat=True))
+    codes = set(
+        visible_snapshots(user=request.user, framework=framework, period=the_period).values_list(
+            "category", flat=True
+        )
+    )
     context = {
         "framework": framework,
         "version": version,
@@ -96,7 +103,9 @@ def recompute(request: AuthedRequest, code: str) -> HttpResponse:
     the_period = _period(request.POST.get("period", ""))
     result = period_recompute(framework=framework, period=the_period)
     if result.version is None:
-        messages.error(request, _("No published version is in force for %(period)s.") % {"period": the_period})
+        messages.error(
+            request, _("No published version is in force for %(period)s.") % {"period": the_period}
+        )
         return redirect("scoring:ranking_latest", code=code)
     messages.success(
         request,
@@ -113,8 +122,9 @@ def unit_scores(request: AuthedRequest, code: str, period: str, unit_pk: int) ->
     framework = _framework(request, code)
     the_period = _period(period)
     snapshot = get_object_or_404(
-        visible_snapshots(user=request.user, framework=framework, period=the_period)
-        .select_related("unit__category", "version"),
+        visible_snapshots(user=request.user, framework=framework, period=the_period).select_related(
+            "unit__category", "version"
+        ),
         unit_id=unit_pk,
     )
     nodes = ordered_indicators(snapshot.version)
@@ -140,7 +150,9 @@ def unit_scores(request: AuthedRequest, code: str, period: str, unit_pk: int) ->
             }
         )
     history = list(
-        snapshot.unit.snapshots.filter(version__framework=framework, period__regex=_same_kind(the_period))
+        snapshot.unit.snapshots.filter(
+            version__framework=framework, period__regex=_same_kind(the_period)
+        )
         .order_by("period")
         .values("period", "total", "rank", "band")
     )

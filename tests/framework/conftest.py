@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils.translation import override
 
 from qingfeng.accounts.models import User
 from qingfeng.framework.interchange import FrameworkImportResult, framework_import
@@ -75,6 +77,13 @@ indicators:
         rule: {type: survey}
 """
 CODES = ["A", "A1", "A1.1", "A1.2", "A2", "A3", "A4", "B", "001"]
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Issues are worded when they are found: assert them in English (the source text)."""
+    with override("en"):
+        yield
 
 
 def base_spec() -> dict[str, Any]:

@@ -8,8 +8,7 @@ from django.urls import reverse
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.framework.models import FrameworkVersion, Indicator, VersionStatus
-from tests.conftest import Org, client_for, make_user
-from tests.scoring.conftest import Scored, scored  # noqa: F401 - the fixture
+from tests.conftest import Org, Scored, client_for, make_user
 
 
 def _county_admin(org: Org) -> User:
@@ -56,8 +55,15 @@ def test_it_copies_edits_and_publishes_a_new_version(org: Org, scored: Scored) -
     a1 = draft.indicators.get(code="A1")
     response = client.post(
         reverse("framework:indicator_edit", args=[a1.pk]),
-        {"code": "A1", "name": "违反中央八项规定精神", "parent": a1.parent_id, "max": "30",
-         "rule_type": "deduct", "per": "3", "cap": "30"},
+        {
+            "code": "A1",
+            "name": "违反中央八项规定精神",
+            "parent": a1.parent_id,
+            "max": "30",
+            "rule_type": "deduct",
+            "per": "3",
+            "cap": "30",
+        },
     )
     assert response.status_code == 302
     diff = client.get(reverse("framework:version_diff", args=[draft.pk])).context["diff"]
@@ -74,8 +80,14 @@ def test_it_refuses_children_exceeding_their_parent(org: Org, scored: Scored) ->
     group = draft.indicators.get(code="A")
     response = client.post(
         reverse("framework:indicator_create", args=[draft.pk]) + f"?parent={group.pk}",
-        {"code": "A3", "name": "新增指标", "parent": group.pk, "max": "10",
-         "rule_type": "deduct", "per": "1"},
+        {
+            "code": "A3",
+            "name": "新增指标",
+            "parent": group.pk,
+            "max": "10",
+            "rule_type": "deduct",
+            "per": "1",
+        },
     )
     assert response.status_code == 200  # the form again, with the error
     assert response.context["form"].errors
@@ -91,4 +103,6 @@ def test_it_never_edits_a_published_version(org: Org, scored: Scored) -> None:
 def test_it_forbids_editing_to_an_analyst(org: Org, scored: Scored) -> None:
     analyst = make_user("viewer", Role.ANALYST, region=org.city)
     client = client_for(analyst)
-    assert client.post(reverse("framework:version_copy", args=[scored.version.pk])).status_code == 403
+    assert (
+        client.post(reverse("framework:version_copy", args=[scored.version.pk])).status_code == 403
+    )

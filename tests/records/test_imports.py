@@ -195,7 +195,7 @@ def test_it_reports_in_chinese_by_default(setup: Setup) -> None:
     with override("zh-hans"):
         result = records_import(data=data, filename="r.csv", framework=setup.framework)
         text = str(result.issues[0])
-    assert "2025-13-01" in text and text.startswith(("第 2 行", "row 2"))
+    assert text == "第 2 行 date 列：应为 YYYY-MM-DD 格式的日期，实际为“2025-13-01”"
 
 
 def test_it_hides_units_outside_the_scope_like_missing_ones(setup: Setup, actor: User) -> None:
@@ -252,6 +252,7 @@ def test_it_rejects_values_in_unnamed_columns(setup: Setup) -> None:
         (xlsx([]), "empty.xlsx"),
         (xlsx([["unit", "indicator", "date"]]), "header-only.xlsx"),
     ],
+    ids=["empty.csv", "bom-only.csv", "header-only.csv", "empty.xlsx", "header-only.xlsx"],
 )
 def test_it_reports_an_empty_file(setup: Setup, data: bytes, filename: str) -> None:
     assert issues_of(data, filename, setup) == ["the file contains nothing to import"]

@@ -12,8 +12,7 @@ from qingfeng.lib.periods import Period
 from qingfeng.records.models import RecordStatus
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.services import period_recompute, recompute_after_change
-from tests.conftest import Org
-from tests.scoring.conftest import Scored, record
+from tests.conftest import Org, Scored, record
 
 
 def score_json(period: str) -> list[dict]:
@@ -44,7 +43,12 @@ def test_it_scores_a_period_as_worked_out_by_hand(org: Org, scored: Scored) -> N
 
     rows = {row["unit"]: row for row in score_json("2025Q1")}
     a1, a2, b1 = rows["A1"], rows["A2"], rows["B1"]
-    assert (a1["total"], a1["raw"], a1["applicable_max"], a1["band"]) == (71.0, 71.0, 100.0, "yellow")
+    assert (a1["total"], a1["raw"], a1["applicable_max"], a1["band"]) == (
+        71.0,
+        71.0,
+        100.0,
+        "yellow",
+    )
     assert a1["nodes"]["A1"] == {"score": 15.0, "max": 30.0, "band": "red"}  # 0.5 < 0.6
     assert a1["nodes"]["A2"] == {"score": 22.0, "max": 30.0, "band": "yellow"}  # 0.733
     assert a1["nodes"]["B1"] == {"score": 34.0, "max": 40.0, "band": "blue"}  # 0.85

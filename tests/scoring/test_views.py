@@ -8,8 +8,7 @@ from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
 from qingfeng.scoring.services import period_recompute
-from tests.conftest import Org, client_for, make_user
-from tests.scoring.conftest import Scored, record
+from tests.conftest import Org, Scored, client_for, make_user, record
 
 
 def _scored_q1(org: Org, scored: Scored) -> None:
@@ -33,9 +32,7 @@ def test_it_redirects_to_the_latest_scored_period(org: Org, scored: Scored, admi
     assert response["Location"] == reverse("scoring:ranking", args=["T", "2025Q1"])
 
 
-def test_it_shows_the_records_behind_a_units_score(
-    org: Org, scored: Scored, admin_a: User
-) -> None:
+def test_it_shows_the_records_behind_a_units_score(org: Org, scored: Scored, admin_a: User) -> None:
     _scored_q1(org, scored)
     page = client_for(admin_a).get(
         reverse("scoring:unit_scores", args=["T", "2025Q1", org.unit_a1.pk])

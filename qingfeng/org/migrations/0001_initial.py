@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='name')),
                 ('gender', models.CharField(blank=True, choices=[('M', 'male'), ('F', 'female')], max_length=1, verbose_name='gender')),
                 ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900)], verbose_name='birth year')),
-                ('rank', models.CharField(blank=True, max_length=50, verbose_name='rank')),
+                ('rank', models.CharField(blank=True, max_length=50, verbose_name='cadre rank')),
             ],
             options={
                 'verbose_name': 'person',
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='name')),
                 ('gender', models.CharField(blank=True, choices=[('M', 'male'), ('F', 'female')], max_length=1, verbose_name='gender')),
                 ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900)], verbose_name='birth year')),
-                ('rank', models.CharField(blank=True, max_length=50, verbose_name='rank')),
+                ('rank', models.CharField(blank=True, max_length=50, verbose_name='cadre rank')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

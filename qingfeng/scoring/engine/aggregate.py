@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from .model import GREEN, Band, BoolArray, FloatArray, IntArray, ObjectArray
+from .model import GREEN, Band, BoolArray, FloatArray, ObjectArray
 from .plan import Plan
 
 # A ratio exactly at a threshold (0.9 of the max against "below 0.9") is not warned, even
@@ -93,31 +94,41 @@ class BandLabels:
         self.names: ObjectArray = np.array(names, dtype=object)
         self.code = {name: i for i, name in enumerate(names)}
 
-    def classify(self, bands_sorted: tuple[Band, ...], ratio: FloatArray) -> IntArray:
+    def classify(self, bands_sorted: tuple[Band, ...], ratio: FloatArray) -> npt.NDArray[np.int16]:
         """Code of the most severe band with ratio < below - TOLERANCE; green otherwise."""
         thresholds = np.array([b.below for b in bands_sorted], dtype=np.float64) - TOLERANCE
         codes = np.array(
             [self.code[b.level] for b in bands_sorted] + [self.code[GREEN]],
-            dtype=np.int64,
+            dtype=np.int16,
         )
-        # searchsorted(side="right") counts the thresholds <= ratio; the next one is the
-        # first (most severe) band whose threshold exceeds the ratio. NaN sorts last: green.
-        return codes[np.searchsorted(thresholds, ratio, side="right")]
+        # Count the thresholds <= ratio (thresholds ascending): the next one is the first,
+        # most severe, band whose threshold exceeds the ratio; past the last: green. One
+        # comparison pass per band is several times faster than searchsorted here. A NaN
+        # ratio counts 0: callers overwrite those (not applicable, or max 0).
+        passed = np.zeros(ratio.shape, dtype=np.int16)
+        for threshold in thresholds:
+            passed += ratio >= threshold
+        return codes[passed]
 
 
 def node_bands(
     p: Plan, labels: BandLabels, score: FloatArray, maxima: FloatArray, applicable: BoolArray
 ) -> ObjectArray:
     """[unit, node] band names: None where not applicable, green where the max is 0."""
-    codes = np.full(score.shape, labels.code[None], dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = score / maxima
+    if len(p.band_sets) == 1:
+        codes = labels.classify(p.band_sets[0], ratio)
+    else:
+        codes = np.empty(score.shape, dtype=np.int16)
         for k, bands in enumerate(p.band_sets):
             nodes = np.flatnonzero(p.band_set == k)
             if len(nodes):
-                codes[nodes] = labels.classify(bands, score[nodes] / maxima[nodes])
+                codes[nodes] = labels.classify(bands, ratio[nodes])
     codes[maxima == 0] = labels.code[GREEN]
     codes[~applicable] = labels.code[None]
-    return labels.names[codes.T]
+    # Transpose the small int codes, not the object array: [unit, node], C order.
+    return labels.names[np.ascontiguousarray(codes.T)]
 
 
 def unit_bands(p: Plan, labels: BandLabels, total: FloatArray, vetoed: BoolArray) -> ObjectArray:

@@ -14,7 +14,7 @@ from .aggregate import BandLabels, aggregate_groups, node_bands, unit_bands, uni
 from .leaves import count_records, score_leaves
 from .model import Framework, Records, Result
 from .plan import VETO, check_records, plan
-from .rank import ranks
+from .rank import ranks, stable_argsort
 
 
 def score(framework: Framework, categories: Sequence[str], records: Records) -> Result:
@@ -51,7 +51,7 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     # Explanations: the counted records sorted by (unit, leaf), record order kept within.
     rows = np.flatnonzero(counted.mask)
     key = records.unit[rows] * max(p.n, 1) + records.indicator[rows]
-    rows = rows[np.argsort(key, kind="stable")]
+    rows = rows[stable_argsort(key)]
 
     subtree = np.zeros((p.n, p.n), dtype=bool)
     for n, chain in enumerate(p.ancestors):

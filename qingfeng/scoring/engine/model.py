@@ -136,6 +136,9 @@ class Result:
     A node that does not apply to a unit, or has nothing assessed, has ``applicable[u, n]``
     False, score NaN, max 0 and band None. A unit with nothing assessed has total NaN,
     band None and rank 0 (no rank). Ranks start at 1; 0 means "no rank".
+
+    Explanations: ``record_*`` hold the records that counted (see docs/scoring.md);
+    ``records_behind`` and ``unit_vetoed_by`` read them without scanning them all.
     """
 
     codes: list[str]

@@ -21,6 +21,10 @@ FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
 class Command(BaseCommand):
     help = "Export a framework version to a YAML or .xlsx file (format by the extension)."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # ``--version N`` names the framework version; it replaces Django's ``--version``.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="The framework's code.")
         parser.add_argument("file", help="The file to write (.yaml, .yml or .xlsx).")
