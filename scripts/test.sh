@@ -12,4 +12,4 @@ fi
 
 if [ -n "${DATABASE_URL:-}" ]; then where="the database in DATABASE_URL"; else where="SQLite"; fi
 step "Running the test suite on $where"
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${QINGFENG_TEST_WORKERS:-2}" "$@"

@@ -40,6 +40,7 @@ from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, Station, Unit
 from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.scoring.services import period_recompute
 
 DEMO_DIR = Path(qingfeng.framework.__file__).resolve().parent / "demo"
 DEMO_FRAMEWORK_FILES = ("longkou.yaml", "pinggu.yaml", "leshan.yaml")
@@ -51,9 +52,7 @@ QUARTERS: tuple[Period, ...] = tuple(
 )
 
 
-# ---------------------------------------------------------------------------------------
-# Texts
-# ---------------------------------------------------------------------------------------
+# Texts --------------------------------------------------------------------------------
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -170,9 +169,7 @@ RATE_WORDS: dict[str, str] = pairs(
 )
 
 
-# ---------------------------------------------------------------------------------------
-# Frameworks
-# ---------------------------------------------------------------------------------------
+# Frameworks ---------------------------------------------------------------------------
 
 
 def demo_framework_specs() -> list[dict[str, Any]]:
@@ -183,36 +180,26 @@ def demo_framework_specs() -> list[dict[str, Any]]:
 def demo_frameworks_import(*, region: Region) -> list[Framework]:
     """Import and publish the three demo frameworks for ``region`` (as the command line
     does: no actor, no scope limit). Raises ``ValueError`` listing the importer's issues
-    if a file does not import cleanly.
-
-    The files are 2025 editions, but the demo quarters start in 2024Q4 and a period is
-    scored with the version of the latest year not after it: so the same content is first
-    published as the 2024 edition (version 1), then the file as it is (version 2).
-    """
+    if a file does not import cleanly. The files are 2024 editions, so they are in force
+    from the first demo quarter (2024Q4) on."""
     from qingfeng.framework.interchange import framework_import
 
     frameworks = []
     for name in DEMO_FRAMEWORK_FILES:
-        data = (DEMO_DIR / name).read_bytes()
-        spec = yaml.safe_load(data)
-        editions = [data]
-        if spec["year"] > QUARTERS[0].year:
-            earlier = spec | {"year": QUARTERS[0].year}
-            editions.insert(0, yaml.safe_dump(earlier, allow_unicode=True).encode())
-        for edition in editions:
-            result = framework_import(
-                data=edition, filename=name, actor=None, region=region, publish=True
-            )
-            if result.issues or result.version is None:
-                raise ValueError(f"{name}: " + "; ".join(str(issue) for issue in result.issues))
-            framework = result.version.framework
-        frameworks.append(framework)
+        result = framework_import(
+            data=(DEMO_DIR / name).read_bytes(),
+            filename=name,
+            actor=None,
+            region=region,
+            publish=True,
+        )
+        if result.issues or result.version is None:
+            raise ValueError(f"{name}: " + "; ".join(str(issue) for issue in result.issues))
+        frameworks.append(result.version.framework)
     return frameworks
 
 
-# ---------------------------------------------------------------------------------------
-# Planning (pure)
-# ---------------------------------------------------------------------------------------
+# Planning (pure) ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -319,10 +306,8 @@ class Health:
 
     def aspect(self, unit: str, level1: str) -> float:
         """The offset of a unit's weak spot on a level-1 indicator (0 or negative)."""
-        spot = self.weak_spot.get(unit)
-        if spot and any(word in level1 for word in spot[0]):
-            return -spot[1]
-        return 0.0
+        keys, drop = self.weak_spot.get(unit, ((), 0.0))
+        return -drop if any(key in level1 for key in keys) else 0.0
 
 
 def _clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -523,9 +508,7 @@ def plan_records(
     return planned
 
 
-# ---------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------
+# Writing ------------------------------------------------------------------------------
 
 
 def demo_version(framework: Framework) -> FrameworkVersion | None:
@@ -630,7 +613,22 @@ def demo_content_create(
         _("Indicator frameworks: %(codes)s (published) · demo records: %(records)d")
         % {"codes": ", ".join(fw.code for fw in frameworks), "records": records}
     )
-    return {"frameworks": len(frameworks), "records": records}
+    periods = demo_periods()
+    log(_("Scoring %(count)d periods of each framework…") % {"count": len(periods)})
+    for framework in frameworks:
+        for period in periods:
+            period_recompute(framework=framework, period=period)
+    return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
+
+
+def demo_periods() -> list[Period]:
+    """The demo's quarters, and the half-years and years they make up, oldest first (so
+    each period's rank change compares with an already scored predecessor)."""
+    periods = set(QUARTERS)
+    for quarter in QUARTERS:
+        periods.add(Period(quarter.year, "H", (quarter.index + 1) // 2))
+        periods.add(Period(quarter.year, "Y", 1))
+    return sorted(periods, key=lambda p: (p.end, -len(str(p))))
 
 
 @transaction.atomic

@@ -29,13 +29,14 @@ def visible_snapshots(*, user: Any, framework: Framework, period: Period) -> Que
 
 
 def scored_periods(framework: Framework) -> list[str]:
-    """Periods with stored scores, newest first (years after their quarters)."""
+    """Periods with stored scores, newest end first; among periods ending together the
+    shorter comes first (2026Q4, 2026H2, 2026)."""
     periods = set(
         Snapshot.objects.filter(version__framework=framework)
         .values_list("period", flat=True)
         .distinct()
     )
-    return sorted(periods, key=lambda p: (Period.parse(p).end, -len(p)), reverse=True)
+    return sorted(periods, key=lambda p: (-Period.parse(p).end.toordinal(), len(p)))
 
 
 def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list[dict[str, Any]]:

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
+from qingfeng.core.templatetags.qingfeng import BAND_ORDER
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
 from qingfeng.lib.periods import Period
@@ -46,6 +48,7 @@ def ranking_latest(request: AuthedRequest, code: str) -> HttpResponse:
     """The most recent scored period of a framework."""
     framework = _framework(request, code)
     periods = scored_periods(framework)
+    ended = [p for p in periods if Period.parse(p).end < timezone.localdate()]
     if not periods:
         return render(
             request,
@@ -56,7 +59,8 @@ def ranking_latest(request: AuthedRequest, code: str) -> HttpResponse:
                 "can_recompute": _can_recompute(request, framework),
             },
         )
-    return redirect("scoring:ranking", code=code, period=periods[0])
+    # The latest period that has ended (a quarter in progress has only part of its data).
+    return redirect("scoring:ranking", code=code, period=(ended or periods)[0])
 
 
 @login_required
@@ -69,7 +73,7 @@ def ranking(request: AuthedRequest, code: str, period: str) -> HttpResponse:
     category = request.GET.get("category", "")
     if category:
         snapshots = snapshots.filter(category=category)
-    rows = list(snapshots.select_related("unit").order_by("rank", "unit__code"))
+    rows = list(snapshots.select_related("unit__category").order_by("rank", "unit__code"))
     rows.sort(key=lambda s: (s.rank is None, s.rank or 0, s.unit.code))
     bands: dict[str, int] = defaultdict(int)
     for snap in rows:
@@ -85,7 +89,10 @@ def ranking(request: AuthedRequest, code: str, period: str) -> HttpResponse:
         "period": str(the_period),
         "periods": scored_periods(framework),
         "rows": rows,
-        "band_counts": sorted(bands.items()),
+        "band_counts": sorted(
+            bands.items(),
+            key=lambda item: (BAND_ORDER.index(item[0]) if item[0] in BAND_ORDER else 99, item[0]),
+        ),
         "categories": UnitCategory.objects.filter(code__in=codes),
         "category": category,
         "can_recompute": _can_recompute(request, framework),
