@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from qingfeng.framework.interchange import framework_import
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.views import editable_version
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
 
 
 def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
@@ -160,22 +160,15 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a framework (YAML or .xlsx): a new draft, or the current draft replaced."""
     if not scope.has_capability(request.user, Capability.EDIT_FRAMEWORK):
         raise PermissionDenied
-    context: dict[str, Any] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    context: dict[str, Any] = {"max_mb": max_upload_mb()}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["issues"] = [_("Choose a file to upload.")]
-        elif upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-            context["issues"] = [
-                _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
-            ]
+        upload = read_upload(request)
+        if upload.issues:
+            context.update(failed_import_context(upload, upload.issues))
         else:
-            result = framework_import(
-                data=upload.read(), filename=upload.name or "", actor=request.user
-            )
+            result = framework_import(data=upload.data, filename=upload.name, actor=request.user)
             if result.issues or result.version is None:
-                context["issues"] = [str(issue) for issue in result.issues]
-                context["filename"] = upload.name
+                context.update(failed_import_context(upload, result.issues))
             else:
                 messages.success(request, _("Imported as a draft. Check it, then publish it."))
                 return redirect("framework:version_detail", pk=result.version.pk)

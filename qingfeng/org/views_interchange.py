@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
 from qingfeng.org.interchange import export_org, import_org
 
 CONTENT_TYPES = {
@@ -27,20 +27,15 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a YAML or .xlsx organisation file; all or nothing, every error listed."""
     if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
         raise PermissionDenied
-    context: dict[str, object] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    context: dict[str, object] = {"max_mb": max_upload_mb()}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["issues"] = [_("Choose a file to upload.")]
-        elif upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-            context["issues"] = [
-                _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
-            ]
+        upload = read_upload(request)
+        if upload.issues:
+            context.update(failed_import_context(upload, upload.issues))
         else:
-            result = import_org(data=upload.read(), filename=upload.name or "", actor=request.user)
+            result = import_org(data=upload.data, filename=upload.name, actor=request.user)
             if result.issues:
-                context["issues"] = [str(issue) for issue in result.issues]
-                context["filename"] = upload.name
+                context.update(failed_import_context(upload, result.issues))
             else:
                 messages.success(
                     request,

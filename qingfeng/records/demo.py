@@ -614,7 +614,7 @@ def demo_content_create(
         % {"codes": ", ".join(fw.code for fw in frameworks), "records": records}
     )
     periods = demo_periods()
-    log(_("Scoring %(count)d periods of each framework…") % {"count": len(periods)})
+    log(_("Scoring the demo periods of each framework (%(count)d)…") % {"count": len(periods)})
     for framework in frameworks:
         for period in periods:
             period_recompute(framework=framework, period=period)

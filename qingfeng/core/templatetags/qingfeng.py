@@ -22,7 +22,7 @@ BAND_ORDER = list(BAND_LABELS)
 
 @register.filter
 def band_label(level: str | None) -> str:
-    """A warning level in the user's language (绿/蓝/黄/橙/红 in Chinese)."""
+    """A warning level in the user's language (绿色, 蓝色 … in Chinese)."""
     if not level:
         return ""
     return str(BAND_LABELS.get(level, level))
