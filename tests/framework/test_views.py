@@ -106,3 +106,26 @@ def test_it_forbids_editing_to_an_analyst(org: Org, scored: Scored) -> None:
     assert (
         client.post(reverse("framework:version_copy", args=[scored.version.pk])).status_code == 403
     )
+
+
+def test_it_keeps_the_history_of_indicator_edits(org: Org, scored: Scored) -> None:
+    admin = _county_admin(org)
+    client = client_for(admin)
+    client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    a1 = FrameworkVersion.objects.get(number=2).indicators.get(code="A1")
+    client.post(
+        reverse("framework:indicator_edit", args=[a1.pk]),
+        {
+            "code": "A1",
+            "name": "公务接待违规",
+            "parent": a1.parent_id,
+            "max": "30",
+            "rule_type": "deduct",
+            "per": "5",
+            "cap": "30",
+        },
+    )
+    page = client.get(reverse("core:history", args=["indicator", a1.pk]))
+    newest = page.context["entries"][0]
+    assert newest.who == str(admin)
+    assert {c.field: (c.old, c.new) for c in newest.changes}["name"] == ("指标A1", "公务接待违规")
