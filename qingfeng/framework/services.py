@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from qingfeng.framework.interchange_format import FrameworkIssue, xlsx_column
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.validation import validate_spec
+from qingfeng.lib.history import save_validated, stamp
 from qingfeng.org.models import Region, Station
 
 if TYPE_CHECKING:
@@ -54,18 +55,6 @@ class ContentCounts:
     deleted: int = 0
 
 
-def _stamp(obj: Model, actor: User | None) -> None:
-    """Tell django-simple-history who made this change."""
-    if actor is not None:
-        obj._history_user = actor  # type: ignore[attr-defined]
-
-
-def _save(obj: Model, actor: User | None, **clean_kwargs: Any) -> None:
-    obj.full_clean(**clean_kwargs)
-    _stamp(obj, actor)
-    obj.save()
-
-
 def _frozen() -> ValidationError:
     return ValidationError(_("published versions cannot change; copy it into a new draft"))
 
@@ -93,7 +82,7 @@ def _issues(version: FrameworkVersion) -> list[FrameworkIssue]:
 def framework_create(*, code: str, name: str, region: Region, actor: User | None) -> Framework:
     """A new framework (no versions yet)."""
     framework = Framework(code=code, name=name, region=region)
-    _save(framework, actor)
+    save_validated(framework, actor)
     return framework
 
 
@@ -109,7 +98,7 @@ def version_create(
     highest = framework.versions.aggregate(highest=Max("number"))["highest"] or 0
     version = FrameworkVersion(framework=framework, number=highest + 1, based_on=based_on)
     _settings(version, spec)
-    _save(version, actor)
+    save_validated(version, actor)
     return version, _write_indicators(version, spec.get("indicators") or [], actor)
 
 
@@ -122,7 +111,7 @@ def version_replace(
     stored = _draft(version.pk)
     _settings(version, spec)
     version.status = stored.status
-    _save(version, actor)
+    save_validated(version, actor)
     return _write_indicators(version, spec.get("indicators") or [], actor)
 
 
@@ -180,7 +169,7 @@ def _write_indicators(
                     setattr(obj, key, value)
                 obj.parent = parent
                 obj.station = station
-                _save(obj, actor)
+                save_validated(obj, actor)
             visit(item.get("children") or [], obj)
 
     visit(items, None)
@@ -203,7 +192,7 @@ def _delete_deepest_first(nodes: list[Indicator], actor: User | None) -> None:
         return level
 
     for node in sorted(nodes, key=lambda n: -depth(n.pk)):
-        _stamp(node, actor)
+        stamp(node, actor)
         node.delete()
 
 
@@ -232,12 +221,12 @@ def version_publish(*, version: FrameworkVersion, actor: User | None) -> Framewo
         status=VersionStatus.PUBLISHED, year=stored.year
     ).exclude(pk=stored.pk):
         other.status = VersionStatus.ARCHIVED
-        _save(other, actor)
+        save_validated(other, actor)
     version.refresh_from_db()
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor
-    _save(version, actor)
+    save_validated(version, actor)
     return version
 
 
@@ -248,7 +237,7 @@ def version_archive(*, version: FrameworkVersion, actor: User | None) -> Framewo
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("only a published version can be archived"))
     version.status = VersionStatus.ARCHIVED
-    _save(version, actor)
+    save_validated(version, actor)
     return version
 
 
@@ -287,7 +276,7 @@ def version_settings_save(
                     errors.setdefault(head, []).append(str(issue))
             if errors:
                 raise ValidationError(errors)
-            _save(version, actor)
+            save_validated(version, actor)
     except ValidationError:
         for key, value in old.items():
             setattr(version, key, value)
@@ -355,7 +344,7 @@ def _renumber(nodes: list[Indicator], actor: User | None) -> None:
     for position, node in enumerate(nodes):
         if node.position != position or node.pk is None:
             node.position = position
-            _stamp(node, actor)
+            stamp(node, actor)
             node.save()
 
 
@@ -389,7 +378,7 @@ def indicator_save(*, indicator: Indicator, actor: User | None) -> Indicator:
         with transaction.atomic():
             before = _issue_keys(version)
             indicator.full_clean()
-            _stamp(indicator, actor)
+            stamp(indicator, actor)
             indicator.save()
             siblings = _siblings(version.pk, indicator.parent_id, indicator.pk)
             if was_new:
@@ -427,7 +416,7 @@ def indicator_move(
             siblings = _siblings(version.pk, indicator.parent_id, indicator.pk)
             siblings.insert(max(0, min(position, len(siblings))), indicator)
             indicator.position = siblings.index(indicator)
-            _save(indicator, actor)
+            save_validated(indicator, actor)
             _renumber(siblings, actor)
             if stored.parent_id != indicator.parent_id:
                 _renumber(_siblings(version.pk, stored.parent_id, indicator.pk), actor)

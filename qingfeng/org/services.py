@@ -7,14 +7,15 @@ Tree paths (``Region.path``, ``Unit.path``) are maintained here and nowhere else
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Value, signals
+from django.db.models import Value, signals
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
+from qingfeng.lib.history import save_validated, stamp
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -28,19 +29,6 @@ from qingfeng.org.models import (
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
-
-
-def _stamp(obj: Model, actor: User | None) -> None:
-    """Tell django-simple-history who made this change (the middleware covers web requests;
-    commands and services called outside a request pass the actor explicitly)."""
-    if actor is not None:
-        obj._history_user = actor  # type: ignore[attr-defined]
-
-
-def _save(obj: Model, actor: User | None, **clean_kwargs: Any) -> None:
-    obj.full_clean(**clean_kwargs)
-    _stamp(obj, actor)
-    obj.save()
 
 
 def _child_path(parent_path: str | None, pk: int) -> str:
@@ -77,7 +65,7 @@ def _check_no_cycle(obj: Region | Unit, parent: Region | Unit | None) -> None:
 def region_save(*, region: Region, actor: User | None = None) -> Region:
     """Create or update a region and keep its subtree's paths right."""
     _check_no_cycle(region, region.parent)
-    _save(region, actor, exclude=["path"])
+    save_validated(region, actor, exclude=["path"])
     _set_tree_path(region)
     return region
 
@@ -85,7 +73,7 @@ def region_save(*, region: Region, actor: User | None = None) -> Region:
 @transaction.atomic
 def category_save(*, category: UnitCategory, actor: User | None = None) -> UnitCategory:
     """Create or update a unit category."""
-    _save(category, actor)
+    save_validated(category, actor)
     return category
 
 
@@ -96,7 +84,7 @@ def unit_save(*, unit: Unit, actor: User | None = None) -> Unit:
     if unit.parent is not None and unit.parent.region_id != unit.region_id:
         # A sub-unit sits in its parent's region; scopes rely on it.
         raise ValidationError({"parent": _("A sub-unit must be in its parent unit's region.")})
-    _save(unit, actor, exclude=["path"])
+    save_validated(unit, actor, exclude=["path"])
     _set_tree_path(unit)
     return unit
 
@@ -104,7 +92,7 @@ def unit_save(*, unit: Unit, actor: User | None = None) -> Unit:
 @transaction.atomic
 def person_save(*, person: Person, actor: User | None = None) -> Person:
     """Create or update a person's own details (posts are separate)."""
-    _save(person, actor)
+    save_validated(person, actor)
     return person
 
 
@@ -128,7 +116,7 @@ def post_start(
         managed_level=managed_level,
         start=start,
     )
-    _save(post, actor)
+    save_validated(post, actor)
     return post
 
 
@@ -136,21 +124,21 @@ def post_start(
 def post_end(*, post: Post, end: datetime.date, actor: User | None = None) -> Post:
     """End a post; it stays in the person's history as a past post."""
     post.end = end
-    _save(post, actor)
+    save_validated(post, actor)
     return post
 
 
 @transaction.atomic
 def post_save(*, post: Post, actor: User | None = None) -> Post:
     """Correct a post's details (title, role, dates)."""
-    _save(post, actor)
+    save_validated(post, actor)
     return post
 
 
 @transaction.atomic
 def station_save(*, station: Station, actor: User | None = None) -> Station:
     """Create or update a data station."""
-    _save(station, actor)
+    save_validated(station, actor)
     return station
 
 
@@ -181,7 +169,7 @@ def discipline_group_save(
             group.units.set(units)
     finally:
         del group.skip_history_when_saving  # type: ignore[attr-defined]
-    _stamp(group, actor)
+    stamp(group, actor)
     # Let simple-history's own receiver write the single row, with the final coverage.
     signals.post_save.send(sender=DisciplineGroup, instance=group, created=created, raw=False)
     return group

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.interchange import framework_import
+from qingfeng.lib.commands import read_input, refuse_on_issues
 from qingfeng.org.models import Region
 
 
@@ -39,22 +40,11 @@ class Command(BaseCommand):
             region = Region.objects.filter(code=options["region"]).first()
             if region is None:
                 raise CommandError(_('Unknown region "%(code)s".') % {"code": options["region"]})
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
+        data = read_input(path)
         result = framework_import(
             data=data, filename=path.name, actor=None, region=region, publish=options["publish"]
         )
-        if result.issues:
-            for issue in result.issues:
-                self.stderr.write(str(issue))
-            raise CommandError(
-                _("%(count)s problem(s) found in %(file)s; nothing was imported.")
-                % {"count": len(result.issues), "file": path}
-            )
+        refuse_on_issues(self, result.issues, path)
         self.stdout.write(
             self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": result.summary()})
         )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from qingfeng.lib.commands import read_input, refuse_on_issues
 from qingfeng.org.interchange import import_org
 
 
@@ -31,20 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
+        data = read_input(path)
         result = import_org(data=data, filename=path.name, actor=None, dry_run=options["dry_run"])
-        if result.issues:
-            for issue in result.issues:
-                self.stderr.write(str(issue))
-            raise CommandError(
-                _("%(count)s problem(s) found in %(file)s; nothing was imported.")
-                % {"count": len(result.issues), "file": path}
-            )
+        refuse_on_issues(self, result.issues, path)
         if options["dry_run"]:
             self.stdout.write(
                 _("Dry run, nothing stored: %(summary)s") % {"summary": result.summary()}

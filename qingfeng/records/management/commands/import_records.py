@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import Framework
+from qingfeng.lib.commands import read_input, refuse_on_issues
 from qingfeng.org.models import Station
 from qingfeng.records.models import RecordSource, RecordStatus
 from qingfeng.records.services import records_import
@@ -42,12 +43,7 @@ class Command(BaseCommand):
         station = Station.objects.filter(code=options["station"]).first()
         if station is None:
             raise CommandError(_('Unknown data station "%(code)s".') % {"code": options["station"]})
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
+        data = read_input(path)
         result = records_import(
             data=data,
             filename=path.name,
@@ -57,13 +53,7 @@ class Command(BaseCommand):
             status=RecordStatus.APPROVED,
             source=RecordSource.IMPORTED,
         )
-        if result.issues:
-            for issue in result.issues:
-                self.stderr.write(str(issue))
-            raise CommandError(
-                _("%(count)s problem(s) found in %(file)s; nothing was imported.")
-                % {"count": len(result.issues), "file": path}
-            )
+        refuse_on_issues(self, result.issues, path)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Imported %(count)s records from %(file)s.")
