@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qingfeng.framework",
     "qingfeng.records",
     "qingfeng.scoring",
+    "qingfeng.api",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("QINGFENG_LOG_LEVEL", "WARNING")},
 }
+
+# Evidence files: what may be uploaded, and how large.
+EVIDENCE_MAX_BYTES = int(os.environ.get("QINGFENG_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_EXTENSIONS = [".pdf", ".jpg", ".jpeg", ".png", ".gif", ".doc", ".docx", ".xls", ".xlsx"]
+RECORDS_IMPORT_MAX_ROWS = int(os.environ.get("QINGFENG_RECORDS_IMPORT_MAX_ROWS", "200000"))
+
+# API limits: the largest request body, the largest batch, requests per token per minute.
+API_MAX_BODY_BYTES = int(os.environ.get("QINGFENG_API_MAX_BODY_BYTES", str(20 * 1024 * 1024)))
+API_MAX_BATCH = int(os.environ.get("QINGFENG_API_MAX_BATCH", "20000"))
+API_RATE_PER_MINUTE = int(os.environ.get("QINGFENG_API_RATE_PER_MINUTE", "120"))
 
 # Page size of the long lists (units, people).
 PAGE_SIZE = 50

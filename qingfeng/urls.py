@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("qingfeng.accounts.urls")),
     path("frameworks/", include("qingfeng.framework.urls")),
     path("scores/", include("qingfeng.scoring.urls")),
+    path("records/", include("qingfeng.records.urls")),
+    path("api-tokens/", include("qingfeng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,11 @@ class Capability(models.TextChoices):
     ASSIGN_ROLES = "accounts.assign", _("assign roles")
     EDIT_FRAMEWORK = "framework.edit", _("edit indicator frameworks")
     RECOMPUTE = "scores.recompute", _("recompute scores")
+    ENTER_RECORDS = "records.enter", _("enter records for a data station")
+    REVIEW_RECORDS = "records.review", _("review records")
+    SELF_ASSESS = "records.self_assess", _("enter a unit's self-assessment")
+    MANAGE_PERIODS = "records.periods", _("open and close collection periods")
+    MANAGE_TOKENS = "api.tokens", _("issue and revoke API tokens")
 
 
 class Role(models.TextChoices):
@@ -39,10 +44,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SYSTEM_ADMIN: ALL,
     Role.COMMISSION_ADMIN: ALL,
     Role.ANALYST: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
-    Role.STATION_CLERK: frozenset({Capability.VIEW_ORG}),
-    Role.STATION_REVIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
+    Role.STATION_CLERK: frozenset({Capability.VIEW_ORG, Capability.ENTER_RECORDS}),
+    Role.STATION_REVIEWER: frozenset(
+        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.REVIEW_RECORDS}
+    ),
     Role.DISCIPLINE_GROUP_MEMBER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
-    Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG}),
+    Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG, Capability.SELF_ASSESS}),
     Role.LEADER: frozenset({Capability.VIEW_ORG}),
     Role.LEADERSHIP: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
 }

@@ -148,6 +148,11 @@ class Indicator(models.Model):
     component = models.CharField(_("component"), max_length=32, blank=True)
     bands = models.JSONField(_("warning bands"), null=True, blank=True)
     rule = models.JSONField(_("rule"), null=True, blank=True)
+    self_assessed = models.BooleanField(
+        _("self-assessed"),
+        default=False,
+        help_text=_("Units enter their own self-assessment for this indicator."),
+    )
     history = HistoricalRecords()
 
     class Meta:

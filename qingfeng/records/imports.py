@@ -45,6 +45,7 @@ from qingfeng.org.interchange_read import (
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.periods import OpenDates
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -325,11 +326,22 @@ class RecordChecker:
     """
 
     def __init__(
-        self, *, framework: Framework, station: Station | None = None, actor: User | None = None
+        self,
+        *,
+        framework: Framework,
+        station: Station | None = None,
+        actor: User | None = None,
+        open_periods_only: bool = False,
+        self_assessment: bool = False,
     ) -> None:
+        """``open_periods_only``: the date must lie in an open collection period (entry
+        pages, Excel upload, API). ``self_assessment``: the indicator must be marked
+        self-assessed (a unit's own entry)."""
         self.framework = framework
         self.station = station
         self.actor = actor
+        self.open_dates = OpenDates(framework) if open_periods_only else None
+        self.self_assessment = self_assessment
         self._units: dict[str, Unit] = {}
         self._looked_up: set[str] = set()
         self._visible: set[int] = set()
@@ -418,6 +430,14 @@ class RecordChecker:
         problems: list[Problem] = []
         if quantity is not None and quantity <= 0:
             problems.append(("quantity", _("the quantity must be more than 0")))
+        if self.open_dates is not None and not self.open_dates.is_open(date):
+            problems.append(
+                (
+                    "date",
+                    _("%(date)s is not in an open collection period of %(framework)s")
+                    % {"date": date.isoformat(), "framework": self.framework.code},
+                )
+            )
         version = self._version(date.year)
         if version is None:
             problems.append(
@@ -438,6 +458,14 @@ class RecordChecker:
             problems.append(("indicator", message % values))
             return problems
         indicator = leaf.indicator
+        if self.self_assessment and not indicator.self_assessed:
+            problems.append(
+                (
+                    "indicator",
+                    _('indicator "%(code)s" is not one units assess themselves')
+                    % {"code": indicator_code},
+                )
+            )
         if self.station is not None and indicator.station_id != self.station.pk:
             problems.append(
                 (

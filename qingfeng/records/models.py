@@ -71,6 +71,24 @@ class Record(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    self_assessment = models.BooleanField(_("self-assessment"), default=False)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The sending system's own id; a batch sent twice is stored once."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -80,7 +98,105 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["framework", "status", "date"]),
             models.Index(fields=["unit", "date"]),
+            models.Index(fields=["station", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="record_external_id_unique_per_station",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.indicator_code} · {self.date}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Evidence files are grouped by framework and unit; the name keeps its extension."""
+    return f"evidence/{instance.record.framework_id}/{instance.record.unit_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) of a record: PDF, image, Word or Excel. Served only to
+    users whose scope includes the record's unit."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["record_id", "uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class CollectionPeriod(models.Model):
+    """A period a framework's data is collected in (2026Q3, 2026H1, 2026, 2026M07).
+
+    Records can be entered, imported or pushed only for dates inside an open period;
+    reopening a closed one needs a reason, which the history keeps.
+    """
+
+    framework = models.ForeignKey(
+        "framework.Framework",
+        verbose_name=_("indicator framework"),
+        on_delete=models.CASCADE,
+        related_name="collection_periods",
+    )
+    period = models.CharField(_("period"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework_id", "-period"]
+        verbose_name = _("collection period")
+        verbose_name_plural = _("collection periods")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "period"], name="collection_period_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.code} {self.period}"
+
+
+class ProblemType(models.Model):
+    """The managed list of problem types (问题类型) a record may name."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("problem type")
+        verbose_name_plural = _("problem types")
+
+    def __str__(self) -> str:
+        return self.name

@@ -45,6 +45,7 @@ def records_import(
     actor: User | None = None,
     status: str = RecordStatus.APPROVED,
     source: str = RecordSource.IMPORTED,
+    open_periods_only: bool = False,
 ) -> RecordsImportResult:
     """Import a records file (.xlsx or .csv, by ``filename``), all or nothing.
 
@@ -53,6 +54,8 @@ def records_import(
     transaction, with their history, and the periods they fall in are recomputed.
     ``station`` limits the file to that station's indicators; ``actor`` (None on the
     command line) limits it to the units the actor sees and is recorded as the author.
+    ``open_periods_only`` (the upload page, the API) refuses dates outside the framework's
+    open collection periods.
     """
     result = RecordsImportResult()
     read = read_records_file(data=data, filename=filename)
@@ -64,7 +67,9 @@ def records_import(
         issues.at(None, None, _("the file contains nothing to import"))
         result.issues = issues.items
         return result
-    checker = RecordChecker(framework=framework, station=station, actor=actor)
+    checker = RecordChecker(
+        framework=framework, station=station, actor=actor, open_periods_only=open_periods_only
+    )
     records = validate_records(
         rows=read.rows, checker=checker, issues=issues, status=status, source=source
     )
@@ -87,16 +92,25 @@ def record_create(
     unit: Unit,
     date: datetime.date,
     actor: User | None,
+    open_periods_only: bool = False,
     **fields: Any,
 ) -> Record:
     """Create one record after the import's row checks; ``ValidationError`` by field.
 
     ``fields`` are the other ``Record`` fields (points, quantity, grade, value,
-    problem_type, note, status, source, station); the status defaults to draft. An
-    approved record triggers the recomputation of its periods.
+    problem_type, note, status, source, station, self_assessment); the status defaults
+    to draft. An approved record triggers the recomputation of its periods.
+    ``open_periods_only`` refuses a date outside the open collection periods (every entry
+    page passes True); a self-assessment must be on a self-assessed indicator.
     """
     station = fields.get("station")
-    checker = RecordChecker(framework=framework, station=station, actor=actor)
+    checker = RecordChecker(
+        framework=framework,
+        station=station,
+        actor=actor,
+        open_periods_only=open_periods_only,
+        self_assessment=bool(fields.get("self_assessment")),
+    )
     problems = checker.unit_problems(unit)
     problems += checker.check(
         unit=None if problems else unit,
