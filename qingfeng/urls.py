@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from qingfeng.api.api import api
+
 urlpatterns = [
     path("", include("qingfeng.core.urls")),
     path("org/", include("qingfeng.org.urls")),
@@ -11,6 +13,7 @@ urlpatterns = [
     path("scores/", include("qingfeng.scoring.urls")),
     path("records/", include("qingfeng.records.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -20,4 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_edit_org": has_capability(user, Capability.EDIT_ORG),
         "can_import_org": has_capability(user, Capability.IMPORT_ORG),
         "can_assign_roles": has_capability(user, Capability.ASSIGN_ROLES),
+        "can_enter_records": has_capability(user, Capability.ENTER_RECORDS),
+        "can_review_records": has_capability(user, Capability.REVIEW_RECORDS),
+        "can_self_assess": has_capability(user, Capability.SELF_ASSESS),
+        "can_manage_tokens": has_capability(user, Capability.MANAGE_TOKENS),
     }

@@ -23,7 +23,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
-from qingfeng.records.models import Record
+from qingfeng.records.models import CollectionPeriod, Record
 
 Visible = Callable[[Any], QuerySet[Any]]
 
@@ -56,6 +56,10 @@ def _records(user: Any) -> QuerySet[Record]:
     )
 
 
+def _collection_periods(user: Any) -> QuerySet[CollectionPeriod]:
+    return CollectionPeriod.objects.filter(framework__in=_frameworks(user))
+
+
 def _assignments(user: Any) -> QuerySet[RoleAssignment]:
     users = selectors.assignable_users(user)
     return RoleAssignment.objects.filter(user__in=users)
@@ -77,6 +81,7 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], Visible]] = {
     "version": (FrameworkVersion, _versions),
     "indicator": (Indicator, _indicators),
     "record": (Record, _records),
+    "collection_period": (CollectionPeriod, _collection_periods),
 }
 
 

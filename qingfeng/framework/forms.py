@@ -137,7 +137,17 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "parent", "max", "standard", "method", "station", "component"]
+        fields = [
+            "code",
+            "name",
+            "parent",
+            "max",
+            "standard",
+            "method",
+            "station",
+            "component",
+            "self_assessed",
+        ]
         widgets = {
             "standard": forms.Textarea(attrs={"rows": 2}),
             "method": forms.Textarea(attrs={"rows": 2}),

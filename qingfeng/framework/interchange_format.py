@@ -42,6 +42,9 @@ RULE_PARAMS: dict[str, tuple[str, ...]] = {
     RuleType.SURVEY: (),
     RuleType.VETO: (),
 }
+# Optional yes/no keys of a node (default false, written only when true). Kept apart from
+# NODE_KEYS so the "expected one of" hint for unknown keys lists the main fields only.
+NODE_FLAGS = ("self_assessed",)
 BAND_KEYS = ("level", "below")
 COMPONENT_KEYS = ("code", "name", "weight")
 
@@ -66,6 +69,9 @@ INDICATOR_COLUMNS = (
     "zero_at",
     "full_at",
 )
+# Optional columns of the indicators sheet, written after the main ones (yes/no flags; a
+# workbook written before they existed reads the same).
+INDICATOR_FLAG_COLUMNS = NODE_FLAGS
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "bands": BAND_KEYS,
     "components": COMPONENT_KEYS,

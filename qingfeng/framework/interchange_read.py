@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from qingfeng.framework.interchange_format import (
     FRAMEWORK_KEYS,
     FRAMEWORK_SHEET,
+    INDICATOR_FLAG_COLUMNS,
     MAX_DEPTH,
     SHEET_COLUMNS,
     FrameworkIssue,
@@ -74,8 +75,32 @@ def canonical_text(value: Any) -> Any:
     return value
 
 
+_TRUE = frozenset({"true", "yes", "y", "1", "x", "是", "√", "✓"})
+_FALSE = frozenset({"false", "no", "n", "0", "否"})
+
+
+def canonical_bool(value: Any) -> Any:
+    """A yes/no cell: True/False from booleans, 1/0 and yes/no words (是/否); empty is
+    False (dropped, the default); anything else stays for the validation to report."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text or text in _FALSE:
+            return False
+        if text in _TRUE:
+            return True
+    return value
+
+
 def _drop_empty(item: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k in keep or v not in (None, "", [], {})}
+    return {
+        k: v
+        for k, v in item.items()
+        if k in keep or (v is not False and v not in (None, "", [], {}))
+    }
 
 
 def _canonical_items(value: Any, kinds: dict[str, Any]) -> Any:
@@ -136,6 +161,7 @@ _NODE_FIELDS: dict[str, Any] = {
     "station": canonical_text,
     "applies_to": _codes,
     "component": canonical_text,
+    "self_assessed": canonical_bool,
     "bands": _bands,
     "rule": _rule,
 }
@@ -326,11 +352,12 @@ class _XlsxReader:
         if not cells:
             return []
         columns = SHEET_COLUMNS[sheet]
+        accepted = (*columns, *INDICATOR_FLAG_COLUMNS) if sheet == "indicators" else columns
         names: list[str | None] = []
         for value in cells[0]:
             name = canonical_text(value)
             name = name.lower() if isinstance(name, str) else None
-            if name is not None and name not in columns:
+            if name is not None and name not in accepted:
                 message = _('unknown column "%(name)s"; expected one of: %(expected)s') % {
                     "name": name,
                     "expected": ", ".join(columns),
@@ -424,6 +451,7 @@ class _XlsxReader:
         for key in ("code", "name", "max", "standard", "method", "station", "applies_to"):
             node[key] = values.get(key)
         node["component"] = values.get("component")
+        node["self_assessed"] = values.get("self_assessed")
         bands = values.get("bands")
         if bands is not None:
             node["bands"] = self.bands_cell(number, bands)

@@ -19,6 +19,7 @@ from qingfeng.framework.interchange_format import (
     FRAMEWORK_KEYS,
     FRAMEWORK_SHEET,
     INDICATOR_COLUMNS,
+    INDICATOR_FLAG_COLUMNS,
     number_text,
 )
 from qingfeng.framework.interchange_read import canonical_number
@@ -106,6 +107,9 @@ def node_spec(node: Indicator) -> dict[str, Any]:
         item["applies_to"] = list(node.applies_to)
     if node.component:
         item["component"] = node.component
+    if node.self_assessed:
+        # Written only when true: false is the default and keeps older files unchanged.
+        item["self_assessed"] = True
     if node.bands is not None:
         item["bands"] = bands_spec(node.bands)
     if node.rule:
@@ -154,8 +158,9 @@ def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[lis
             "grades": grades_text(rule["grades"]) if rule.get("grades") else None,
             "zero_at": rule.get("zero_at"),
             "full_at": rule.get("full_at"),
+            "self_assessed": True if node.get("self_assessed") else None,
         }
-        rows.append([values[column] for column in INDICATOR_COLUMNS])
+        rows.append([values[column] for column in (*INDICATOR_COLUMNS, *INDICATOR_FLAG_COLUMNS)])
         rows.extend(_indicator_rows(node.get("children") or [], node["code"]))
     return rows
 
@@ -172,7 +177,10 @@ def _workbook(spec: dict[str, Any]) -> bytes:
             COMPONENT_KEYS,
             [[c.get(k) for k in COMPONENT_KEYS] for c in spec.get("components", [])],
         ),
-        "indicators": (INDICATOR_COLUMNS, _indicator_rows(spec["indicators"], None)),
+        "indicators": (
+            (*INDICATOR_COLUMNS, *INDICATOR_FLAG_COLUMNS),
+            _indicator_rows(spec["indicators"], None),
+        ),
     }
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]

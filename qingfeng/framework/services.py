@@ -159,6 +159,7 @@ def _write_indicators(
                 "component": item.get("component", ""),
                 "bands": item.get("bands"),
                 "rule": item.get("rule"),
+                "self_assessed": item.get("self_assessed") is True,
             }
             if obj.pk and all(getattr(obj, key) == value for key, value in values.items()):
                 counts.unchanged += 1

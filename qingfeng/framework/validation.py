@@ -23,6 +23,7 @@ from qingfeng.framework.interchange_format import (
     BAND_KEYS,
     COMPONENT_KEYS,
     MAX_DEPTH,
+    NODE_FLAGS,
     NODE_KEYS,
     RULE_PARAMS,
     SEPARATORS,
@@ -328,7 +329,7 @@ class _Validator:
         if not isinstance(raw, dict):
             return
         for key in raw:
-            if key not in NODE_KEYS:
+            if key not in NODE_KEYS and key not in NODE_FLAGS:
                 self.at(node, str(key), _unknown_key(NODE_KEYS))
         for key in ("code", "name", "max"):
             if raw.get(key) is None or raw.get(key) == "":
@@ -344,6 +345,13 @@ class _Validator:
         for key in ("standard", "method"):
             if raw.get(key) is not None and (problem := _text_problem(raw[key])):
                 self.at(node, key, problem)
+        flag = raw.get("self_assessed")
+        if flag is not None and not isinstance(flag, bool):
+            self.at(
+                node,
+                "self_assessed",
+                _('expected true or false, got "%(value)s"') % {"value": _shown(flag)},
+            )
         top = raw.get("max")
         if top is not None and top != "" and (not is_number(top) or top < 0):
             self.at(

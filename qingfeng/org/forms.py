@@ -21,6 +21,16 @@ from qingfeng.org.models import (
 )
 
 
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker: ``<input type=date>`` only reads YYYY-MM-DD, whatever the
+    UI language's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class BootstrapMixin:
     """Give every widget Bootstrap's classes so templates can render ``{{ form }}`` plainly."""
 
@@ -96,8 +106,8 @@ class PostForm(ScopedModelForm):
         model = Post
         fields = ["unit", "role", "title", "managed_level", "start", "end"]
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
+            "start": IsoDateInput(),
+            "end": IsoDateInput(),
         }
 
     def limit_choices(self) -> None:
@@ -112,7 +122,9 @@ class NewPersonForm(PersonForm):
     role = forms.ChoiceField(choices=PostRole.choices, label=_("role in the team"))
     title = forms.CharField(max_length=100, required=False, label=_("post title"))
     start = forms.DateField(
-        required=False, label=_("start"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=_("start"),
+        widget=IsoDateInput(),
     )
 
     def limit_choices(self) -> None:
@@ -121,7 +133,7 @@ class NewPersonForm(PersonForm):
 
 
 class EndPostForm(BootstrapMixin, forms.Form):
-    end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("end"), widget=IsoDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

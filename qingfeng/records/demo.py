@@ -39,7 +39,13 @@ import qingfeng.framework
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, Station, Unit
-from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.models import (
+    CollectionPeriod,
+    PeriodStatus,
+    Record,
+    RecordSource,
+    RecordStatus,
+)
 from qingfeng.scoring.services import period_recompute
 
 DEMO_DIR = Path(qingfeng.framework.__file__).resolve().parent / "demo"
@@ -618,6 +624,18 @@ def demo_content_create(
     for framework in frameworks:
         for period in periods:
             period_recompute(framework=framework, period=period)
+        # The demo quarters are collected and closed; the current quarter is open for entry.
+        CollectionPeriod.objects.bulk_create(
+            [
+                CollectionPeriod(framework=framework, period=str(q), status=PeriodStatus.CLOSED)
+                for q in QUARTERS
+            ]
+            + [
+                CollectionPeriod(
+                    framework=framework, period=str(QUARTERS[-1].next()), status=PeriodStatus.OPEN
+                )
+            ]
+        )
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

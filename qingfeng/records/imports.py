@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.selectors import visible_units
@@ -203,10 +204,15 @@ def _table(table: Sequence[Sequence[Any]], issues: RecordIssues) -> list[RawItem
     if not table:
         return []
     names: list[str | None] = []
+    # The error column our own error workbook adds is ignored, so a user can correct the
+    # rows in that file and upload it again as it is.
+    error_headers = {"error", str(_("error")).strip().lower()}
     for cell in table[0]:
         value = _cell(cell)
         name = str(value).strip().lower() if value is not None else None
-        if name is not None and name not in COLUMNS:
+        if name in error_headers:
+            name = None
+        elif name is not None and name not in COLUMNS:
             issues.at(
                 1,
                 name,
@@ -627,6 +633,7 @@ def _record(fields: dict[str, Any], checker: RecordChecker, status: str, source:
         source=source,
         station=checker.station,
         created_by=checker.actor,
+        submitted_at=timezone.now() if status == RecordStatus.SUBMITTED else None,
     )
     record._history_user = checker.actor  # type: ignore[attr-defined]
     return record

@@ -1,5 +1,15 @@
-"""URLs of the records pages: review (filled in by its module)."""
+"""URLs of the records pages: review queue, collection periods and station workload."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from qingfeng.records import views_periods, views_review, views_workload
+
+urlpatterns: list[URLPattern] = [
+    path("review/", views_review.review_queue, name="review"),
+    path("review/approve/", views_review.review_approve, name="review_approve"),
+    path("review/<int:pk>/return/", views_review.review_return, name="review_return"),
+    path("periods/", views_periods.period_list, name="period_list"),
+    path("periods/<int:pk>/close/", views_periods.period_close_view, name="period_close"),
+    path("periods/<int:pk>/reopen/", views_periods.period_reopen_view, name="period_reopen"),
+    path("workload/", views_workload.workload, name="workload"),
+]

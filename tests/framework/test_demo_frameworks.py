@@ -21,7 +21,7 @@ from qingfeng.records import demo
 TOP_KEYS = {"code", "name", "year", "scale", "bands", "components", "indicators"}
 NODE_KEYS = {
     *("code", "name", "max", "standard", "method", "station", "applies_to"),
-    *("component", "bands", "rule", "children"),
+    *("component", "bands", "rule", "children", "self_assessed"),
 }
 RULE_KEYS = {
     "deduct": {"per", "cap"},

@@ -1,0 +1,327 @@
+"""The HTTP API (django-ninja): other systems push records and read frameworks and scores.
+
+Every request carries ``Authorization: Bearer <token>``; the token acts for one data
+station and sees what the station's clerks see: frameworks of the station's region or of a
+region above it, and the units of the station's region subtree. Described for users in
+``docs/api.md``; the OpenAPI description is served at /api/openapi.json and /api/docs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import NinjaAPI, Schema, Status
+from ninja.security import HttpBearer
+
+from qingfeng.api.batch import records_push
+from qingfeng.api.docs import OfflineSwagger, docs_asset
+from qingfeng.api.models import StationToken
+from qingfeng.api.tokens import token_lookup, token_touch
+from qingfeng.framework.interchange_write import version_to_spec
+from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.records.models import CollectionPeriod
+from qingfeng.scoring.selectors import period_snapshots, score_rows
+
+RATE_WINDOW = 60  # seconds
+
+
+class ApiError(Exception):
+    """An error answered as JSON with ``status`` (and optional extra headers)."""
+
+    def __init__(
+        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(payload)
+        self.status = status
+        self.payload = payload
+        self.headers = headers or {}
+
+
+def _detail(status: int, message: str, **headers: str) -> ApiError:
+    return ApiError(status, {"detail": message}, headers)
+
+
+def _language(request: HttpRequest) -> str:
+    """English unless the request asks for Chinese first (the UI's cookie is ignored: a
+    sending system has no UI language)."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code.startswith("zh"):
+            return "zh-hans"
+        if code.startswith("en") or code == "*":
+            return "en"
+    return "en"
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token of a data station: unknown or revoked → 401; then the rate and body
+    size limits, which need to know the token (the rate) or apply to every call."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> StationToken | None:
+        translation.activate(_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        found = token_lookup(token)
+        if found is None:
+            return None
+        _throttle(found)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
+            raise _too_large()
+        token_touch(found)
+        return found
+
+
+def _too_large() -> ApiError:
+    limit = settings.API_MAX_BODY_BYTES
+    return _detail(413, _("the request body is larger than %(max)s bytes") % {"max": limit})
+
+
+def _throttle(token: StationToken) -> None:
+    """A fixed one-minute window per token, counted in Django's cache (a deployment with
+    several processes needs a shared cache for the limit to hold across them)."""
+    now = time.time()
+    window = int(now // RATE_WINDOW)
+    key = f"qingfeng:api-rate:{token.pk}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW * 2)
+        count = 1
+    if count > settings.API_RATE_PER_MINUTE:
+        retry = max(1, int((window + 1) * RATE_WINDOW - now) + 1)
+        message = _("more than %(max)s requests in a minute; try again later") % {
+            "max": settings.API_RATE_PER_MINUTE
+        }
+        raise _detail(429, message, **{"Retry-After": str(retry)})
+
+
+class QingfengAPI(NinjaAPI):
+    """NinjaAPI whose docs page loads Swagger UI from django-ninja's own files, served by
+    this API (no CDN: the intranet has no Internet access, and ``ninja`` need not be an
+    installed app)."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        urls.insert(0, path("docs/assets/<str:name>", docs_asset, name="docs-asset"))
+        return urls
+
+
+api = QingfengAPI(
+    title="Qingfeng API",
+    version="1",
+    description="Push records and read frameworks and scores for one data station. "
+    "See docs/api.md.",
+    urls_namespace="ninja",
+    auth=TokenAuth(),
+    docs=OfflineSwagger(settings={"validatorUrl": None}),
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    response = api.create_response(request, exc.payload, status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
+# ---------------------------------------------------------------------------------------
+# Schemas
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ItemErrorOut(Schema):
+    index: int | None
+    field: str | None
+    message: str
+
+
+class ItemErrorsOut(Schema):
+    errors: list[ItemErrorOut]
+
+
+class PeriodOut(Schema):
+    period: str
+    status: str
+
+
+class NodeScoreOut(Schema):
+    score: float | None
+    max: float | None
+    band: str | None
+
+
+class ScoreRowOut(Schema):
+    unit: str
+    category: str
+    total: float | None
+    raw: float | None
+    applicable_max: float | None
+    band: str | None
+    rank: int | None
+    category_rank: int | None
+    vetoed: bool
+    nodes: dict[str, NodeScoreOut]
+
+
+class RecordIn(Schema):
+    """One record, as in the records interchange format, plus the sender's id."""
+
+    external_id: str
+    unit: str
+    indicator: str
+    date: str
+    points: float | None = None
+    quantity: float | None = None
+    grade: str | None = None
+    value: float | None = None
+    problem_type: str | None = None
+    note: str | None = None
+
+
+class BatchIn(Schema):
+    records: list[RecordIn]
+
+
+class PushOut(Schema):
+    created: int
+    existing: int
+    ids: list[int]
+
+
+# The body is read and checked by ``records_push`` (every item's errors with its index), not
+# by ninja, so its schema is given to OpenAPI by hand.
+_BATCH_SCHEMA = {
+    "type": "object",
+    "required": ["records"],
+    "properties": {"records": {"type": "array", "items": RecordIn.model_json_schema()}},
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Endpoints
+
+
+def _framework(request: HttpRequest, code: str) -> Framework:
+    """The framework of ``code`` if the token's station is assessed by it (its region is
+    the station's region or one above it); else 404, as for an unknown code."""
+    token: StationToken = request.auth  # type: ignore[attr-defined]
+    path_ids = [int(part) for part in token.station.region.path.strip("/").split("/") if part]
+    framework = (
+        Framework.objects.filter(code=code, region_id__in=path_ids).select_related("region").first()
+    )
+    if framework is None:
+        raise _detail(404, _('unknown framework "%(code)s"') % {"code": code})
+    return framework
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError:
+        raise _detail(404, _('unknown period "%(period)s"') % {"period": text}) from None
+
+
+@api.get(
+    "/frameworks/{code}",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="The framework version in force for a year",
+)
+def framework_get(request: HttpRequest, code: str, year: int | None = None) -> Any:
+    """The version in force for ``year`` (default: this year) in the framework interchange
+    shape (the YAML file's structure, as JSON)."""
+    framework = _framework(request, code)
+    year = year or timezone.localdate().year
+    version = version_in_force(framework=framework, period=Period(year, "Y", 1))
+    if version is None:
+        message = _('the framework "%(framework)s" has no published version for %(year)s')
+        raise _detail(404, message % {"framework": code, "year": year})
+    return version_to_spec(version)
+
+
+@api.get(
+    "/frameworks/{code}/periods",
+    response={200: list[PeriodOut], 404: ErrorOut},
+    summary="The framework's collection periods",
+)
+def periods_list(request: HttpRequest, code: str) -> Any:
+    """Collection periods, newest first; records are accepted for dates in open ones."""
+    framework = _framework(request, code)
+    periods = CollectionPeriod.objects.filter(framework=framework).order_by("-period")
+    return [{"period": p.period, "status": p.status} for p in periods]
+
+
+@api.get(
+    "/frameworks/{code}/scores/{period}",
+    response={200: list[ScoreRowOut], 404: ErrorOut},
+    summary="Scores of a period for the station's units",
+)
+def scores_get(request: HttpRequest, code: str, period: str) -> Any:
+    """The stored scores (as ``score --format json`` prints them) of the units in the
+    station's region subtree, by rank. Reading never recomputes."""
+    framework = _framework(request, code)
+    parsed = _period(period)
+    token: StationToken = request.auth  # type: ignore[attr-defined]
+    version = version_in_force(framework=framework, period=parsed)
+    if version is None:
+        return []
+    snapshots = period_snapshots(framework=framework, period=parsed).filter(
+        unit__region__path__startswith=token.station.region.path
+    )
+    return score_rows(snapshots, version)
+
+
+@api.post(
+    "/frameworks/{code}/records",
+    response={201: PushOut, 404: ErrorOut, 413: ErrorOut, 422: ItemErrorsOut, 429: ErrorOut},
+    summary="Push a batch of records (all or nothing, idempotent by external_id)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _BATCH_SCHEMA}},
+        }
+    },
+)
+def records_post(request: HttpRequest, code: str) -> Any:
+    """Every item is checked; any error → 422 with every error by item index and nothing
+    stored. Items whose external_id the station already sent are skipped. Stored records
+    are *submitted*: they count once a reviewer of the station approves them."""
+    framework = _framework(request, code)
+    limit = settings.API_MAX_BODY_BYTES
+    # Read the stream ourselves: ``request.body`` would apply Django's smaller form limit.
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise _too_large()
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return Status(422, _errors([(None, None, _("the body is not valid JSON"))]))
+    if not isinstance(data, dict) or "records" not in data:
+        return Status(422, _errors([(None, "records", _('expected an object with "records"'))]))
+    token: StationToken = request.auth  # type: ignore[attr-defined]
+    result = records_push(framework=framework, token=token, items=data["records"])
+    if result.errors:
+        return Status(422, _errors([(e.index, e.field, e.message) for e in result.errors]))
+    return Status(201, {"created": result.created, "existing": result.existing, "ids": result.ids})
+
+
+def _errors(items: list[tuple[int | None, str | None, str]]) -> dict[str, Any]:
+    return {
+        "errors": [
+            {"index": index, "field": field, "message": message} for index, field, message in items
+        ]
+    }

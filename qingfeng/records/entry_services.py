@@ -1,0 +1,204 @@
+"""Writes of the entry pages: a record typed in with its evidence (and optionally sent for
+review), a corrected draft or returned record, a deleted draft, and the quick-entry table
+(all or nothing). The checks are ``record_create``'s (``RecordChecker``)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qingfeng.framework.models import Framework
+from qingfeng.lib.history import stamp
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.evidence import evidence_add, evidence_problems
+from qingfeng.records.imports import RecordChecker
+from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.review import SUBMITTABLE, record_submit
+from qingfeng.records.services import record_create
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from qingfeng.accounts.models import User
+
+VALUE_FIELDS = ("points", "quantity", "grade", "value", "problem_type", "note")
+_FIELD_OF_COLUMN = {"indicator": "indicator_code"}
+
+
+def _check_files(files: list[UploadedFile]) -> None:
+    """Refuse every bad file before anything is written (a rollback would not remove a
+    file already put in storage)."""
+    problems = [problem for upload in files for problem in evidence_problems(upload)]
+    if problems:
+        raise ValidationError({"evidence": problems})
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    framework: Framework,
+    indicator_code: str,
+    unit: Unit,
+    date: datetime.date,
+    station: Station | None,
+    actor: User,
+    values: dict[str, Any],
+    files: list[UploadedFile],
+    submit: bool,
+    self_assessment: bool = False,
+) -> Record:
+    """Create a typed-in draft with its evidence, then submit it if asked; all or nothing
+    (``ValidationError`` by field)."""
+    _check_files(files)
+    record = record_create(
+        framework=framework,
+        indicator_code=indicator_code,
+        unit=unit,
+        date=date,
+        actor=actor,
+        open_periods_only=True,
+        station=station,
+        source=RecordSource.TYPED,
+        status=RecordStatus.DRAFT,
+        self_assessment=self_assessment,
+        **values,
+    )
+    for upload in files:
+        evidence_add(record=record, upload=upload, actor=actor)
+    if submit:
+        record_submit(record=record, actor=actor)
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    record: Record,
+    unit: Unit,
+    date: datetime.date,
+    actor: User,
+    values: dict[str, Any],
+    files: list[UploadedFile],
+    submit: bool,
+) -> Record:
+    """Correct a draft or returned record (same checks as a new one), add evidence, and
+    submit it if asked; ``ValidationError`` by field."""
+    if record.status not in SUBMITTABLE:
+        raise ValidationError(_("Only a draft or returned record can be changed."))
+    _check_files(files)
+    checker = RecordChecker(
+        framework=record.framework,
+        station=record.station,
+        actor=actor,
+        open_periods_only=True,
+        self_assessment=record.self_assessment,
+    )
+    problems = checker.unit_problems(unit)
+    problems += checker.check(
+        unit=None if problems else unit,
+        indicator_code=record.indicator_code,
+        date=date,
+        points=values.get("points"),
+        quantity=values.get("quantity"),
+        grade=values.get("grade") or None,
+        value=values.get("value"),
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for column, message in problems:
+            errors.setdefault(_FIELD_OF_COLUMN.get(column, column), []).append(message)
+        raise ValidationError(errors)
+    record.unit = unit
+    record.date = date
+    for name in VALUE_FIELDS:
+        default = "" if name in ("grade", "problem_type", "note") else None
+        setattr(record, name, values.get(name, default) or default)
+    record.full_clean()
+    stamp(record, actor)
+    record.save()
+    for upload in files:
+        evidence_add(record=record, upload=upload, actor=actor)
+    if submit:
+        record_submit(record=record, actor=actor)
+    return record
+
+
+@transaction.atomic
+def record_delete_draft(*, record: Record, actor: User) -> None:
+    """Delete a draft that was never submitted (its evidence goes with it)."""
+    if record.status != RecordStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    stamp(record, actor)
+    for evidence in record.evidence.all():
+        stamp(evidence, actor)
+        evidence.file.delete(save=False)
+        evidence.delete()
+    record.delete()
+
+
+@dataclass
+class QuickRow:
+    """One filled row of the quick-entry table."""
+
+    unit: Unit
+    values: dict[str, Any]
+
+
+@dataclass
+class QuickResult:
+    """The records made, or the problems by unit id (then nothing was stored)."""
+
+    records: list[Record] = field(default_factory=list)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def quick_entry_save(
+    *,
+    framework: Framework,
+    indicator_code: str,
+    station: Station,
+    date: datetime.date,
+    rows: list[QuickRow],
+    submit: bool,
+    actor: User,
+) -> QuickResult:
+    """Create a record per row in one transaction: if any row has a problem, nothing is
+    stored and every row's problems are returned."""
+    result = QuickResult()
+    try:
+        with transaction.atomic():
+            for row in rows:
+                try:
+                    record = record_create(
+                        framework=framework,
+                        indicator_code=indicator_code,
+                        unit=row.unit,
+                        date=date,
+                        actor=actor,
+                        open_periods_only=True,
+                        station=station,
+                        source=RecordSource.TYPED,
+                        status=RecordStatus.DRAFT,
+                        **row.values,
+                    )
+                except ValidationError as error:
+                    # ``messages`` flattens a dict of field errors as well as a list.
+                    result.errors[row.unit.pk] = list(error.messages)
+                    continue
+                if submit:
+                    record_submit(record=record, actor=actor)
+                result.records.append(record)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.records = []
+    return result

@@ -1,0 +1,94 @@
+"""Evidence files (佐证材料) of records: checking and storing an upload, and serving it
+only to users whose scope includes the record's unit."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from qingfeng.lib.history import save_validated
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.records.models import Evidence, Record
+from qingfeng.records.selectors import visible_records
+
+# Office types mimetypes may not know on a minimal system.
+_TYPES = {
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def content_type_of(name: str) -> str:
+    """The content type by the file's extension (never the browser's claim)."""
+    extension = os.path.splitext(name)[1].lower()
+    return _TYPES.get(extension) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def evidence_problems(upload: UploadedFile) -> list[str]:
+    """Why the upload cannot be evidence (extension, size); [] when it can."""
+    name = upload.name or ""
+    problems = []
+    extension = os.path.splitext(name)[1].lower()
+    allowed = [e.lower() for e in settings.EVIDENCE_EXTENSIONS]
+    if extension not in allowed:
+        problems.append(
+            _('"%(name)s": this type of file is not accepted; use one of: %(allowed)s')
+            % {"name": name, "allowed": ", ".join(allowed)}
+        )
+    if (upload.size or 0) > settings.EVIDENCE_MAX_BYTES:
+        problems.append(
+            _('"%(name)s" is larger than %(mb)s MB')
+            % {"name": name, "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+        )
+    if not upload.size:
+        problems.append(_('"%(name)s" is empty') % {"name": name})
+    return problems
+
+
+@transaction.atomic
+def evidence_add(*, record: Record, upload: UploadedFile, actor: Any) -> Evidence:
+    """Store an uploaded file as evidence of ``record`` after checking its extension and
+    size (``ValidationError`` on the field ``evidence``); the history names the actor."""
+    problems = evidence_problems(upload)
+    if problems:
+        raise ValidationError({"evidence": problems})
+    name = os.path.basename(upload.name or "evidence")
+    evidence = Evidence(
+        record=record,
+        name=name,
+        size=upload.size or 0,
+        content_type=content_type_of(name),
+        uploaded_by=actor,
+    )
+    evidence.file.save(name, upload, save=False)
+    save_validated(evidence, actor)
+    return evidence
+
+
+@login_required
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """The file, as an attachment, to users who see the record's unit; 404 otherwise."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(record__in=visible_records(request.user)), pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,409 @@
+"""The Excel side of a station's records: its template, and an uploaded file with its errors.
+
+The template (``build_template``) is what a station fills in: the sheet ``records`` with the
+import's columns (``qingfeng.records.imports.COLUMNS``) and drop-downs for the unit, the
+indicator and the problem type; a sheet ``indicators`` saying what to fill for each of the
+station's indicators; and a sheet ``说明`` with the instructions. The drop-downs refer to
+ranges of other sheets, because a literal list in a data validation is limited to 255
+characters, far fewer than a county's units.
+
+When an upload fails, ``errors_workbook`` returns the same workbook (a .csv becomes an
+.xlsx) with a last column holding each row's messages and the wrong cells filled light red.
+It is kept on disk between the failed POST and its download (``store_errors`` /
+``take_errors``), under MEDIA_ROOT/tmp with a random name, for one user and one hour.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts.roles import Capability
+from qingfeng.accounts.selectors import visible_units
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.org.interchange_read import ImportIssue
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.imports import COLUMNS, SHEET, RecordIssues, _csv_rows
+from qingfeng.records.models import ProblemType
+from qingfeng.records.periods import OpenDates
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from qingfeng.accounts.models import User
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_MAX_AGE = 3600  # seconds an errors workbook waits for its download
+_ERRORS_DIR = "tmp"
+_RED = "FFC7CE"  # Excel's own "light red fill"
+_TEMPLATE_ROWS = 2000  # the drop-downs cover this many rows of the records sheet
+
+
+# ---------------------------------------------------------------------------------------
+# What a station's template holds
+
+
+def version_for_today(framework: Framework, today: datetime.date) -> FrameworkVersion | None:
+    """The framework's version in force for today's year (what the checker uses)."""
+    return version_in_force(framework=framework, period=Period(today.year, "Y", 1))
+
+
+def station_leaves(version: FrameworkVersion, station: Station) -> list[Indicator]:
+    """The version's leaf indicators whose data station is ``station``, in tree order."""
+    nodes = ordered_indicators(version)
+    parents = {node.parent_id for node in nodes}
+    return [node for node in nodes if node.pk not in parents and node.station_id == station.pk]
+
+
+def template_units(user: User, framework: Framework) -> QuerySet[Unit]:
+    """The active units the user may enter records for that the framework assesses."""
+    return (
+        visible_units(user, Capability.ENTER_RECORDS)
+        .filter(region__path__startswith=framework.region.path, active=True)
+        .order_by("path", "code")
+    )
+
+
+def rule_in_words(indicator: Indicator) -> str:
+    """What to fill in for the indicator's rule, e.g. "Deduction: 2 points per item, …"."""
+    rule = indicator.rule or {}
+    kind = rule.get("type")
+    per = rule.get("per")
+    values = {
+        "per": _number(per),
+        "cap": _number(rule.get("cap")),
+        "max": _number(indicator.max),
+        "zero_at": _number(rule.get("zero_at")),
+        "full_at": _number(rule.get("full_at")),
+    }
+    if kind == "deduct":
+        text = (
+            _("Deduction: %(per)s points per item, fill in quantity; or fill in points directly")
+            if per is not None
+            else _("Deduction: fill in the points deducted")
+        )
+        if rule.get("cap") is not None:
+            text += _(" (at most %(cap)s in all)")
+        return text % values
+    if kind == "bonus":
+        grades = "; ".join(
+            f"{grade} = {_number(points)}" for grade, points in (rule.get("grades") or {}).items()
+        )
+        if grades:
+            text = _("Bonus: fill in grade (%(grades)s); or fill in points directly")
+        elif per is not None:
+            text = _("Bonus: %(per)s points per item, fill in quantity; or fill in points")
+        else:
+            text = _("Bonus: fill in points")
+        return text % {**values, "grades": grades}
+    if kind == "direct":
+        return _("Direct score: fill in points, from 0 to %(max)s") % values
+    if kind == "rate":
+        return (
+            _("Rate: fill in value as a ratio (zero points at %(zero_at)s, full at %(full_at)s)")
+            % values
+        )
+    if kind == "survey":
+        return _("Survey: fill in value, from 0 to 100")
+    if kind == "veto":
+        return _("Veto: one record is enough; no number needed")
+    return _("No valid rule: ask the commission")
+
+
+def _number(value: Any) -> str:
+    return "" if value is None else f"{float(value):g}"
+
+
+# ---------------------------------------------------------------------------------------
+# The template
+
+
+def build_template(
+    *, framework: Framework, station: Station, user: User, today: datetime.date
+) -> bytes:
+    """The .xlsx template of ``station`` for ``framework``, as ``user`` may fill it."""
+    from openpyxl import Workbook
+
+    version = version_for_today(framework, today)
+    leaves = station_leaves(version, station) if version is not None else []
+    units = list(template_units(user, framework).values_list("code", "name"))
+    problem_types = list(
+        ProblemType.objects.filter(active=True)
+        .order_by("position", "name")
+        .values_list("name", flat=True)
+    )
+
+    workbook = Workbook()
+    records = workbook.active
+    assert records is not None
+    records.title = SHEET
+    _header(records, COLUMNS, [16, 14, 13, 9, 10, 10, 10, 18, 40])
+    # A column style, not 2,000 empty cells: appended rows must land on row 2.
+    records.column_dimensions[_letter(COLUMNS.index("date") + 1)].number_format = "yyyy-mm-dd"
+
+    indicators = workbook.create_sheet("indicators")
+    _header(
+        indicators,
+        (
+            _("code"),
+            _("name"),
+            _("what to fill"),
+            _("max points"),
+            _("evaluation standard"),
+            _("evaluation method"),
+        ),
+        [12, 36, 50, 10, 60, 40],
+    )
+    for leaf in leaves:
+        indicators.append(
+            [leaf.code, leaf.name, rule_in_words(leaf), leaf.max, leaf.standard, leaf.method]
+        )
+
+    instructions = workbook.create_sheet("说明")
+    instructions.column_dimensions["A"].width = 100
+    for line in _instructions(framework, station, version, today):
+        instructions.append([line])
+    instructions["A1"].font = _bold()
+
+    unit_sheet = workbook.create_sheet("units")
+    _header(unit_sheet, (_("code"), _("name")), [16, 40])
+    for code, name in units:
+        unit_sheet.append([code, name])
+    unit_sheet.sheet_state = "hidden"
+
+    type_sheet = workbook.create_sheet("problem_types")
+    _header(type_sheet, (_("problem type"),), [30])
+    for name in problem_types:
+        type_sheet.append([name])
+    type_sheet.sheet_state = "hidden"
+
+    _drop_down(records, "unit", f"units!$A$2:$A${len(units) + 1}", len(units))
+    _drop_down(records, "indicator", f"indicators!$A$2:$A${len(leaves) + 1}", len(leaves))
+    _drop_down(
+        records,
+        "problem_type",
+        f"problem_types!$A$2:$A${len(problem_types) + 1}",
+        len(problem_types),
+        strict=False,
+    )
+    workbook.active = 0
+    return _saved(workbook)
+
+
+def _instructions(
+    framework: Framework, station: Station, version: FrameworkVersion | None, today: datetime.date
+) -> list[str]:
+    periods = ", ".join(str(period) for period in OpenDates(framework).open_periods())
+    values = {
+        "framework": f"{framework.code} {framework.name}",
+        "station": f"{station.code} {station.name}",
+        "version": str(version) if version is not None else "—",
+        "today": today.isoformat(),
+        "periods": periods or _("none"),
+        "columns": ", ".join(COLUMNS),
+    }
+    lines = [
+        _("Records template of %(station)s for %(framework)s (%(version)s), made on %(today)s"),
+        "",
+        _(
+            '1. Fill in the sheet "records", one record per row, from row 2. Keep row 1 (the '
+            "column names: %(columns)s) as it is."
+        ),
+        _(
+            "2. unit: choose the unit's code from the drop-down (only the units you may enter "
+            "records for)."
+        ),
+        _(
+            "3. indicator: choose the indicator's code from the drop-down; the sheet "
+            '"indicators" says what to fill in for each one (points, quantity, grade or value).'
+        ),
+        _(
+            "4. date: the day the fact happened, written YYYY-MM-DD (for example 2026-03-15) "
+            "or as an Excel date."
+        ),
+        _("5. The date must lie in an open collection period. Open now: %(periods)s."),
+        _(
+            "6. problem_type: choose from the drop-down if the record names a problem; note: "
+            "free text."
+        ),
+        _(
+            "7. All or nothing: if any row has an error, nothing is imported. The page lists "
+            "every error by row and column, and offers this file back with an error column; "
+            "correct the rows and upload the file again (the error column is ignored)."
+        ),
+        _(
+            "8. Uploaded records are submitted for review; they count in the scores once a "
+            "reviewer approves them."
+        ),
+    ]
+    return [line % values if "%(" in line else line for line in lines]
+
+
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def _header(sheet: Worksheet, names: Sequence[str], widths: Sequence[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(list(names))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.cell(row=1, column=index).font = _bold()
+    sheet.freeze_panes = "A2"
+
+
+def _drop_down(sheet: Worksheet, column: str, source: str, count: int, strict: bool = True) -> None:
+    """A list validation on ``column`` of the records sheet, from a range elsewhere."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if count == 0:
+        return
+    letter = get_column_letter(COLUMNS.index(column) + 1)
+    validation = DataValidation(
+        type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=strict
+    )
+    validation.error = _("Choose a value from the list.")
+    validation.add(f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(validation)
+
+
+def _saved(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------
+# The uploaded file with its errors
+
+
+def errors_workbook(*, data: bytes, filename: str, issues: Iterable[ImportIssue]) -> bytes | None:
+    """The uploaded file with an error column and red cells; None if it can't be rebuilt
+    (not a readable workbook) or no issue names a data row."""
+    by_row: dict[int, list[ImportIssue]] = {}
+    for issue in issues:
+        if issue.row is not None and issue.row >= 2:
+            by_row.setdefault(issue.row, []).append(issue)
+    if not by_row:
+        return None
+    sheet = _uploaded_sheet(data, filename)
+    if sheet is None:
+        return None
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import column_index_from_string
+
+    last = sheet.max_column
+    positions: dict[str, int] = {}
+    for index in range(1, last + 1):
+        name = sheet.cell(row=1, column=index).value
+        if name is not None:
+            positions.setdefault(str(name).strip().lower(), index)
+    error_column = last + 1
+    header = sheet.cell(row=1, column=error_column, value=_("error"))
+    header.font = _bold()
+    sheet.column_dimensions[_letter(error_column)].width = 60
+    fill = PatternFill(fill_type="solid", start_color=_RED, end_color=_RED)
+    for row, row_issues in sorted(by_row.items()):
+        text = "; ".join(_message(issue) for issue in row_issues)
+        sheet.cell(row=row, column=error_column, value=text).fill = fill
+        for issue in row_issues:
+            column = positions.get(str(issue.column or "").lower())
+            if column is None and issue.column and issue.column.isalpha():
+                column = column_index_from_string(issue.column.upper())
+            if column is not None:
+                sheet.cell(row=row, column=column).fill = fill
+    assert sheet.parent is not None
+    return _saved(sheet.parent)
+
+
+def _message(issue: ImportIssue) -> str:
+    return f"{issue.column}: {issue.message}" if issue.column else issue.message
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _uploaded_sheet(data: bytes, filename: str) -> Worksheet | None:
+    """The sheet the import read, editable: the .xlsx's ``records`` sheet (else its first),
+    or a new workbook holding the .csv's cells."""
+    from openpyxl import Workbook, load_workbook
+
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(data))
+        except Exception:
+            return None
+        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() == SHEET]
+        sheets = named or workbook.worksheets
+        return sheets[0] if sheets else None
+    if name.endswith(".csv"):
+        rows = _csv_rows(data, RecordIssues())
+        if rows is None:
+            return None
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = SHEET
+        for cells in rows:
+            sheet.append(cells)
+        return sheet
+    return None
+
+
+def _errors_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / _ERRORS_DIR
+
+
+def store_errors(*, user: User, data: bytes) -> str:
+    """Keep an errors workbook for ``user``; its token (the download checks both)."""
+    directory = _errors_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    sweep_errors()
+    token = secrets.token_urlsafe(24)
+    (directory / f"records-errors-{user.pk}-{token}.xlsx").write_bytes(data)
+    return token
+
+
+def take_errors(*, user: User, token: str) -> bytes | None:
+    """The user's errors workbook of ``token``, deleted as it is read; None if it is not
+    theirs, was taken already or has expired."""
+    if not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = _errors_dir() / f"records-errors-{user.pk}-{token}.xlsx"
+    try:
+        expired = time.time() - path.stat().st_mtime > ERRORS_MAX_AGE
+        data = None if expired else path.read_bytes()
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    return data
+
+
+def sweep_errors() -> None:
+    """Delete the errors workbooks nobody downloaded within the hour."""
+    limit = time.time() - ERRORS_MAX_AGE
+    for path in _errors_dir().glob("records-errors-*.xlsx"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,135 @@
+"""Forms of the entry pages: one record (fields adapting to the indicator's rule) and the
+rows of the quick-entry table."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qingfeng.framework.models import Indicator
+from qingfeng.org.forms import BootstrapMixin, IsoDateInput
+from qingfeng.org.models import Unit
+from qingfeng.records.models import ProblemType
+
+
+def rule_inputs(leaf: Indicator) -> list[str]:
+    """The record fields the leaf's rule needs (DESIGN.md): deduct: quantity or points;
+    bonus: grade (if the rule has grades) or points; rate/survey: value; direct: points;
+    veto: none."""
+    rule = leaf.rule or {}
+    kind = rule.get("type")
+    if kind == "deduct":
+        return ["quantity", "points"] if rule.get("per") is not None else ["points"]
+    if kind == "bonus":
+        return ["grade", "points"] if rule.get("grades") else ["points"]
+    if kind in ("rate", "survey"):
+        return ["value"]
+    if kind == "direct":
+        return ["points"]
+    return []
+
+
+def grade_choices(leaf: Indicator) -> list[tuple[str, str]]:
+    grades = (leaf.rule or {}).get("grades") or {}
+    return [("", "—")] + [(str(g), f"{g} ({p:g})") for g, p in grades.items()]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one ``<input type=file multiple>`` (checked by the evidence service)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def problem_type_choices() -> list[tuple[str, str]]:
+    names = ProblemType.objects.filter(active=True).values_list("name", flat=True)
+    return [("", "—")] + [(name, name) for name in names]
+
+
+class RecordEntryForm(BootstrapMixin, forms.Form):
+    """One record of one indicator; only the fields its rule needs are kept."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Unit"))
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=IsoDateInput(),
+    )
+    quantity = forms.FloatField(required=False, label=gettext_lazy("Quantity (items)"))
+    points = forms.FloatField(required=False, label=gettext_lazy("Points"))
+    grade = forms.ChoiceField(required=False, label=gettext_lazy("Grade"))
+    value = forms.FloatField(required=False, label=gettext_lazy("Value"))
+    problem_type = forms.ChoiceField(required=False, label=gettext_lazy("Problem type"))
+    note = forms.CharField(
+        required=False, label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = MultipleFileField(required=False, label=gettext_lazy("Evidence files"))
+
+    def __init__(self, *args: Any, leaf: Indicator, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        unit_field.queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[unit.pk for unit in units]
+        ).order_by("code")
+        unit_field.error_messages["invalid_choice"] = _("unknown unit")
+        inputs = rule_inputs(leaf)
+        for name in ("quantity", "points", "grade", "value"):
+            if name not in inputs:
+                del self.fields[name]
+        if "grade" in self.fields:
+            self.fields["grade"].choices = grade_choices(leaf)  # type: ignore[attr-defined]
+        self.fields["problem_type"].choices = problem_type_choices()  # type: ignore[attr-defined]
+        self._style()
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned record fields other than unit, date and evidence."""
+        data = self.cleaned_data
+        return {
+            name: data.get(name)
+            for name in ("quantity", "points", "grade", "value", "problem_type", "note")
+            if name in self.fields
+        }
+
+
+def default_date(start: datetime.date, end: datetime.date) -> datetime.date:
+    """Today when inside the period, else the period's last day."""
+    today = timezone.localdate()
+    return today if start <= today <= end else end
+
+
+def parse_quick_row(
+    post: Any, unit: Unit, inputs: list[str]
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The values typed on a unit's row of the quick-entry table: None if the row is
+    empty, plus the cells that are not numbers."""
+    raw = {name: str(post.get(f"{name}-{unit.pk}", "")).strip() for name in [*inputs, "note"]}
+    if not any(raw.values()):
+        return None, []
+    values: dict[str, Any] = {"note": raw["note"]}
+    problems = []
+    for name in inputs:
+        text = raw[name]
+        if name == "grade":
+            values["grade"] = text
+        elif text:
+            try:
+                values[name] = float(text)
+            except ValueError:
+                problems.append(
+                    _('%(field)s: "%(value)s" is not a number') % {"field": name, "value": text}
+                )
+    return values, problems

@@ -1,0 +1,123 @@
+"""Reads of records for the entry pages: which stations a clerk enters for, which
+indicators a station owns, which units an indicator is entered for, and which records a
+user may see or change. Everything derives from ``qingfeng.accounts.selectors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.models import Record, RecordStatus
+
+
+def clerk_stations(user: Any) -> QuerySet[Station]:
+    """Stations the user enters records for: the stations of their station-scope
+    assignments granting ENTER_RECORDS; an administrator holding ENTER_RECORDS over a
+    region (or everything) may pick any station they see there."""
+    return scope.visible_stations(user, Capability.ENTER_RECORDS).select_related("region")
+
+
+def leaves(version: FrameworkVersion) -> list[Indicator]:
+    """The version's leaf indicators in tree order, each with ``applies`` set to the
+    non-empty ``applies_to`` lists of itself and its ancestors (all must hold)."""
+    nodes = ordered_indicators(version)
+    by_pk = {node.pk: node for node in nodes}
+    parents = {node.parent_id for node in nodes}
+    found = []
+    for node in nodes:
+        if node.pk in parents:
+            continue
+        applies: list[frozenset[str]] = []
+        current: Indicator | None = node
+        while current is not None:
+            if current.applies_to:
+                applies.append(frozenset(str(code) for code in current.applies_to))
+            current = by_pk.get(current.parent_id) if current.parent_id else None
+        node.applies = tuple(applies)  # type: ignore[attr-defined]
+        found.append(node)
+    return found
+
+
+def station_leaves(*, framework: Framework, station: Station, period: Period) -> list[Indicator]:
+    """The leaves of the version in force for ``period`` whose data station is ``station``."""
+    version = version_in_force(framework=framework, period=period)
+    if version is None:
+        return []
+    return [leaf for leaf in leaves(version) if leaf.station_id == station.pk]
+
+
+def self_assessed_leaves(*, framework: Framework, period: Period) -> list[Indicator]:
+    """The self-assessed leaves of the version in force for ``period``."""
+    version = version_in_force(framework=framework, period=period)
+    if version is None:
+        return []
+    return [leaf for leaf in leaves(version) if leaf.self_assessed]
+
+
+def applies_to_unit(leaf: Indicator, unit: Unit) -> bool:
+    """Whether the leaf (from ``leaves``) applies to the unit's category."""
+    code = unit.category.code
+    return all(code in allowed for allowed in getattr(leaf, "applies", ()))
+
+
+def entry_units(
+    *, user: Any, framework: Framework, leaf: Indicator, station: Station | None
+) -> list[Unit]:
+    """Units a record of ``leaf`` may be entered for: active units the user acts on
+    (ENTER_RECORDS, or SELF_ASSESS without a station), inside the framework's region and
+    the station's, of a category the indicator applies to."""
+    if station is None:
+        units = scope.visible_units(user, Capability.SELF_ASSESS)
+    else:
+        units = scope.visible_units(user, Capability.ENTER_RECORDS).filter(
+            region__path__startswith=station.region.path
+        )
+    units = units.filter(active=True, region__path__startswith=framework.region.path)
+    return [
+        unit
+        for unit in units.select_related("category", "region").order_by("code")
+        if applies_to_unit(leaf, unit)
+    ]
+
+
+def entry_frameworks(user: Any, station: Station) -> list[Framework]:
+    """Frameworks the user sees whose region contains the station (their units are
+    assessed by them), by code."""
+    from qingfeng.framework.selectors import visible_frameworks
+
+    path = station.region.path
+    return [
+        framework
+        for framework in visible_frameworks(user).select_related("region").order_by("code")
+        if path.startswith(framework.region.path)
+    ]
+
+
+def visible_records(user: Any, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Record]:
+    """Records of the units the user sees (or acts on, with another capability)."""
+    return Record.objects.filter(unit__in=scope.visible_units(user, capability))
+
+
+def editable_records(user: Any) -> QuerySet[Record]:
+    """The user's own draft or returned records of units they may still enter for (a
+    station's units, or their own unit's self-assessment)."""
+    entered = Q(
+        self_assessment=False,
+        unit__in=scope.visible_units(user, Capability.ENTER_RECORDS),
+    )
+    assessed = Q(
+        self_assessment=True,
+        unit__in=scope.visible_units(user, Capability.SELF_ASSESS),
+    )
+    return Record.objects.filter(
+        entered | assessed,
+        created_by=user,
+        status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED],
+    )

@@ -1,0 +1,162 @@
+"""Collection periods page: list a framework's periods; open, close and reopen them.
+
+Managing needs MANAGE_PERIODS over the framework's region; anyone who sees the framework
+sees the list read-only. A framework outside the user's scope is a 404.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import visible_frameworks
+from qingfeng.lib.periods import Period
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.org.forms import BootstrapMixin
+from qingfeng.records.models import CollectionPeriod, PeriodStatus
+from qingfeng.records.periods import period_close, period_open, period_reopen
+
+
+class OpenPeriodForm(BootstrapMixin, forms.Form):
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=8,
+        help_text=gettext_lazy("A year, half, quarter or month: 2026, 2026H1, 2026Q4, 2026M07."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._style()
+
+    def clean_period(self) -> str:
+        try:
+            return str(Period.parse(self.cleaned_data["period"]))
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class ReopenForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for reopening"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._style()
+
+
+def can_manage_periods(request: AuthedRequest, framework: Framework) -> bool:
+    """MANAGE_PERIODS over the framework's own region."""
+    held = scope.regions_held_with(request.user, Capability.MANAGE_PERIODS)
+    return held.filter(pk=framework.region_id).exists()
+
+
+def _framework(request: AuthedRequest, code: str) -> Framework:
+    return get_object_or_404(visible_frameworks(request.user), code=code)
+
+
+def _collection(request: AuthedRequest, pk: int) -> CollectionPeriod:
+    """A period of a visible framework (404 otherwise), which the user must manage (403)."""
+    collection = get_object_or_404(
+        CollectionPeriod.objects.select_related("framework").filter(
+            framework__in=visible_frameworks(request.user)
+        ),
+        pk=pk,
+    )
+    if not can_manage_periods(request, collection.framework):
+        raise PermissionDenied
+    return collection
+
+
+def _list_url(framework: Framework) -> str:
+    return f"{reverse('records:period_list')}?framework={framework.code}"
+
+
+@login_required
+def period_list(request: AuthedRequest) -> HttpResponse:
+    """The framework's periods (GET); opening a new one (POST, managers only)."""
+    code = request.GET.get("framework", "")
+    if not code:
+        frameworks = visible_frameworks(request.user).order_by("code")
+        return render(request, "records/periods.html", {"frameworks": frameworks})
+    framework = _framework(request, code)
+    can_manage = can_manage_periods(request, framework)
+    form = OpenPeriodForm()
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = OpenPeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period_open(
+                    framework=framework, period=form.cleaned_data["period"], actor=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("period", message)
+            else:
+                messages.success(
+                    request, _("Opened %(period)s.") % {"period": form.cleaned_data["period"]}
+                )
+                return redirect(_list_url(framework))
+    periods = sorted(
+        framework.collection_periods.all(),
+        key=lambda c: Period.parse(c.period),
+        reverse=True,
+    )
+    return render(
+        request,
+        "records/periods.html",
+        {
+            "framework": framework,
+            "periods": periods,
+            "can_manage": can_manage,
+            "form": form,
+            "OPEN": PeriodStatus.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_close_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Close an open period: entry for its dates stops."""
+    collection = _collection(request, pk)
+    if collection.status == PeriodStatus.OPEN:
+        period_close(collection=collection, actor=request.user)
+        messages.success(request, _("Closed %(period)s.") % {"period": collection.period})
+    return redirect(_list_url(collection.framework))
+
+
+@login_required
+def period_reopen_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Reopen a closed period, with a required reason kept in its history."""
+    collection = _collection(request, pk)
+    if collection.status != PeriodStatus.CLOSED:
+        return redirect(_list_url(collection.framework))
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_reopen(
+                collection=collection, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("reason", message)
+        else:
+            messages.success(request, _("Reopened %(period)s.") % {"period": collection.period})
+            return redirect(_list_url(collection.framework))
+    return render(request, "records/periods_reopen.html", {"collection": collection, "form": form})

@@ -1,0 +1,101 @@
+"""A unit liaison's self-assessment, and the ``self_assessed`` flag of the framework
+interchange (YAML and .xlsx)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.urls import reverse
+
+from qingfeng.accounts.models import User
+from qingfeng.accounts.roles import Role
+from qingfeng.framework.interchange import framework_import, read_framework_file
+from qingfeng.framework.interchange_write import framework_export
+from qingfeng.framework.models import Indicator
+from qingfeng.records.models import Record, RecordStatus
+from tests.conftest import client_for, make_user
+from tests.records import entry_helpers as helpers
+from tests.records.conftest import Setup
+
+periods = helpers.periods
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def liaison(periods: Setup) -> User:
+    """Liaison of unit A1 (and its sub-unit A1-1); A3 is self-assessed."""
+    Indicator.objects.filter(version=periods.version, code="A3").update(self_assessed=True)
+    return make_user("liaison", Role.UNIT_LIAISON, unit=periods.org.unit_a1)
+
+
+def url(setup: Setup, code: str) -> str:
+    return reverse("records:self_assessment_new", args=[setup.framework.pk, "2025Q3", code])
+
+
+def test_it_lists_only_self_assessed_indicators(periods: Setup, liaison: User) -> None:
+    page = client_for(liaison).get(reverse("records:self_assessment")).content.decode()
+    assert 'data-code="A3"' in page
+    assert 'data-code="A1"' not in page
+    assert "黎城县教育局" in page and "黎侯镇" not in page  # only the liaison's units
+
+
+def test_it_creates_a_self_assessment_for_the_liaisons_unit_only(
+    periods: Setup, liaison: User
+) -> None:
+    client = client_for(liaison)
+    assert client.get(url(periods, "A1")).status_code == 404  # not self-assessed
+    refused = client.post(
+        url(periods, "A3"), {"unit": periods.org.unit_a2.pk, "date": "2025-08-01", "points": 8}
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["unit"]
+    assert not Record.objects.exists()
+    response = client.post(
+        url(periods, "A3"),
+        {"unit": periods.org.unit_a1.pk, "date": "2025-08-01", "points": 8, "submit": "1"},
+    )
+    assert response.status_code == 302
+    record = Record.objects.get()
+    assert record.self_assessment and record.station is None
+    assert (record.unit, record.status, record.source) == (
+        periods.org.unit_a1,
+        RecordStatus.SUBMITTED,
+        "typed",
+    )
+
+
+def test_a_clerk_has_no_self_assessment(periods: Setup) -> None:
+    clerk = make_user("clerk", Role.STATION_CLERK, station=periods.org.station_a)
+    client = client_for(clerk)
+    assert client.get(reverse("records:self_assessment")).status_code == 404
+    assert client.get(url(periods, "A3")).status_code == 404
+
+
+def test_the_flag_round_trips_through_yaml_and_xlsx(periods: Setup, admin_a: User) -> None:
+    Indicator.objects.filter(version=periods.version, code="A3").update(self_assessed=True)
+    data = framework_export(version=periods.version, fmt="yaml")
+    nodes = yaml.safe_load(data)["indicators"][0]["children"]
+    flags = {node["code"]: node.get("self_assessed") for node in nodes}
+    assert flags["A3"] is True and flags["A1"] is None  # false is left out
+    for fmt in ("yaml", "xlsx"):
+        exported = framework_export(version=periods.version, fmt=fmt)
+        result = framework_import(
+            data=exported, filename=f"lk.{fmt}", actor=None, region=periods.org.city
+        )
+        assert not result.issues, result.issues
+        assert result.version is not None
+        flagged = set(
+            result.version.indicators.filter(self_assessed=True).values_list("code", flat=True)
+        )
+        assert flagged == {"A3"}, fmt
+    page = client_for(admin_a).get(reverse("framework:version_detail", args=[periods.version.pk]))
+    assert page.content.decode().count('data-testid="self-assessed"') == 1
+
+
+def test_the_flag_must_be_true_or_false(setup: Setup) -> None:
+    text = (
+        "code: X\nname: X\nyear: 2025\nindicators:\n"
+        "  - {code: A, name: A, max: 10, self_assessed: maybe, rule: {type: direct}}\n"
+    )
+    _spec, issues = read_framework_file(data=text.encode(), filename="x.yaml")
+    assert [issue for issue in issues if "self_assessed" in str(issue)]
