@@ -203,3 +203,11 @@ def record(scored: Scored, unit: object, code: str, day: str, **fields: object) 
         date=datetime.date.fromisoformat(day),
         **fields,
     )
+
+
+def english(client: Client) -> Client:
+    """The same client with the UI switched to English (the default is Chinese)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

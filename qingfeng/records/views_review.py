@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import selectors as scope
@@ -187,7 +187,11 @@ def review_approve(request: AuthedRequest) -> HttpResponse:
     frameworks = {record.framework_id: record.framework for record in records}
     messages.success(
         request,
-        _("Approved %(count)d records; scores updated for %(periods)s.")
+        ngettext(
+            "Approved %(count)d record; scores updated for %(periods)s.",
+            "Approved %(count)d records; scores updated for %(periods)s.",
+            count,
+        )
         % {"count": count, "periods": _updated(frameworks, since)},
     )
     return _back(request)

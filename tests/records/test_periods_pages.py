@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
@@ -28,9 +29,10 @@ def list_url(code: str = "T") -> str:
 
 def date_problems(scored: Scored, day: str) -> list[tuple[str, str]]:
     checker = RecordChecker(framework=scored.framework, open_periods_only=True)
-    problems = checker.check(
-        unit=None, indicator_code="A1", date=datetime.date.fromisoformat(day), quantity=1
-    )
+    with translation.override("en"):
+        problems = checker.check(
+            unit=None, indicator_code="A1", date=datetime.date.fromisoformat(day), quantity=1
+        )
     return [p for p in problems if p[0] == "date"]
 
 

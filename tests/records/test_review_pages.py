@@ -12,7 +12,7 @@ from qingfeng.lib.periods import Period
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.services import period_recompute
-from tests.conftest import Org, Scored, client_for, make_user, record
+from tests.conftest import Org, Scored, client_for, english, make_user, record
 
 Q1 = Period.parse("2025Q1")
 
@@ -55,13 +55,13 @@ def test_it_approves_one_record_and_the_score_drops(
     period_recompute(framework=scored.framework, period=Q1)
     before = a1_score(scored, org)
     one = submitted(scored, org.unit_a1, "2025-02-01", quantity=2)
-    response = client_for(reviewer).post(
+    response = english(client_for(reviewer)).post(
         reverse("records:review_approve"), {"one": one.pk}, follow=True
     )
     one.refresh_from_db()
     assert one.status == RecordStatus.APPROVED and one.reviewed_by == reviewer
     assert a1_score(scored, org) == before - 10
-    assert "Approved 1 records; scores updated for T" in response.content.decode()
+    assert "Approved 1 record; scores updated for T" in response.content.decode()
     assert "2025Q1" in response.content.decode()
 
 
@@ -120,7 +120,7 @@ def test_it_refuses_to_approve_a_record_already_approved(
     org: Org, scored: Scored, reviewer: User
 ) -> None:
     done = record(scored, org.unit_a1, "A1", "2025-02-01", quantity=1)
-    response = client_for(reviewer).post(
+    response = english(client_for(reviewer)).post(
         reverse("records:review_approve"), {"one": done.pk}, follow=True
     )
     assert response.status_code == 200
