@@ -111,7 +111,9 @@ def build_province_framework() -> Framework:
 
 
 def add_records(framework: Framework, period: Period, count: int) -> None:
-    existing = Record.objects.filter(framework=framework, date__gte=period.start).count()
+    existing = Record.objects.filter(
+        framework=framework, date__gte=period.start, date__lte=period.end
+    ).count()
     if existing >= count:
         return
     rng = random.Random(7)

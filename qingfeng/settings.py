@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qingfeng.records",
     "qingfeng.scoring",
     "qingfeng.api",
+    "qingfeng.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("qingfeng.accounts.urls")),
     path("frameworks/", include("qingfeng.framework.urls")),
     path("scores/", include("qingfeng.scoring.urls")),
+    path("analysis/", include("qingfeng.dashboard.urls")),
     path("records/", include("qingfeng.records.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),

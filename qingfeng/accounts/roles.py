@@ -24,6 +24,7 @@ class Capability(models.TextChoices):
     SELF_ASSESS = "records.self_assess", _("enter a unit's self-assessment")
     MANAGE_PERIODS = "records.periods", _("open and close collection periods")
     MANAGE_TOKENS = "api.tokens", _("issue and revoke API tokens")
+    VIEW_ANALYSIS = "analysis.view", _("view the analysis pages (overview, comparisons, problems)")
 
 
 class Role(models.TextChoices):
@@ -43,15 +44,21 @@ ALL = frozenset(Capability)
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SYSTEM_ADMIN: ALL,
     Role.COMMISSION_ADMIN: ALL,
-    Role.ANALYST: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
+    Role.ANALYST: frozenset(
+        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+    ),
     Role.STATION_CLERK: frozenset({Capability.VIEW_ORG, Capability.ENTER_RECORDS}),
     Role.STATION_REVIEWER: frozenset(
         {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.REVIEW_RECORDS}
     ),
-    Role.DISCIPLINE_GROUP_MEMBER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
+    Role.DISCIPLINE_GROUP_MEMBER: frozenset(
+        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+    ),
     Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG, Capability.SELF_ASSESS}),
     Role.LEADER: frozenset({Capability.VIEW_ORG}),
-    Role.LEADERSHIP: frozenset({Capability.VIEW_ORG, Capability.VIEW_HISTORY}),
+    Role.LEADERSHIP: frozenset(
+        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+    ),
 }
 
 

@@ -24,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_review_records": has_capability(user, Capability.REVIEW_RECORDS),
         "can_self_assess": has_capability(user, Capability.SELF_ASSESS),
         "can_manage_tokens": has_capability(user, Capability.MANAGE_TOKENS),
+        "can_view_analysis": has_capability(user, Capability.VIEW_ANALYSIS),
     }

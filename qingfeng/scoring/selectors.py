@@ -33,6 +33,7 @@ def scored_periods(framework: Framework) -> list[str]:
     shorter comes first (2026Q4, 2026H2, 2026)."""
     periods = set(
         Snapshot.objects.filter(version__framework=framework)
+        .order_by()  # without it the model's default ordering joins the DISTINCT
         .values_list("period", flat=True)
         .distinct()
     )

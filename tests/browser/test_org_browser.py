@@ -34,7 +34,7 @@ def test_it_logs_in_in_chinese_and_filters_units(
     rows = page.get_by_test_id("unit-table").locator("tbody tr")
     assert rows.count() == 3
     # Typing in the search box filters through htmx without reloading the page.
-    page.fill("input[name=q]", "黎侯")
+    page.fill("main input[name=q]", "黎侯")  # not the navigation bar's one-stop query box
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=unit-table] tbody tr').length === 1"
     )

@@ -1,0 +1,337 @@
+"""Reads of the overview ("森林") of one framework and period, over the units the viewer may
+analyse: the GET parameters, the headline figures, the distribution of totals and the
+analysis index. The tables (heat map, regions, ranking, warnings) are in ``overview_tables``.
+
+Province scale (~11,800 units) shapes every read: the figures are a handful of SQL
+aggregates whatever the number of units.
+
+Ranks are the stored ones: the official rank over every unit the framework assesses, not a
+re-ranking within the viewer's scope (the page says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.core.templatetags.qingfeng import BAND_ORDER
+from qingfeng.dashboard.access import PeriodResults, analysis_units, latest_period
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Region, UnitCategory
+from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import period_snapshots
+
+# ---------------------------------------------------------------------------- bands
+
+
+def band_levels(version: FrameworkVersion) -> list[str]:
+    """Green, then the version's bands from the mildest to the most severe."""
+    ordered = sorted(version.bands or [], key=lambda band: -float(band["below"]))
+    return ["green", *(str(band["level"]) for band in ordered)]
+
+
+def band_of_ratio(bands: list[dict[str, Any]] | None, ratio: float) -> str:
+    """The most severe band whose ``below`` exceeds the ratio; green otherwise (DESIGN.md)."""
+    for band in sorted(bands or [], key=lambda b: float(b["below"])):
+        if ratio < float(band["below"]):
+            return str(band["level"])
+    return "green"
+
+
+def severity_of(version: FrameworkVersion) -> dict[str, int]:
+    """Band -> severity (0 = green); bands a node names that the version does not are
+    placed by the usual order (blue < yellow < orange < red)."""
+    levels = band_levels(version)
+    severity = {level: i for i, level in enumerate(levels)}
+    for i, level in enumerate(BAND_ORDER[:-1]):
+        severity.setdefault(level, i)
+    return severity
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Column:
+    """A level-1 indicator as a heat-map column; ``index`` is its place in the snapshot's
+    node lists and ``bands`` the bands that apply to it."""
+
+    code: str
+    name: str
+    index: int
+    max: float
+    bands: list[dict[str, Any]]
+
+
+def level_one_columns(results: PeriodResults) -> list[Column]:
+    """The heat map's columns, in tree order."""
+    version_bands = results.version.bands or []
+    return [
+        Column(
+            code=node.code,
+            name=node.name,
+            index=i,
+            max=node.max,
+            bands=node.bands if node.bands is not None else version_bands,
+        )
+        for i, node in enumerate(results.indicators)
+        if node.parent_id is None
+    ]
+
+
+@dataclass
+class OverviewQuery:
+    """The overview's GET parameters, checked."""
+
+    category: str = ""
+    sort: str = "total"
+    order: str = "desc"
+    page: str = "1"
+    view: str = "units"
+    region: Region | None = None
+
+    @property
+    def descending(self) -> bool:
+        return self.order == "desc"
+
+
+def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> OverviewQuery:
+    """Read ``category``, ``sort`` (total, name or a level-1 code), ``order``, ``page``,
+    ``view`` (units or regions) and ``region`` (a region pk within the user's scope, else
+    404) from the request."""
+    codes = {node.code for node in results.level_one}
+    sort = params.get("sort", "total")
+    if sort not in codes and sort not in ("total", "name"):
+        sort = "total"
+    order = params.get("order", "")
+    if order not in ("asc", "desc"):
+        order = "asc" if sort == "name" else "desc"
+    region = None
+    region_text = str(params.get("region", "")).strip()
+    if region_text:
+        try:
+            region_pk = int(region_text)
+        except ValueError as error:
+            raise Http404 from error
+        region = get_object_or_404(
+            scope.visible_regions(user, Capability.VIEW_ANALYSIS), pk=region_pk
+        )
+    return OverviewQuery(
+        category=params.get("category", "").strip(),
+        sort=sort,
+        order=order,
+        page=params.get("page", "1"),
+        view="regions" if params.get("view") == "regions" else "units",
+        region=region,
+    )
+
+
+def filtered_snapshots(*, results: PeriodResults, query: OverviewQuery) -> QuerySet[Snapshot]:
+    """The period's snapshots in scope, narrowed to the chosen category and region."""
+    snapshots = results.snapshots
+    if query.category:
+        snapshots = snapshots.filter(category=query.category)
+    if query.region is not None:
+        snapshots = snapshots.filter(unit__region__path__startswith=query.region.path)
+    return snapshots
+
+
+def categories_in_scope(*, results: PeriodResults) -> list[UnitCategory]:
+    """The unit categories among the period's snapshots in scope (the category filter)."""
+    present = results.snapshots.filter(category=OuterRef("code"))
+    return list(UnitCategory.objects.filter(Exists(present)).order_by("code"))
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figures:
+    """The overview's headline figures."""
+
+    units: int  # snapshots with a total
+    not_assessed: int  # snapshots without (nothing applicable was assessed)
+    bands: list[tuple[str, int]]  # (band, count) green first, then by severity
+    vetoed: int
+    mean: float | None
+    previous_period: str
+    previous_mean: float | None
+    moved_up: int | None  # units whose band got milder since the previous period
+    moved_down: int | None  # … more severe
+
+    @property
+    def change(self) -> float | None:
+        if self.mean is None or self.previous_mean is None:
+            return None
+        return self.mean - self.previous_mean
+
+    @property
+    def moved(self) -> int | None:
+        if self.moved_up is None or self.moved_down is None:
+            return None
+        return self.moved_up + self.moved_down
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "units": self.units,
+            "not_assessed": self.not_assessed,
+            "bands": dict(self.bands),
+            "vetoed": self.vetoed,
+            "mean": self.mean,
+            "previous_period": self.previous_period,
+            "previous_mean": self.previous_mean,
+            "change": self.change,
+            "moved": self.moved,
+            "moved_up": self.moved_up,
+            "moved_down": self.moved_down,
+        }
+
+
+def _previous_snapshots(
+    *, user: Any, results: PeriodResults, query: OverviewQuery
+) -> QuerySet[Snapshot]:
+    """The previous period's snapshots (same length) under the same scope and filters."""
+    previous = results.period.previous()
+    if version_in_force(framework=results.framework, period=previous) is None:
+        return Snapshot.objects.none()
+    snapshots = period_snapshots(framework=results.framework, period=previous).filter(
+        unit__in=analysis_units(user).values("pk")
+    )
+    if query.category:
+        snapshots = snapshots.filter(category=query.category)
+    if query.region is not None:
+        snapshots = snapshots.filter(unit__region__path__startswith=query.region.path)
+    return snapshots
+
+
+def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery) -> Figures:
+    """Units assessed, count per band, vetoed, mean total, its change since the previous
+    period of the same length, and how many units changed band: SQL aggregates only."""
+    snapshots = filtered_snapshots(results=results, query=query)
+    levels = band_levels(results.version)
+    scored = Q(total__isnull=False)
+    counts = snapshots.aggregate(
+        units=Count("pk", filter=scored),
+        everyone=Count("pk"),
+        vetoed=Count("pk", filter=scored & Q(vetoed=True)),
+        mean=Avg("total"),
+        **{
+            f"band_{i}": Count("pk", filter=scored & Q(band=level))
+            for i, level in enumerate(levels)
+        },
+    )
+    previous = _previous_snapshots(user=user, results=results, query=query)
+    previous_mean = previous.aggregate(mean=Avg("total"))["mean"]
+    moved_up = moved_down = None
+    if previous_mean is not None:
+        severity = severity_of(results.version)
+        # The unit's own band then (whatever its category or scope then): an index lookup.
+        before = (
+            period_snapshots(framework=results.framework, period=results.period.previous())
+            .filter(unit_id=OuterRef("unit_id"))
+            .order_by()
+            .values("band")[:1]
+        )
+        moved_up = moved_down = 0
+        pairs = (
+            snapshots.filter(scored)
+            .order_by()
+            .annotate(before=Subquery(before))
+            .values_list("band", "before")
+            .annotate(n=Count("pk"))
+        )
+        for band, was, n in pairs:
+            if not was or was == band:
+                continue
+            if severity.get(band, 0) < severity.get(was, 0):
+                moved_up += n
+            else:
+                moved_down += n
+    return Figures(
+        units=counts["units"],
+        not_assessed=counts["everyone"] - counts["units"],
+        bands=[(level, counts[f"band_{i}"]) for i, level in enumerate(levels)],
+        vetoed=counts["vetoed"],
+        mean=counts["mean"],
+        previous_period=str(results.period.previous()),
+        previous_mean=previous_mean,
+        moved_up=moved_up,
+        moved_down=moved_down,
+    )
+
+
+def distribution(*, results: PeriodResults, query: OverviewQuery) -> dict[str, Any]:
+    """The totals (highest first) and their histogram: ten bins of a tenth of the scale
+    each (10 points on a 100 scale), the last one closed; a bin takes the band of its lower
+    edge."""
+    snapshots = filtered_snapshots(results=results, query=query)
+    totals = [
+        total
+        for total in snapshots.filter(total__isnull=False)
+        .order_by("-total", "unit_id")
+        .values_list("total", flat=True)
+        if total is not None
+    ]
+    scale = float(results.version.scale)
+    width = scale / 10
+    counts = [0] * 10
+    for total in totals:
+        counts[min(max(int(total // width), 0), 9)] += 1
+    bins = [
+        {
+            "from": round(i * width, 2),
+            "to": round((i + 1) * width, 2),
+            "count": counts[i],
+            "band": band_of_ratio(results.version.bands, i / 10),
+        }
+        for i in range(10)
+    ]
+    return {"bins": bins, "totals": totals}
+
+
+# ---------------------------------------------------------------------------- index
+
+
+@dataclass
+class FrameworkEntry:
+    """A framework on the analysis index, with its latest scored period."""
+
+    framework: Framework
+    period: str | None
+    units: int  # units in the viewer's scope assessed in that period
+
+
+def analysable_frameworks(*, user: Any) -> list[FrameworkEntry]:
+    """The frameworks the user may analyse, each with its latest scored period and the
+    number of units of the user's scope it assessed then."""
+    entries = []
+    frameworks = visible_frameworks(user, Capability.VIEW_ANALYSIS).select_related("region")
+    for framework in frameworks.order_by("code"):
+        period = latest_period(framework)
+        units = 0
+        if period is not None:
+            units = (
+                period_snapshots(framework=framework, period=Period.parse(period))
+                .filter(unit__in=analysis_units(user).values("pk"), total__isnull=False)
+                .count()
+            )
+        entries.append(FrameworkEntry(framework=framework, period=period, units=units))
+    return entries
+
+
+def indicator_tree(results: PeriodResults) -> list[tuple[Indicator, int]]:
+    """The version's indicators in tree order with their depth (0 = level 1)."""
+    depth: dict[int, int] = {}
+    tree = []
+    for node in results.indicators:
+        depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id else 0
+        tree.append((node, depth[node.pk]))
+    return tree

@@ -1,0 +1,322 @@
+"""Reads of the one-stop query (一站查询): one keyword over units, people and records.
+
+Scope: units are ``analysis_units(user)``; people are those holding or having held a post
+in them (``visible_people`` with the analysis capability); records are the records of those
+units, whatever their status. The keyword matches a unit's code or name, a person's code or
+name, and a record's note, problem type, indicator code or unit name. The date range, the
+problem type, the data station and the framework narrow the records only; units and people
+are found by the keyword alone.
+
+Each group is read with one query with a LIMIT, which also counts every match (a window
+``COUNT(*) OVER ()``): ordering the matches means finding them all anyway, so the count
+adds no second scan of a province's millions of records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Window
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
+from qingfeng.dashboard.access import analysis_units
+from qingfeng.framework.models import FrameworkVersion, VersionStatus
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Person, Post, PostRole, Unit
+from qingfeng.records.models import Record
+from qingfeng.scoring.models import Snapshot
+
+PAGE_SIZE = 50
+EXPORT_CAP = 100_000
+KINDS = ("all", "units", "people", "records")
+GROUPS = ("units", "people", "records")
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the user asked for (already validated)."""
+
+    text: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    problem_type: str = ""
+    station_id: int | None = None
+    framework_id: int | None = None
+    kind: str = "all"
+
+    @property
+    def narrows_records(self) -> bool:
+        """True when a filter other than the keyword is set (they apply to records)."""
+        return bool(
+            self.date_from
+            or self.date_to
+            or self.problem_type
+            or self.station_id
+            or self.framework_id
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to search for: the page shows only the form and a hint."""
+        return not self.text and not self.narrows_records
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups asked for: all three, or the one named by ``kind``."""
+        return GROUPS if self.kind not in GROUPS else (self.kind,)
+
+
+def found_units(*, user: Any, query: SearchQuery) -> QuerySet[Unit]:
+    """Units the user may analyse whose code or name contains the keyword, by code; none
+    without a keyword."""
+    if not query.text:
+        return Unit.objects.none()
+    text = query.text
+    return (
+        analysis_units(user)
+        .filter(Q(code__icontains=text) | Q(name__icontains=text))
+        .select_related("category", "region", "parent")
+        .order_by("code")
+    )
+
+
+def scope_posts(*, user: Any) -> QuerySet[Post]:
+    """Current posts in the units the user may analyse (a post elsewhere is not shown)."""
+    return Post.objects.filter(
+        end__isnull=True, unit__in=analysis_units(user).values("pk")
+    ).select_related("unit")
+
+
+def found_people(*, user: Any, query: SearchQuery) -> QuerySet[Person]:
+    """People who hold or held a post in a unit the user may analyse, whose code or name
+    contains the keyword, by code, each with ``current_posts`` (in scope) prefetched; none
+    without a keyword."""
+    if not query.text:
+        return Person.objects.none()
+    text = query.text
+    current = scope_posts(user=user).order_by("unit__code", "-role")
+    return (
+        scope.visible_people(user, Capability.VIEW_ANALYSIS)
+        .filter(Q(code__icontains=text) | Q(name__icontains=text))
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+        .order_by("code")
+    )
+
+
+def found_records(*, user: Any, query: SearchQuery) -> QuerySet[Record]:
+    """Records of the units the user may analyse (any status) matching the keyword and the
+    filters, newest first."""
+    records = Record.objects.filter(unit__in=analysis_units(user).values("pk"))
+    if query.text:
+        text = query.text
+        records = records.filter(
+            Q(note__icontains=text)
+            | Q(problem_type__icontains=text)
+            | Q(indicator_code__icontains=text)
+            | Q(unit__name__icontains=text)
+        )
+    if query.date_from:
+        records = records.filter(date__gte=query.date_from)
+    if query.date_to:
+        records = records.filter(date__lte=query.date_to)
+    if query.problem_type:
+        records = records.filter(problem_type=query.problem_type)
+    if query.station_id:
+        records = records.filter(station_id=query.station_id)
+    if query.framework_id:
+        records = records.filter(framework_id=query.framework_id)
+    return records.select_related("unit", "framework", "station").order_by("-date", "-pk")
+
+
+@dataclass
+class Group:
+    """One page of one group of results, and how many matched in all."""
+
+    kind: str
+    rows: list[Any]
+    count: int
+    number: int = 1
+
+    @property
+    def more(self) -> int:
+        """Matches not shown on this page and before it (the "N more — refine" figure)."""
+        return max(self.count - (self.number - 1) * PAGE_SIZE - len(self.rows), 0)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * PAGE_SIZE < self.count
+
+    @property
+    def num_pages(self) -> int:
+        return max((self.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def group_page(kind: str, queryset: QuerySet[M], *, page: int = 1) -> Group:
+    """Page ``page`` (from 1) of PAGE_SIZE rows with the number of all matches, in one
+    query: the LIMIT query sorts every match anyway, so ``COUNT(*) OVER ()`` costs nothing
+    more (a page past the end falls back to a plain count)."""
+    start = (page - 1) * PAGE_SIZE
+    counted = queryset.annotate(search_total=Window(Count("pk")))
+    rows = list(counted[start : start + PAGE_SIZE])
+    if not rows:
+        return Group(kind, rows, queryset.count() if page > 1 else 0, page)
+    return Group(kind, rows, rows[0].search_total, page)
+
+
+@dataclass
+class RecordHit:
+    """A record found, with the period whose stored snapshot counted it (None if none)."""
+
+    record: Record
+    period: str | None = None
+
+
+def counted_periods(records: Sequence[Record]) -> dict[int, str]:
+    """{record pk: period} for the records a stored snapshot counted.
+
+    The rule (simplest honest one): the quarter containing the record's date if the unit's
+    snapshot of that quarter, under the version in force, lists the record; else the year's
+    snapshot if it lists it; else nothing (a draft or returned record, or a period not
+    scored). Two queries, whatever the number of records.
+    """
+    if not records:
+        return {}
+    framework_ids = {r.framework_id for r in records}
+    versions = list(
+        FrameworkVersion.objects.filter(
+            framework_id__in=framework_ids,
+            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED],
+        ).values_list("pk", "framework_id", "year", "number")
+    )
+
+    def in_force(framework_id: int, year: int) -> int | None:
+        usable = [(y, n, pk) for pk, fw, y, n in versions if fw == framework_id and y <= year]
+        return max(usable)[2] if usable else None
+
+    wanted: dict[int, tuple[int, list[str]]] = {}
+    for r in records:
+        version_id = in_force(r.framework_id, r.date.year)
+        if version_id is not None:
+            quarter = Period(r.date.year, "Q", (r.date.month - 1) // 3 + 1)
+            wanted[r.pk] = (version_id, [str(quarter), str(r.date.year)])
+    if not wanted:
+        return {}
+    counted: dict[tuple[int, int, str], set[int]] = {}
+    snapshots = Snapshot.objects.filter(
+        version_id__in={v for v, _ in wanted.values()},
+        unit_id__in={r.unit_id for r in records},
+        period__in={p for _, periods in wanted.values() for p in periods},
+    ).values_list("version_id", "unit_id", "period", "record_ids")
+    for version_id, unit_id, period, ids in snapshots:
+        counted[(version_id, unit_id, period)] = set(ids or [])
+    found = {}
+    for r in records:
+        if r.pk not in wanted:
+            continue
+        version_id, periods = wanted[r.pk]
+        for period in periods:
+            if r.pk in counted.get((version_id, r.unit_id, period), ()):
+                found[r.pk] = period
+                break
+    return found
+
+
+def record_hits(records: Sequence[Record]) -> list[RecordHit]:
+    """The records with the period of the portrait that shows them."""
+    periods = counted_periods(records)
+    return [RecordHit(r, periods.get(r.pk)) for r in records]
+
+
+@dataclass
+class SearchResults:
+    """The groups asked for (all three on one page each, or one group paginated)."""
+
+    query: SearchQuery
+    groups: list[Group] = field(default_factory=list)
+
+    def group(self, kind: str) -> Group | None:
+        return next((g for g in self.groups if g.kind == kind), None)
+
+
+def search(*, user: Any, query: SearchQuery, page: int = 1) -> SearchResults:
+    """The results page: each group asked for, ``page`` of it when only one is asked for."""
+    results = SearchResults(query)
+    if query.is_empty:
+        return results
+    page = page if query.kind in GROUPS else 1
+    for kind in query.groups:
+        if kind == "units":
+            group = group_page(kind, found_units(user=user, query=query), page=page)
+        elif kind == "people":
+            group = group_page(kind, found_people(user=user, query=query), page=page)
+        else:
+            group = group_page(kind, found_records(user=user, query=query), page=page)
+            group.rows = record_hits(group.rows)
+        results.groups.append(group)
+    return results
+
+
+# ---- export: every match, as plain rows -------------------------------------------------
+
+
+def unit_rows(*, user: Any, query: SearchQuery) -> Iterator[tuple[Any, ...]]:
+    """Every unit found: code, name, category, region, parent unit, headcount."""
+    units = found_units(user=user, query=query).values_list(
+        "code", "name", "category__name", "region__name", "parent__name", "headcount"
+    )
+    for code, name, category, region, parent, headcount in units.iterator(chunk_size=2000):
+        yield code, name, category, region, parent or "", headcount
+
+
+def people_rows(*, user: Any, query: SearchQuery) -> Iterator[tuple[Any, ...]]:
+    """Every person found: code, name, cadre rank, current posts in scope (one line each).
+    Two queries: the people, and the current posts of all of them."""
+    people = found_people(user=user, query=query)
+    posts: dict[int, list[str]] = {}
+    current = (
+        scope_posts(user=user)
+        .filter(person__in=people.values("pk"))
+        .order_by("unit__code", "-role")
+        .values_list("person_id", "unit__name", "title", "role")
+    )
+    for person_id, unit_name, title, role in current.iterator(chunk_size=2000):
+        posts.setdefault(person_id, []).append(f"{unit_name} · {title or PostRole(role).label}")
+    rows = people.prefetch_related(None).values_list("pk", "code", "name", "rank")
+    for pk, code, name, rank in rows.iterator(chunk_size=2000):
+        yield code, name, rank, "\n".join(posts.get(pk, []))
+
+
+def record_rows(
+    *, user: Any, query: SearchQuery, cap: int | None = None
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """Every record found, up to ``cap`` (EXPORT_CAP by default): (rows, capped). A row is
+    date, unit code, unit name, framework, indicator, problem type, note, points, quantity,
+    grade, value, status, data station."""
+    cap = EXPORT_CAP if cap is None else cap
+    records = found_records(user=user, query=query).values_list(
+        "date",
+        "unit__code",
+        "unit__name",
+        "framework__code",
+        "indicator_code",
+        "problem_type",
+        "note",
+        "points",
+        "quantity",
+        "grade",
+        "value",
+        "status",
+        "station__name",
+    )
+    rows = list(records[: cap + 1])
+    return rows[:cap], len(rows) > cap

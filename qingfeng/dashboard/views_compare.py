@@ -1,0 +1,291 @@
+"""The comparison pages: across units on one indicator (sorted bars with the mean), units
+over periods (lines), and year on year for every unit; with their JSON and .xlsx.
+
+Thin views: access through ``dashboard.access`` (404 outside the analysis scope), the
+reads in ``dashboard.compare``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from qingfeng.core.templatetags.qingfeng import band_label
+from qingfeng.dashboard import compare
+from qingfeng.dashboard.access import analysis_framework, parse_period
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.xlsx import Sheet, xlsx_response
+
+PAGE_SIZE = 50
+NOT_ASSESSED_SHOWN = 100
+
+
+def _query(request: HttpRequest, *drop: str) -> str:
+    """The GET parameters without ``page`` (and ``drop``), for pager and export links."""
+    params = request.GET.copy()
+    for key in ("page", *drop):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def measure_label(measure: str) -> str:
+    return {"total": _("Total"), "score": _("Score"), "ratio": _("Ratio (%)")}[measure]
+
+
+def _indicator(request: AuthedRequest, code: str, period: str) -> compare.IndicatorComparison:
+    framework = analysis_framework(request.user, code)
+    return compare.compare_indicator(
+        user=request.user,
+        framework=framework,
+        period=parse_period(period),
+        node=request.GET.get("node", ""),
+        category=request.GET.get("category", ""),
+        total_label=_("Total"),
+    )
+
+
+@login_required
+def compare_indicator(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+    """Units of the scope on one indicator in one period: sorted bars with the mean, the
+    same data as a table, and the units where the indicator was not assessed."""
+    data = _indicator(request, code, period)
+    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.portrait = compare.portrait_url(data.framework, period, row.unit_id, data.node)
+    return render(
+        request,
+        "dashboard/compare_indicator.html",
+        {
+            "data": data,
+            "framework": data.framework,
+            "period": str(data.period),
+            "page": page,
+            "query": _query(request),
+            "measure_label": measure_label(data.measure),
+            "not_assessed": data.not_assessed[:NOT_ASSESSED_SHOWN],
+            "not_assessed_more": max(0, len(data.not_assessed) - NOT_ASSESSED_SHOWN),
+        },
+    )
+
+
+@login_required
+def compare_indicator_json(request: AuthedRequest, code: str, period: str) -> JsonResponse:
+    """The bars of the comparison (every unit assessed, best first), the mean, and the
+    portrait URL pattern for a click on a bar."""
+    data = _indicator(request, code, period)
+    return JsonResponse(
+        {
+            "framework": data.framework.code,
+            "period": str(data.period),
+            "node": data.node,
+            "node_name": data.node_name,
+            "measure": data.measure,
+            "measure_label": measure_label(data.measure),
+            "mean": data.mean,
+            "mean_label": _("Mean"),
+            "units": [
+                {
+                    "id": r.unit_id,
+                    "code": r.code,
+                    "name": r.name,
+                    "value": r.value,
+                    "score": r.score,
+                    "max": r.maximum,
+                    "band": r.band,
+                    "rank": r.rank,
+                }
+                for r in data.rows
+            ],
+            "not_assessed": [
+                {"id": r.unit_id, "code": r.code, "name": r.name} for r in data.not_assessed
+            ],
+            "portrait": compare.portrait_pattern(data.framework, str(data.period), data.node),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+def compare_indicator_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+    """The comparison table, and the units not assessed on a second sheet."""
+    data = _indicator(request, code, period)
+    headers = [_("Rank"), _("Unit code"), _("Unit"), _("Category"), _("Score"), _("Applicable max")]
+    headers += [_("Ratio (%)"), _("Band")]
+    rows: list[list[Any]] = []
+    bands: dict[tuple[int, int], str] = {}
+    for i, r in enumerate(data.rows):
+        ratio = None if r.ratio is None else round(100 * r.ratio, 2)
+        rows.append(
+            [r.rank, r.code, r.name, r.category_name, r.score, r.maximum, ratio, band_label(r.band)]
+        )
+        bands[(i, 7)] = r.band
+    title = (
+        f"{data.framework.name} · {data.period} · {data.node_name} ({measure_label(data.measure)})"
+    )
+    sheets = [
+        Sheet(_("Comparison"), headers, rows, title=title, band_of=bands),
+        Sheet(
+            _("Not assessed"),
+            [_("Unit code"), _("Unit"), _("Category")],
+            [[r.code, r.name, r.category_name] for r in data.not_assessed],
+        ),
+    ]
+    return xlsx_response(f"{data.framework.code}-{data.period}-{data.node}-compare.xlsx", sheets)
+
+
+def _trend(request: AuthedRequest, code: str) -> compare.TrendComparison:
+    framework = analysis_framework(request.user, code)
+    return compare.compare_trend(
+        user=request.user,
+        framework=framework,
+        node=request.GET.get("node", ""),
+        unit_ids=request.GET.getlist("unit"),
+        kind=request.GET.get("kind", "").upper(),
+        total_label=_("Total"),
+    )
+
+
+@login_required
+def compare_trend(request: AuthedRequest, code: str) -> HttpResponse:
+    """One or several units on one indicator over the periods of one length (lines), with
+    the mean of the scope; a unit picker searching by name (50 hits at most)."""
+    data = _trend(request, code)
+    q = request.GET.get("q", "")
+    chosen = {s.unit_id for s in data.series}
+    hits = [u for u in compare.search_units(user=request.user, query=q) if u.pk not in chosen]
+    return render(
+        request,
+        "dashboard/compare_trend.html",
+        {
+            "data": data,
+            "framework": data.framework,
+            "measure_label": measure_label(data.measure),
+            "kind_labels": _kind_labels(),
+            "q": q,
+            "hits": hits,
+            "query": _query(request, "q"),
+        },
+    )
+
+
+def _kind_labels() -> dict[str, str]:
+    return {"Y": _("Years"), "H": _("Half-years"), "Q": _("Quarters"), "M": _("Months")}
+
+
+@login_required
+def compare_trend_json(request: AuthedRequest, code: str) -> JsonResponse:
+    """The lines: one per unit over the periods, and the mean over the units in scope."""
+    data = _trend(request, code)
+    return JsonResponse(
+        {
+            "framework": data.framework.code,
+            "kind": data.kind,
+            "node": data.node,
+            "node_name": data.node_name,
+            "measure": data.measure,
+            "measure_label": measure_label(data.measure),
+            "periods": data.periods,
+            "series": [
+                {"id": s.unit_id, "code": s.code, "name": s.name, "values": s.values}
+                for s in data.series
+            ],
+            "mean": data.mean,
+            "mean_label": _("Mean of the units in scope"),
+            "portrait": compare.portrait_pattern(data.framework, "{period}", data.node),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+def compare_trend_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
+    """The trend table: units x periods, and the mean of the scope as the last row."""
+    data = _trend(request, code)
+    rows: list[list[Any]] = [[s.code, s.name, *s.values] for s in data.series]
+    rows.append(["", _("Mean of the units in scope"), *data.mean])
+    title = f"{data.framework.name} · {data.node_name} ({measure_label(data.measure)})"
+    sheet = Sheet(_("Trend"), [_("Unit code"), _("Unit"), *data.periods], rows, title=title)
+    return xlsx_response(f"{data.framework.code}-{data.node}-trend.xlsx", [sheet])
+
+
+@login_required
+def compare_unit_search(request: AuthedRequest, code: str) -> HttpResponse:
+    """The unit picker's hits for ``q`` (htmx fragment): at most 50 units of the scope."""
+    analysis_framework(request.user, code)
+    units = compare.search_units(user=request.user, query=request.GET.get("q", ""))
+    return render(
+        request, "dashboard/compare_units.html", {"hits": units, "q": request.GET.get("q", "")}
+    )
+
+
+def _yoy(request: AuthedRequest, code: str, period: str) -> compare.YearOnYear:
+    framework = analysis_framework(request.user, code)
+    return compare.compare_yoy(
+        user=request.user,
+        framework=framework,
+        period=parse_period(period),
+        node=request.GET.get("node", ""),
+        sort=request.GET.get("sort", ""),
+        total_label=_("Total"),
+    )
+
+
+@login_required
+def compare_yoy(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+    """Every unit now and a year earlier: values, difference, ranks and bands."""
+    data = _yoy(request, code, period)
+    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.portrait = compare.portrait_url(data.framework, period, row.unit_id, data.node)
+    return render(
+        request,
+        "dashboard/compare_yoy.html",
+        {
+            "data": data,
+            "framework": data.framework,
+            "period": str(data.period),
+            "page": page,
+            "query": _query(request),
+            "sort_query": _query(request, "sort"),
+            "sort": request.GET.get("sort", "") or "rank",
+            "measure_label": measure_label(data.measure),
+        },
+    )
+
+
+@login_required
+def compare_yoy_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+    """The year-on-year table, every unit, in the page's order."""
+    data = _yoy(request, code, period)
+    label = measure_label(data.measure)
+    then = _("%(what)s, %(period)s") % {"what": label, "period": data.previous}
+    now = _("%(what)s, %(period)s") % {"what": label, "period": data.period}
+    headers = [_("Unit code"), _("Unit"), _("Category"), then, now, _("Difference")]
+    headers += [_("Rank then"), _("Rank now"), _("Rank difference"), _("Band then"), _("Band now")]
+    rows: list[list[Any]] = []
+    bands: dict[tuple[int, int], str] = {}
+    for i, r in enumerate(data.rows):
+        rows.append(
+            [
+                r.code,
+                r.name,
+                r.category,
+                r.then,
+                r.now,
+                r.difference,
+                r.rank_then,
+                r.rank_now,
+                r.rank_difference,
+                band_label(r.band_then),
+                band_label(r.band_now),
+            ]
+        )
+        bands[(i, 9)], bands[(i, 10)] = r.band_then, r.band_now
+    title = f"{data.framework.name} · {data.previous} → {data.period} · {data.node_name}"
+    sheet = Sheet(_("Year on year"), headers, rows, title=title, band_of=bands)
+    return xlsx_response(f"{data.framework.code}-{data.period}-yoy.xlsx", [sheet])

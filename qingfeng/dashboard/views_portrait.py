@@ -1,0 +1,216 @@
+"""The unit portrait (树木): header figures, radar, trend, the indicator tree down to the
+records behind every point, the unit's warnings, its export, and the leadership team.
+
+Open to whoever sees the unit (``dashboard.access``); the reads are in
+``dashboard.portrait``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from qingfeng.core.templatetags.qingfeng import band_label
+from qingfeng.dashboard import portrait as selectors
+from qingfeng.dashboard.portrait import Portrait
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.xlsx import Sheet, xlsx_response
+
+
+def _load(request: AuthedRequest, code: str, period: str, unit_pk: int) -> Portrait:
+    return selectors.portrait_load(user=request.user, code=code, period=period, unit_pk=unit_pk)
+
+
+def _page(
+    request: AuthedRequest, data: Portrait, focus: str, panel: dict[str, Any] | None = None
+) -> HttpResponse:
+    context = {
+        "p": data,
+        "framework": data.framework,
+        "unit": data.unit,
+        "snapshot": data.snapshot,
+        "period": str(data.period),
+        "periods": selectors.unit_periods(portrait=data),
+        "rows": selectors.tree_rows(portrait=data, focus=focus),
+        "focus": focus if focus in data.by_code else "",
+        "warnings": selectors.unit_warnings(portrait=data),
+        "panel": panel,
+    }
+    return render(request, "dashboard/portrait.html", context)
+
+
+@login_required
+def portrait(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+    """The portrait of one unit in one period; ``?node=CODE`` focuses a node of the tree."""
+    data = _load(request, code, period, unit_pk)
+    return _page(request, data, request.GET.get("node", "").strip())
+
+
+@login_required
+def portrait_records(
+    request: AuthedRequest, code: str, period: str, unit_pk: int, node: str
+) -> HttpResponse:
+    """The records that counted under a node: the panel for htmx, else the whole
+    portrait with the panel filled and the node focused (no-JS fallback)."""
+    data = _load(request, code, period, unit_pk)
+    indicator, rows = selectors.node_records(portrait=data, code=node)
+    panel = {"node": indicator, "rows": rows}
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"p": data, "framework": data.framework, "unit": data.unit, **panel}
+        context["period"] = str(data.period)
+        return render(request, "dashboard/_portrait_records.html", context)
+    return _page(request, data, indicator.code, panel)
+
+
+@login_required
+def portrait_json(request: AuthedRequest, code: str, period: str, unit_pk: int) -> JsonResponse:
+    """The radar and trend data, straight from the stored snapshots."""
+    data = _load(request, code, period, unit_pk)
+    snapshot = data.snapshot
+    return JsonResponse(
+        {
+            "unit": {"pk": data.unit.pk, "code": data.unit.code, "name": data.unit.name},
+            "period": str(data.period),
+            "total": snapshot.total,
+            "rank": snapshot.rank,
+            "band": snapshot.band or None,
+            "vetoed": snapshot.vetoed,
+            "radar": selectors.radar(portrait=data),
+            "trend": selectors.trend(portrait=data),
+            "labels": {
+                "unit": data.unit.name,
+                "mean": _("Mean of the units you analyse"),
+                "total": _("Total"),
+                "rank": _("Rank"),
+                "not_assessed": _("not assessed"),
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _sheets(data: Portrait) -> list[Sheet]:
+    title = f"{data.unit.name} · {data.framework.name} · {data.period}"
+    tree = selectors.tree_rows(portrait=data)
+    tree_bands = {(i, 5): row.band for i, row in enumerate(tree) if row.band}
+    records = selectors.counted_records(portrait=data)
+    history = selectors.trend(portrait=data)
+    warnings = selectors.unit_warnings(portrait=data)
+    return [
+        Sheet(
+            _("Indicator tree"),
+            [
+                _("Code"),
+                _("Indicator"),
+                _("Level"),
+                _("Score"),
+                capfirst(_("applicable max")),
+                _("Band"),
+                _("Rule"),
+            ],
+            [
+                [
+                    row.node.code,
+                    row.node.name,
+                    row.depth + 1,
+                    row.score,
+                    row.max,
+                    band_label(row.band),
+                    row.node.rule_label,
+                ]
+                for row in tree
+            ],
+            title=title,
+            band_of=tree_bands,
+        ),
+        Sheet(
+            _("Records"),
+            [
+                _("Date"),
+                _("Indicator"),
+                _("Data station"),
+                _("Problem type"),
+                _("Points"),
+                capfirst(_("quantity")),
+                _("Grade"),
+                _("Value"),
+                _("Effect"),
+                _("Note"),
+                _("Status"),
+                _("Evidence"),
+            ],
+            [
+                [
+                    r.record.date.isoformat(),
+                    f"{r.leaf.code} {r.leaf.name}",
+                    r.record.station.name if r.record.station else "",
+                    r.record.problem_type,
+                    r.record.points,
+                    r.record.quantity,
+                    r.record.grade,
+                    r.record.value,
+                    r.effect.text,
+                    r.record.note,
+                    r.record.get_status_display(),
+                    "、".join(e.name for e in r.evidence),
+                ]
+                for r in records
+            ],
+            title=title,
+        ),
+        Sheet(
+            _("Trend"),
+            [_("Period"), _("Total"), _("Rank"), _("Band")],
+            [[h["period"], h["total"], h["rank"], band_label(h["band"])] for h in history],
+            title=title,
+            band_of={(i, 3): h["band"] for i, h in enumerate(history) if h["band"]},
+        ),
+        Sheet(
+            _("Warnings"),
+            [_("Period"), _("Indicator"), _("Score"), _("Max"), _("Band"), _("vetoed")],
+            [
+                [
+                    w.period,
+                    f"{w.code} {w.name}" if w.code else _("Total score"),
+                    w.score,
+                    w.max,
+                    band_label(w.band),
+                    _("yes") if w.vetoed else "",
+                ]
+                for w in warnings
+            ],
+            title=title,
+            band_of={(i, 4): w.band for i, w in enumerate(warnings) if w.band},
+        ),
+    ]
+
+
+@login_required
+def portrait_xlsx(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+    """The portrait as a workbook: the tree, the records, the trend and the warnings."""
+    data = _load(request, code, period, unit_pk)
+    filename = f"{data.unit.name}-{data.framework.code}-{data.period}.xlsx"
+    return xlsx_response(filename, _sheets(data))
+
+
+@login_required
+def leadership(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+    """The leadership team (班子画像): current leaders with their other posts, former
+    members, and the unit's headline scores for context."""
+    data = _load(request, code, period, unit_pk)
+    leaders, former = selectors.leadership(user=request.user, unit=data.unit)
+    context = {
+        "p": data,
+        "framework": data.framework,
+        "unit": data.unit,
+        "snapshot": data.snapshot,
+        "period": str(data.period),
+        "leaders": leaders,
+        "former": former,
+    }
+    return render(request, "dashboard/leadership.html", context)
