@@ -10,9 +10,11 @@ import datetime
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import FloatField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -57,7 +59,7 @@ def _units_of(framework: Framework) -> tuple[np.ndarray, list[str], list[str]]:
 _ABSENT = -1.0e300
 
 
-def _column(values: tuple[float, ...]) -> np.ndarray:
+def _column(values: list[float]) -> np.ndarray:
     array = np.array(values, dtype=np.float64)
     array[array == _ABSENT] = np.nan
     return array
@@ -69,25 +71,32 @@ def load_records(
     """The period's approved records as engine arrays, and how many were ignored because
     their unit is not assessed or their indicator is not a leaf of this version."""
     absent = Value(_ABSENT, output_field=FloatField())
-    rows = list(
-        Record.objects.filter(
-            framework=framework,
-            status=RecordStatus.APPROVED,
-            date__gte=period.start,
-            date__lte=period.end,
-        ).values_list(
-            "id",
-            "unit_id",
-            "indicator_code",
-            Coalesce("points", absent),
-            Coalesce("quantity", absent),
-            Coalesce("value", absent),
-            "grade",
-        )
+    query = Record.objects.filter(
+        framework=framework,
+        status=RecordStatus.APPROVED,
+        date__gte=period.start,
+        date__lte=period.end,
+    ).values_list(
+        "id",
+        "unit_id",
+        "indicator_code",
+        Coalesce("points", absent),
+        Coalesce("quantity", absent),
+        Coalesce("value", absent),
+        "grade",
     )
+    # A raw cursor: these columns need none of Django's per-row converters, and skipping
+    # its row iterator saves a quarter of the read at province scale (bench/recompute.py).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return engine.Records.empty(), 0
-    ids, unit, code, points, quantity, value, grade = zip(*rows, strict=True)
+    # Column by column with itemgetter: four times faster than zip(*rows) on 500,000 rows.
+    ids, unit, code, points, quantity, value, grade = (
+        list(map(itemgetter(k), rows)) for k in range(7)
+    )
     record_units = np.array(unit, dtype=np.int64)
     if len(unit_ids):
         unit_index = np.minimum(np.searchsorted(unit_ids, record_units), len(unit_ids) - 1)
@@ -166,28 +175,30 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
     return result
 
 
-def _insert_snapshots(snapshots: list[Snapshot]) -> None:
+def _insert_snapshots(snapshots: list[dict[str, Any]]) -> None:
     """Insert with one ``executemany``, each value prepared by its own model field.
 
-    Same result as ``bulk_create`` at half the cost for a province's ~12,000 rows: it skips
-    the per-object machinery (signals, pk handling) that snapshots, derived data with no
-    history, do not need.
+    The rows are plain dicts keyed by column attribute rather than model instances: a
+    province's ~12,000 snapshots are derived data with no history, and skipping model
+    construction, signals and pk handling halves the cost of ``bulk_create``.
     """
     if not snapshots:
         return
     now = timezone.now()
+    # The real connection, not the ``django.db.connection`` proxy: each attribute read
+    # through the proxy costs a lookup, and there are ~200,000 here.
+    real = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
+    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
     rows = []
     for snapshot in snapshots:
-        snapshot.computed_at = now  # auto_now is applied by save(), which is not called
-        rows.append(
-            tuple(f.get_db_prep_save(getattr(snapshot, f.attname), connection) for f in fields)
-        )
-    quote = connection.ops.quote_name
+        snapshot["computed_at"] = now  # what auto_now would have set
+        rows.append(tuple(prep(snapshot[name], real) for name, prep in prepare))
+    quote = real.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(Snapshot._meta.db_table)} ({columns}) VALUES ({marks})"
-    with connection.cursor() as cursor:
+    with real.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -225,7 +236,8 @@ def _snapshots(
     unit_ids: np.ndarray,
     categories: list[str],
     previous_rank: dict[int, int | None],
-) -> list[Snapshot]:
+) -> list[dict[str, Any]]:
+    """One row per unit, keyed by the Snapshot fields' attribute names."""
     # Node values are stored as lists aligned with the version's tree order (None where a
     # node does not apply or was not assessed): whole rows convert in C, which keeps a
     # province's 1.3 million node scores cheap to store.
@@ -245,25 +257,25 @@ def _snapshots(
         before = previous_rank.get(unit_id)
         has_max = bool(scored.applicable_max[u])
         snapshots.append(
-            Snapshot(
-                version=version,
-                period=str(period),
-                unit_id=unit_id,
-                category=categories[u],
-                total=_round(totals[u]),
-                raw=_round(raws[u]) if has_max else None,
-                applicable_max=float(round(scored.applicable_max[u], SCORE_DECIMALS)),
-                band=scored.unit_band[u] or "",
-                vetoed=bool(scored.vetoed[u]),
-                rank=rank,
-                category_rank=int(scored.category_rank[u]) or None,
-                rank_change=(before - rank) if (before and rank) else None,
-                components={
+            {
+                "version_id": version.pk,
+                "period": str(period),
+                "unit_id": unit_id,
+                "category": categories[u],
+                "total": _round(totals[u]),
+                "raw": _round(raws[u]) if has_max else None,
+                "applicable_max": float(round(scored.applicable_max[u], SCORE_DECIMALS)),
+                "band": scored.unit_band[u] or "",
+                "vetoed": bool(scored.vetoed[u]),
+                "rank": rank,
+                "category_rank": int(scored.category_rank[u]) or None,
+                "rank_change": (before - rank) if (before and rank) else None,
+                "components": {
                     c: _round(scored.component_percent[u, i]) for i, c in enumerate(component_codes)
                 },
-                nodes={"score": score_lists[u], "max": max_lists[u], "band": bands[u]},
-                record_ids=record_ids[starts[u] : starts[u + 1]],
-            )
+                "nodes": {"score": score_lists[u], "max": max_lists[u], "band": bands[u]},
+                "record_ids": record_ids[starts[u] : starts[u + 1]],
+            }
         )
     return snapshots
 

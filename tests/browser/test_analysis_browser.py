@@ -106,12 +106,23 @@ def test_it_keeps_a_liaison_to_its_own_unit(
 
 
 def test_it_fits_a_phone(live_server: Any, browser: Any, results: Results) -> None:
-    base = live_server.url
+    base, unit = live_server.url, results.org.unit_a1.pk
     page = _login(browser, base, results.analyst.username, viewport={"width": 390, "height": 844})
-    page.goto(f"{base}/analysis/T/2025Q1/")
-    _charts_drawn(page)
-    # Nothing wider than the screen except inside scrollable tables.
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "overview-phone.png"), full_page=True)
+    pages = {
+        "overview": "/analysis/T/2025Q1/",
+        "portrait": f"/analysis/T/2025Q1/units/{unit}/",
+        "leadership": f"/analysis/T/2025Q1/units/{unit}/leadership/",
+        "compare": "/analysis/T/2025Q1/compare/",
+        "trend": "/analysis/T/compare/trend/",
+        "yoy": "/analysis/T/2025Q1/compare/yoy/",
+        "problems": "/analysis/T/2025/problems/",
+        "search": "/analysis/search/?q=黎城",
+    }
+    for name, url in pages.items():
+        assert page.goto(f"{base}{url}").status == 200, url
+        _charts_drawn(page)
+        # Nothing wider than the screen: wide tables scroll inside their own box.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (url, overflow)
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
