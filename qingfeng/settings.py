@@ -162,6 +162,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 # whitenoise warns on every request when STATIC_ROOT is missing; collectstatic fills it.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# One cache shared by every server process (the API's per-token rate limit is counted in
+# it); its table is created by ``migrate`` (core migration 0001).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingfeng_cache",
+    }
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

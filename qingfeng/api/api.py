@@ -87,8 +87,10 @@ def _too_large() -> ApiError:
 
 
 def _throttle(token: StationToken) -> None:
-    """A fixed one-minute window per token, counted in Django's cache (a deployment with
-    several processes needs a shared cache for the limit to hold across them)."""
+    """A fixed one-minute window per token, counted in Django's cache, which is the
+    database (settings.CACHES), so every server process shares the count. The increment
+    is a read then a write: two requests landing in the same instant may count once,
+    which lets a burst overshoot by a request or two, never by a factor of the workers."""
     now = time.time()
     window = int(now // RATE_WINDOW)
     key = f"qingfeng:api-rate:{token.pk}:{window}"

@@ -7,8 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from qingfeng.accounts import selectors
+from qingfeng.accounts.roles import Capability
 from qingfeng.core.history import object_history
+from qingfeng.dashboard.overview import analysable_frameworks
 from qingfeng.lib.typing import AuthedRequest
+
+# A liaison sees a unit and its few sub-units; a station clerk a whole region: the home
+# page lists a handful and the unit list has the rest.
+OWN_UNITS_SHOWN = 10
 
 
 @login_required
@@ -25,6 +31,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         "assignments": selectors.user_assignments(user),
         "is_superuser": user.is_superuser,
     }
+    if selectors.has_capability(user, Capability.VIEW_ANALYSIS):
+        # What the commission opens every morning: each framework's latest results.
+        context["entries"] = analysable_frameworks(user=user)
+    else:
+        # Liaisons and leaders: the portraits of their own units.
+        context["own_units"] = list(
+            units.filter(active=True).select_related("category")[:OWN_UNITS_SHOWN]
+        )
     return render(request, "core/home.html", context)
 
 

@@ -134,6 +134,25 @@ def test_it_limits_the_requests_per_minute(api: Api) -> None:
     assert 1 <= int(response["Retry-After"]) <= 61
 
 
+@override_settings(API_RATE_PER_MINUTE=3)
+def test_it_counts_the_rate_in_the_database_for_every_process(api: Api) -> None:
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    for _ in range(3):
+        assert api.get("/api/frameworks/T/periods").status_code == 200
+    # The count is a row of the shared cache table, not a process's memory: a fresh cache
+    # handle (what another worker process opens) reads it, and the next call is refused.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cache_key FROM qingfeng_cache WHERE cache_key LIKE %s", ["%api-rate%"]
+        )
+        (stored,) = [key for (key,) in cursor.fetchall()]
+    other_process = DatabaseCache("qingfeng_cache", {})
+    assert other_process.get(stored.split(":", 2)[2]) == 3  # stored keys carry ":1:"
+    assert api.get("/api/frameworks/T/periods").status_code == 429
+
+
 def test_it_answers_404_for_an_unknown_framework(api: Api) -> None:
     response = api.post("/api/frameworks/NOPE/records", {"records": [item("x-1")]})
     assert response.status_code == 404
