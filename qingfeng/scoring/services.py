@@ -7,6 +7,7 @@ in seconds.
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import FloatField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -176,7 +177,8 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
 
 
 def _insert_snapshots(snapshots: list[dict[str, Any]]) -> None:
-    """Insert with one ``executemany``, each value prepared by its own model field.
+    """Insert with one ``executemany`` (``COPY`` on PostgreSQL), each value prepared by its
+    own model field.
 
     The rows are plain dicts keyed by column attribute rather than model instances: a
     province's ~12,000 snapshots are derived data with no history, and skipping model
@@ -189,17 +191,42 @@ def _insert_snapshots(snapshots: list[dict[str, Any]]) -> None:
     # through the proxy costs a lookup, and there are ~200,000 here.
     real = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
-    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
-    rows = []
-    for snapshot in snapshots:
-        snapshot["computed_at"] = now  # what auto_now would have set
-        rows.append(tuple(prep(snapshot[name], real) for name, prep in prepare))
     quote = real.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
+    for snapshot in snapshots:
+        snapshot["computed_at"] = now  # what auto_now would have set
+    if real.vendor == "postgresql":
+        _copy_snapshots(real, fields, columns, snapshots)
+        return
+    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
+    rows = [tuple(prep(snapshot[name], real) for name, prep in prepare) for snapshot in snapshots]
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(Snapshot._meta.db_table)} ({columns}) VALUES ({marks})"
     with real.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _copy_snapshots(
+    real: Any, fields: list[Any], columns: str, snapshots: list[dict[str, Any]]
+) -> None:
+    """PostgreSQL: the same rows through ``COPY``, about three times faster than
+    ``executemany`` for a province (JSON columns go as their text, which the server parses
+    into jsonb; the other values are plain numbers, strings, booleans and a timestamp)."""
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    names = [f.attname for f in fields]
+    table = real.ops.quote_name(Snapshot._meta.db_table)
+    # Django's cursor wraps psycopg's, which has the COPY protocol.
+    with (
+        real.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for snapshot in snapshots:
+            copy.write_row(
+                [
+                    json.dumps(snapshot[name]) if name in json_fields else snapshot[name]
+                    for name in names
+                ]
+            )
 
 
 def _refresh_rank_change(*, framework: Framework, period: Period) -> None:
