@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = Path(os.environ.get("QINGFENG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,6 +29,17 @@ CHROMIUM_ARGS = [
 
 # Playwright's sync API runs an event loop; Django must allow ORM calls from the test body.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def log_in(page: Any, base: str, username: str) -> Any:
+    """Log ``username`` in through the login form (every test user has PASSWORD)."""
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
 
 
 @pytest.fixture(scope="session")

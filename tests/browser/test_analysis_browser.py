@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 from tests.dashboard import conftest as dashboard_fixtures
 from tests.dashboard.conftest import Results
 
@@ -28,13 +28,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 def _login(browser: Any, base: str, username: str, **context: Any) -> Any:
     context.setdefault("viewport", {"width": 1366, "height": 768})
     page = browser.new_context(locale="en-US", accept_downloads=True, **context).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
+    return log_in(page, base, username)
 
 
 def _charts_drawn(page: Any) -> None:

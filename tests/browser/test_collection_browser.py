@@ -16,23 +16,13 @@ from qingfeng.lib.periods import Period
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import period_open
 from qingfeng.scoring.services import period_recompute
-from tests.conftest import PASSWORD, Org, Scored, make_user
+from tests.browser.conftest import log_in
+from tests.conftest import Org, Scored, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTE = "未按时报送季度廉政风险排查表"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _login(context: Any, base: str, username: str) -> Any:
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def _a1_score(page: Any) -> float:
@@ -62,14 +52,14 @@ def test_it_collects_reviews_and_rescores(
 
     # The score before: nothing deducted yet.
     context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
-    page = _login(context, base, "admin_city")
+    page = log_in(context.new_page(), base, "admin_city")
     page.goto(scores_url)
     before = _a1_score(page)
     context.close()
 
     # The clerk enters the deduction with its evidence, and submits it.
     context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
-    page = _login(context, base, "clerk_a")
+    page = log_in(context.new_page(), base, "clerk_a")
     _enter_deduction(page, base, org, collecting, evidence)
     context.close()
     entered = Record.objects.get(note=NOTE)
@@ -78,7 +68,7 @@ def test_it_collects_reviews_and_rescores(
 
     # The reviewer approves it on the review page.
     context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
-    page = _login(context, base, reviewer.username)
+    page = log_in(context.new_page(), base, reviewer.username)
     page.goto(f"{base}/records/review/")
     row = page.locator(f"[data-testid=review-table] tr[data-record='{entered.pk}']")
     assert NOTE in row.inner_text()

@@ -7,17 +7,10 @@ from typing import Any
 import pytest
 
 from qingfeng.accounts.models import User
-from tests.conftest import PASSWORD, Org
+from tests.browser.conftest import log_in
+from tests.conftest import Org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_it_logs_in_in_chinese_and_filters_units(
@@ -27,7 +20,7 @@ def test_it_logs_in_in_chinese_and_filters_units(
     page.goto(f"{base}/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("button[type=submit]").inner_text().strip() == "登录"
-    _login(page, base, "admin_a")
+    log_in(page, base, "admin_a")
     assert page.get_by_test_id("unit-count").inner_text() == "3"
 
     page.goto(f"{base}/org/units/")
@@ -44,7 +37,7 @@ def test_it_logs_in_in_chinese_and_filters_units(
 
 def test_it_switches_to_english(live_server: Any, page: Any, org: Org, admin_a: User) -> None:
     base = live_server.url
-    _login(page, base, "admin_a")
+    log_in(page, base, "admin_a")
     # Choosing a language submits the form: wait for the page it leads to.
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
@@ -56,6 +49,6 @@ def test_it_hides_other_counties_in_the_browser(
     live_server: Any, page: Any, org: Org, admin_b: User
 ) -> None:
     base = live_server.url
-    _login(page, base, "admin_b")
+    log_in(page, base, "admin_b")
     response = page.goto(f"{base}/org/units/{org.unit_a1.pk}/")
     assert response.status == 404
