@@ -6,6 +6,7 @@ by git) so a person can look at what users see."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,27 @@ results = dashboard_fixtures.results
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
-def _login(browser: Any, base: str, username: str, **context: Any) -> Any:
-    context.setdefault("viewport", {"width": 1366, "height": 768})
-    page = browser.new_context(locale="en-US", accept_downloads=True, **context).new_page()
-    return log_in(page, base, username)
+@pytest.fixture
+def login(live_server: Any, browser: Any) -> Iterator[Callable[..., Any]]:
+    """``login(username, **context options)`` → a logged-in page in a new browser context.
+
+    The contexts are closed when the test ends, after their pages have gone quiet and
+    before the database is flushed: a chart still fetching its JSON from the live server
+    would otherwise hold SQLite's lock during the flush.
+    """
+    contexts: list[Any] = []
+
+    def open_page(username: str, **options: Any) -> Any:
+        options.setdefault("viewport", {"width": 1366, "height": 768})
+        context = browser.new_context(locale="en-US", accept_downloads=True, **options)
+        contexts.append(context)
+        return log_in(context.new_page(), live_server.url, username)
+
+    yield open_page
+    for context in contexts:
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
+        context.close()
 
 
 def _charts_drawn(page: Any) -> None:
@@ -39,11 +57,11 @@ def _charts_drawn(page: Any) -> None:
 
 
 def test_it_goes_from_the_forest_to_a_tree(
-    live_server: Any, browser: Any, results: Results, tmp_path: Path
+    live_server: Any, login: Any, results: Results, tmp_path: Path
 ) -> None:
     base, unit = live_server.url, results.org.unit_a1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = _login(browser, base, results.analyst.username)
+    page = login(results.analyst.username)
 
     page.goto(f"{base}/analysis/T/2025Q1/")
     heatmap = page.locator("[data-testid=heatmap]")
@@ -86,22 +104,21 @@ def test_it_goes_from_the_forest_to_a_tree(
     assert "平顺县财政局" not in cells
 
 
-def test_it_keeps_a_liaison_to_its_own_unit(
-    live_server: Any, browser: Any, results: Results
-) -> None:
+def test_it_keeps_a_liaison_to_its_own_unit(live_server: Any, login: Any, results: Results) -> None:
     base, org = live_server.url, results.org
-    page = _login(browser, base, results.liaison.username)
+    page = login(results.liaison.username)
     assert page.goto(f"{base}/analysis/T/2025Q1/").status == 404
     assert page.goto(f"{base}/analysis/").status == 404
     assert page.goto(f"{base}/analysis/T/2025Q1/units/{org.unit_a2.pk}/").status == 404
     own = page.goto(f"{base}/analysis/T/2025Q1/units/{org.unit_a1.pk}/")
     assert own.status == 200
     assert "黎城县教育局" in page.locator("h1").inner_text()
+    _charts_drawn(page)  # its own radar and trend load too
 
 
-def test_it_fits_a_phone(live_server: Any, browser: Any, results: Results) -> None:
+def test_it_fits_a_phone(live_server: Any, login: Any, results: Results) -> None:
     base, unit = live_server.url, results.org.unit_a1.pk
-    page = _login(browser, base, results.analyst.username, viewport={"width": 390, "height": 844})
+    page = login(results.analyst.username, viewport={"width": 390, "height": 844})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = {
         "overview": "/analysis/T/2025Q1/",
