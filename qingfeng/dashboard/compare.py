@@ -28,10 +28,7 @@ from django.db.models import (
     Max,
     Min,
     QuerySet,
-    TextField,
-    Value,
 )
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -42,7 +39,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit, UnitCategory
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import scored_periods
+from qingfeng.scoring.selectors import node_item, node_value, scored_periods
 
 TOTAL = "total"
 KINDS = ("Y", "H", "Q", "M")
@@ -128,20 +125,9 @@ def default_node(indicators: Sequence[Indicator]) -> str:
     return first.code if first else TOTAL
 
 
-def _json_item(key: str, index: int) -> Any:
-    """``nodes[key][index]`` as SQL text, NULL for a JSON null (SQLite's key transform
-    gives the text 'null' for it, PostgreSQL's ``->>`` gives NULL)."""
-    text = KeyTextTransform(str(index), KeyTransform(key, "nodes"))
-    return NullIf(text, Value("null", output_field=TextField()), output_field=TextField())
-
-
 def _node_exprs(index: int) -> tuple[Any, Any, Any]:
     """SQL expressions pulling one node's score, applicable max and band out of the JSON."""
-    return (
-        Cast(_json_item("score", index), FloatField()),
-        Cast(_json_item("max", index), FloatField()),
-        _json_item("band", index),
-    )
+    return node_value("score", index), node_value("max", index), node_item("band", index)
 
 
 def _measure(node: str, maxima: Iterable[float | None]) -> str:

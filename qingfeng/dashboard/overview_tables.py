@@ -11,15 +11,12 @@ the page are read in full. Only the exports read every row's names and nodes.
 from __future__ import annotations
 
 import heapq
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Expression, F, FloatField, OrderBy, Value
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, NullIf
+from django.db.models import F, OrderBy
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
@@ -34,6 +31,7 @@ from qingfeng.dashboard.overview import (
 )
 from qingfeng.org.models import Region
 from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import node_item, node_ratio
 
 PAGE_SIZE = 50
 # The columns read for a table row (heat map, ranking, exports); ``nodes`` is added when
@@ -131,35 +129,6 @@ def unit_row(values: dict[str, Any], columns: list[Column] | None = None) -> Uni
         rank_change=values["rank_change"],
         cells=cells,
     )
-
-
-class NodeItem(KeyTextTransform):
-    """``nodes[kind][index]`` of a snapshot as a plain SQL value.
-
-    On SQLite one ``JSON_EXTRACT``: Django's key transform adds two ``JSON_TYPE`` calls per
-    value there (to tell JSON true/false/null apart), which the numbers, nulls and band
-    names stored in ``nodes`` never need; it made the province's overview 40 % slower.
-    """
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        lhs, params, keys = self.preprocess_lhs(compiler, connection)
-        path = "$" + "".join(f"[{k}]" if k.isdigit() else f".{json.dumps(k)}" for k in keys)
-        return f"JSON_EXTRACT({lhs}, %s)", (*params, path)
-
-
-def node_item(kind: str, index: int) -> NodeItem:
-    """The stored score, max or band of the node at ``index``."""
-    return NodeItem(str(index), KeyTransform(kind, "nodes"))
-
-
-def _node_value(kind: str, index: int) -> Cast:
-    """A node's stored score or max, read from the snapshot JSON by the database."""
-    return Cast(node_item(kind, index), FloatField())
-
-
-def node_ratio(index: int) -> Expression:
-    """score / max of the node at ``index`` (NULL when not applicable or not assessed)."""
-    return _node_value("score", index) / NullIf(_node_value("max", index), Value(0.0))
 
 
 # ---------------------------------------------------------------------------- matrix

@@ -16,7 +16,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Avg, Case, F, FloatField, Q, QuerySet, When
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -32,6 +31,7 @@ from qingfeng.lib.periods import Period
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import node_value, period_sort_key
 
 MINUS = "\u2212"
 # Bands that are not a warning.
@@ -332,13 +332,9 @@ def mean_ratios(*, portrait: Portrait) -> list[float | None] | None:
     means: dict[str, Avg] = {}
     for n, node in enumerate(nodes):
         # nodes = {"score": [...], "max": [...]}: the node's position in both lists.
-        at = str(index[node.code])
-        annotations[f"s{n}"] = Cast(
-            KeyTextTransform(at, KeyTransform("score", "nodes")), FloatField()
-        )
-        annotations[f"x{n}"] = Cast(
-            KeyTextTransform(at, KeyTransform("max", "nodes")), FloatField()
-        )
+        at = index[node.code]
+        annotations[f"s{n}"] = node_value("score", at)
+        annotations[f"x{n}"] = node_value("max", at)
         assessed = Q(**{f"s{n}__isnull": False, f"x{n}__gt": 0})
         means[f"m{n}"] = Avg(
             Case(When(assessed, then=F(f"s{n}") / F(f"x{n}")), output_field=FloatField())
@@ -409,11 +405,7 @@ def unit_periods(*, portrait: Portrait) -> list[str]:
     among periods ending together); read from the unit's own snapshots, not a scan of the
     whole framework's."""
     mine = {row.period for row in portrait.history}
-    return sorted(mine, key=_newest_first)
-
-
-def _newest_first(period: str) -> tuple[int, int]:
-    return (-Period.parse(period).end.toordinal(), len(period))
+    return sorted(mine, key=period_sort_key)
 
 
 def trend(*, portrait: Portrait) -> list[dict[str, Any]]:
@@ -536,7 +528,7 @@ def unit_portraits(*, user: Any, unit: Unit) -> list[tuple[Framework, str]]:
     today = timezone.localdate()
     found = []
     for framework in Framework.objects.filter(pk__in=list(periods)).order_by("code"):
-        ordered = sorted(periods[framework.pk], key=_newest_first)
+        ordered = sorted(periods[framework.pk], key=period_sort_key)
         ended = [p for p in ordered if Period.parse(p).end < today]
         found.append((framework, (ended or ordered)[0]))
     return found
