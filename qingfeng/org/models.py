@@ -135,16 +135,12 @@ class TreeQuerySet(models.QuerySet[_M]):
 
 
 class RegionalQuerySet(models.QuerySet[_M]):
-    """Queries over rows that belong to a region (units, stations, discipline groups)."""
+    """Queries over rows that belong to a region (stations, discipline groups; units have
+    the same ``within`` in ``UnitQuerySet``)."""
 
     def within(self, region: Region) -> Self:
         """The rows whose region lies in the subtree of ``region``."""
         return self.filter(within_q(region))
-
-    def within_any(self, regions: Iterable[Region]) -> Self:
-        """The rows whose region lies in the subtree of any of ``regions`` (none if none)."""
-        conditions = [within_q(region) for region in regions]
-        return self.filter(reduce(or_, conditions)) if conditions else self.none()
 
 
 class RegionQuerySet(TreeQuerySet["Region"]):
@@ -160,15 +156,10 @@ class UnitQuerySet(TreeQuerySet["Unit"]):
     """Units: ``within(region)`` for a region's subtree, ``subtree(unit)`` for a unit and
     its sub-units."""
 
-    # As in RegionalQuerySet (a second QuerySet base would clash in django-stubs).
+    # The same as RegionalQuerySet.within: a second QuerySet base clashes in django-stubs.
     def within(self, region: Region) -> Self:
         """The units whose region lies in the subtree of ``region``."""
         return self.filter(within_q(region))
-
-    def within_any(self, regions: Iterable[Region]) -> Self:
-        """The units whose region lies in the subtree of any of ``regions`` (none if none)."""
-        conditions = [within_q(region) for region in regions]
-        return self.filter(reduce(or_, conditions)) if conditions else self.none()
 
 
 class StationQuerySet(RegionalQuerySet["Station"]):

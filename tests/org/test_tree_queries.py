@@ -158,8 +158,6 @@ def test_within_is_the_units_of_the_region_subtree(org: Org) -> None:
     assert codes(Unit.objects.within(org.city)) == ["A1", "A1-1", "A2", "B1"]
     assert codes(Unit.objects.within(org.county_a)) == ["A1", "A1-1", "A2"]
     assert codes(Unit.objects.within(org.county_b)) == ["B1"]
-    assert codes(Unit.objects.within_any([org.county_b])) == ["B1"]
-    assert codes(Unit.objects.within_any([])) == []
     assert codes(Station.objects.within(org.county_a)) == ["ST-A"]
     assert codes(Station.objects.within(org.county_b)) == []
 
