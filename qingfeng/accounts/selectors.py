@@ -4,6 +4,9 @@
 people, stations, discipline groups, and every later list, count, chart, export and API
 answer) derives from it. A capability narrows the answer to the assignments whose role
 grants it, so "may edit" is the same rule as "may see", over fewer assignments.
+``token_units(token)`` is the same rule for an API token: it sees what a holder of its
+data station's scope sees. Tree queries go through ``org.models`` (``within_q``,
+``subtree_q``, the querysets), never a raw path prefix.
 """
 
 from __future__ import annotations
@@ -16,12 +19,25 @@ from django.db.models import Q, QuerySet
 
 from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
-from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    Region,
+    RegionQuerySet,
+    Station,
+    StationQuerySet,
+    Unit,
+    UnitQuerySet,
+    subtree_q,
+    within_q,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from qingfeng.accounts.models import User
+    from qingfeng.api.models import StationToken
 
     AnyUser = User | AnonymousUser
 else:
@@ -71,7 +87,12 @@ def has_capability(user: AnyUser, capability: Capability) -> bool:
     return has_global_scope(user, capability) or bool(_granting(user, capability))
 
 
-def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Unit]:
+def _station_scope(station: Station) -> Q:
+    """The units a data station's scope covers: those of its region's subtree."""
+    return within_q(station.region)
+
+
+def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> UnitQuerySet:
     """The units the user may see (or, with another capability, act on).
 
     - all: every unit; region: units of the region's subtree; station: units of the
@@ -84,16 +105,16 @@ def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -
     for assignment in _granting(user, capability):
         kind = assignment.scope_kind
         if kind == ScopeKind.REGION and assignment.region:
-            conditions.append(Q(region__path__startswith=assignment.region.path))
+            conditions.append(within_q(assignment.region))
         elif kind == ScopeKind.STATION and assignment.station:
-            conditions.append(Q(region__path__startswith=assignment.station.region.path))
+            conditions.append(_station_scope(assignment.station))
         elif kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
             covered = DisciplineGroup.units.through.objects.filter(
                 disciplinegroup_id=assignment.discipline_group_id
             ).values("unit_id")
             conditions.append(Q(pk__in=covered))
         elif kind == ScopeKind.UNIT and assignment.unit:
-            conditions.append(Q(path__startswith=assignment.unit.path))
+            conditions.append(subtree_q(assignment.unit))
         elif kind == ScopeKind.PERSON and assignment.person_id:
             held = Post.objects.filter(person_id=assignment.person_id, end__isnull=True)
             conditions.append(Q(pk__in=held.values("unit_id")))
@@ -102,29 +123,39 @@ def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -
     return Unit.objects.filter(reduce(or_, conditions))
 
 
-def _scoped_region_paths(user: AnyUser, capability: Capability) -> list[str]:
-    """Paths of the region subtrees the user holds directly (region and station scopes)."""
-    paths = []
+def station_units(station: Station) -> UnitQuerySet:
+    """The units a data station's scope covers (what its clerks see through it)."""
+    return Unit.objects.filter(_station_scope(station))
+
+
+def token_units(token: StationToken) -> UnitQuerySet:
+    """The units an API token may see: those of its data station's scope, the same rule
+    as for a user holding a role over the station. Any other unit is, to the token, a unit
+    that does not exist."""
+    return station_units(token.station)
+
+
+def _scoped_regions(user: AnyUser, capability: Capability) -> list[Region]:
+    """The region subtrees the user holds directly (region and station scopes)."""
+    regions = []
     for assignment in _granting(user, capability):
         if assignment.scope_kind == ScopeKind.REGION and assignment.region:
-            paths.append(assignment.region.path)
+            regions.append(assignment.region)
         elif assignment.scope_kind == ScopeKind.STATION and assignment.station:
-            paths.append(assignment.station.region.path)
-    return paths
+            regions.append(assignment.station.region)
+    return regions
 
 
-def visible_regions(
-    user: AnyUser, capability: Capability = Capability.VIEW_ORG
-) -> QuerySet[Region]:
+def visible_regions(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> RegionQuerySet:
     """Regions in the user's region subtrees, plus the regions of any unit they see."""
     if has_global_scope(user, capability):
         return Region.objects.all()
-    conditions = [Q(path__startswith=path) for path in _scoped_region_paths(user, capability)]
+    conditions = [subtree_q(region) for region in _scoped_regions(user, capability)]
     conditions.append(Q(pk__in=visible_units(user, capability).values("region_id")))
     return Region.objects.filter(reduce(or_, conditions))
 
 
-def editable_regions(user: AnyUser) -> QuerySet[Region]:
+def editable_regions(user: AnyUser) -> RegionQuerySet:
     """Regions where the user may create or change units, stations and groups."""
     return regions_held_with(user, Capability.EDIT_ORG)
 
@@ -143,12 +174,12 @@ def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) 
 
 def visible_stations(
     user: AnyUser, capability: Capability = Capability.VIEW_ORG
-) -> QuerySet[Station]:
+) -> StationQuerySet:
     """Stations of the user's region subtrees, and the user's own stations."""
     if has_global_scope(user, capability):
         return Station.objects.all()
     conditions = [
-        Q(region__path__startswith=assignment.region.path)
+        within_q(assignment.region)
         for assignment in _granting(user, capability)
         if assignment.scope_kind == ScopeKind.REGION and assignment.region
     ]
@@ -171,9 +202,7 @@ def visible_discipline_groups(
     unit the user sees."""
     if has_global_scope(user, capability):
         return DisciplineGroup.objects.all()
-    conditions = [
-        Q(region__path__startswith=path) for path in _scoped_region_paths(user, capability)
-    ]
+    conditions = [within_q(region) for region in _scoped_regions(user, capability)]
     own = [
         a.discipline_group_id
         for a in _granting(user, capability)
@@ -220,15 +249,12 @@ def assignable_users(user: AnyUser) -> QuerySet[User]:
     return User.objects.filter(is_superuser=False).exclude(pk__in=outside_users)
 
 
-def regions_held_with(user: AnyUser, capability: Capability) -> QuerySet[Region]:
+def regions_held_with(user: AnyUser, capability: Capability) -> RegionQuerySet:
     """Region subtrees the user holds with ``capability`` (region scopes only)."""
     if has_global_scope(user, capability):
         return Region.objects.all()
-    paths = [
-        a.region.path
+    return Region.objects.subtrees(
+        a.region
         for a in _granting(user, capability)
         if a.scope_kind == ScopeKind.REGION and a.region
-    ]
-    if not paths:
-        return Region.objects.none()
-    return Region.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths]))
+    )

@@ -22,6 +22,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Schema, Status
 from ninja.security import HttpBearer
 
+from qingfeng.accounts.selectors import token_units
 from qingfeng.api.batch import records_push
 from qingfeng.api.docs import OfflineSwagger, docs_asset
 from qingfeng.api.models import StationToken
@@ -30,6 +31,7 @@ from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
+from qingfeng.org.models import Region
 from qingfeng.records.models import CollectionPeriod
 from qingfeng.scoring.selectors import period_snapshots, score_rows
 
@@ -222,9 +224,9 @@ def _framework(request: HttpRequest, code: str) -> Framework:
     """The framework of ``code`` if the token's station is assessed by it (its region is
     the station's region or one above it); else 404, as for an unknown code."""
     token: StationToken = request.auth  # type: ignore[attr-defined]
-    path_ids = [int(part) for part in token.station.region.path.strip("/").split("/") if part]
+    regions = Region.objects.lineage(token.station.region)
     framework = (
-        Framework.objects.filter(code=code, region_id__in=path_ids).select_related("region").first()
+        Framework.objects.filter(code=code, region__in=regions).select_related("region").first()
     )
     if framework is None:
         raise _detail(404, _('unknown framework "%(code)s"') % {"code": code})
@@ -282,7 +284,7 @@ def scores_get(request: HttpRequest, code: str, period: str) -> Any:
     if version is None:
         return []
     snapshots = period_snapshots(framework=framework, period=parsed).filter(
-        unit__region__path__startswith=token.station.region.path
+        unit__in=token_units(token).values("pk")
     )
     return score_rows(snapshots, version)
 

@@ -8,6 +8,7 @@ periods, and limited to the units of the station's region subtree. Items whose
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from qingfeng.accounts.selectors import token_units
 from qingfeng.api.models import StationToken
 from qingfeng.framework.models import Framework
 from qingfeng.org.interchange_read import RawItem
@@ -52,16 +54,29 @@ class PushResult:
 
 
 class StationChecker(RecordChecker):
-    """The import's checker, seeing only the units of the station's region subtree: any
-    other unit is "unknown", exactly like one that does not exist."""
+    """The import's checker for the token's station, seeing only the token's units
+    (``token_units``): any other unit is "unknown", exactly like one that does not exist."""
 
-    def __init__(self, *, framework: Framework, station: Station) -> None:
-        super().__init__(framework=framework, station=station, actor=None, open_periods_only=True)
-        self.region_path = station.region.path
+    def __init__(self, *, framework: Framework, token: StationToken) -> None:
+        super().__init__(
+            framework=framework, station=token.station, actor=None, open_periods_only=True
+        )
+        self.token = token
+        self.seen: set[str] = set()
+        self.inside: set[int] = set()
+
+    def load_units(self, codes: Iterable[str]) -> None:
+        """The units of these codes, and which of them the token sees, in a few queries."""
+        super().load_units(codes)
+        wanted = sorted(set(codes) - self.seen)
+        self.seen.update(wanted)
+        for start in range(0, len(wanted), _CHUNK):
+            units = token_units(self.token).filter(code__in=wanted[start : start + _CHUNK])
+            self.inside.update(units.values_list("pk", flat=True))
 
     def unit(self, code: str) -> Unit | None:
         unit = super().unit(code)
-        if unit is None or not unit.region.path.startswith(self.region_path):
+        if unit is None or unit.pk not in self.inside:
             return None
         return unit
 
@@ -118,7 +133,7 @@ def records_push(*, framework: Framework, token: StationToken, items: Any) -> Pu
     issues = RecordIssues()
     records = validate_records(
         rows=fresh,
-        checker=StationChecker(framework=framework, station=station),
+        checker=StationChecker(framework=framework, token=token),
         issues=issues,
         status=RecordStatus.SUBMITTED,
         source=RecordSource.API,

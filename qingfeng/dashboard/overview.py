@@ -25,7 +25,7 @@ from qingfeng.dashboard.access import PeriodResults, analysis_units, latest_peri
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import version_in_force, visible_frameworks
 from qingfeng.lib.periods import Period
-from qingfeng.org.models import Region, UnitCategory
+from qingfeng.org.models import Region, UnitCategory, within_q
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import period_snapshots
 
@@ -140,7 +140,7 @@ def filtered_snapshots(*, results: PeriodResults, query: OverviewQuery) -> Query
     if query.category:
         snapshots = snapshots.filter(category=query.category)
     if query.region is not None:
-        snapshots = snapshots.filter(unit__region__path__startswith=query.region.path)
+        snapshots = snapshots.filter(within_q(query.region, prefix="unit__"))
     return snapshots
 
 
@@ -208,7 +208,7 @@ def _previous_snapshots(
     if query.category:
         snapshots = snapshots.filter(category=query.category)
     if query.region is not None:
-        snapshots = snapshots.filter(unit__region__path__startswith=query.region.path)
+        snapshots = snapshots.filter(within_q(query.region, prefix="unit__"))
     return snapshots
 
 

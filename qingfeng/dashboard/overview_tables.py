@@ -29,7 +29,7 @@ from qingfeng.dashboard.overview import (
     level_one_columns,
     severity_of,
 )
-from qingfeng.org.models import Region
+from qingfeng.org.models import Region, path_step, path_tops
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import node_item, node_ratio
 
@@ -320,23 +320,18 @@ def _top_paths(*, user: Any, query: OverviewQuery) -> list[str]:
     regions of the user's analysis scope."""
     if query.region is not None:
         return [query.region.path]
-    paths = sorted(
+    return path_tops(
         scope.visible_regions(user, Capability.VIEW_ANALYSIS).values_list("path", flat=True)
     )
-    tops: list[str] = []
-    for path in paths:  # sorted: an ancestor comes before its descendants
-        if not any(path.startswith(top) for top in tops):
-            tops.append(path)
-    return tops
 
 
 def _group_path(path: str, tops: list[str]) -> str | None:
     """The path of the child region (of a top region) containing ``path``; the top region
     itself for units directly in it."""
     for top in tops:
-        if path.startswith(top):
-            rest = path[len(top) :].strip("/")
-            return top if not rest else f"{top}{rest.split('/')[0]}/"
+        step = path_step(path, top)
+        if step is not None:
+            return step
     return None
 
 

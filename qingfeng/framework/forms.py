@@ -159,8 +159,8 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             groups = groups.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = groups.order_by("code")  # type: ignore[attr-defined]
-        self.fields["station"].queryset = Station.objects.filter(  # type: ignore[attr-defined]
-            region__path__startswith=version.framework.region.path
+        self.fields["station"].queryset = Station.objects.within(  # type: ignore[attr-defined]
+            version.framework.region
         ) | Station.objects.filter(pk=self.instance.station_id or 0)
         self.fields["applies_to"].choices = [  # type: ignore[attr-defined]
             (c.code, c.name) for c in UnitCategory.objects.all()

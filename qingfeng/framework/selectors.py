@@ -11,6 +11,7 @@ from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.lib.periods import Period
+from qingfeng.org.models import path_ids
 from qingfeng.scoring import engine
 
 
@@ -26,7 +27,7 @@ def visible_frameworks(
     region_ids = scope.visible_regions(user, capability).values("pk")
     condition = Q(region__in=region_ids)
     # A county's units are assessed by its own framework and by its city's or province's.
-    ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    ancestor_ids = {pk for path in paths for pk in path_ids(path)}
     if ancestor_ids:
         condition |= Q(region__in=ancestor_ids)
     return Framework.objects.filter(condition)

@@ -39,7 +39,7 @@ from qingfeng.framework.interchange_format import (
     too_deep,
 )
 from qingfeng.framework.models import RuleType
-from qingfeng.org.models import Region, Station, UnitCategory, code_validator
+from qingfeng.org.models import Region, Station, UnitCategory, code_validator, path_within
 
 __all__ = ["FrameworkIssue", "Source", "XlsxRows", "validate_spec"]
 
@@ -536,8 +536,8 @@ class _Validator:
                         "station",
                         _('unknown data station "%(code)s"') % {"code": station},
                     )
-                elif self.region is not None and not known_stations[station].startswith(
-                    self.region.path
+                elif self.region is not None and not path_within(
+                    known_stations[station], self.region.path
                 ):
                     self.at(
                         node,

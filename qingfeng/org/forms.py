@@ -68,7 +68,7 @@ class RegionForm(ScopedModelForm):
     def limit_choices(self) -> None:
         editable = selectors.editable_regions(self.user)
         if self.instance.pk:
-            editable = editable.exclude(path__startswith=self.instance.path)
+            editable = editable.outside(self.instance)
         self.fields["parent"].queryset = editable  # type: ignore[attr-defined]
         if not selectors.has_global_scope(self.user, Capability.EDIT_ORG):
             # Only a global administrator may create a new root region.
@@ -90,7 +90,7 @@ class UnitForm(ScopedModelForm):
         self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
         parents = selectors.visible_units(self.user, Capability.EDIT_ORG)
         if self.instance.pk:
-            parents = parents.exclude(path__startswith=self.instance.path)
+            parents = parents.outside(self.instance)
         self.fields["parent"].queryset = parents.order_by("code")  # type: ignore[attr-defined]
         self.fields["category"].queryset = UnitCategory.objects.all()  # type: ignore[attr-defined]
 

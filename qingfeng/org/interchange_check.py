@@ -31,6 +31,7 @@ from qingfeng.org.models import (
     StationKind,
     Unit,
     UnitCategory,
+    path_ids,
 )
 
 if TYPE_CHECKING:
@@ -247,9 +248,7 @@ class Checker:
             self.db_units.update((u.code, u) for u in group.units.all())
         # Every ancestor of a loaded unit, so parent chains can be followed to the root.
         loaded = {u.pk for u in self.db_units.values()}
-        ancestors = {
-            int(pk) for u in self.db_units.values() for pk in u.path.split("/") if pk
-        } - loaded
+        ancestors = {pk for u in self.db_units.values() for pk in path_ids(u.path)} - loaded
         self.db_units.update((u.code, u) for u in _fetch(Unit, "pk", ancestors, related))
 
     # -- lookups (the file first, then the database) ------------------------------------

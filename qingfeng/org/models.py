@@ -5,12 +5,24 @@ parent unit (a college under a university). Both trees keep a materialised ``pat
 primary keys ("/1/5/23/") so that "everything under X" is one indexed prefix query even
 for tens of thousands of units. Paths are maintained by ``org.services``, never in
 ``save()``.
+
+This module is the one place that reads paths: every scope and tree question ("the units
+of this region's subtree", "is this station inside that region") goes through the
+querysets, ``Q`` builders, model methods and path helpers below, never through a raw
+prefix filter elsewhere (a test greps the source tree for that).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+from typing import Self, TypeVar
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +32,144 @@ code_validator = RegexValidator(
 )
 
 
+# ---------------------------------------------------------------------------------------
+# Tree paths
+#
+# A path lists the primary keys from the root down to the node, each one closed by "/":
+# "/1/5/23/". Because every key is closed, the prefix "/1/" of node 1 never matches
+# "/10/", a sibling whose key starts with the same digits.
+
+
+def _checked(path: str) -> str:
+    """``path`` if it is a node's path. A node saved without ``org.services`` has the empty
+    path, whose prefix would match every row: refuse it rather than widen a scope."""
+    if len(path) < 3 or path[0] != "/" or path[-1] != "/":
+        raise ValueError(f"not a tree path: {path!r} (was the node saved through org.services?)")
+    return path
+
+
+def path_within(path: str, top: str) -> bool:
+    """Whether the node of ``path`` is the node of ``top`` or lies below it."""
+    return path.startswith(_checked(top))
+
+
+def path_ids(path: str) -> list[int]:
+    """The primary keys along ``path``: the root first, the node itself last."""
+    return [int(part) for part in path.split("/") if part]
+
+
+def path_step(path: str, top: str) -> str | None:
+    """The path of the child of ``top`` on the way down to ``path``; ``top`` itself when
+    ``path`` is ``top``; None when ``path`` is not inside ``top``."""
+    if not path_within(path, top):
+        return None
+    rest = path[len(top) :]
+    return f"{top}{rest.split('/', 1)[0]}/" if rest else top
+
+
+def path_tops(paths: Iterable[str]) -> list[str]:
+    """The highest of ``paths`` (those with no ancestor among them), sorted."""
+    tops: list[str] = []
+    for path in sorted(paths):  # sorted: an ancestor comes before its descendants
+        if not any(path_within(path, top) for top in tops):
+            tops.append(path)
+    return tops
+
+
+class TreeNode:
+    """In-memory tree checks shared by regions and units (no query)."""
+
+    path: str
+
+    def contains(self, other: Self) -> bool:
+        """Whether ``other`` is this node or lies below it."""
+        return path_within(other.path, self.path)
+
+
+def subtree_q(node: TreeNode, prefix: str = "") -> Q:
+    """Rows that are ``node`` (a region or a unit) or lie below it in its tree.
+
+    ``prefix`` reaches the tree through a relation, e.g. ``subtree_q(unit, "unit__")`` on
+    records: the records of a unit and of its sub-units.
+    """
+    return Q(**{f"{prefix}path__startswith": _checked(node.path)})
+
+
+def within_q(region: Region, prefix: str = "") -> Q:
+    """Rows whose region lies in the subtree of ``region``: units, stations and discipline
+    groups with the empty prefix; related rows through a relation, e.g.
+    ``within_q(region, prefix="unit__")`` on snapshots or records."""
+    return subtree_q(region, f"{prefix}region__")
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TreeQuerySet(models.QuerySet[_M]):
+    """Queries over a tree with a materialised path (regions, units)."""
+
+    def subtree(self, node: TreeNode) -> Self:
+        """``node`` and everything below it."""
+        return self.filter(subtree_q(node))
+
+    def outside(self, node: TreeNode) -> Self:
+        """Everything except ``node`` and what lies below it (e.g. the possible parents of
+        ``node``: a node cannot be placed under itself)."""
+        return self.exclude(subtree_q(node))
+
+    def lineage(self, node: TreeNode) -> Self:
+        """``node`` and its ancestors."""
+        return self.filter(pk__in=path_ids(_checked(node.path)))
+
+    def ancestors(self, node: TreeNode) -> Self:
+        """The ancestors of ``node``, without ``node`` itself."""
+        return self.filter(pk__in=path_ids(_checked(node.path))[:-1])
+
+    def rebase_paths(self, *, old: str, new: str) -> int:
+        """Tree maintenance for ``org.services`` after a node moved from path ``old`` to
+        ``new``: rewrite the path prefix of every descendant in one UPDATE."""
+        below = self.filter(path__startswith=_checked(old)).exclude(path=old)
+        return below.update(
+            path=Concat(Value(_checked(new)), Substr("path", Length(Value(old)) + 1))
+        )
+
+
+class RegionalQuerySet(models.QuerySet[_M]):
+    """Queries over rows that belong to a region (stations, discipline groups; units have
+    the same ``within`` in ``UnitQuerySet``)."""
+
+    def within(self, region: Region) -> Self:
+        """The rows whose region lies in the subtree of ``region``."""
+        return self.filter(within_q(region))
+
+
+class RegionQuerySet(TreeQuerySet["Region"]):
+    """Regions: ``subtree``, ``outside``, ``lineage``, ``ancestors``."""
+
+    def subtrees(self, regions: Iterable[Region]) -> Self:
+        """The regions in the subtree of any of ``regions`` (none if none)."""
+        conditions = [subtree_q(region) for region in regions]
+        return self.filter(reduce(or_, conditions)) if conditions else self.none()
+
+
+class UnitQuerySet(TreeQuerySet["Unit"]):
+    """Units: ``within(region)`` for a region's subtree, ``subtree(unit)`` for a unit and
+    its sub-units."""
+
+    # The same as RegionalQuerySet.within: a second QuerySet base clashes in django-stubs.
+    def within(self, region: Region) -> Self:
+        """The units whose region lies in the subtree of ``region``."""
+        return self.filter(within_q(region))
+
+
+class StationQuerySet(RegionalQuerySet["Station"]):
+    """Data stations: ``within(region)``."""
+
+
+class DisciplineGroupQuerySet(RegionalQuerySet["DisciplineGroup"]):
+    """Discipline groups: ``within(region)``."""
+
+
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")
@@ -27,7 +177,7 @@ class RegionLevel(models.TextChoices):
     OTHER = "other", _("Other (e.g. an institution)")
 
 
-class Region(models.Model):
+class Region(TreeNode, models.Model):
     """An administrative region with its own commission; regions form a tree."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
@@ -47,6 +197,8 @@ class Region(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     # The path is derived from the parent chain (which the history does keep).
     history = HistoricalRecords(excluded_fields=["path"])
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
@@ -78,7 +230,7 @@ class UnitCategory(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(TreeNode, models.Model):
     """An assessed unit (被评估单位): a party organisation, department, township, school …"""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
@@ -103,6 +255,8 @@ class Unit(models.Model):
     # The path is derived from the parent chain (which the history does keep).
     history = HistoricalRecords(excluded_fields=["path"])
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("unit")
@@ -111,6 +265,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_within(self, region: Region) -> bool:
+        """Whether the unit's region lies in the subtree of ``region``."""
+        return region.contains(self.region)
 
 
 class Gender(models.TextChoices):
@@ -226,6 +384,8 @@ class Station(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = StationQuerySet.as_manager()
+
     class Meta:
         ordering = ["region_id", "kind", "code"]
         verbose_name = _("data station")
@@ -250,6 +410,8 @@ class DisciplineGroup(models.Model):
         Unit, verbose_name=_("covered units"), related_name="discipline_groups", blank=True
     )
     history = HistoricalRecords(m2m_fields=[units])
+
+    objects = DisciplineGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["region_id", "code"]

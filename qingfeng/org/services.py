@@ -1,7 +1,8 @@
 """Writes to the organisation. Every change goes through here: validated with
 ``full_clean()``, in one transaction, with the acting user recorded in the history.
 
-Tree paths (``Region.path``, ``Unit.path``) are maintained here and nowhere else.
+Tree paths (``Region.path``, ``Unit.path``) are written here and nowhere else (a moved
+subtree through ``rebase_paths`` of the tree querysets in ``org.models``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value, signals
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models import signals
 from django.utils.translation import gettext as _
 
 from qingfeng.lib.history import save_validated, stamp
@@ -25,6 +25,7 @@ from qingfeng.org.models import (
     Station,
     Unit,
     UnitCategory,
+    path_within,
 )
 
 if TYPE_CHECKING:
@@ -33,13 +34,6 @@ if TYPE_CHECKING:
 
 def _child_path(parent_path: str | None, pk: int) -> str:
     return f"{parent_path or '/'}{pk}/"
-
-
-def _rebase_paths(model: type[Region] | type[Unit], old: str, new: str) -> None:
-    """Rewrite the path prefix of every descendant after a move (one UPDATE)."""
-    model.objects.filter(path__startswith=old).exclude(path=old).update(
-        path=Concat(Value(new), Substr("path", Length(Value(old)) + 1))
-    )
 
 
 def _set_tree_path(obj: Region | Unit) -> None:
@@ -51,13 +45,13 @@ def _set_tree_path(obj: Region | Unit) -> None:
         # A queryset update: the path is not in the history, so no second history row.
         type(obj).objects.filter(pk=obj.pk).update(path=new_path)
         if old_path:
-            _rebase_paths(type(obj), old_path, new_path)
+            type(obj).objects.rebase_paths(old=old_path, new=new_path)
 
 
 def _check_no_cycle(obj: Region | Unit, parent: Region | Unit | None) -> None:
     if parent is None or not obj.pk:
         return
-    if parent.pk == obj.pk or (obj.path and parent.path.startswith(obj.path)):
+    if parent.pk == obj.pk or (obj.path and path_within(parent.path, obj.path)):
         raise ValidationError({"parent": _("A node cannot be placed under itself.")})
 
 
@@ -153,7 +147,7 @@ def discipline_group_save(
     """
     group.full_clean()
     if units is not None:
-        outside = [u.code for u in units if not u.region.path.startswith(group.region.path)]
+        outside = [u.code for u in units if not u.is_within(group.region)]
         if outside:
             raise ValidationError(
                 {

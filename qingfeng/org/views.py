@@ -49,7 +49,7 @@ def region_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One region: its sub-regions, units by category, stations and discipline groups."""
     user = request.user
     region = get_object_or_404(selectors.visible_regions(user).select_related("parent"), pk=pk)
-    units = selectors.visible_units(user).filter(region__path__startswith=region.path, active=True)
+    units = selectors.visible_units(user).within(region).filter(active=True)
     by_category = (
         units.values("category__code", "category__name", "category_id")
         .annotate(n=Count("pk"))
@@ -57,9 +57,7 @@ def region_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     context = {
         "region": region,
-        "ancestors": Region.objects.filter(
-            pk__in=[int(p) for p in region.path.strip("/").split("/")[:-1]]
-        ).order_by("path"),
+        "ancestors": Region.objects.ancestors(region).order_by("path"),
         "children": selectors.visible_regions(user).filter(parent=region),
         "unit_total": units.count(),
         "by_category": by_category,
@@ -104,7 +102,7 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
         if data["category"]:
             units = units.filter(category=data["category"])
         if data["region"]:
-            units = units.filter(region__path__startswith=data["region"].path)
+            units = units.within(data["region"])
         if data["active"] in ("0", "1"):
             units = units.filter(active=data["active"] == "1")
     page = Paginator(units.order_by("code"), settings.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -70,7 +70,8 @@ def template_units(user: User, framework: Framework) -> QuerySet[Unit]:
     """The active units the user may enter records for that the framework assesses."""
     return (
         visible_units(user, Capability.ENTER_RECORDS)
-        .filter(region__path__startswith=framework.region.path, active=True)
+        .within(framework.region)
+        .filter(active=True)
         .order_by("path", "code")
     )
 

@@ -382,7 +382,7 @@ class RecordChecker:
             self.load_units([unit.code])
         if self.actor is not None and unit.pk not in self._visible:
             return [("unit", _('unknown unit "%(code)s"') % {"code": unit.code})]
-        if not unit.region.path.startswith(self.framework.region.path):
+        if not unit.is_within(self.framework.region):
             return [
                 (
                     "unit",

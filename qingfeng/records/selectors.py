@@ -76,10 +76,8 @@ def entry_units(
     if station is None:
         units = scope.visible_units(user, Capability.SELF_ASSESS)
     else:
-        units = scope.visible_units(user, Capability.ENTER_RECORDS).filter(
-            region__path__startswith=station.region.path
-        )
-    units = units.filter(active=True, region__path__startswith=framework.region.path)
+        units = scope.visible_units(user, Capability.ENTER_RECORDS).within(station.region)
+    units = units.filter(active=True).within(framework.region)
     return [
         unit
         for unit in units.select_related("category", "region").order_by("code")
@@ -92,11 +90,10 @@ def entry_frameworks(user: Any, station: Station) -> list[Framework]:
     assessed by them), by code."""
     from qingfeng.framework.selectors import visible_frameworks
 
-    path = station.region.path
     return [
         framework
         for framework in visible_frameworks(user).select_related("region").order_by("code")
-        if path.startswith(framework.region.path)
+        if framework.region.contains(station.region)
     ]
 
 

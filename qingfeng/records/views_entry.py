@@ -433,8 +433,7 @@ def self_assessment(request: AuthedRequest) -> HttpResponse:
                 applies = [
                     unit
                     for unit in units
-                    if unit.region.path.startswith(framework.region.path)
-                    and selectors.applies_to_unit(leaf, unit)
+                    if unit.is_within(framework.region) and selectors.applies_to_unit(leaf, unit)
                 ]
                 if applies:
                     items.append({"leaf": leaf, "units": applies})

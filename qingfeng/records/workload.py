@@ -58,11 +58,7 @@ def station_workload(
 ) -> tuple[list[WorkloadRow], WorkloadRow]:
     """The rows (stations by code) and the totals row for ``framework`` and ``period``
     (None: every date)."""
-    stations = list(
-        scope.visible_stations(user)
-        .filter(region__path__startswith=framework.region.path)
-        .order_by("code")
-    )
+    stations = list(scope.visible_stations(user).within(framework.region).order_by("code"))
     records = Record.objects.filter(framework=framework, station__in=[s.pk for s in stations])
     records = records.exclude(source=RecordSource.DEMO)
     if period is not None:

@@ -47,7 +47,8 @@ class RecomputeResult:
 def _units_of(framework: Framework) -> tuple[np.ndarray, list[str], list[str]]:
     """Ids (sorted), categories and codes of the framework's active units."""
     rows = list(
-        Unit.objects.filter(active=True, region__path__startswith=framework.region.path)
+        Unit.objects.within(framework.region)
+        .filter(active=True)
         .order_by("pk")
         .values_list("pk", "category__code", "code")
     )
