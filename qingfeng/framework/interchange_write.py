@@ -20,12 +20,12 @@ from qingfeng.framework.interchange_format import (
     FRAMEWORK_SHEET,
     INDICATOR_COLUMNS,
     INDICATOR_FLAG_COLUMNS,
-    number_text,
 )
 from qingfeng.framework.interchange_read import canonical_number
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators
-from qingfeng.org.interchange_write import _width
+from qingfeng.lib.notation import bands_text, grades_text
+from qingfeng.lib.tabular import display_width
 
 Format = Literal["yaml", "xlsx"]
 RULE_ORDER = ("type", "per", "cap", "grades", "zero_at", "full_at")
@@ -131,18 +131,6 @@ def framework_export(*, version: FrameworkVersion, fmt: Format) -> bytes:
     raise ValueError(f"unknown export format: {fmt!r}")
 
 
-def bands_text(bands: list[dict[str, Any]]) -> str:
-    """Bands in the compact notation of an .xlsx cell: ``blue<0.9, yellow<0.8``."""
-    if not bands:
-        return "none"
-    return ", ".join(f"{b['level']}<{number_text(b['below'])}" for b in bands)
-
-
-def grades_text(grades: dict[str, Any]) -> str:
-    """Grades in the compact notation of an .xlsx cell: ``一等:10, 二等:8``."""
-    return ", ".join(f"{grade}:{number_text(points)}" for grade, points in grades.items())
-
-
 def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for node in nodes:
@@ -190,11 +178,11 @@ def _workbook(spec: dict[str, Any]) -> bytes:
         worksheet.append(list(columns))
         for cell in worksheet[1]:
             cell.font = bold
-        widths = [_width(column) for column in columns]
+        widths = [display_width(column) for column in columns]
         for row in rows:
             worksheet.append(row)
             for index, value in enumerate(row):
-                widths[index] = max(widths[index], _width(value))
+                widths[index] = max(widths[index], display_width(value))
         worksheet.freeze_panes = "A2"
         for index, width in enumerate(widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60) + 2
