@@ -22,6 +22,7 @@ from qingfeng.lib.notation import (
     parse_bands,
     parse_grades,
 )
+from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Station, UnitCategory
 
@@ -135,11 +136,11 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
         groups = version.indicators.all()
         if self.instance.pk:
             groups = groups.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = groups.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "parent").queryset = groups.order_by("code")
         self.fields["station"].queryset = Station.objects.filter(  # type: ignore[attr-defined]
             region__path__startswith=version.framework.region.path
         ) | Station.objects.filter(pk=self.instance.station_id or 0)
-        self.fields["applies_to"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "applies_to").choices = [
             (c.code, c.name) for c in UnitCategory.objects.all()
         ]
         component_choices = [("", "—")] + [
@@ -196,7 +197,6 @@ class MoveForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = indicator.version.indicators.exclude(  # type: ignore[attr-defined]
-            pk=indicator.pk
-        ).order_by("code")
+        parents = indicator.version.indicators.exclude(pk=indicator.pk)
+        model_choice_field(self, "parent").queryset = parents.order_by("code")
         self._style()

@@ -101,8 +101,9 @@ def node_spec(node: Indicator) -> dict[str, Any]:
         item["standard"] = node.standard
     if node.method:
         item["method"] = node.method
-    if node.station_id:
-        item["station"] = node.station.code  # type: ignore[union-attr]
+    station = node.station if node.station_id else None
+    if station is not None:
+        item["station"] = station.code
     if node.applies_to:
         item["applies_to"] = list(node.applies_to)
     if node.component:
@@ -171,7 +172,7 @@ def _workbook(spec: dict[str, Any]) -> bytes:
         ),
     }
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.worksheets[0])
     bold = Font(bold=True)
     for title, (columns, rows) in sheets.items():
         worksheet = workbook.create_sheet(title)
