@@ -8,29 +8,32 @@ region above it, and the units of the station's region subtree. Described for us
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.core.exceptions import RequestDataTooBig
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.batch import records_push
 from qingfeng.api.docs import OfflineSwagger, docs_asset
 from qingfeng.api.models import StationToken
+from qingfeng.api.schemas import BatchIn, batch_issues
 from qingfeng.api.tokens import token_lookup, token_touch
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
+from qingfeng.lib.tabular import Issue
+from qingfeng.lib.typing import ApiRequest
 from qingfeng.org.models import Region
 from qingfeng.records.models import CollectionPeriod
 from qingfeng.scoring.selectors import period_snapshots, score_rows
@@ -110,18 +113,7 @@ def _throttle(token: StationToken) -> None:
         raise _detail(429, message, **{"Retry-After": str(retry)})
 
 
-class QingfengAPI(NinjaAPI):
-    """NinjaAPI whose docs page loads Swagger UI from django-ninja's own files, served by
-    this API (no CDN: the intranet has no Internet access, and ``ninja`` need not be an
-    installed app)."""
-
-    def _get_urls(self) -> list[URLResolver | URLPattern]:
-        urls = super()._get_urls()
-        urls.insert(0, path("docs/assets/<str:name>", docs_asset, name="docs-asset"))
-        return urls
-
-
-api = QingfengAPI(
+api = NinjaAPI(
     title="Qingfeng API",
     version="1",
     description="Push records and read frameworks and scores for one data station. "
@@ -138,6 +130,38 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     for name, value in exc.headers.items():
         response[name] = value
     return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A records body that is not well-formed: 422 with every item's errors, worded and
+    located as the Excel import's; other parameters keep ninja's answer."""
+    if exc.errors and all(tuple(error.get("loc") or ())[:1] == ("body",) for error in exc.errors):
+        return api.create_response(request, _errors(batch_issues(exc.errors)), status=422)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja answers a body it cannot parse with 400; the API has always said 422 there,
+    # as an error of the whole batch.
+    if isinstance(exc.__cause__, ValueError):  # JSON and UTF-8 decoding errors
+        issue = Issue("", None, None, _("the body is not valid JSON"))
+        return api.create_response(request, _errors([issue]), status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django's own body limit (DATA_UPLOAD_MAX_MEMORY_SIZE), met when it is below the API's.
+    return _api_error(request, _too_large())
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs-asset")
+def docs_asset_get(request: HttpRequest, name: str) -> FileResponse:
+    """Swagger UI's files for the docs page, served by this API: no CDN (the intranet has
+    no Internet access, and ``ninja`` need not be an installed app)."""
+    return docs_asset(request, name)
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,48 +206,20 @@ class ScoreRowOut(Schema):
     nodes: dict[str, NodeScoreOut]
 
 
-class RecordIn(Schema):
-    """One record, as in the records interchange format, plus the sender's id."""
-
-    external_id: str
-    unit: str
-    indicator: str
-    date: str
-    points: float | None = None
-    quantity: float | None = None
-    grade: str | None = None
-    value: float | None = None
-    problem_type: str | None = None
-    note: str | None = None
-
-
-class BatchIn(Schema):
-    records: list[RecordIn]
-
-
 class PushOut(Schema):
     created: int
     existing: int
     ids: list[int]
 
 
-# The body is read and checked by ``records_push`` (every item's errors with its index), not
-# by ninja, so its schema is given to OpenAPI by hand.
-_BATCH_SCHEMA = {
-    "type": "object",
-    "required": ["records"],
-    "properties": {"records": {"type": "array", "items": RecordIn.model_json_schema()}},
-}
-
-
 # ---------------------------------------------------------------------------------------
 # Endpoints
 
 
-def _framework(request: HttpRequest, code: str) -> Framework:
+def _framework(request: ApiRequest, code: str) -> Framework:
     """The framework of ``code`` if the token's station is assessed by it (its region is
     the station's region or one above it); else 404, as for an unknown code."""
-    token: StationToken = request.auth  # type: ignore[attr-defined]
+    token = request.auth
     regions = Region.objects.lineage(token.station.region)
     framework = (
         Framework.objects.filter(code=code, region__in=regions).select_related("region").first()
@@ -245,7 +241,7 @@ def _period(text: str) -> Period:
     response={200: dict[str, Any], 404: ErrorOut},
     summary="The framework version in force for a year",
 )
-def framework_get(request: HttpRequest, code: str, year: int | None = None) -> Any:
+def framework_get(request: ApiRequest, code: str, year: int | None = None) -> Any:
     """The version in force for ``year`` (default: this year) in the framework interchange
     shape (the YAML file's structure, as JSON)."""
     framework = _framework(request, code)
@@ -262,7 +258,7 @@ def framework_get(request: HttpRequest, code: str, year: int | None = None) -> A
     response={200: list[PeriodOut], 404: ErrorOut},
     summary="The framework's collection periods",
 )
-def periods_list(request: HttpRequest, code: str) -> Any:
+def periods_list(request: ApiRequest, code: str) -> Any:
     """Collection periods, newest first; records are accepted for dates in open ones."""
     framework = _framework(request, code)
     periods = CollectionPeriod.objects.filter(framework=framework).order_by("-period")
@@ -274,12 +270,12 @@ def periods_list(request: HttpRequest, code: str) -> Any:
     response={200: list[ScoreRowOut], 404: ErrorOut},
     summary="Scores of a period for the station's units",
 )
-def scores_get(request: HttpRequest, code: str, period: str) -> Any:
+def scores_get(request: ApiRequest, code: str, period: str) -> Any:
     """The stored scores (as ``score --format json`` prints them) of the units in the
     station's region subtree, by rank. Reading never recomputes."""
     framework = _framework(request, code)
     parsed = _period(period)
-    token: StationToken = request.auth  # type: ignore[attr-defined]
+    token = request.auth
     version = version_in_force(framework=framework, period=parsed)
     if version is None:
         return []
@@ -293,39 +289,23 @@ def scores_get(request: HttpRequest, code: str, period: str) -> Any:
     "/frameworks/{code}/records",
     response={201: PushOut, 404: ErrorOut, 413: ErrorOut, 422: ItemErrorsOut, 429: ErrorOut},
     summary="Push a batch of records (all or nothing, idempotent by external_id)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": _BATCH_SCHEMA}},
-        }
-    },
 )
-def records_post(request: HttpRequest, code: str) -> Any:
+def records_post(request: ApiRequest, code: str, batch: BatchIn) -> Any:
     """Every item is checked; any error → 422 with every error by item index and nothing
     stored. Items whose external_id the station already sent are skipped. Stored records
     are *submitted*: they count once a reviewer of the station approves them."""
     framework = _framework(request, code)
-    limit = settings.API_MAX_BODY_BYTES
-    # Read the stream ourselves: ``request.body`` would apply Django's smaller form limit.
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        raise _too_large()
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return Status(422, _errors([(None, None, _("the body is not valid JSON"))]))
-    if not isinstance(data, dict) or "records" not in data:
-        return Status(422, _errors([(None, "records", _('expected an object with "records"'))]))
-    token: StationToken = request.auth  # type: ignore[attr-defined]
-    result = records_push(framework=framework, token=token, items=data["records"])
+    result = records_push(framework=framework, token=request.auth, items=batch.records)
     if result.errors:
-        return Status(422, _errors([(e.index, e.field, e.message) for e in result.errors]))
+        return Status(422, _errors(result.errors))
     return Status(201, {"created": result.created, "existing": result.existing, "ids": result.ids})
 
 
-def _errors(items: list[tuple[int | None, str | None, str]]) -> dict[str, Any]:
+def _errors(issues: list[Issue]) -> dict[str, Any]:
+    """The 422 body: each issue with the item's index, the field and the message."""
     return {
         "errors": [
-            {"index": index, "field": field, "message": message} for index, field, message in items
+            {"index": issue.row, "field": issue.column, "message": issue.message}
+            for issue in issues
         ]
     }

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,37 +18,28 @@ from simple_history.utils import bulk_create_with_history
 
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.models import StationToken
+from qingfeng.api.schemas import RecordIn
 from qingfeng.framework.models import Framework
-from qingfeng.org.interchange_read import RawItem
+from qingfeng.lib.tabular import Issue, Issues, RawItem
 from qingfeng.org.models import Station, Unit
-from qingfeng.records.imports import COLUMNS, RecordChecker, RecordIssues, validate_records
+from qingfeng.records.imports import COLUMNS, RecordChecker, validate_records
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 
-FIELDS: frozenset[str] = frozenset(("external_id", *COLUMNS))
-EXTERNAL_ID_MAX = Record._meta.get_field("external_id").max_length or 100
 _CHUNK = 500  # ids per ``IN (...)`` query, well under SQLite's variable limit
 _BATCH = 2000
-
-
-@dataclass(frozen=True)
-class BatchError:
-    """One problem of a batch: the item's index (from 0; None for the whole batch), the
-    field, and a message in the active language."""
-
-    index: int | None
-    field: str | None
-    message: str
 
 
 @dataclass
 class PushResult:
     """What a push stored (``created``), skipped as already sent (``existing``) and the
-    record ids in item order; or, with errors, why it stored nothing."""
+    record ids in item order; or, with errors, why it stored nothing (issues located by
+    the item's index, from 0, as the row and the field as the column; the row is None
+    for the whole batch)."""
 
     created: int = 0
     existing: int = 0
     ids: list[int] = field(default_factory=list)
-    errors: list[BatchError] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
 
 
 class StationChecker(RecordChecker):
@@ -81,66 +70,43 @@ class StationChecker(RecordChecker):
         return unit
 
 
-def max_batch() -> int:
-    """The most records one batch may hold."""
-    return int(settings.API_MAX_BATCH)
-
-
-def records_push(*, framework: Framework, token: StationToken, items: Any) -> PushResult:
+def records_push(*, framework: Framework, token: StationToken, items: list[RecordIn]) -> PushResult:
     """Store a batch of records sent with ``token``, all or nothing.
 
-    Records are stored as submitted (they go through review like typed ones), with source
-    ``api``, the token's station and no author (the history names the token as reason).
+    The items are well-formed (``BatchIn`` checked them); here each is checked with the
+    Excel import's rules. Records are stored as submitted (they go through review like
+    typed ones), with source ``api``, the token's station and no author (the history names
+    the token as reason).
     """
     result = PushResult()
     station = token.station
-    if not isinstance(items, list):
-        result.errors.append(BatchError(None, "records", _("expected a list of records")))
-        return result
-    if not items:
-        result.errors.append(BatchError(None, "records", _("the batch contains no records")))
-        return result
-    limit = max_batch()
-    if len(items) > limit:
-        message = _("a batch may hold at most %(max)s records") % {"max": limit}
-        result.errors.append(BatchError(None, "records", message))
-        return result
-
-    errors: list[BatchError] = []
+    errors = Issues()
     external: dict[int, str] = {}
     first_index: dict[str, int] = {}
     rows: list[RawItem] = []
     for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            errors.append(BatchError(index, None, _("expected an object")))
-            continue
-        for name in sorted(set(item) - FIELDS):
-            errors.append(BatchError(index, name, _("unknown field")))
-        ext = _external_id(index, item.get("external_id"), errors)
-        if ext is not None:
-            if ext in first_index:
-                message = _("the same external_id as record %(index)s of this batch") % {
-                    "index": first_index[ext]
-                }
-                errors.append(BatchError(index, "external_id", message))
-            else:
-                first_index[ext] = index
-                external[index] = ext
-        rows.append(RawItem(index, {k: v for k, v in item.items() if k in COLUMNS}))
+        if item.external_id in first_index:
+            message = _("the same external_id as record %(index)s of this batch") % {
+                "index": first_index[item.external_id]
+            }
+            errors.at(index, "external_id", message)
+        else:
+            first_index[item.external_id] = index
+            external[index] = item.external_id
+        values = item.model_dump(include=set(COLUMNS))
+        rows.append(RawItem(index, values))
 
     existing = _existing(station, list(first_index))
     fresh = [row for row in rows if external.get(row.row) not in existing]
-    issues = RecordIssues()
     records = validate_records(
         rows=fresh,
         checker=StationChecker(framework=framework, token=token),
-        issues=issues,
+        issues=errors,
         status=RecordStatus.SUBMITTED,
         source=RecordSource.API,
     )
-    errors.extend(BatchError(issue.row, issue.column, issue.message) for issue in issues.items)
     if errors:
-        result.errors = sorted(errors, key=lambda e: -1 if e.index is None else e.index)
+        result.errors = sorted(errors.items, key=lambda e: -1 if e.row is None else e.row)
         return result
 
     now = timezone.now()
@@ -157,7 +123,7 @@ def records_push(*, framework: Framework, token: StationToken, items: Any) -> Pu
         # Another request with some of the same external ids won the race; nothing of this
         # one was stored, and resending it now creates only what is still missing.
         message = _("a concurrent request stored some of these records; send the batch again")
-        result.errors.append(BatchError(None, "external_id", message))
+        result.errors.append(Issue("", None, "external_id", message))
         return result
     new_ids = {record.external_id: record.pk for record in created}
     result.created = len(created)
@@ -166,24 +132,6 @@ def records_push(*, framework: Framework, token: StationToken, items: Any) -> Pu
         existing.get(external[index]) or new_ids[external[index]] for index in range(len(items))
     ]
     return result
-
-
-def _external_id(index: int, value: Any, errors: list[BatchError]) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        if value is None:
-            errors.append(BatchError(index, "external_id", _("this field is required")))
-        else:
-            errors.append(BatchError(index, "external_id", _("expected text")))
-        return None
-    text = str(value).strip()
-    if not text:
-        errors.append(BatchError(index, "external_id", _("this field is required")))
-        return None
-    if len(text) > EXTERNAL_ID_MAX:
-        message = _("at most %(max)s characters") % {"max": EXTERNAL_ID_MAX}
-        errors.append(BatchError(index, "external_id", message))
-        return None
-    return text
 
 
 def _existing(station: Station, ids: list[str]) -> dict[str, int]:

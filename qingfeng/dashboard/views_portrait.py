@@ -60,7 +60,7 @@ def portrait_records(
     data = _load(request, code, period, unit_pk)
     indicator, rows = selectors.node_records(portrait=data, code=node)
     panel = {"node": indicator, "rows": rows}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {"p": data, "framework": data.framework, "unit": data.unit, **panel}
         context["period"] = str(data.period)
         return render(request, "dashboard/_portrait_records.html", context)

@@ -147,7 +147,7 @@ def search(request: AuthedRequest) -> HttpResponse:
         "base_query": _query_string(request, "page", "kind"),
         "export_query": _query_string(request, "page"),
     }
-    template = "dashboard/_search_results.html" if request.htmx else "dashboard/search.html"  # type: ignore[attr-defined]
+    template = "dashboard/_search_results.html" if request.htmx else "dashboard/search.html"
     return render(request, template, context)
 
 

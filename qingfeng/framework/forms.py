@@ -1,8 +1,8 @@
 """Forms for a draft version's settings and its indicators.
 
 Rules, grades and bands are entered in a compact text form ("一等:10, 二等:8",
-"blue<0.9, yellow<0.8") that is also what the .xlsx interchange uses, so a user meets one
-notation everywhere.
+"blue<0.9, yellow<0.8", ``qingfeng.lib.notation``) that is also what the .xlsx interchange
+uses, so a user meets one notation, and the same messages, everywhere.
 """
 
 from __future__ import annotations
@@ -11,59 +11,37 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.framework.models import FrameworkVersion, Indicator, RuleType
+from qingfeng.lib.notation import (
+    NotationError,
+    bands_text,
+    grades_text,
+    parse_bands,
+    parse_grades,
+)
+from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Station, UnitCategory
 
-_SPLIT = re.compile(r"[,，、;；\n]+")
+
+def text_to_bands(written: str) -> list[dict[str, Any]]:
+    """Parse "blue<0.9, yellow<0.8" (or "none") into the interchange's list of
+    {level, below}; a form error when it is badly written."""
+    try:
+        return parse_bands(written or "")
+    except NotationError as error:
+        raise forms.ValidationError(capfirst(str(error))) from error
 
 
-def bands_to_text(bands: list[dict[str, Any]] | None) -> str:
-    return ", ".join(f"{b['level']}<{b['below']:g}" for b in bands or [])
-
-
-def text_to_bands(text: str) -> list[dict[str, Any]]:
-    """Parse "blue<0.9, yellow<0.8" into the interchange's list of {level, below}."""
-    bands = []
-    for part in filter(None, (p.strip() for p in _SPLIT.split(text or ""))):
-        level, sep, below = part.partition("<")
-        try:
-            value = float(below)
-        except ValueError:
-            value = None
-        if not sep or not level.strip() or value is None:
-            raise forms.ValidationError(
-                _("Write bands as level<fraction, e.g. blue<0.9, yellow<0.8 (not “%(part)s”).")
-                % {"part": part}
-            )
-        bands.append({"level": level.strip(), "below": value})
-    return bands
-
-
-def grades_to_text(grades: dict[str, Any] | None) -> str:
-    return ", ".join(f"{k}:{v:g}" for k, v in (grades or {}).items())
-
-
-def text_to_grades(text: str) -> dict[str, float]:
+def text_to_grades(written: str) -> dict[str, int | float]:
     """Parse "国家级一档:10, 省级一档:8" into {grade: points}."""
-    grades: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in _SPLIT.split(text or ""))):
-        grade, _sep, points = part.replace("：", ":").rpartition(":")
-        try:
-            grades[grade.strip()] = float(points)
-        except ValueError as error:
-            raise forms.ValidationError(
-                _("Write grades as grade:points, e.g. 一等:10, 二等:8 (not “%(part)s”).")
-                % {"part": part}
-            ) from error
-        if not grade.strip():
-            raise forms.ValidationError(
-                _("Write grades as grade:points, e.g. 一等:10, 二等:8 (not “%(part)s”).")
-                % {"part": part}
-            )
-    return grades
+    try:
+        return parse_grades(written or "")
+    except NotationError as error:
+        raise forms.ValidationError(capfirst(str(error))) from error
 
 
 class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
@@ -89,7 +67,7 @@ class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bands_text"].initial = bands_to_text(self.instance.bands)
+        self.fields["bands_text"].initial = bands_text(self.instance.bands or None)
         self.fields["components_text"].initial = "\n".join(
             f"{c['code']}, {c.get('name', '')}, {c['weight']:g}"
             for c in self.instance.components or []
@@ -132,7 +110,7 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     bands_text = forms.CharField(
-        required=False, label=_("Own warning bands (empty: the version's)")
+        required=False, label=_("Own warning bands (empty: the version's; none: no warnings)")
     )
 
     class Meta:
@@ -158,11 +136,11 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
         groups = version.indicators.all()
         if self.instance.pk:
             groups = groups.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = groups.order_by("code")  # type: ignore[attr-defined]
-        self.fields["station"].queryset = Station.objects.within(  # type: ignore[attr-defined]
+        model_choice_field(self, "parent").queryset = groups.order_by("code")
+        model_choice_field(self, "station").queryset = Station.objects.within(
             version.framework.region
         ) | Station.objects.filter(pk=self.instance.station_id or 0)
-        self.fields["applies_to"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "applies_to").choices = [
             (c.code, c.name) for c in UnitCategory.objects.all()
         ]
         component_choices = [("", "—")] + [
@@ -177,11 +155,11 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
                 "rule_type": rule.get("type", ""),
                 "per": rule.get("per"),
                 "cap": rule.get("cap"),
-                "grades_text": grades_to_text(rule.get("grades")),
+                "grades_text": grades_text(rule.get("grades")),
                 "zero_at": rule.get("zero_at"),
                 "full_at": rule.get("full_at"),
                 "applies_to": self.instance.applies_to or [],
-                "bands_text": bands_to_text(self.instance.bands),
+                "bands_text": bands_text(self.instance.bands),
             }
         )
         self._style()
@@ -219,7 +197,6 @@ class MoveForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = indicator.version.indicators.exclude(  # type: ignore[attr-defined]
-            pk=indicator.pk
-        ).order_by("code")
+        parents = indicator.version.indicators.exclude(pk=indicator.pk)
+        model_choice_field(self, "parent").queryset = parents.order_by("code")
         self._style()

@@ -6,7 +6,7 @@ DESIGN.md leaves open are in ``docs/interchange-framework.md``. Reading lives in
 naming of places in ``interchange_format``, the rules in ``validation``.
 
 ``framework_import`` is all or nothing: the file is read and checked completely first,
-every problem is collected as a located ``FrameworkIssue``, and only a file without any is
+every problem is collected as a located ``Issue``, and only a file without any is
 applied, in one transaction, through ``qingfeng.framework.services``.
 """
 
@@ -23,9 +23,9 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, regions_held_with
 from qingfeng.framework import services
 from qingfeng.framework.interchange_format import (
-    FrameworkIssue,
     Source,
     XlsxRows,
+    located,
     setting_where,
 )
 from qingfeng.framework.interchange_read import read_spec
@@ -33,6 +33,7 @@ from qingfeng.framework.interchange_write import Format, framework_export, versi
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.framework.services import ContentCounts
 from qingfeng.framework.validation import validate_spec
+from qingfeng.lib.tabular import FILE, Issue
 from qingfeng.org.models import Region, code_validator
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Format",
     "FrameworkImportResult",
-    "FrameworkIssue",
+    "Issue",
     "framework_export",
     "framework_import",
     "read_framework_file",
@@ -53,7 +54,7 @@ __all__ = [
 class FrameworkImportResult:
     """What an import did, or (with issues) why it did nothing."""
 
-    issues: list[FrameworkIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     version: FrameworkVersion | None = None
     framework_created: bool = False
     draft_replaced: bool = False
@@ -86,9 +87,7 @@ class FrameworkImportResult:
         )
 
 
-def read_framework_file(
-    *, data: bytes, filename: str
-) -> tuple[dict[str, Any] | None, list[FrameworkIssue]]:
+def read_framework_file(*, data: bytes, filename: str) -> tuple[dict[str, Any] | None, list[Issue]]:
     """Read and check a framework file (.yaml, .yml or .xlsx, by ``filename``).
 
     Returns the spec (None if the file cannot be read at all) and every problem found.
@@ -123,7 +122,7 @@ def framework_import(
     result = FrameworkImportResult()
     if actor is not None and not has_capability(actor, Capability.EDIT_FRAMEWORK):
         message = _("you are not allowed to import indicator frameworks")
-        result.issues.append(FrameworkIssue(_("file"), message))
+        result.issues.append(Issue(FILE, None, None, message))
         return result
     spec, source, rows, issues = read_spec(data, filename)
     if spec is None:
@@ -140,7 +139,7 @@ def framework_import(
             _apply(spec, framework, target, actor, publish, result)
     except ValidationError as exc:
         where = setting_where("code", source=source, rows=rows)
-        result.issues = [FrameworkIssue(where, message) for message in exc.messages]
+        result.issues = [located(where, message) for message in exc.messages]
         result.version = None
         result.framework_created = result.draft_replaced = False
         result.counts = ContentCounts()
@@ -180,7 +179,7 @@ def _target(
     rows: XlsxRows | None,
     actor: User | None,
     region: Region | None,
-) -> tuple[Framework | None, Region | None, list[FrameworkIssue]]:
+) -> tuple[Framework | None, Region | None, list[Issue]]:
     """The framework the file names (None: a new one), the region it belongs to, and the
     scope problems."""
     code = spec.get("code")
@@ -191,22 +190,22 @@ def _target(
     except ValidationError:
         return None, region, []
     where = setting_where("code", source=source, rows=rows)
-    issues: list[FrameworkIssue] = []
+    issues: list[Issue] = []
     editable = regions_held_with(actor, Capability.EDIT_FRAMEWORK) if actor is not None else None
     framework = Framework.objects.select_related("region").filter(code=code).first()
     if framework is not None:
         if editable is not None and not editable.filter(pk=framework.region_id).exists():
             message = _('the framework code "%(code)s" is taken by a framework outside your scope')
-            return framework, None, [FrameworkIssue(where, message % {"code": code})]
+            return framework, None, [located(where, message % {"code": code})]
         if region is not None and region.pk != framework.region_id:
             message = _('the framework "%(code)s" belongs to region "%(region)s", not "%(other)s"')
             values = {"code": code, "region": framework.region.code, "other": region.code}
-            issues.append(FrameworkIssue(where, message % values))
+            issues.append(located(where, message % values))
         return framework, framework.region, issues
     if region is not None:
         if editable is not None and not editable.filter(pk=region.pk).exists():
             message = _('outside your scope: region "%(code)s"') % {"code": region.code}
-            return None, None, [FrameworkIssue(where, message)]
+            return None, None, [located(where, message)]
         return None, region, []
     if editable is not None:
         held = list(editable.only("pk", "parent_id", "code"))
@@ -218,4 +217,4 @@ def _target(
         'a new framework "%(code)s" needs a region: say which region it belongs to '
         "(on the command line: --region CODE)"
     )
-    return None, None, [FrameworkIssue(where, message % {"code": code})]
+    return None, None, [located(where, message % {"code": code})]

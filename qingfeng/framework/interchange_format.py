@@ -1,8 +1,8 @@
 """The framework interchange format's vocabulary and how places in a file are named.
 
-Keys of the YAML structure, the .xlsx layout (sheets and columns), ``FrameworkIssue`` and
-the locations issues carry: by indicator path for YAML (``indicators A > A1 > A1.2, field
-rule.per``, ``bands[2].below``, items counted from 1) and by sheet, row and column for
+Keys of the YAML structure, the .xlsx layout (sheets and columns) and where the issues
+(``qingfeng.lib.tabular.Issue``) are: by indicator path for YAML (``indicators A > A1 >
+A1.2, field rule.per``, ``bands[2].below``, items counted from 1) and by sheet, row and column for
 .xlsx (``sheet indicators, row 5, column max``, rows as the spreadsheet shows them, the
 header being row 1). See ``docs/interchange-framework.md``.
 """
@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import RuleType
+from qingfeng.lib.tabular import Issue, sheet_where
 
 Source = Literal["yaml", "xlsx"]
 
@@ -81,25 +82,13 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 SCALES = (100, 1000)
 # Indicator trees are a few levels deep (一级/二级/三级指标, 监测点); deeper is refused.
 MAX_DEPTH = 10
-# Characters of the compact "level<below, …" and "grade:points, …" notation.
-SEPARATORS = ",，、;；:：<\n"
 
 
-@dataclass(frozen=True)
-class FrameworkIssue:
-    """One problem of a framework: where the user finds it, and what is wrong.
-
-    ``node`` (the indicator's code, None for a top-level setting) and ``field`` (the spec
-    field, e.g. ``rule.per``) let services attach the issue to a form field.
-    """
-
-    where: str
-    message: str
-    node: str | None = dataclasses.field(default=None, compare=False)
-    field: str | None = dataclasses.field(default=None, compare=False)
-
-    def __str__(self) -> str:
-        return _("%(where)s: %(message)s") % {"where": self.where, "message": self.message}
+def located(where: str, message: str, node: str | None = None, field: str | None = None) -> Issue:
+    """An issue at a place ``Locator`` worded. ``node`` (the indicator's code, None for a
+    top-level setting) and ``field`` (the spec field, e.g. ``rule.per``) let services attach
+    the issue to a form field."""
+    return Issue("", None, None, message, place=where, node=node, field=field)
 
 
 @dataclass
@@ -118,14 +107,7 @@ class XlsxRows:
 
 def xlsx_where(sheet: str, row: int | None = None, column: str | None = None) -> str:
     """A spreadsheet location in words (rows as the spreadsheet shows them, header = 1)."""
-    values = {"sheet": sheet, "row": row or 0, "column": column}
-    if row is not None and column:
-        return _("sheet %(sheet)s, row %(row)d, column %(column)s") % values
-    if row is not None:
-        return _("sheet %(sheet)s, row %(row)d") % values
-    if column:
-        return _("sheet %(sheet)s, column %(column)s") % values
-    return _("sheet %(sheet)s") % values
+    return sheet_where(sheet, row, column)
 
 
 def xlsx_column(field: str | None) -> str | None:
@@ -236,8 +218,3 @@ def setting_where(key: str, *, source: Source, rows: XlsxRows | None = None) -> 
 def is_number(value: Any) -> bool:
     """A finite int or float (not a bool)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def number_text(value: float) -> str:
-    """A number as people write it: 10, 2.5, 0.9."""
-    return f"{value:.10g}"

@@ -1,6 +1,6 @@
 """Reading framework files (YAML or .xlsx) into the spec that ``validate_spec`` checks.
 
-YAML is read with every plain scalar as text (the organisation import's loader), then each
+YAML is read with every plain scalar as text (``qingfeng.lib.tabular.TextLoader``), then each
 known field is converted: numbers where numbers belong, text elsewhere, so codes such as
 ``001`` or ``1.10`` stay as written. The .xlsx layout (``docs/interchange-framework.md``)
 is turned into the same nested structure; problems only the spreadsheet can have (unknown
@@ -11,13 +11,9 @@ spec read from a file equals ``version_to_spec`` of what it describes.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.interchange_format import (
@@ -26,20 +22,26 @@ from qingfeng.framework.interchange_format import (
     INDICATOR_FLAG_COLUMNS,
     MAX_DEPTH,
     SHEET_COLUMNS,
-    FrameworkIssue,
     Source,
     XlsxRows,
-    number_text,
-    xlsx_where,
 )
-from qingfeng.org.interchange_read import _cell, _TextLoader
+from qingfeng.lib.notation import NotationError, number_text, parse_bands, parse_grades
+from qingfeng.lib.tabular import (
+    FILE,
+    Issue,
+    Issues,
+    read_header,
+    read_items,
+    read_xlsx,
+    read_yaml,
+    unknown_sheet,
+    within_size,
+)
 
 SHEETS = (FRAMEWORK_SHEET, "bands", "components", "indicators")
 RULE_COLUMNS = ("per", "cap", "grades", "zero_at", "full_at")
-NO_BANDS = ("none", "无", "-")  # an .xlsx bands cell switching a node's warnings off
 
 _CODES = re.compile(r"[,，、;；\s]+")
-_ITEMS = re.compile(r"[,，、;；\n]+")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
 
@@ -206,87 +208,54 @@ def canonical_spec(raw: dict[str, Any]) -> dict[str, Any]:
 
 def read_spec(
     data: bytes, filename: str
-) -> tuple[dict[str, Any] | None, Source, XlsxRows | None, list[FrameworkIssue]]:
+) -> tuple[dict[str, Any] | None, Source, XlsxRows | None, list[Issue]]:
     """Parse a framework file by its extension: the canonical spec (None if the file cannot
     be read), its kind, where its parts came from (.xlsx), and the reading problems."""
-    issues: list[FrameworkIssue] = []
-    file = _("file")
-    limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        message = _("the file is larger than %(mb)s MB") % {"mb": limit // 2**20}
-        return None, "yaml", None, [FrameworkIssue(file, message)]
+    issues = Issues()
+    if not within_size(data, issues):
+        return None, "yaml", None, issues.items
     name = filename.lower()
     if name.endswith((".yaml", ".yml")):
         document = _read_yaml(data, issues)
         spec = canonical_spec(document) if document is not None else None
-        return spec, "yaml", None, issues
+        return spec, "yaml", None, issues.items
     if name.endswith(".xlsx"):
         document, rows = _read_xlsx(data, issues)
         spec = canonical_spec(document) if document is not None else None
-        return spec, "xlsx", rows, issues
-    message = _("unsupported file type; use .yaml, .yml or .xlsx")
-    return None, "yaml", None, [FrameworkIssue(file, message)]
+        return spec, "xlsx", rows, issues.items
+    issues.add(FILE, None, None, _("unsupported file type; use .yaml, .yml or .xlsx"))
+    return None, "yaml", None, issues.items
 
 
-def _read_yaml(data: bytes, issues: list[FrameworkIssue]) -> dict[str, Any] | None:
-    file = _("file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        issues.append(FrameworkIssue(file, _("the file is not UTF-8 text")))
-        return None
-    try:
-        document = yaml.load(text, Loader=_TextLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        message = _("the file is not valid YAML: %(error)s") % {"error": f"{problem}{where}"}
-        issues.append(FrameworkIssue(file, message))
+def _read_yaml(data: bytes, issues: Issues) -> dict[str, Any] | None:
+    ok, document = read_yaml(data, issues)
+    if not ok:
         return None
     if document is None:
-        issues.append(FrameworkIssue(file, _("the file contains nothing to import")))
+        issues.add(FILE, None, None, _("the file contains nothing to import"))
         return None
     if not isinstance(document, dict):
-        issues.append(FrameworkIssue(file, _("the top level must be a mapping")))
+        issues.add(FILE, None, None, _("the top level must be a mapping"))
         return None
     return {str(key): value for key, value in document.items()}
 
 
-def _read_xlsx(data: bytes, issues: list[FrameworkIssue]) -> tuple[dict[str, Any] | None, XlsxRows]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(data: bytes, issues: Issues) -> tuple[dict[str, Any] | None, XlsxRows]:
     rows = XlsxRows()
-    file = _("file")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > 20 * settings.IMPORT_MAX_BYTES:
-            issues.append(FrameworkIssue(file, _("the workbook is too large when unpacked")))
-            return None, rows
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        issues.append(FrameworkIssue(file, _("the file is not a valid .xlsx workbook")))
+    workbook = read_xlsx(data, issues)
+    if workbook is None:
         return None, rows
     sheets: dict[str, list[list[Any]]] = {}
-    try:
-        for worksheet in workbook.worksheets:
-            cells = [[_cell(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-            name = worksheet.title.strip().lower()
-            if name in SHEETS:
-                sheets[name] = cells
-            elif any(v is not None for row in cells for v in row):
-                message = _('unknown sheet "%(name)s"; expected one of: %(expected)s') % {
-                    "name": worksheet.title,
-                    "expected": ", ".join(SHEETS),
-                }
-                issues.append(FrameworkIssue(xlsx_where(worksheet.title), message))
-    finally:
-        workbook.close()
+    for title, cells in workbook.items():
+        name = title.strip().lower()
+        if name in SHEETS:
+            sheets[name] = cells
+        elif cells:
+            issues.add(title, None, None, unknown_sheet(title, SHEETS))
     reader = _XlsxReader(issues, rows)
     for required in (FRAMEWORK_SHEET, "indicators"):
         if required not in sheets:
-            issues.append(FrameworkIssue(xlsx_where(required), _("this sheet is missing")))
+            issues.add(required, None, None, _("this sheet is missing"))
     spec = reader.settings(sheets.get(FRAMEWORK_SHEET, []))
     for sheet in ("bands", "components"):
         if sheet in sheets:
@@ -301,12 +270,12 @@ def _read_xlsx(data: bytes, issues: list[FrameworkIssue]) -> tuple[dict[str, Any
 
 
 class _XlsxReader:
-    def __init__(self, issues: list[FrameworkIssue], rows: XlsxRows) -> None:
+    def __init__(self, issues: Issues, rows: XlsxRows) -> None:
         self.issues = issues
         self.rows = rows
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.issues.append(FrameworkIssue(xlsx_where(sheet, row, column), message))
+        self.issues.add(sheet, row, column, message)
 
     def settings(self, cells: list[list[Any]]) -> dict[str, Any]:
         """The key/value rows of the framework sheet (an optional header row "key, value")."""
@@ -347,45 +316,15 @@ class _XlsxReader:
 
     def table(self, sheet: str, cells: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
         """The non-empty rows of a sheet with a header row, as column -> value."""
-        from openpyxl.utils import get_column_letter
-
         if not cells:
             return []
         columns = SHEET_COLUMNS[sheet]
-        accepted = (*columns, *INDICATOR_FLAG_COLUMNS) if sheet == "indicators" else columns
-        names: list[str | None] = []
-        for value in cells[0]:
-            name = canonical_text(value)
-            name = name.lower() if isinstance(name, str) else None
-            if name is not None and name not in accepted:
-                message = _('unknown column "%(name)s"; expected one of: %(expected)s') % {
-                    "name": name,
-                    "expected": ", ".join(columns),
-                }
-                self.add(sheet, 1, name, message)
-                name = None
-            elif name is not None and name in names:
-                self.add(sheet, 1, name, _("duplicate column"))
-                name = None
-            names.append(name)
-        items = []
-        for number, values in enumerate(cells[1:], start=2):
-            if all(v is None for v in values):
-                continue
-            item: dict[str, Any] = {}
-            for index, value in enumerate(values):
-                name = names[index] if index < len(names) else None
-                if name is not None:
-                    item[name] = value
-                elif value is not None and (index >= len(names) or cells[0][index] is None):
-                    self.add(
-                        sheet,
-                        number,
-                        get_column_letter(index + 1),
-                        _("a value in a column without a name"),
-                    )
-            items.append((number, item))
-        return items
+        accepted = INDICATOR_FLAG_COLUMNS if sheet == "indicators" else ()
+        names = read_header(
+            cells[0], sheet=sheet, columns=columns, issues=self.issues, accepted=accepted
+        )
+        items = read_items(cells, names, sheet=sheet, issues=self.issues)
+        return [(item.row, item.values) for item in items]
 
     def indicators(self, cells: list[list[Any]]) -> list[dict[str, Any]]:
         """The indicator rows as a tree: ``parent`` codes give the tree, row order the
@@ -466,46 +405,15 @@ class _XlsxReader:
         return node
 
     def bands_cell(self, number: int, value: Any) -> Any:
-        text = str(canonical_text(value))
-        if text.lower() in NO_BANDS:
-            return []
-        bands = []
-        for part in filter(None, (p.strip() for p in _ITEMS.split(text))):
-            level, sep, below = part.partition("<")
-            number_value = canonical_number(below)
-            if not sep or not level.strip() or isinstance(number_value, str | None):
-                self.add(
-                    "indicators",
-                    number,
-                    "bands",
-                    _('write bands as level<fraction, e.g. blue<0.9, yellow<0.8 (not "%(part)s")')
-                    % {"part": part},
-                )
-                return None
-            bands.append({"level": level.strip(), "below": number_value})
-        return bands
+        try:
+            return parse_bands(str(canonical_text(value)))
+        except NotationError as exc:
+            self.add("indicators", number, "bands", str(exc))
+            return None
 
     def grades_cell(self, number: int, value: Any) -> Any:
-        grades: dict[str, Any] = {}
-        for part in filter(None, (p.strip() for p in _ITEMS.split(str(canonical_text(value))))):
-            grade, sep, points = part.replace("：", ":").rpartition(":")
-            grade = grade.strip()
-            points_value = canonical_number(points)
-            if not sep or not grade or isinstance(points_value, str | None):
-                self.add(
-                    "indicators",
-                    number,
-                    "grades",
-                    _('write grades as grade:points, e.g. 一等:10, 二等:8 (not "%(part)s")')
-                    % {"part": part},
-                )
-                return None
-            if grade in grades:
-                self.add(
-                    "indicators",
-                    number,
-                    "grades",
-                    _('duplicate grade "%(grade)s"') % {"grade": grade},
-                )
-            grades[grade] = points_value
-        return grades
+        try:
+            return parse_grades(str(canonical_text(value)))
+        except NotationError as exc:
+            self.add("indicators", number, "grades", str(exc))
+            return None

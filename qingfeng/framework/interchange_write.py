@@ -20,12 +20,12 @@ from qingfeng.framework.interchange_format import (
     FRAMEWORK_SHEET,
     INDICATOR_COLUMNS,
     INDICATOR_FLAG_COLUMNS,
-    number_text,
 )
 from qingfeng.framework.interchange_read import canonical_number
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators
-from qingfeng.org.interchange_write import _width
+from qingfeng.lib.notation import bands_text, grades_text
+from qingfeng.lib.tabular import display_width
 
 Format = Literal["yaml", "xlsx"]
 RULE_ORDER = ("type", "per", "cap", "grades", "zero_at", "full_at")
@@ -101,8 +101,9 @@ def node_spec(node: Indicator) -> dict[str, Any]:
         item["standard"] = node.standard
     if node.method:
         item["method"] = node.method
-    if node.station_id:
-        item["station"] = node.station.code  # type: ignore[union-attr]
+    station = node.station if node.station_id else None
+    if station is not None:
+        item["station"] = station.code
     if node.applies_to:
         item["applies_to"] = list(node.applies_to)
     if node.component:
@@ -129,18 +130,6 @@ def framework_export(*, version: FrameworkVersion, fmt: Format) -> bytes:
     if fmt == "xlsx":
         return _workbook(spec)
     raise ValueError(f"unknown export format: {fmt!r}")
-
-
-def bands_text(bands: list[dict[str, Any]]) -> str:
-    """Bands in the compact notation of an .xlsx cell: ``blue<0.9, yellow<0.8``."""
-    if not bands:
-        return "none"
-    return ", ".join(f"{b['level']}<{number_text(b['below'])}" for b in bands)
-
-
-def grades_text(grades: dict[str, Any]) -> str:
-    """Grades in the compact notation of an .xlsx cell: ``一等:10, 二等:8``."""
-    return ", ".join(f"{grade}:{number_text(points)}" for grade, points in grades.items())
 
 
 def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[list[Any]]:
@@ -183,18 +172,18 @@ def _workbook(spec: dict[str, Any]) -> bytes:
         ),
     }
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.worksheets[0])
     bold = Font(bold=True)
     for title, (columns, rows) in sheets.items():
         worksheet = workbook.create_sheet(title)
         worksheet.append(list(columns))
         for cell in worksheet[1]:
             cell.font = bold
-        widths = [_width(column) for column in columns]
+        widths = [display_width(column) for column in columns]
         for row in rows:
             worksheet.append(row)
             for index, value in enumerate(row):
-                widths[index] = max(widths[index], _width(value))
+                widths[index] = max(widths[index], display_width(value))
         worksheet.freeze_panes = "A2"
         for index, width in enumerate(widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60) + 2

@@ -20,11 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.framework.interchange_format import FrameworkIssue, xlsx_column
+from qingfeng.framework.interchange_format import xlsx_column
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.validation import validate_spec
 from qingfeng.lib.history import save_validated, stamp
+from qingfeng.lib.tabular import Issue
 from qingfeng.org.models import Region, Station
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _draft(version_pk: int | None) -> FrameworkVersion:
     return version
 
 
-def _issues(version: FrameworkVersion) -> list[FrameworkIssue]:
+def _issues(version: FrameworkVersion) -> list[Issue]:
     return validate_spec(version_to_spec(version), source="yaml", region=version.framework.region)
 
 

@@ -26,22 +26,22 @@ from qingfeng.framework.interchange_format import (
     NODE_FLAGS,
     NODE_KEYS,
     RULE_PARAMS,
-    SEPARATORS,
     TOP_KEYS,
-    FrameworkIssue,
     Locator,
     NodePlace,
     Source,
     Top,
     XlsxRows,
     is_number,
-    number_text,
+    located,
     too_deep,
 )
 from qingfeng.framework.models import RuleType
+from qingfeng.lib.notation import SEPARATORS, number_text
+from qingfeng.lib.tabular import FILE, Issue
 from qingfeng.org.models import Region, Station, UnitCategory, code_validator, path_within
 
-__all__ = ["FrameworkIssue", "Source", "XlsxRows", "validate_spec"]
+__all__ = ["Issue", "Source", "XlsxRows", "validate_spec"]
 
 SCALES = (100, 1000)
 NO_WARNING = "green"
@@ -155,7 +155,7 @@ def validate_spec(
     source: Source,
     rows: XlsxRows | None = None,
     region: Region | None = None,
-) -> list[FrameworkIssue]:
+) -> list[Issue]:
     """Every problem of a framework spec, in file order.
 
     ``source`` decides how locations are written (see the module docstring); ``rows`` says
@@ -164,7 +164,7 @@ def validate_spec(
     """
     validator = _Validator(Locator(source, rows), region)
     if not isinstance(spec, dict):
-        return [FrameworkIssue(_("file"), _("the top level must be a mapping"))]
+        return [Issue(FILE, None, None, _("the top level must be a mapping"))]
     validator.run(spec)
     return validator.issues
 
@@ -173,7 +173,7 @@ class _Validator:
     def __init__(self, locator: Locator, region: Region | None) -> None:
         self.locator = locator
         self.region = region
-        self.issues: list[FrameworkIssue] = []
+        self.issues: list[Issue] = []
         self.components: dict[str, Any] = {}
 
     def top(self, place: Top, message: str) -> None:
@@ -182,11 +182,11 @@ class _Validator:
             field = f"{place.key}[{place.index + 1}]"
             if place.field:
                 field = f"{field}.{place.field}"
-        self.issues.append(FrameworkIssue(self.locator.top(place), message, None, field))
+        self.issues.append(located(self.locator.top(place), message, None, field))
 
     def at(self, node: NodePlace, field: str | None, message: str) -> None:
         where = self.locator.node(node, field)
-        self.issues.append(FrameworkIssue(where, message, node.code, field))
+        self.issues.append(located(where, message, node.code, field))
 
     def run(self, spec: dict[str, Any]) -> None:
         for key in spec:

@@ -2,9 +2,10 @@
 
 ``import_org`` is all or nothing: the file is parsed and checked completely first
 (``interchange_read``: each field; ``interchange_check``: references, trees, regions), every
-problem is collected as an ``ImportIssue``, and only a file without any is applied, in one
-transaction, through ``qingfeng.org.services``. ``export_org`` writes the same format
-(``interchange_write``). The format and our choices are in ``docs/interchange-org.md``.
+problem is collected as an ``Issue`` (``qingfeng.lib.tabular``), and only a file without
+any is applied, in one transaction, through ``qingfeng.org.services``. ``export_org``
+writes the same format (``interchange_write``). The format and our choices are in
+``docs/interchange-org.md``.
 """
 
 from __future__ import annotations
@@ -23,14 +24,12 @@ from qingfeng.accounts.selectors import (
     has_global_scope,
     visible_people,
 )
+from qingfeng.lib.tabular import FILE, Issue, Issues
 from qingfeng.org import services
 from qingfeng.org.interchange_check import VALUES, Checker, Entry, Plan
 from qingfeng.org.interchange_read import (
-    FILE,
     SHEETS,
-    ImportIssue,
     ImportResult,
-    Issues,
     clean_rows,
     parse_file,
 )
@@ -47,7 +46,7 @@ from qingfeng.org.models import (
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
-__all__ = ["ImportIssue", "ImportResult", "export_org", "import_org"]
+__all__ = ["ImportResult", "Issue", "export_org", "import_org"]
 
 # Model field names that differ from the file's column names, for locating service errors.
 _COLUMN_OF_FIELD = {"commission_name": "commission", "title": "post"}
@@ -95,7 +94,7 @@ def import_org(
     return result
 
 
-def _issue_order(issue: ImportIssue) -> tuple[int, int]:
+def _issue_order(issue: Issue) -> tuple[int, int]:
     sheet = SHEETS.index(issue.sheet) if issue.sheet in SHEETS else -1
     return sheet, issue.row or 0
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.selectors import visible_units
-from qingfeng.org.interchange_read import SHEETS, Issues, Row
+from qingfeng.lib.tabular import Issues
+from qingfeng.org.interchange_read import SHEETS, Row
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,

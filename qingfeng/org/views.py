@@ -114,7 +114,7 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_create": selectors.editable_regions(user).exists(),
     }
-    template = "org/_unit_table.html" if request.htmx else "org/unit_list.html"  # type: ignore[attr-defined]
+    template = "org/_unit_table.html" if request.htmx else "org/unit_list.html"
     return render(request, template, context)
 
 

@@ -7,10 +7,11 @@ station's indicators; and a sheet ``说明`` with the instructions. The drop-dow
 ranges of other sheets, because a literal list in a data validation is limited to 255
 characters, far fewer than a county's units.
 
-When an upload fails, ``errors_workbook`` returns the same workbook (a .csv becomes an
-.xlsx) with a last column holding each row's messages and the wrong cells filled light red.
-It is kept on disk between the failed POST and its download (``store_errors`` /
-``take_errors``), under MEDIA_ROOT/tmp with a random name, for one user and one hour.
+When an upload fails, ``qingfeng.lib.tabular.errors_workbook`` returns the same workbook
+(a .csv becomes an .xlsx) with a last column holding each row's messages and the wrong
+cells filled light red. It is kept on disk between the failed POST and its download
+(``store_errors`` / ``take_errors``), under MEDIA_ROOT/tmp with a random name, for one
+user and one hour.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime
 import io
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +33,8 @@ from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
-from qingfeng.org.interchange_read import ImportIssue
 from qingfeng.org.models import Station, Unit
-from qingfeng.records.imports import COLUMNS, SHEET, RecordIssues, _csv_rows
+from qingfeng.records.imports import COLUMNS, SHEET
 from qingfeng.records.models import ProblemType
 from qingfeng.records.periods import OpenDates
 
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_MAX_AGE = 3600  # seconds an errors workbook waits for its download
 _ERRORS_DIR = "tmp"
-_RED = "FFC7CE"  # Excel's own "light red fill"
 _TEMPLATE_ROWS = 2000  # the drop-downs cover this many rows of the records sheet
 
 
@@ -293,81 +292,10 @@ def _saved(workbook: Any) -> bytes:
 # The uploaded file with its errors
 
 
-def errors_workbook(*, data: bytes, filename: str, issues: Iterable[ImportIssue]) -> bytes | None:
-    """The uploaded file with an error column and red cells; None if it can't be rebuilt
-    (not a readable workbook) or no issue names a data row."""
-    by_row: dict[int, list[ImportIssue]] = {}
-    for issue in issues:
-        if issue.row is not None and issue.row >= 2:
-            by_row.setdefault(issue.row, []).append(issue)
-    if not by_row:
-        return None
-    sheet = _uploaded_sheet(data, filename)
-    if sheet is None:
-        return None
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import column_index_from_string
-
-    last = sheet.max_column
-    positions: dict[str, int] = {}
-    for index in range(1, last + 1):
-        name = sheet.cell(row=1, column=index).value
-        if name is not None:
-            positions.setdefault(str(name).strip().lower(), index)
-    error_column = last + 1
-    header = sheet.cell(row=1, column=error_column, value=_("error"))
-    header.font = _bold()
-    sheet.column_dimensions[_letter(error_column)].width = 60
-    fill = PatternFill(fill_type="solid", start_color=_RED, end_color=_RED)
-    for row, row_issues in sorted(by_row.items()):
-        text = "; ".join(_message(issue) for issue in row_issues)
-        sheet.cell(row=row, column=error_column, value=text).fill = fill
-        for issue in row_issues:
-            column = positions.get(str(issue.column or "").lower())
-            if column is None and issue.column and issue.column.isalpha():
-                column = column_index_from_string(issue.column.upper())
-            if column is not None:
-                sheet.cell(row=row, column=column).fill = fill
-    assert sheet.parent is not None
-    return _saved(sheet.parent)
-
-
-def _message(issue: ImportIssue) -> str:
-    return f"{issue.column}: {issue.message}" if issue.column else issue.message
-
-
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
-
-
-def _uploaded_sheet(data: bytes, filename: str) -> Worksheet | None:
-    """The sheet the import read, editable: the .xlsx's ``records`` sheet (else its first),
-    or a new workbook holding the .csv's cells."""
-    from openpyxl import Workbook, load_workbook
-
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data))
-        except Exception:
-            return None
-        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() == SHEET]
-        sheets = named or workbook.worksheets
-        return sheets[0] if sheets else None
-    if name.endswith(".csv"):
-        rows = _csv_rows(data, RecordIssues())
-        if rows is None:
-            return None
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = SHEET
-        for cells in rows:
-            sheet.append(cells)
-        return sheet
-    return None
 
 
 def _errors_dir() -> Path:

@@ -4,23 +4,17 @@ The first half of a records import (``qingfeng.records.services.records_import``
 file is read into raw rows (``read_records_file``), every cell is converted on its own, and
 every row is checked against the organisation and the framework (``validate_records``, with
 the rules of ``RecordChecker``, which ``record_create`` shares). Every problem is collected
-as a ``RecordIssue`` located by row and column; only a file without any is stored. The
+as an ``Issue`` located by row and column; only a file without any is stored. The
 format is described in ``docs/interchange-records.md``.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1 and the first record is
-row 2. Cell handling (trimming, dates, text lengths) and issue objects are the
-organisation import's (``qingfeng.org.interchange_read``), so both imports read alike.
+row 2. Reading, cell handling (trimming, numbers, dates, text lengths) and issues are
+every import's (``qingfeng.lib.tabular``), so all imports read and report alike.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import math
-import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,16 +27,23 @@ from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
-from qingfeng.org.interchange_read import (
-    ImportIssue,
+from qingfeng.lib.tabular import (
+    BadValue,
+    Issue,
     Issues,
     RawItem,
-    _Bad,
-    _bounded,
-    _cell,
-    _date,
-    _text,
-    _text_of,
+    bounded,
+    cell,
+    error_headers,
+    loose_date,
+    number,
+    read_csv,
+    read_header,
+    read_items,
+    read_xlsx,
+    text,
+    text_of,
+    within_size,
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordSource, RecordStatus
@@ -68,8 +69,6 @@ REQUIRED: tuple[str, ...] = ("unit", "indicator", "date")
 DEFAULT_MAX_ROWS = 200_000
 
 _CHUNK = 500  # codes per ``IN (...)`` query, well under SQLite's variable limit
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
 
 def max_rows() -> int:
@@ -77,38 +76,12 @@ def max_rows() -> int:
     return int(getattr(settings, "RECORDS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
-@dataclass(frozen=True)
-class RecordIssue(ImportIssue):
-    """A problem in a records file: "row 3, column date: …" (the file has one sheet)."""
-
-    def __str__(self) -> str:
-        values = {"row": self.row, "column": self.column, "message": self.message}
-        if self.row is not None and self.column:
-            return _("row %(row)s, column %(column)s: %(message)s") % values
-        if self.row is not None:
-            return _("row %(row)s: %(message)s") % values
-        if self.column:
-            return _("column %(column)s: %(message)s") % values
-        return self.message
-
-
-class RecordIssues(Issues):
-    """Collects the issues of one records file."""
-
-    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.items.append(RecordIssue(sheet, row, column, message))
-
-    def at(self, row: int | None, column: str | None, message: str) -> None:
-        """Record one issue at a row and column (either may be None)."""
-        self.add(SHEET, row, column, message)
-
-
 @dataclass
 class RecordsFile:
     """A file as read: its non-blank data rows (raw cells by column) or why it can't be."""
 
     rows: list[RawItem] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 @dataclass
@@ -116,7 +89,7 @@ class RecordsImportResult:
     """What an import stored, or, with issues, why it stored nothing."""
 
     created: int = 0
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     record_ids: list[int] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
 
@@ -137,18 +110,17 @@ def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
     columns, in any order; unknown, duplicate or missing required columns stop the reading
     there. Blank rows are skipped but keep their numbers.
     """
-    issues = RecordIssues()
+    issues = Issues()
     result = RecordsFile(issues=issues.items)
-    limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        issues.at(None, None, _("the file is larger than %(mb)s MB") % {"mb": limit // 2**20})
+    if not within_size(data, issues, sheet=""):
         return result
     name = filename.lower()
     table: Sequence[Sequence[Any]] | None
     if name.endswith(".csv"):
-        table = _csv_rows(data, issues)
+        table = read_csv(data, issues, sheet="")
     elif name.endswith(".xlsx"):
-        table = _xlsx_rows(data, issues)
+        sheets = read_xlsx(data, issues, sheet="", only=_records_sheet)
+        table = None if sheets is None else next(iter(sheets.values()), [])
     else:
         issues.at(None, None, _("unsupported file type; use .xlsx or .csv"))
         return result
@@ -157,72 +129,20 @@ def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
     return result
 
 
-def _csv_rows(data: bytes, issues: RecordIssues) -> list[list[str]] | None:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            issues.at(None, None, _("the file is neither UTF-8 nor GB18030 text"))
-            return None
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        issues.at(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
-        return None
+def _records_sheet(titles: list[str]) -> str:
+    """The sheet named ``records`` if there is one, else the first."""
+    named = [title for title in titles if title.strip().lower() == SHEET]
+    return (named or titles)[0]
 
 
-def _xlsx_rows(data: bytes, issues: RecordIssues) -> list[tuple[Any, ...]] | None:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > 20 * settings.IMPORT_MAX_BYTES:
-            issues.at(None, None, _("the workbook is too large when unpacked"))
-            return None
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        issues.at(None, None, _("the file is not a valid .xlsx workbook"))
-        return None
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            return []
-        named = [ws for ws in sheets if ws.title.strip().lower() == SHEET]
-        worksheet = named[0] if named else sheets[0]
-        return list(worksheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
-
-
-def _table(table: Sequence[Sequence[Any]], issues: RecordIssues) -> list[RawItem]:
+def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
     """The data rows of a table whose row 1 names the columns."""
-    from openpyxl.utils import get_column_letter
-
     if not table:
         return []
-    names: list[str | None] = []
     # The error column our own error workbook adds is ignored, so a user can correct the
     # rows in that file and upload it again as it is.
-    error_headers = {"error", str(_("error")).strip().lower()}
-    for cell in table[0]:
-        value = _cell(cell)
-        name = str(value).strip().lower() if value is not None else None
-        if name in error_headers:
-            name = None
-        elif name is not None and name not in COLUMNS:
-            issues.at(
-                1,
-                name,
-                _('unknown column "%(name)s"; expected one of: %(expected)s')
-                % {"name": name, "expected": ", ".join(COLUMNS)},
-            )
-        elif name is not None and name in names:
-            issues.at(1, name, _("duplicate column"))
-        names.append(name)
-    has_data = any(_cell(v) is not None for cells in table[1:] for v in cells)
+    names = read_header(table[0], sheet="", columns=COLUMNS, issues=issues, ignored=error_headers())
+    has_data = any(cell(v) is not None for cells in table[1:] for v in cells)
     if all(name is None for name in names) and not has_data:
         return []
     for required in REQUIRED:
@@ -232,23 +152,11 @@ def _table(table: Sequence[Sequence[Any]], issues: RecordIssues) -> list[RawItem
         return []  # with a wrong header, per-row messages would only mislead
     limit = max_rows()
     rows: list[RawItem] = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = [_cell(v) for v in cells]
-        if all(v is None for v in values):
-            continue
+    for item in read_items(table, names, sheet="", issues=issues):
         if len(rows) == limit:
             issues.at(None, None, _("the file has more than %(max)s records") % {"max": limit})
             return []
-        item: dict[str, Any] = {}
-        for index, value in enumerate(values):
-            name = names[index] if index < len(names) else None
-            if name is not None:
-                item[name] = value
-            elif value is not None:
-                issues.at(
-                    number, get_column_letter(index + 1), _("a value in a column without a name")
-                )
-        rows.append(RawItem(number, item))
+        rows.append(item)
     return rows
 
 
@@ -256,48 +164,16 @@ def _table(table: Sequence[Sequence[Any]], issues: RecordIssues) -> list[RawItem
 # Cells
 
 
-def _number(value: Any) -> float | None:
-    """A finite number from a number cell or text ("3", "3.5", "-1e2", full-width "３.５")."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        if not _NUMBER.match(text):
-            raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
-        number = float(text)
-    else:
-        raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
-    if not math.isfinite(number):
-        raise _Bad(_('expected a number, got "%(value)s"') % {"value": value})
-    return number
-
-
-def _record_date(value: Any) -> datetime.date | None:
-    """A date cell, or text YYYY-MM-DD (also 2025/3/1 and 2025.3.1, as Excel may save)."""
-    if isinstance(value, str):
-        match = _LOOSE_DATE.match(unicodedata.normalize("NFKC", value).strip())
-        if match:
-            year, month, day = match.groups()
-            iso = f"{year}-{int(month):02d}-{int(day):02d}"
-            try:
-                return _date(iso)
-            except _Bad:
-                pass
-    return _date(value)
-
-
-_CONVERTERS = {
-    "unit": _text,
-    "indicator": _text,
-    "date": _record_date,
-    "points": _number,
-    "quantity": _number,
-    "value": _number,
-    "grade": _bounded(32),
-    "problem_type": _text_of(Record, "problem_type"),
-    "note": _text,
+CONVERTERS = {
+    "unit": text,
+    "indicator": text,
+    "date": loose_date,
+    "points": number,
+    "quantity": number,
+    "value": number,
+    "grade": bounded(32),
+    "problem_type": text_of(Record, "problem_type"),
+    "note": text,
 }
 
 
@@ -549,7 +425,7 @@ def validate_records(
     *,
     rows: list[RawItem],
     checker: RecordChecker,
-    issues: RecordIssues,
+    issues: Issues,
     status: str = RecordStatus.APPROVED,
     source: str = RecordSource.IMPORTED,
 ) -> list[Record]:
@@ -564,8 +440,8 @@ def validate_records(
         problems: list[Problem] = []
         for name, raw in item.values.items():
             try:
-                fields[name] = _CONVERTERS[name](raw)
-            except _Bad as exc:
+                fields[name] = CONVERTERS[name](raw)
+            except BadValue as exc:
                 problems.append((name, str(exc)))
         converted.append((item.row, fields, problems))
     checker.load_units(

@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history
 
 from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import MONTHS
+from qingfeng.lib.tabular import Issues
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.imports import (
     RecordChecker,
-    RecordIssues,
     RecordsImportResult,
     read_records_file,
     validate_records,
@@ -62,7 +62,7 @@ def records_import(
     if read.issues:
         result.issues = read.issues
         return result
-    issues = RecordIssues()
+    issues = Issues()
     if not read.rows:
         issues.at(None, None, _("the file contains nothing to import"))
         result.issues = issues.items

@@ -29,10 +29,12 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, visible_stations
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import visible_frameworks
+from qingfeng.lib.tabular import errors_workbook
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
 from qingfeng.org.models import Station
 from qingfeng.records import excel
+from qingfeng.records.imports import SHEET
 from qingfeng.records.models import RecordSource, RecordStatus
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.services import records_import
@@ -128,8 +130,8 @@ def excel_page(request: AuthedRequest) -> HttpResponse:
         )
         if result.issues:
             context.update(failed_import_context(upload, result.issues))
-            data = excel.errors_workbook(
-                data=upload.data, filename=upload.name, issues=result.issues
+            data = errors_workbook(
+                data=upload.data, filename=upload.name, issues=result.issues, sheet=SHEET
             )
             if data is not None:
                 token = excel.store_errors(user=request.user, data=data)

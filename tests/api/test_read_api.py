@@ -65,7 +65,8 @@ def test_it_answers_404_for_a_malformed_period(api: Api) -> None:
 
 
 def test_it_describes_the_endpoints_in_openapi(api: Api) -> None:
-    paths = api.client.get("/api/openapi.json").json()["paths"]
+    described = api.client.get("/api/openapi.json").json()
+    paths = described["paths"]
     assert set(paths) >= {
         "/api/frameworks/{code}",
         "/api/frameworks/{code}/periods",
@@ -73,7 +74,13 @@ def test_it_describes_the_endpoints_in_openapi(api: Api) -> None:
         "/api/frameworks/{code}/records",
     }
     body = paths["/api/frameworks/{code}/records"]["post"]["requestBody"]
-    assert "records" in body["content"]["application/json"]["schema"]["properties"]
+    reference = body["content"]["application/json"]["schema"]["$ref"]
+    batch = described["components"]["schemas"][reference.rsplit("/", 1)[1]]
+    assert batch["required"] == ["records"]
+    item = described["components"]["schemas"]["RecordIn"]
+    assert set(item["required"]) == {"external_id", "unit", "indicator", "date"}
+    assert item["properties"]["date"] == {"type": "string", "format": "date", "title": "Date"}
+    assert item["additionalProperties"] is False
 
 
 def test_it_serves_the_docs_without_external_urls(api: Api) -> None:

@@ -173,3 +173,49 @@ def test_it_notes_the_last_use_at_most_once_a_minute(api: Api) -> None:
     api.get("/api/frameworks/T/periods")
     api.token.refresh_from_db()
     assert api.token.last_used_at == first
+
+
+def test_it_words_a_malformed_item_as_the_excel_import_does(api: Api) -> None:
+    batch = {
+        "records": [
+            item("x-1", points="abc"),
+            {"external_id": "x-2", "indicator": "A1", "date": "2025-02-10", "colour": "red"},
+            "not an object",
+        ]
+    }
+    response = api.post(URL, batch)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "points", "message": 'expected a number, got "abc"'},
+        {"index": 1, "field": "unit", "message": "this field is required"},
+        {"index": 1, "field": "colour", "message": "unknown field"},
+        {"index": 2, "field": None, "message": "expected an object"},
+    ]
+    chinese = api.post(URL, batch, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["errors"]
+    assert chinese[0] == {"index": 0, "field": "points", "message": "应为数字，实际为“abc”"}
+    assert chinese[1]["message"] == "此项为必填项"
+    assert Record.objects.count() == 0
+
+
+def test_it_accepts_numbers_as_text_and_ids_as_numbers(api: Api) -> None:
+    response = api.post(URL, {"records": [{**item("x"), "external_id": 17, "quantity": "２"}]})
+    assert response.status_code == 201, response.content
+    record = Record.objects.get()
+    assert record.external_id == "17" and record.quantity == 2
+
+
+def test_it_refuses_a_body_without_records(api: Api) -> None:
+    for body in ([item("x-1")], {"items": []}, {"records": "x-1"}, {"records": []}):
+        response = api.post(URL, body)
+        assert response.status_code == 422, body
+        (error,) = response.json()["errors"]
+        assert error["index"] is None and error["field"] == "records"
+    assert api.post(URL, {"records": []}).json()["errors"][0]["message"] == (
+        "the batch contains no records"
+    )
+
+
+def test_it_keeps_ninjas_answer_for_a_bad_query_parameter(api: Api) -> None:
+    response = api.get("/api/frameworks/T?year=soon")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "year"]

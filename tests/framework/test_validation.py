@@ -10,7 +10,8 @@ from django.utils.translation import override
 from openpyxl import Workbook
 
 from qingfeng.framework.interchange import read_framework_file
-from qingfeng.framework.validation import FrameworkIssue, validate_spec
+from qingfeng.framework.interchange_format import located
+from qingfeng.framework.validation import validate_spec
 from tests.conftest import Org
 from tests.framework.conftest import base_spec
 
@@ -54,7 +55,7 @@ def test_it_accepts_a_valid_framework_whatever_its_level_1_total(org: Org) -> No
 
 def test_it_formats_an_issue_as_where_and_message() -> None:
     with override("en"):
-        assert str(FrameworkIssue("scale", "bad")) == "scale: bad"
+        assert str(located("scale", "bad")) == "scale: bad"
 
 
 def test_it_reports_top_level_keys_and_settings(org: Org) -> None:

@@ -3,6 +3,7 @@ checked for scope."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from qingfeng.accounts.models import User
@@ -129,3 +130,29 @@ def test_it_keeps_the_history_of_indicator_edits(org: Org, scored: Scored) -> No
     newest = page.context["entries"][0]
     assert newest.who == str(admin)
     assert {c.field: (c.old, c.new) for c in newest.changes}["name"] == ("指标A1", "公务接待违规")
+
+
+def test_the_indicator_form_reads_the_notation_of_the_workbook(org: Org, scored: Scored) -> None:
+    client = client_for(_county_admin(org))
+    client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    draft = FrameworkVersion.objects.get(number=2)
+    a2 = draft.indicators.get(code="A2")
+    fields = {"code": "A2", "name": a2.name, "parent": a2.parent_id, "max": str(a2.max)}
+    url = reverse("framework:indicator_edit", args=[a2.pk])
+    bad = client.post(url, {**fields, "rule_type": "bonus", "grades_text": "一等 10"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["grades_text"] == [
+        "等次请按“等次:分值”填写，例如 一等:10, 二等:8（而非“一等 10”）"
+    ]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(url, {**fields, "rule_type": "bonus", "grades_text": "一等 10"})
+    assert english.context["form"].errors["grades_text"] == [
+        'Write grades as grade:points, e.g. 一等:10, 二等:8 (not "一等 10")'
+    ]
+    good = {**fields, "rule_type": "bonus", "grades_text": "一等:10, 二等：8", "bands_text": "none"}
+    assert client.post(url, good).status_code == 302
+    a2.refresh_from_db()
+    assert a2.rule == {"type": "bonus", "grades": {"一等": 10, "二等": 8}}
+    assert a2.bands == []  # "none": this indicator raises no warning
+    form = client.get(url).context["form"]
+    assert (form.initial["bands_text"], form.initial["grades_text"]) == ("none", "一等:10, 二等:8")

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.org import services
-from qingfeng.org.interchange import ImportIssue, ImportResult, export_org, import_org
+from qingfeng.org.interchange import ImportResult, Issue, export_org, import_org
 from qingfeng.org.interchange_write import organisation_data
 from qingfeng.org.models import (
     DisciplineGroup,
@@ -462,10 +462,10 @@ def test_it_words_issues_in_english_with_rows_and_columns() -> None:
             "  - {code: U2, name: 乙, category: XX, region: SX-LC}\n"
         )
         assert [str(issue) for issue in result.issues] == [
-            'units, row 3, column category: unknown unit category "XX"'
+            'sheet units, row 3, column category: unknown unit category "XX"'
         ]
-        assert str(ImportIssue("file", None, None, "broken")) == "file: broken"
-        assert str(ImportIssue("units", 4, None, "bad")) == "units, row 4: bad"
+        assert str(Issue("file", None, None, "broken")) == "file: broken"
+        assert str(Issue("units", 4, None, "bad")) == "sheet units, row 4: bad"
     with override("zh-hans"):
         text = str(result.issues[0])
     assert "units" in text and "3" in text and "category" in text
@@ -489,8 +489,8 @@ def test_the_commands_import_export_and_fail_with_every_error(tmp_path: Path) ->
         call_command("import_org", str(bad), stderr=err)
     lines = err.getvalue().strip().splitlines()
     assert lines == [
-        'units, row 2, column category: unknown unit category "XX"',
-        'units, row 3, column region: unknown region "NOWHERE"',
+        'sheet units, row 2, column category: unknown unit category "XX"',
+        'sheet units, row 3, column region: unknown region "NOWHERE"',
     ]
     assert Unit.objects.count() == 4
     exported = tmp_path / "out.xlsx"

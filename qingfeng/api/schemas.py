@@ -1,0 +1,151 @@
+"""The typed body of a records push, and its errors worded as the Excel import words them.
+
+Each field of ``RecordIn`` is converted by the records import's own cell converters
+(``qingfeng.lib.tabular``), so a value the Excel upload refuses is refused here with the
+same message, in the request's language; ``batch_issues`` turns what ninja reports into
+located ``Issue`` objects (the item's index as the row, the field as the column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
+
+from qingfeng.lib.tabular import BadValue, Issue, bounded, number, text, text_of
+from qingfeng.records.imports import COLUMNS
+from qingfeng.records.models import Record
+
+EXTERNAL_ID_MAX = Record._meta.get_field("external_id").max_length or 100
+# The order a record's errors are listed in: its id, then the columns of the import.
+FIELD_ORDER: tuple[str, ...] = ("external_id", *COLUMNS)
+_ERROR = "qingfeng"  # the pydantic error type of the messages worded here
+
+
+def _refuse(message: str) -> PydanticCustomError:
+    # The message goes in the context, not the template: a value quoted in it may hold
+    # braces, which a template would try to fill.
+    return PydanticCustomError(_ERROR, "{message}", {"message": message})
+
+
+def _cell(convert: Callable[[Any], Any], *, required: bool = False) -> Callable[[Any], Any]:
+    """A pydantic validator converting a value as the Excel import converts its cell."""
+
+    def validate(value: Any) -> Any:
+        try:
+            converted = convert(value)
+        except BadValue as exc:
+            raise _refuse(str(exc)) from None
+        if required and converted is None:
+            raise _refuse(_("this field is required"))
+        return converted
+
+    return validate
+
+
+def _external_id(value: Any) -> str:
+    if value is None:
+        raise _refuse(_("this field is required"))
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _refuse(_("expected text"))
+    written = str(value).strip()
+    if not written:
+        raise _refuse(_("this field is required"))
+    if len(written) > EXTERNAL_ID_MAX:
+        raise _refuse(_("at most %(max)s characters") % {"max": EXTERNAL_ID_MAX})
+    return written
+
+
+Text = Annotated[str, BeforeValidator(_cell(text, required=True))]
+OptionalText = Annotated[str | None, BeforeValidator(_cell(text))]
+Number = Annotated[float | None, BeforeValidator(_cell(number))]
+# The date stays text here: the import's checks convert it (and also accept 2026/8/3).
+DateText = Annotated[
+    str,
+    BeforeValidator(_cell(text, required=True)),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+class RecordIn(Schema):
+    """One record, as in the records interchange format, plus the sender's id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: Annotated[
+        str,
+        BeforeValidator(_external_id),
+        WithJsonSchema({"type": "string", "maxLength": EXTERNAL_ID_MAX}),
+    ]
+    unit: Text
+    indicator: Text
+    date: DateText
+    points: Number = None
+    quantity: Number = None
+    grade: Annotated[str | None, BeforeValidator(_cell(bounded(32)))] = None
+    value: Number = None
+    problem_type: Annotated[str | None, BeforeValidator(_cell(text_of(Record, "problem_type")))] = (
+        None
+    )
+    note: OptionalText = None
+
+
+def max_batch() -> int:
+    """The most records one batch may hold."""
+    return int(settings.API_MAX_BATCH)
+
+
+class BatchIn(Schema):
+    """The body of a push: ``{"records": [RecordIn, …]}``."""
+
+    records: list[RecordIn]
+
+    @field_validator("records", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        # Checked before the items, so an oversized batch is refused without reading them.
+        if isinstance(value, list):
+            if not value:
+                raise _refuse(_("the batch contains no records"))
+            if len(value) > max_batch():
+                raise _refuse(_("a batch may hold at most %(max)s records") % {"max": max_batch()})
+        return value
+
+
+def batch_issues(errors: Iterable[dict[str, Any]]) -> list[Issue]:
+    """ninja's validation errors of a records body as located issues: the item's index
+    as the row (None for the whole batch), the field as the column, the Excel import's
+    messages; ordered by item, then field."""
+    issues: list[Issue] = []
+    for error in errors:
+        loc = tuple(error.get("loc") or ())[2:]  # drop ("body", <parameter name>)
+        kind = error.get("type")
+        message = (error.get("ctx") or {}).get("message") if kind == _ERROR else None
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        field = str(loc[2]) if index is not None and len(loc) > 2 else None
+        if index is None:
+            field = "records"
+            if message is None and kind == "list_type" and loc:
+                message = _("expected a list of records")
+            elif message is None:
+                message = _('expected an object with "records"')
+        elif message is None and field is None:
+            message = _("expected an object")
+        elif message is None and kind == "missing":
+            message = _("this field is required")
+        elif message is None and kind == "extra_forbidden":
+            message = _("unknown field")
+        issues.append(Issue("", index, field, str(message or error.get("msg", ""))))
+    order = {name: position for position, name in enumerate(FIELD_ORDER)}
+    return sorted(
+        issues,
+        key=lambda issue: (
+            -1 if issue.row is None else issue.row,
+            order.get(issue.column or "", len(order)),
+        ),
+    )

@@ -1,0 +1,586 @@
+"""Reading tabular imports (.xlsx, .csv, YAML items), converting their cells, and saying
+where each problem is.
+
+Every import of the site (organisation, framework, records, the API's record batches) reads
+its file here, converts cells with the same converters and reports problems as ``Issue``
+objects, so a user meets one wording everywhere: rows are numbered as a spreadsheet shows
+them (the header is row 1, the first item row 2; YAML items and API items use their own
+numbering, said where they are read), columns by name (or letter when they have none).
+
+When an upload fails, ``errors_workbook`` gives the user's file back with a last column
+holding each row's messages and the wrong cells filled light red.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.conf import settings
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+try:  # libyaml's parser when present: several times faster on big files
+    from yaml import CSafeLoader as YamlBaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as YamlBaseLoader  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# The pseudo sheet that problems of the whole file (encoding, syntax, size) are reported on.
+FILE = "file"
+# A workbook may unpack to at most this many times the upload limit (a zip bomb guard).
+_UNPACKED_FACTOR = 20
+_RED = "FFC7CE"  # Excel's own "light red fill"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "t"})
+_FALSE = frozenset({"false", "no", "n", "0", "否", "f"})
+
+
+# ---------------------------------------------------------------------------------------
+# Issues
+
+
+def sheet_where(sheet: str, row: int | None = None, column: str | None = None) -> str:
+    """A place in a workbook in words: "sheet units, row 3, column code"."""
+    values = {"sheet": sheet, "row": row or 0, "column": column}
+    if row is not None and column:
+        return _("sheet %(sheet)s, row %(row)d, column %(column)s") % values
+    if row is not None:
+        return _("sheet %(sheet)s, row %(row)d") % values
+    if column:
+        return _("sheet %(sheet)s, column %(column)s") % values
+    return _("sheet %(sheet)s") % values
+
+
+def row_where(row: int | None = None, column: str | None = None) -> str:
+    """A place in a file of one sheet (records, an API batch) in words: "row 3, column
+    date"; empty for the file as a whole."""
+    values = {"row": row or 0, "column": column}
+    if row is not None and column:
+        return _("row %(row)d, column %(column)s") % values
+    if row is not None:
+        return _("row %(row)d") % values
+    if column:
+        return _("column %(column)s") % values
+    return ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of an import, located by sheet, row and column.
+
+    ``sheet`` is the sheet (or YAML top-level key) of a workbook with several, ``""`` for a
+    file of one sheet (records, an API batch: rows and columns only) and ``FILE`` for the
+    file as a whole. ``row`` is numbered as the spreadsheet shows it (header = 1); an API
+    batch uses the item's index. ``place``, when given, is a place already worded that
+    no cell names (a YAML path such as ``indicators A > A1, field rule.per``). ``node``
+    and ``field`` (the item's code and the spec field) let a form attach the issue to one
+    of its fields; they do not change the issue's identity.
+    """
+
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+    place: str | None = None
+    node: str | None = dataclasses.field(default=None, compare=False)
+    field: str | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def where(self) -> str:
+        """The place in words, as the user finds it in the file ("" for a one-sheet file
+        as a whole)."""
+        if self.place is not None:
+            return self.place
+        if self.sheet == FILE:
+            # The pseudo sheet is a word, not a sheet name: say it in the user's language.
+            return _("file")
+        if not self.sheet:
+            return row_where(self.row, self.column)
+        return sheet_where(self.sheet, self.row, self.column)
+
+    def __str__(self) -> str:
+        where = self.where
+        if not where:
+            return self.message
+        return _("%(where)s: %(message)s") % {"where": where, "message": self.message}
+
+
+class Issues:
+    """Collects every issue of one import."""
+
+    def __init__(self) -> None:
+        self.items: list[Issue] = []
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        """Record one issue on a sheet."""
+        self.items.append(Issue(sheet, row, column, message))
+
+    def at(self, row: int | None, column: str | None, message: str) -> None:
+        """Record one issue of a one-sheet file, at a row and column (either may be None)."""
+        self.items.append(Issue("", row, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass
+class RawItem:
+    """One item as read from the file: its row number and its present fields (raw cells)."""
+
+    row: int
+    values: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------
+# Files
+
+
+def within_size(data: bytes, issues: Issues, *, sheet: str = FILE) -> bool:
+    """False (with an issue) when the file is larger than the upload limit."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) <= limit:
+        return True
+    message = _("the file is larger than %(mb)s MB") % {"mb": limit // 2**20}
+    issues.items.append(Issue(sheet, None, None, message))
+    return False
+
+
+class TextLoader(YamlBaseLoader):
+    """A safe YAML loader that keeps every plain scalar as text (only ``null`` is resolved).
+
+    Codes like ``001`` or ``NO`` must stay text; numbers, booleans and dates are converted
+    field by field, exactly as for spreadsheet cells.
+    """
+
+
+TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(data: bytes, issues: Issues) -> tuple[bool, Any]:
+    """(True, the document) or (False, None) with an issue on ``FILE`` (not UTF-8, not
+    YAML). Scalars stay text (``TextLoader``); an empty document is None."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        issues.add(FILE, None, None, _("the file is not UTF-8 text"))
+        return False, None
+    try:
+        return True, yaml.load(text, Loader=TextLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        message = _("the file is not valid YAML: %(error)s") % {"error": f"{problem}{where}"}
+        issues.add(FILE, None, None, message)
+        return False, None
+
+
+def read_csv(data: bytes, issues: Issues, *, sheet: str = FILE) -> list[list[str]] | None:
+    """The rows of a .csv file: UTF-8 (with or without BOM), else GB18030 (what Chinese
+    Excel writes); None with an issue if it is neither or not CSV."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            message = _("the file is neither UTF-8 nor GB18030 text")
+            issues.items.append(Issue(sheet, None, None, message))
+            return None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        message = _("the file is not valid CSV: %(error)s") % {"error": exc}
+        issues.items.append(Issue(sheet, None, None, message))
+        return None
+
+
+def read_xlsx(
+    data: bytes,
+    issues: Issues,
+    *,
+    sheet: str = FILE,
+    only: Callable[[list[str]], str] | None = None,
+) -> dict[str, list[list[Any]]] | None:
+    """The cells (``cell``-normalised) of a workbook's sheets by title, in workbook order;
+    None with an issue if it is no workbook or unpacks too large.
+
+    ``only`` picks one sheet from the titles (the others are not read). A sheet is read as
+    it is stored: a declared dimension far larger than the data (some programs write
+    A1:XFD1048576) neither pads the rows nor the columns, rows end at their last value and
+    the sheet at its last non-blank row.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > _UNPACKED_FACTOR * settings.IMPORT_MAX_BYTES:
+            issues.items.append(
+                Issue(sheet, None, None, _("the workbook is too large when unpacked"))
+            )
+            return None
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        issues.items.append(Issue(sheet, None, None, _("the file is not a valid .xlsx workbook")))
+        return None
+    sheets: dict[str, list[list[Any]]] = {}
+    try:
+        worksheets = workbook.worksheets
+        if only is not None and worksheets:
+            wanted = only([ws.title for ws in worksheets])
+            worksheets = [ws for ws in worksheets if ws.title == wanted][:1]
+        for worksheet in worksheets:
+            worksheet.reset_dimensions()
+            rows: list[list[Any]] = []
+            last = 0
+            for values in worksheet.iter_rows(values_only=True):
+                cells = [cell(value) for value in values]
+                while cells and cells[-1] is None:
+                    cells.pop()
+                rows.append(cells)
+                if cells:
+                    last = len(rows)
+            sheets[worksheet.title] = rows[:last]
+    finally:
+        workbook.close()
+    return sheets
+
+
+def read_header(
+    cells: Sequence[Any],
+    *,
+    sheet: str,
+    columns: Sequence[str],
+    issues: Issues,
+    accepted: Iterable[str] = (),
+    ignored: Iterable[str] = (),
+) -> list[str | None]:
+    """The column names of a header row (row 1), lower-cased; None where a column has no
+    usable name. Unknown and repeated names are reported (at row 1) and left unnamed;
+    ``accepted`` names are allowed besides ``columns`` (not listed as expected) and
+    ``ignored`` ones (e.g. the error column of ``errors_workbook``) are silently unnamed."""
+    allowed = {*columns, *accepted}
+    skip = {name.lower() for name in ignored}
+    names: list[str | None] = []
+    for value in cells:
+        value = cell(value)
+        name = str(value).lower() if value is not None else None
+        if name is not None and name in skip:
+            name = None
+        elif name is not None and name not in allowed:
+            message = _('unknown column "%(name)s"; expected one of: %(expected)s') % {
+                "name": name,
+                "expected": ", ".join(columns),
+            }
+            issues.items.append(Issue(sheet, 1, name, message))
+            name = None
+        elif name is not None and name in names:
+            issues.items.append(Issue(sheet, 1, name, _("duplicate column")))
+            name = None
+        names.append(name)
+    return names
+
+
+def read_items(
+    rows: Sequence[Sequence[Any]],
+    names: Sequence[str | None],
+    *,
+    sheet: str,
+    issues: Issues,
+    first: int = 2,
+) -> Iterator[RawItem]:
+    """The non-blank rows below the header as items (blank rows keep their numbers).
+
+    A value in a column whose header cell is empty (or beyond the header) is reported by
+    the column's letter; values of columns reported in the header are left out silently.
+    """
+    from openpyxl.utils import get_column_letter
+
+    header = list(rows[0]) if rows else []
+    for number, cells in enumerate(rows[first - 1 :], start=first):
+        values = [cell(v) for v in cells]
+        if all(v is None for v in values):
+            continue
+        item: dict[str, Any] = {}
+        for index, value in enumerate(values):
+            name = names[index] if index < len(names) else None
+            if name is not None:
+                item[name] = value
+            elif value is not None and (index >= len(header) or cell(header[index]) is None):
+                issues.items.append(
+                    Issue(
+                        sheet,
+                        number,
+                        get_column_letter(index + 1),
+                        _("a value in a column without a name"),
+                    )
+                )
+        yield RawItem(number, item)
+
+
+def unknown_sheet(name: str, expected: Iterable[str]) -> str:
+    """The message for a sheet (or YAML key) the format does not know."""
+    return _('unknown sheet "%(name)s"; expected one of: %(expected)s') % {
+        "name": name,
+        "expected": ", ".join(expected),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Cells
+
+
+class BadValue(Exception):
+    """A cell value that cannot be used; the message says why (in the active language)."""
+
+
+Converter = Callable[[Any], Any]
+
+
+def cell(value: Any) -> Any:
+    """Normalise a spreadsheet cell: trimmed text (None when empty), whole floats as ints,
+    midnight datetimes as dates."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date()
+    return value
+
+
+def text(value: Any) -> str | None:
+    """One value as trimmed text (numbers as written, dates as YYYY-MM-DD)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, list, dict)):
+        raise BadValue(_("expected a single value"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    return str(value).strip() or None
+
+
+def bounded(max_length: int) -> Converter:
+    """``text`` at most ``max_length`` characters long."""
+
+    def convert(value: Any) -> str | None:
+        converted = text(value)
+        if converted is not None and len(converted) > max_length:
+            raise BadValue(
+                _("too long: at most %(max)s characters, this has %(length)s")
+                % {"max": max_length, "length": len(converted)}
+            )
+        return converted
+
+    return convert
+
+
+def text_of(model: type[Model], name: str) -> Converter:
+    """``text`` as long as the model's field ``name`` allows."""
+    return bounded(getattr(model._meta.get_field(name), "max_length", None) or 0)
+
+
+def whole(value: Any) -> int | None:
+    """A whole number from an int, a whole float or digits; ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(value)
+
+
+def number(value: Any) -> float | None:
+    """A finite number from a number cell or text ("3", "3.5", "-1e2", full-width "３.５")."""
+    if value is None:
+        return None
+    bad = BadValue(_('expected a number, got "%(value)s"') % {"value": value})
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        converted = float(value)
+    elif isinstance(value, str):
+        written = unicodedata.normalize("NFKC", value).strip()
+        if not _NUMBER.match(written):
+            raise bad
+        converted = float(written)
+    else:
+        raise bad
+    if not math.isfinite(converted):
+        raise bad
+    return converted
+
+
+def date(value: Any) -> datetime.date | None:
+    """A date cell, or text YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    written = str(value).strip()
+    if _DATE.match(written):
+        try:
+            return datetime.date.fromisoformat(written)
+        except ValueError:
+            pass
+    raise BadValue(_('expected a date as YYYY-MM-DD, got "%(value)s"') % {"value": value})
+
+
+def loose_date(value: Any) -> datetime.date | None:
+    """``date``, also accepting 2025/3/1 and 2025.3.1 (as Excel may save text dates)."""
+    if isinstance(value, str):
+        match = _LOOSE_DATE.match(unicodedata.normalize("NFKC", value).strip())
+        if match:
+            year, month, day = match.groups()
+            try:
+                return date(f"{year}-{int(month):02d}-{int(day):02d}")
+            except BadValue:
+                pass
+    return date(value)
+
+
+def boolean(value: Any) -> bool | None:
+    """True/false from a boolean cell or a yes/no word (是/否, 1/0, y/n …)."""
+    if value is None or isinstance(value, bool):
+        return value
+    written = str(value).strip().lower()
+    if written in _TRUE:
+        return True
+    if written in _FALSE:
+        return False
+    raise BadValue(_('expected true or false, got "%(value)s"') % {"value": value})
+
+
+def choice(values: list[str], aliases: dict[str, str] | None = None) -> Converter:
+    """One of ``values`` (any case) or of the ``aliases``' keys."""
+    lookup = {v.lower(): v for v in values} | (aliases or {})
+
+    def convert(value: Any) -> str | None:
+        converted = text(value)
+        if converted is None:
+            return None
+        if converted.lower() in lookup:
+            return lookup[converted.lower()]
+        raise BadValue(
+            _('unknown value "%(value)s"; expected one of: %(choices)s')
+            % {"value": converted, "choices": ", ".join(values)}
+        )
+
+    return convert
+
+
+# ---------------------------------------------------------------------------------------
+# The uploaded file with its errors
+
+
+def error_headers() -> set[str]:
+    """The header names of the error column ``errors_workbook`` adds (English and the
+    active language), which readers ignore so a corrected file can be uploaded as it is."""
+    return {"error", str(_("error")).strip().lower()}
+
+
+def errors_workbook(
+    *, data: bytes, filename: str, issues: Iterable[Issue], sheet: str
+) -> bytes | None:
+    """The uploaded one-sheet file (.xlsx, or a .csv made .xlsx) with a last column holding
+    each row's messages and the wrong cells filled light red; None if it can't be rebuilt
+    (not a readable file) or no issue names a data row. ``sheet`` is the title of the
+    sheet the import reads (else the first one is)."""
+    by_row: dict[int, list[Issue]] = {}
+    for issue in issues:
+        if issue.row is not None and issue.row >= 2:
+            by_row.setdefault(issue.row, []).append(issue)
+    if not by_row:
+        return None
+    worksheet = _uploaded_sheet(data, filename, sheet)
+    if worksheet is None:
+        return None
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    last = worksheet.max_column
+    positions: dict[str, int] = {}
+    for index in range(1, last + 1):
+        name = worksheet.cell(row=1, column=index).value
+        if name is not None:
+            positions.setdefault(str(name).strip().lower(), index)
+    error_column = last + 1
+    header = worksheet.cell(row=1, column=error_column, value=_("error"))
+    header.font = Font(bold=True)
+    worksheet.column_dimensions[get_column_letter(error_column)].width = 60
+    fill = PatternFill(fill_type="solid", start_color=_RED, end_color=_RED)
+    for row, row_issues in sorted(by_row.items()):
+        written = "; ".join(
+            f"{issue.column}: {issue.message}" if issue.column else issue.message
+            for issue in row_issues
+        )
+        worksheet.cell(row=row, column=error_column, value=written).fill = fill
+        for issue in row_issues:
+            column = positions.get(str(issue.column or "").lower())
+            if column is None and issue.column and issue.column.isalpha():
+                column = column_index_from_string(issue.column.upper())
+            if column is not None:
+                worksheet.cell(row=row, column=column).fill = fill
+    assert worksheet.parent is not None
+    buffer = io.BytesIO()
+    worksheet.parent.save(buffer)
+    return buffer.getvalue()
+
+
+def _uploaded_sheet(data: bytes, filename: str, sheet: str) -> Worksheet | None:
+    """The sheet the import read, editable: the .xlsx's sheet named ``sheet`` (else its
+    first), or a new workbook holding the .csv's cells."""
+    from openpyxl import Workbook, load_workbook
+
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(data))
+        except Exception:
+            return None
+        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() == sheet]
+        sheets = named or workbook.worksheets
+        return sheets[0] if sheets else None
+    if name.endswith(".csv"):
+        rows = read_csv(data, Issues())
+        if rows is None:
+            return None
+        workbook = Workbook()
+        worksheet = workbook.active
+        assert worksheet is not None
+        worksheet.title = sheet
+        for cells in rows:
+            worksheet.append(cells)
+        return worksheet
+    return None
+
+
+def display_width(value: Any) -> int:
+    """Display width of a cell's text: East Asian wide characters count double."""
+    written = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in written)
