@@ -1,4 +1,4 @@
-"""Demo records (``qingfeng.records.demo``): deterministic, valid, and a believable spread."""
+"""Demo records (``qingfeng.demo.records``): deterministic, valid, and a believable spread."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.apps import apps
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
+from qingfeng.demo import org as org_demo
+from qingfeng.demo import records as demo
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import engine_framework
-from qingfeng.org import demo as org_demo
 from qingfeng.org.models import Region, UnitCategory
-from qingfeng.records import demo
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.scoring import engine
 

@@ -29,7 +29,8 @@ from simple_history.utils import bulk_create_with_history, get_history_manager_f
 
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role, ScopeKind
-from qingfeng.org import demo_data as data
+from qingfeng.demo import org_data as data
+from qingfeng.demo import records as records_demo
 from qingfeng.org.models import (
     DisciplineGroup,
     Gender,
@@ -44,8 +45,7 @@ from qingfeng.org.models import (
     Unit,
     UnitCategory,
 )
-from qingfeng.org.services import _child_path
-from qingfeng.records import demo as records_demo
+from qingfeng.org.services import child_path
 
 DEFAULT_SEED = 2026
 DEFAULT_PASSWORD = "qingfeng-demo-2026"
@@ -449,7 +449,7 @@ def _create_tree(model: type[M], levels: Sequence[list[M]]) -> None:
         model._default_manager.bulk_create(level)
         for node in level:
             parent = node.parent  # type: ignore[attr-defined]
-            node.path = _child_path(parent.path if parent else None, node.pk)  # type: ignore[attr-defined]
+            node.path = child_path(parent.path if parent else None, node.pk)  # type: ignore[attr-defined]
         nodes.extend(level)
     model._default_manager.bulk_update(nodes, ["path"], batch_size=500)
     get_history_manager_for_model(model).bulk_history_create(

@@ -1,6 +1,6 @@
 """Demo frameworks and records behind ``manage.py seed_demo``.
 
-Three frameworks ship as YAML in ``qingfeng/framework/demo/`` (龙口 ``LK``, 平谷 ``PG``,
+Three frameworks ship as YAML in ``qingfeng/demo/frameworks/`` (龙口 ``LK``, 平谷 ``PG``,
 乐山 ``LS``); ``demo_frameworks_import`` imports and publishes them for a region. Then
 ``demo_records_create`` writes eight quarters of approved records (source ``demo``) for
 every active unit of the region on every leaf of each framework.
@@ -35,7 +35,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import qingfeng.framework
+from qingfeng.framework.interchange import framework_import, version_to_spec
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, Station, Unit
@@ -46,9 +46,9 @@ from qingfeng.records.models import (
     RecordSource,
     RecordStatus,
 )
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 
-DEMO_DIR = Path(qingfeng.framework.__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent / "frameworks"
 DEMO_FRAMEWORK_FILES = ("longkou.yaml", "pinggu.yaml", "leshan.yaml")
 CHANGE_REASON = "seed_demo"
 
@@ -188,8 +188,6 @@ def demo_frameworks_import(*, region: Region) -> list[Framework]:
     does: no actor, no scope limit). Raises ``ValueError`` listing the importer's issues
     if a file does not import cleanly. The files are 2024 editions, so they are in force
     from the first demo quarter (2024Q4) on."""
-    from qingfeng.framework.interchange import framework_import
-
     frameworks = []
     for name in DEMO_FRAMEWORK_FILES:
         result = framework_import(
@@ -279,8 +277,6 @@ def leaves_from_spec(spec: Mapping[str, Any]) -> list[DemoLeaf]:
 
 def leaves_of_version(version: FrameworkVersion) -> list[DemoLeaf]:
     """The leaves of a stored version, in tree order."""
-    from qingfeng.framework.interchange import version_to_spec
-
     return leaves_from_spec(version_to_spec(version))
 
 
