@@ -54,9 +54,9 @@ def import_org(
     Existing items (matched by code) are updated, new ones created, nothing deleted. With
     a ``scope`` (the upload page: ``accounts.selectors.org_scope``) everything created or
     changed must lie in it, and its user is the actor; ``scope=None`` (the command line)
-    has no scope limit. With ``dry_run`` every
-    check runs, including the services', and then everything is rolled back. The result
-    holds the counts per sheet, or, if anything is wrong, every issue and zero counts.
+    has no scope limit. With ``dry_run`` every check runs, including the services', and
+    then everything is rolled back. The result holds the counts per sheet, or, if anything
+    is wrong, every issue and zero counts.
     """
     issues = Issues()
     result = ImportResult(issues=issues.items)

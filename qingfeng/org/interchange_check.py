@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
@@ -31,9 +31,6 @@ from qingfeng.org.models import (
     Unit,
     UnitCategory,
 )
-
-if TYPE_CHECKING:
-    pass
 
 _CHUNK = 500
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from django.db.models import Prefetch, QuerySet
@@ -28,9 +28,6 @@ from qingfeng.org.models import (
     Unit,
     UnitCategory,
 )
-
-if TYPE_CHECKING:
-    pass
 
 Format = Literal["yaml", "xlsx"]
 

@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 from qingfeng.accounts.models import User
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.demo import org as demo
+from qingfeng.demo.accounts import DEMO_ACCOUNTS
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -92,7 +93,7 @@ def test_it_creates_every_demo_account_with_its_scope() -> None:
     lc = county()
     county_units = set(Unit.objects.filter(region=lc).values_list("pk", flat=True))
 
-    for account in demo.DEMO_ACCOUNTS:
+    for account in DEMO_ACCOUNTS:
         user = User.objects.get(username=account.username)
         assert user.display_name == account.display_name
         assert user.assignments.get().role == account.role
