@@ -90,11 +90,9 @@ def main() -> None:
     station_id, leaf_count = owners.most_common(1)[0]
     station = Station.objects.select_related("region").get(pk=station_id)
     units = list(
-        Unit.objects.filter(
-            active=True,
-            region__path__startswith=station.region.path,
-        )
-        .filter(region__path__startswith=framework.region.path)
+        Unit.objects.within(station.region)
+        .within(framework.region)
+        .filter(active=True)
         .select_related("category")
         .order_by("code")
     )

@@ -65,8 +65,8 @@ from qingfeng.accounts.roles import Role, ScopeKind  # noqa: E402
 from qingfeng.framework.models import Framework  # noqa: E402
 from qingfeng.lib.periods import Period  # noqa: E402
 from qingfeng.org.models import Region  # noqa: E402
+from qingfeng.records.rescore import period_recompute  # noqa: E402
 from qingfeng.scoring.models import Snapshot  # noqa: E402
-from qingfeng.scoring.services import period_recompute  # noqa: E402
 
 
 def timed(client: Client, url: str, params: dict[str, str]) -> tuple[float, float, int]:

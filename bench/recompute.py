@@ -41,7 +41,7 @@ from qingfeng.framework.models import (  # noqa: E402
 from qingfeng.lib.periods import Period  # noqa: E402
 from qingfeng.org.models import Region, Unit  # noqa: E402
 from qingfeng.records.models import Record, RecordSource, RecordStatus  # noqa: E402
-from qingfeng.scoring.services import period_recompute  # noqa: E402
+from qingfeng.records.rescore import period_recompute  # noqa: E402
 
 BENCH_CODE = "BENCH"
 RULES = [

@@ -103,7 +103,8 @@ def applies(leaf: Indicator, unit: Unit, by_pk: dict[int, Indicator]) -> bool:
 
 def build_file(framework: Framework, station: Station, leaves: list[Indicator], rows: int) -> bytes:
     units = list(
-        Unit.objects.filter(region__path__startswith=framework.region.path, active=True)
+        Unit.objects.within(framework.region)
+        .filter(active=True)
         .select_related("category")
         .order_by("code")
     )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qingfeng.framework",
     "qingfeng.records",
     "qingfeng.scoring",
+    "qingfeng.demo",
     "qingfeng.api",
     "qingfeng.dashboard",
 ]

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
+from qingfeng.org.interchange_scope import OrgScope
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -257,4 +258,21 @@ def regions_held_with(user: AnyUser, capability: Capability) -> RegionQuerySet:
         a.region
         for a in _granting(user, capability)
         if a.scope_kind == ScopeKind.REGION and a.region
+    )
+
+
+def org_scope(user: User) -> OrgScope:
+    """The user's reach over the organisation, for the organisation import and export
+    (the querysets are lazy; the capability checks use the cached assignments)."""
+    return OrgScope(
+        user=user,
+        may_import=has_capability(user, Capability.IMPORT_ORG),
+        may_edit_categories=can_edit_categories(user),
+        edits_everywhere=has_global_scope(user, Capability.EDIT_ORG),
+        editable_regions=editable_regions(user),
+        editable_people=visible_people(user, Capability.EDIT_ORG),
+        units=visible_units(user),
+        regions=visible_regions(user),
+        stations=visible_stations(user),
+        discipline_groups=visible_discipline_groups(user),
     )

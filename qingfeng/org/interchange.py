@@ -16,14 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from qingfeng.accounts.roles import Capability
-from qingfeng.accounts.selectors import (
-    can_edit_categories,
-    editable_regions,
-    has_capability,
-    has_global_scope,
-    visible_people,
-)
 from qingfeng.lib.tabular import FILE, Issue, Issues
 from qingfeng.org import services
 from qingfeng.org.interchange_check import VALUES, Checker, Entry, Plan
@@ -33,6 +25,7 @@ from qingfeng.org.interchange_read import (
     clean_rows,
     parse_file,
 )
+from qingfeng.org.interchange_scope import OrgScope
 from qingfeng.org.interchange_write import export_org
 from qingfeng.org.models import (
     DisciplineGroup,
@@ -53,19 +46,21 @@ _COLUMN_OF_FIELD = {"commission_name": "commission", "title": "post"}
 
 
 def import_org(
-    *, data: bytes, filename: str, actor: User | None, dry_run: bool = False
+    *, data: bytes, filename: str, scope: OrgScope | None, dry_run: bool = False
 ) -> ImportResult:
     """Import an organisation file (.yaml, .yml or .xlsx, by ``filename``), all or nothing.
 
     Existing items (matched by code) are updated, new ones created, nothing deleted. With
-    an ``actor`` (the upload page) everything created or changed must lie in the actor's
-    scope; ``actor=None`` (the command line) has no scope limit. With ``dry_run`` every
-    check runs, including the services', and then everything is rolled back. The result
-    holds the counts per sheet, or, if anything is wrong, every issue and zero counts.
+    a ``scope`` (the upload page: ``accounts.selectors.org_scope``) everything created or
+    changed must lie in it, and its user is the actor; ``scope=None`` (the command line)
+    has no scope limit. With ``dry_run`` every check runs, including the services', and
+    then everything is rolled back. The result holds the counts per sheet, or, if anything
+    is wrong, every issue and zero counts.
     """
     issues = Issues()
     result = ImportResult(issues=issues.items)
-    if actor is not None and not has_capability(actor, Capability.IMPORT_ORG):
+    actor = scope.user if scope is not None else None
+    if scope is not None and not scope.may_import:
         issues.add(FILE, None, None, _("you are not allowed to import the organisation"))
         return result
     raw = parse_file(data, filename, issues)
@@ -74,10 +69,10 @@ def import_org(
             issues.add(FILE, None, None, _("the file contains nothing to import"))
         issues.items.sort(key=_issue_order)
         return result
-    checker = Checker(clean_rows(raw, issues), issues, actor)
+    checker = Checker(clean_rows(raw, issues), issues, scope.units if scope else None)
     checker.run()
-    if actor is not None:
-        _check_scope(checker, actor)
+    if scope is not None:
+        _check_scope(checker, scope)
     if issues:
         issues.items.sort(key=_issue_order)
         return result
@@ -114,11 +109,11 @@ def _count(plan: Plan, result: ImportResult) -> None:
 # Scope
 
 
-def _check_scope(checker: Checker, actor: User) -> None:
+def _check_scope(checker: Checker, scope: OrgScope) -> None:
     """Everything created or changed must lie in the actor's editable regions."""
     issues = checker.issues
     entries = checker.entries
-    if not can_edit_categories(actor):
+    if not scope.may_edit_categories:
         for entry in entries["categories"]:
             if entry.obj is None or entry.changed:
                 issues.add(
@@ -130,9 +125,9 @@ def _check_scope(checker: Checker, actor: User) -> None:
                         "or of a top-level region may create or change unit categories"
                     ),
                 )
-    if has_global_scope(actor, Capability.EDIT_ORG):
+    if scope.edits_everywhere:
         return
-    editable = set(editable_regions(actor).values_list("code", flat=True))
+    editable = set(scope.editable_regions.values_list("code", flat=True))
 
     def region_ok(code: str | None) -> bool:
         # A region new in the file is checked at its own row (its parent must be in scope).
@@ -177,15 +172,15 @@ def _check_scope(checker: Checker, actor: User) -> None:
                     outside(sheet, entry, "code", old)
                 elif region != old and not region_ok(region):
                     outside(sheet, entry, "region", region)
-    _check_people_scope(checker, actor, editable, region_ok)
+    _check_people_scope(checker, scope, editable, region_ok)
 
 
-def _check_people_scope(checker: Checker, actor: User, editable: set[str], region_ok: Any) -> None:
+def _check_people_scope(
+    checker: Checker, scope: OrgScope, editable: set[str], region_ok: Any
+) -> None:
     existing = [e.row.code for e in checker.entries["people"] if e.obj is not None]
     allowed = set(
-        visible_people(actor, Capability.EDIT_ORG)
-        .filter(code__in=existing)
-        .values_list("code", flat=True)
+        scope.editable_people.filter(code__in=existing).values_list("code", flat=True)
     ) | set(
         Person.objects.filter(code__in=existing, posts__isnull=True).values_list("code", flat=True)
     )

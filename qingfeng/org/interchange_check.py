@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.accounts.selectors import visible_units
 from qingfeng.lib.tabular import Issues
 from qingfeng.org.interchange_read import SHEETS, Row
 from qingfeng.org.models import (
@@ -34,9 +33,6 @@ from qingfeng.org.models import (
     UnitCategory,
     path_ids,
 )
-
-if TYPE_CHECKING:
-    from qingfeng.accounts.models import User
 
 _CHUNK = 500
 
@@ -201,10 +197,13 @@ def _topological(codes: Iterable[str], parent_of: Callable[[str], str | None]) -
 class Checker:
     """Cross-checks the cleaned rows and builds the plan; issues go to ``issues``."""
 
-    def __init__(self, rows: dict[str, dict[str, Row]], issues: Issues, actor: User | None) -> None:
+    def __init__(
+        self, rows: dict[str, dict[str, Row]], issues: Issues, visible_units: QuerySet[Unit] | None
+    ) -> None:
+        # ``visible_units``: the units the importing user sees (None: no user, no limit).
         self.rows = rows
         self.issues = issues
-        self.actor = actor
+        self.visible_units = visible_units
         self.targets: dict[str, dict[str, dict[str, Any]]] = {sheet: {} for sheet in SHEETS}
         self.entries: dict[str, list[Entry]] = {sheet: [] for sheet in SHEETS}
         self.today = timezone.localdate()
@@ -524,10 +523,10 @@ class Checker:
 
     def _hidden(self, group: DisciplineGroup | None) -> list[str]:
         """Codes of the units a group covers that the importing user cannot see."""
-        if group is None or self.actor is None:
+        if group is None or self.visible_units is None:
             return []
         covered = {u.pk: u.code for u in group.units.all()}
-        seen = set(visible_units(self.actor).filter(pk__in=covered).values_list("pk", flat=True))
+        seen = set(self.visible_units.filter(pk__in=covered).values_list("pk", flat=True))
         return [code for pk, code in covered.items() if pk not in seen]
 
     def _ordered(self) -> dict[str, list[Entry]]:

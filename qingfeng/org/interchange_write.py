@@ -1,6 +1,6 @@
 """Writing the organisation as YAML or .xlsx, in the format ``import_org`` reads.
 
-With a user, only what the user may see is written (``accounts.selectors``); a group's
+With a scope, only what its user may see is written (``interchange_scope``); a group's
 ``units`` list then names only the covered units the user sees. References (a region's
 parent, a unit's category) are written by code even when the referenced item itself is
 not exported, so re-importing an edited export changes only what was edited.
@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from django.db.models import Prefetch, QuerySet
 
-from qingfeng.accounts.selectors import (
-    visible_discipline_groups,
-    visible_regions,
-    visible_stations,
-    visible_units,
-)
 from qingfeng.org.interchange_check import VALUES
 from qingfeng.org.interchange_read import COLUMNS, SHEETS
+from qingfeng.org.interchange_scope import OrgScope
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -34,15 +29,13 @@ from qingfeng.org.models import (
     UnitCategory,
 )
 
-if TYPE_CHECKING:
-    from qingfeng.accounts.models import User
-
 Format = Literal["yaml", "xlsx"]
 
 
-def export_org(*, user: User | None, fmt: Format) -> bytes:
-    """The organisation (all of it, or what ``user`` may see) as YAML or .xlsx bytes."""
-    data = organisation_data(user=user)
+def export_org(*, scope: OrgScope | None, fmt: Format) -> bytes:
+    """The organisation (all of it, or what the ``scope``'s user may see) as YAML or .xlsx
+    bytes."""
+    data = organisation_data(scope=scope)
     if fmt == "yaml":
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         return text.encode("utf-8")
@@ -51,12 +44,12 @@ def export_org(*, user: User | None, fmt: Format) -> bytes:
     raise ValueError(f"unknown export format: {fmt!r}")
 
 
-def organisation_data(*, user: User | None) -> dict[str, list[dict[str, Any]]]:
+def organisation_data(*, scope: OrgScope | None) -> dict[str, list[dict[str, Any]]]:
     """The organisation as plain data, sheet by sheet, item keys in column order."""
-    units = visible_units(user) if user is not None else Unit.objects.all()
-    regions = visible_regions(user) if user is not None else Region.objects.all()
-    stations = visible_stations(user) if user is not None else Station.objects.all()
-    groups = visible_discipline_groups(user) if user is not None else DisciplineGroup.objects.all()
+    units = scope.units if scope is not None else Unit.objects.all()
+    regions = scope.regions if scope is not None else Region.objects.all()
+    stations = scope.stations if scope is not None else Station.objects.all()
+    groups = scope.discipline_groups if scope is not None else DisciplineGroup.objects.all()
     data: dict[str, list[dict[str, Any]]] = {
         "regions": [
             _item("regions", r.code, VALUES["regions"](r))
@@ -70,7 +63,7 @@ def organisation_data(*, user: User | None) -> dict[str, list[dict[str, Any]]]:
             _item("units", u.code, VALUES["units"](u))
             for u in units.select_related("category", "region", "parent").order_by("path", "code")
         ],
-        "people": _people(user, units),
+        "people": _people(scope is not None, units),
         "stations": [
             _item("stations", s.code, VALUES["stations"](s))
             for s in stations.select_related("region", "unit").order_by("region__path", "code")
@@ -87,11 +80,11 @@ def organisation_data(*, user: User | None) -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def _people(user: User | None, units: QuerySet[Unit]) -> list[dict[str, Any]]:
-    """People with their current post; with a user, those holding one in a visible unit."""
+def _people(scoped: bool, units: QuerySet[Unit]) -> list[dict[str, Any]]:
+    """People with their current post; when ``scoped``, those holding one in ``units``."""
     posts = Post.objects.filter(end__isnull=True).select_related("unit")
     people = Person.objects.all()
-    if user is not None:
+    if scoped:
         posts = posts.filter(unit__in=units)
         people = people.filter(pk__in=posts.values("person_id"))
     current = Prefetch("posts", queryset=posts, to_attr="exported_posts")

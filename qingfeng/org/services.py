@@ -32,13 +32,15 @@ if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
 
-def _child_path(parent_path: str | None, pk: int) -> str:
+def child_path(parent_path: str | None, pk: int) -> str:
+    """The materialised path of node ``pk`` under a parent whose path is ``parent_path``
+    (``None`` for a root): what every region and unit stores, and the demo seed writes."""
     return f"{parent_path or '/'}{pk}/"
 
 
 def _set_tree_path(obj: Region | Unit) -> None:
     parent = obj.parent
-    new_path = _child_path(parent.path if parent else None, obj.pk)
+    new_path = child_path(parent.path if parent else None, obj.pk)
     old_path = obj.path
     if old_path != new_path:
         obj.path = new_path

@@ -33,7 +33,9 @@ def import_page(request: AuthedRequest) -> HttpResponse:
         if upload.issues:
             context.update(failed_import_context(upload, upload.issues))
         else:
-            result = import_org(data=upload.data, filename=upload.name, actor=request.user)
+            result = import_org(
+                data=upload.data, filename=upload.name, scope=selectors.org_scope(request.user)
+            )
             if result.issues:
                 context.update(failed_import_context(upload, result.issues))
             else:
@@ -53,7 +55,7 @@ def export_download(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
         raise PermissionDenied
-    data = export_org(user=request.user, fmt=fmt)  # type: ignore[arg-type]
+    data = export_org(scope=selectors.org_scope(request.user), fmt=fmt)  # type: ignore[arg-type]
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.{fmt}"'

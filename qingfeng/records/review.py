@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.lib.history import stamp
 from qingfeng.records.models import Record, RecordStatus
-from qingfeng.scoring.services import recompute_after_change
+from qingfeng.records.rescore import recompute_after_change
 
 SUBMITTABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
 

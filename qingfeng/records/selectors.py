@@ -1,12 +1,15 @@
 """Reads of records for the entry pages: which stations a clerk enters for, which
 indicators a station owns, which units an indicator is entered for, and which records a
-user may see or change. Everything derives from ``qingfeng.accounts.selectors``."""
+user may see or change. Everything derives from ``qingfeng.accounts.selectors``. Also
+what scoring reads of them (``records_for_scoring``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import FloatField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
@@ -15,6 +18,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.scoring.inputs import ABSENT, RecordRow
 
 
 def clerk_stations(user: Any) -> QuerySet[Station]:
@@ -118,3 +122,29 @@ def editable_records(user: Any) -> QuerySet[Record]:
         created_by=user,
         status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED],
     )
+
+
+def records_for_scoring(*, framework: Framework, period: Period) -> list[RecordRow]:
+    """The approved records of ``framework`` dated within ``period``, as the rows scoring
+    reads (``scoring.inputs.RecordRow``, absent numbers as ``ABSENT``), in no set order."""
+    absent = Value(ABSENT, output_field=FloatField())
+    query = Record.objects.filter(
+        framework=framework,
+        status=RecordStatus.APPROVED,
+        date__gte=period.start,
+        date__lte=period.end,
+    ).values_list(
+        "id",
+        "unit_id",
+        "indicator_code",
+        Coalesce("points", absent),
+        Coalesce("quantity", absent),
+        Coalesce("value", absent),
+        "grade",
+    )
+    # A raw cursor: these columns need none of Django's per-row converters, and skipping
+    # its row iterator saves a quarter of the read at province scale (bench/recompute.py).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

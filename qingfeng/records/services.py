@@ -26,7 +26,7 @@ from qingfeng.records.imports import (
     validate_records,
 )
 from qingfeng.records.models import Record, RecordSource, RecordStatus
-from qingfeng.scoring.services import recompute_after_change
+from qingfeng.records.rescore import recompute_after_change
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User

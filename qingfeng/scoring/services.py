@@ -1,7 +1,11 @@
-"""Scoring in the database: load a period's units and approved records, run the pure
+"""Scoring in the database: take a period's units and approved records, run the pure
 engine, and store one snapshot per unit (replacing the previous ones for that version and
-period). Kept column-wise with numpy from the query to the engine so a province recomputes
+period). Kept column-wise with numpy from the rows to the engine so a province recomputes
 in seconds.
+
+Scoring does not read records itself: the caller passes a ``RecordReader``
+(``scoring.inputs``), so that the apps collecting data depend on scoring and not the other
+way round. ``qingfeng.records.rescore`` is that caller for collected records.
 """
 
 from __future__ import annotations
@@ -15,17 +19,15 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import FloatField, Value
-from django.db.models.functions import Coalesce
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import engine_framework, version_in_force
 from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.org.models import Unit
-from qingfeng.records.models import Record, RecordStatus
 from qingfeng.scoring import engine
+from qingfeng.scoring.inputs import ABSENT, RecordReader, RecordRow
 from qingfeng.scoring.models import Snapshot
 
 SCORE_DECIMALS = 4
@@ -56,43 +58,18 @@ def _units_of(framework: Framework) -> tuple[np.ndarray, list[str], list[str]]:
     return ids, [r[1] for r in rows], [r[2] for r in rows]
 
 
-# NULL numbers come back as this sentinel so numpy converts whole columns in C; it is
-# then turned into NaN ("absent") in one vectorised step.
-_ABSENT = -1.0e300
-
-
 def _column(values: list[float]) -> np.ndarray:
     array = np.array(values, dtype=np.float64)
-    array[array == _ABSENT] = np.nan
+    array[array == ABSENT] = np.nan
     return array
 
 
-def load_records(
-    *, framework: Framework, period: Period, unit_ids: np.ndarray, codes: list[str]
+def _engine_records(
+    *, rows: list[RecordRow], unit_ids: np.ndarray, codes: list[str]
 ) -> tuple[engine.Records, int]:
-    """The period's approved records as engine arrays, and how many were ignored because
-    their unit is not assessed or their indicator is not a leaf of this version."""
-    absent = Value(_ABSENT, output_field=FloatField())
-    query = Record.objects.filter(
-        framework=framework,
-        status=RecordStatus.APPROVED,
-        date__gte=period.start,
-        date__lte=period.end,
-    ).values_list(
-        "id",
-        "unit_id",
-        "indicator_code",
-        Coalesce("points", absent),
-        Coalesce("quantity", absent),
-        Coalesce("value", absent),
-        "grade",
-    )
-    # A raw cursor: these columns need none of Django's per-row converters, and skipping
-    # its row iterator saves a quarter of the read at province scale (bench/recompute.py).
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    """The rows as engine arrays (units indexed like ``unit_ids``, indicators like
+    ``codes``), and how many were ignored because their unit is not assessed or their
+    indicator is not a leaf of this version."""
     if not rows:
         return engine.Records.empty(), 0
     # Column by column with itemgetter: four times faster than zip(*rows) on 500,000 rows.
@@ -134,8 +111,11 @@ def _round(value: float) -> float | None:
 
 
 @transaction.atomic
-def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult:
-    """Recompute and store every unit's snapshot for ``period`` with the version in force.
+def score_period(
+    *, framework: Framework, period: Period, read_records: RecordReader
+) -> RecomputeResult:
+    """Score and store every unit's snapshot for ``period`` with the version in force, on
+    the records ``read_records`` returns (read only when a version is in force).
 
     Snapshots of that version and period are replaced; those of other versions are kept
     (they are how the period was scored before a framework change).
@@ -151,9 +131,8 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
     result.seconds["load_framework_units"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    records, ignored = load_records(
-        framework=framework, period=period, unit_ids=unit_ids, codes=_leaf_codes(fw)
-    )
+    rows = read_records(framework=framework, period=period)
+    records, ignored = _engine_records(rows=rows, unit_ids=unit_ids, codes=_leaf_codes(fw))
     result.seconds["read_records"] = time.perf_counter() - clock
     result.units, result.records, result.ignored_records = len(unit_ids), len(records.id), ignored
 
@@ -308,9 +287,10 @@ def _snapshots(
     return snapshots
 
 
-def recompute_after_change(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:
-    """Recompute the periods touched by records dated on ``dates``: the quarter, half and
-    year containing each date, and its month when that month has been scored before."""
+def touched_periods(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:
+    """The periods to rescore after records dated on ``dates`` changed, in order: the
+    quarter, half and year containing each date, and its month when that month has been
+    scored before."""
     touched: set[Period] = set()
     scored_periods = set(
         Snapshot.objects.filter(version__framework=framework)
@@ -321,7 +301,4 @@ def recompute_after_change(*, framework: Framework, dates: Iterable[datetime.dat
         for period in periods_containing(day):
             if period.kind != "M" or str(period) in scored_periods:
                 touched.add(period)
-    ordered = sorted(touched)
-    for period in ordered:
-        period_recompute(framework=framework, period=period)
-    return ordered
+    return sorted(touched)

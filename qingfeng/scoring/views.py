@@ -23,8 +23,8 @@ from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import UnitCategory
 from qingfeng.records.models import Record
+from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.selectors import scored_periods, visible_snapshots
-from qingfeng.scoring.services import period_recompute
 
 
 def _framework(request: AuthedRequest, code: str) -> Framework:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 from tests.api.conftest import Api
 from tests.conftest import record
 

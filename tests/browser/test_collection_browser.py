@@ -15,7 +15,7 @@ from qingfeng.framework.models import Indicator
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import period_open
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 from tests.browser.conftest import log_in
 from tests.conftest import Org, Scored, make_user
 

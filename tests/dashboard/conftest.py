@@ -23,7 +23,7 @@ import pytest
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 from tests.conftest import Org, Scored, make_user, record
 
 QUARTERS = ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]

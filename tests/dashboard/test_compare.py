@@ -19,8 +19,8 @@ from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.lib.periods import Period
 from qingfeng.org import services
 from qingfeng.org.models import Unit
+from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.services import period_recompute
 from tests.conftest import client_for, english, record
 from tests.dashboard.conftest import QUARTERS, Results
 

@@ -28,8 +28,8 @@ from qingfeng.org import services
 from qingfeng.org.models import Gender, ManagedLevel, Person, PostRole, Unit
 from qingfeng.records.evidence import evidence_add
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.services import period_recompute
 from tests.conftest import client_for, record
 from tests.dashboard.conftest import QUARTERS, Results
 

@@ -120,8 +120,8 @@ def test_the_period_is_the_quarter_else_the_year(results: Results) -> None:
     """The portrait link's period: the quarter whose snapshot counted the record, else the
     year whose snapshot did, else none."""
     from qingfeng.lib.periods import Period
+    from qingfeng.records.rescore import period_recompute
     from qingfeng.scoring.models import Snapshot
-    from qingfeng.scoring.services import period_recompute
 
     a1 = results.org.unit_a1
     car_use = a1.records.get(note="公车私用")

@@ -1,4 +1,4 @@
-"""The demo frameworks (``qingfeng/framework/demo/*.yaml``): shape, counts, and import."""
+"""The demo frameworks (``qingfeng/demo/frameworks/*.yaml``): shape, counts, and import."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
+from qingfeng.demo import org_data as demo_data
+from qingfeng.demo import records as demo
 from qingfeng.framework.interchange import framework_import, read_framework_file
 from qingfeng.framework.models import Framework, VersionStatus
 from qingfeng.framework.selectors import version_in_force
-from qingfeng.org import demo_data
 from qingfeng.org.models import Region
-from qingfeng.records import demo
 
 TOP_KEYS = {"code", "name", "year", "scale", "bands", "components", "indicators"}
 NODE_KEYS = {

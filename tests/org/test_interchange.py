@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
+from qingfeng.accounts.selectors import org_scope
 from qingfeng.org import services
 from qingfeng.org.interchange import ImportResult, Issue, export_org, import_org
 from qingfeng.org.interchange_write import organisation_data
@@ -65,7 +66,8 @@ discipline_groups:
 
 
 def run(text: str, actor: User | None = None, filename: str = "org.yaml") -> ImportResult:
-    return import_org(data=text.encode("utf-8"), filename=filename, actor=actor)
+    scope = org_scope(actor) if actor is not None else None
+    return import_org(data=text.encode("utf-8"), filename=filename, scope=scope)
 
 
 def where(result: ImportResult) -> list[tuple[str, int | None, str | None]]:
@@ -217,7 +219,7 @@ def test_it_does_the_same_for_an_xlsx_file() -> None:
             ],
         }
     )
-    result = import_org(data=data, filename="org.xlsx", actor=None)
+    result = import_org(data=data, filename="org.xlsx", scope=None)
     assert where(result) == [
         ("units", 3, "category"),
         ("units", 5, "headcount"),
@@ -242,7 +244,7 @@ def test_it_imports_an_xlsx_file_with_list_cells() -> None:
             ],
         }
     )
-    result = import_org(data=data, filename="ORG.XLSX", actor=None)
+    result = import_org(data=data, filename="ORG.XLSX", scope=None)
     assert result.issues == []
     group = DisciplineGroup.objects.get(code="G2")
     assert sorted(group.units.values_list("code", flat=True)) == ["LC-EDU", "LC-EDU-1", "LC-FIN"]
@@ -268,7 +270,7 @@ categories:
             "Sheet": [],  # an empty extra sheet holds nothing to lose: ignored
         }
     )
-    result = import_org(data=data, filename="org.xlsx", actor=None)
+    result = import_org(data=data, filename="org.xlsx", scope=None)
     assert where(result) == [("Notes", None, None), ("categories", 1, "colour")]
 
 
@@ -335,7 +337,7 @@ def test_it_reports_unreadable_files_as_one_issue() -> None:
         (b"code,name", "org.csv"),
         (b"- just\n- a list\n", "org.yaml"),
     ):
-        result = import_org(data=data, filename=filename, actor=None)
+        result = import_org(data=data, filename=filename, scope=None)
         assert where(result) == [("file", None, None)], filename
     with override_settings(IMPORT_MAX_BYTES=10):
         result = run(BASE)
@@ -387,7 +389,7 @@ def test_it_keeps_group_units_the_actor_cannot_see(org: Org, admin_a: User) -> N
         group=DisciplineGroup(code="G-C", name="市纪委派驻组", region=org.city),
         units=[org.unit_a1, org.unit_b1],
     )
-    exported = yaml.safe_load(export_org(user=admin_a, fmt="yaml"))
+    exported = yaml.safe_load(export_org(scope=org_scope(admin_a), fmt="yaml"))
     assert [u["code"] for u in exported["units"]] == ["A1", "A1-1", "A2"]
     groups = {g["code"]: g["units"] for g in exported["discipline_groups"]}
     assert groups == {"G-A": ["A2"], "G-C": ["A1"]}
@@ -396,7 +398,9 @@ def test_it_keeps_group_units_the_actor_cannot_see(org: Org, admin_a: User) -> N
     assert [p["code"] for p in exported["people"]] == ["PA1"]
     # Re-importing the county's own export changes nothing, even the city's group.
     result = import_org(
-        data=export_org(user=admin_a, fmt="yaml"), filename="mine.yaml", actor=admin_a
+        data=export_org(scope=org_scope(admin_a), fmt="yaml"),
+        filename="mine.yaml",
+        scope=org_scope(admin_a),
     )
     assert result.issues == []
     assert sum(result.updated.values()) == 0
@@ -432,13 +436,13 @@ def test_it_round_trips_through_an_empty_database(org: Org, fmt: str) -> None:
     services.unit_save(unit=org.unit_a2)
     org.station_a.unit = org.unit_a1
     services.station_save(station=org.station_a)
-    before = normalised(organisation_data(user=None))
-    data = export_org(user=None, fmt=fmt)  # type: ignore[arg-type]
+    before = normalised(organisation_data(scope=None))
+    data = export_org(scope=None, fmt=fmt)  # type: ignore[arg-type]
     wipe()
     assert not Unit.objects.exists()
-    result = import_org(data=data, filename=f"org.{fmt}", actor=None)
+    result = import_org(data=data, filename=f"org.{fmt}", scope=None)
     assert result.issues == []
-    assert normalised(organisation_data(user=None)) == before
+    assert normalised(organisation_data(scope=None)) == before
     city = Region.objects.get(code="C1")
     assert Region.objects.get(code="C1-A").path.startswith(city.path)
     if fmt == "xlsx":
@@ -448,7 +452,7 @@ def test_it_round_trips_through_an_empty_database(org: Org, fmt: str) -> None:
 
 
 def test_it_stores_nothing_on_a_dry_run() -> None:
-    result = import_org(data=BASE.encode(), filename="o.yaml", actor=None, dry_run=True)
+    result = import_org(data=BASE.encode(), filename="o.yaml", scope=None, dry_run=True)
     assert result.issues == []
     assert result.created["units"] == 4
     assert not Unit.objects.exists()

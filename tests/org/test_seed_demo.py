@@ -13,7 +13,8 @@ from pytest_django.fixtures import Settings
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.selectors import visible_units
-from qingfeng.org import demo
+from qingfeng.demo import org as demo
+from qingfeng.demo.accounts import DEMO_ACCOUNTS
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -24,7 +25,7 @@ from qingfeng.org.models import (
     StationKind,
     Unit,
 )
-from qingfeng.org.services import _child_path
+from qingfeng.org.services import child_path
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_it_creates_every_demo_account_with_its_scope() -> None:
     lc = county()
     county_units = set(Unit.objects.filter(region=lc).values_list("pk", flat=True))
 
-    for account in demo.DEMO_ACCOUNTS:
+    for account in DEMO_ACCOUNTS:
         user = User.objects.get(username=account.username)
         assert user.display_name == account.display_name
         assert user.assignments.get().role == account.role
@@ -155,9 +156,9 @@ def test_it_writes_the_paths_the_services_would() -> None:
 
     assert Unit.objects.filter(region__path__startswith=lc.path).count() == Unit.objects.count()
     for region in Region.objects.select_related("parent"):
-        assert region.path == _child_path(region.parent.path if region.parent else None, region.pk)
+        assert region.path == child_path(region.parent.path if region.parent else None, region.pk)
     for unit in Unit.objects.select_related("parent"):
-        assert unit.path == _child_path(unit.parent.path if unit.parent else None, unit.pk)
+        assert unit.path == child_path(unit.parent.path if unit.parent else None, unit.pk)
 
 
 def test_it_records_history_for_what_it_creates() -> None:

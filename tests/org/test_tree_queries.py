@@ -32,9 +32,6 @@ PACKAGE = ROOT / "qingfeng"
 # The one module allowed to read paths (it holds the querysets and helpers).
 TREE_MODULE = "qingfeng/org/models.py"
 
-# TEMPORARY (issue 9): the demo generators are moving to qingfeng/demo/ on another branch;
-# the lead replaces their prefix filters with ``within()`` there and empties this list.
-KNOWN_EXCEPTIONS = ("qingfeng/org/demo.py", "qingfeng/records/demo.py", "qingfeng/demo/")
 
 RAW_TREE_PATTERNS = {
     "a lookup on a path": re.compile(
@@ -68,8 +65,6 @@ def checked_modules() -> list[Path]:
     for module in sorted(PACKAGE.rglob("*.py")):
         name = module.relative_to(ROOT).as_posix()
         if "/migrations/" in name or name == TREE_MODULE:
-            continue
-        if any(name == known or name.startswith(known) for known in KNOWN_EXCEPTIONS):
             continue
         modules.append(module)
     return modules

@@ -1,4 +1,4 @@
-"""Demo records (``qingfeng.records.demo``): deterministic, valid, and a believable spread."""
+"""Demo records (``qingfeng.demo.records``): deterministic, valid, and a believable spread."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from django.apps import apps
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
+from qingfeng.demo import org as org_demo
+from qingfeng.demo import records as demo
+from qingfeng.demo.records_texts import PROBLEM_TYPES
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import engine_framework
-from qingfeng.org import demo as org_demo
 from qingfeng.org.models import Region, UnitCategory
-from qingfeng.records import demo
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.scoring import engine
 
@@ -74,7 +75,7 @@ def test_every_record_is_valid_for_its_leaf(planned: dict[str, list[demo.DemoRec
             kind = leaf.type
             if kind in ("deduct", "veto"):
                 assert (row.quantity or 0) >= 1 or (row.points or 0) > 0
-                assert row.problem_type in demo.PROBLEM_TYPES
+                assert row.problem_type in PROBLEM_TYPES
             elif kind == "bonus":
                 grades = leaf.rule.get("grades")
                 assert row.grade in grades if grades else row.quantity == 1
@@ -91,7 +92,7 @@ def test_every_record_is_valid_for_its_leaf(planned: dict[str, list[demo.DemoRec
 
 def test_the_records_tell_a_story(planned: dict[str, list[demo.DemoRecord]]) -> None:
     types = Counter(row.problem_type for rows in planned.values() for row in rows)
-    assert set(demo.PROBLEM_TYPES) <= set(types)
+    assert set(PROBLEM_TYPES) <= set(types)
     veto_leaves = {leaf.code for leaf in FRAMEWORKS["LK"] if leaf.type == "veto"}
     vetoes = [row for row in planned["LK"] if row.indicator in veto_leaves]
     assert len(vetoes) == 1  # exactly one unit vetoed, in one quarter

@@ -10,8 +10,8 @@ from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.services import period_recompute
 from tests.conftest import Org, Scored, client_for, english, make_user, record
 
 Q1 = Period.parse("2025Q1")

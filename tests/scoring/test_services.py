@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import RecordStatus
+from qingfeng.records.rescore import period_recompute, recompute_after_change
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.services import period_recompute, recompute_after_change
 from tests.conftest import Org, Scored, record
 
 

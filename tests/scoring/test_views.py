@@ -7,7 +7,7 @@ from django.urls import reverse
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 from tests.conftest import Org, Scored, client_for, make_user, record
 
 

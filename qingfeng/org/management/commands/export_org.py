@@ -29,7 +29,7 @@ class Command(BaseCommand):
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise CommandError(_("Unsupported file type; use .yaml, .yml or .xlsx."))
-        data = export_org(user=None, fmt=fmt)
+        data = export_org(scope=None, fmt=fmt)
         try:
             path.write_bytes(data)
         except OSError as exc:

@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         data = read_input(path)
-        result = import_org(data=data, filename=path.name, actor=None, dry_run=options["dry_run"])
+        result = import_org(data=data, filename=path.name, scope=None, dry_run=options["dry_run"])
         refuse_on_issues(self, result.issues, path)
         if options["dry_run"]:
             self.stdout.write(

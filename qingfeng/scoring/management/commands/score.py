@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import Period
+from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.selectors import node_codes, period_snapshots, score_rows
-from qingfeng.scoring.services import period_recompute
 
 FLAT_COLUMNS = [
     "unit",

@@ -1,7 +1,7 @@
 """Data tables for the demo organisation (``manage.py seed_demo``).
 
 Names are written for a county ("县…"); a district's units swap the first "县" for "区".
-Nothing here touches the database; ``org.demo`` turns these tables into records.
+Nothing here touches the database; ``demo.org`` turns these tables into records.
 """
 
 from __future__ import annotations
@@ -295,7 +295,7 @@ PRINCIPAL_TITLES: dict[str, str] = {
     "mass": "主席",
 }
 
-# Team member titles, by the kind of unit (see ``org.demo.unit_kind``).
+# Team member titles, by the kind of unit (see ``demo.org.unit_kind``).
 MEMBER_TITLES: dict[str, tuple[str, ...]] = {
     "bureau": ("党组成员、副局长", "副局长", "副局长", "纪检组长", "总工程师", "党组成员、副局长"),
     "committee": ("党组成员、副主任", "副主任", "副主任", "纪检组长"),

@@ -2,7 +2,8 @@
 
 A county (黎城县, the default), a city of twelve counties or a whole province of 117, each
 county with about a hundred units, their leadership teams (with some post history),
-discipline groups, the "8+8" data stations, and one demo account per role.
+discipline groups, the "8+8" data stations, and one demo account per role
+(``demo.accounts``); at county scale also the demo frameworks and records (``demo.records``).
 
 Generation is deterministic: every random choice comes from a ``random.Random`` seeded
 from the ``--seed`` and the county's code, so a county looks the same whatever the scale,
@@ -27,9 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from qingfeng.accounts.models import RoleAssignment, User
-from qingfeng.accounts.roles import Role, ScopeKind
-from qingfeng.org import demo_data as data
+from qingfeng.accounts.models import User
+from qingfeng.demo import org_data as data
+from qingfeng.demo import records as records_demo
+from qingfeng.demo.accounts import DEFAULT_PASSWORD, DEMO_USERNAMES, create_demo_accounts
 from qingfeng.org.models import (
     DisciplineGroup,
     Gender,
@@ -44,33 +46,13 @@ from qingfeng.org.models import (
     Unit,
     UnitCategory,
 )
-from qingfeng.org.services import _child_path
-from qingfeng.records import demo as records_demo
+from qingfeng.org.services import child_path
 
 DEFAULT_SEED = 2026
-DEFAULT_PASSWORD = "qingfeng-demo-2026"
 CHANGE_REASON = "seed_demo"
 SCALES = ("county", "city", "province")
 DEMO_COUNTY_CODE = data.DEMO_COUNTY_CODE
 
-
-@dataclass(frozen=True)
-class DemoAccount:
-    """A demo login. ``target`` names the scope: a region, station or discipline group by
-    code; for ``unit`` the unit's name in the demo county; for ``person`` the name of the
-    demo-county unit whose current principal the account is."""
-
-    username: str
-    role: str
-    scope_kind: str
-    target: str
-    display_name: str
-    scope_label: str
-
-
-# One account per role, all scoped in the demo county (see ``DemoAccount``).
-DEMO_ACCOUNTS: tuple[DemoAccount, ...] = tuple(DemoAccount(*row) for row in data.DEMO_ACCOUNTS)
-DEMO_USERNAMES: tuple[str, ...] = tuple(account.username for account in DEMO_ACCOUNTS)
 
 # ---------------------------------------------------------------------------------------
 # Regions: which counties a scale has
@@ -449,7 +431,7 @@ def _create_tree(model: type[M], levels: Sequence[list[M]]) -> None:
         model._default_manager.bulk_create(level)
         for node in level:
             parent = node.parent  # type: ignore[attr-defined]
-            node.path = _child_path(parent.path if parent else None, node.pk)  # type: ignore[attr-defined]
+            node.path = child_path(parent.path if parent else None, node.pk)  # type: ignore[attr-defined]
         nodes.extend(level)
     model._default_manager.bulk_update(nodes, ["path"], batch_size=500)
     get_history_manager_for_model(model).bulk_history_create(
@@ -620,60 +602,6 @@ def seed_demo(
         county = next(region for spec, region in counties if spec.demo)
         records_demo.demo_content_create(seed=seed, region=county, log=log)
     return demo_counts()
-
-
-def _scope_target(account: DemoAccount, county: Region) -> Model | None:
-    kind = account.scope_kind
-    if kind == ScopeKind.REGION:
-        return Region.objects.get(code=account.target)
-    if kind == ScopeKind.STATION:
-        return Station.objects.get(code=account.target)
-    if kind == ScopeKind.DISCIPLINE_GROUP:
-        return DisciplineGroup.objects.get(code=account.target)
-    if kind == ScopeKind.UNIT:
-        return Unit.objects.get(region=county, name=account.target)
-    if kind == ScopeKind.PERSON:
-        post = Post.objects.select_related("person").get(
-            unit__region=county,
-            unit__name=account.target,
-            role=PostRole.PRINCIPAL,
-            end__isnull=True,
-        )
-        return post.person
-    return None
-
-
-@transaction.atomic
-def create_demo_accounts(*, password: str = DEFAULT_PASSWORD) -> list[User]:
-    """Create one account per role (``DEMO_ACCOUNTS``) with its scope in the demo county."""
-    county = Region.objects.get(code=DEMO_COUNTY_CODE)
-    users = []
-    for account in DEMO_ACCOUNTS:
-        target = _scope_target(account, county)
-        is_admin = account.role == Role.SYSTEM_ADMIN
-        user = User(
-            username=account.username,
-            display_name=account.display_name,
-            is_staff=is_admin,
-            is_superuser=is_admin,
-            person=target if isinstance(target, Person) else None,
-        )
-        user.set_password(password)
-        user.full_clean()
-        user._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-        user.save()
-        assignment = RoleAssignment(
-            user=user,
-            role=account.role,
-            scope_kind=account.scope_kind,
-            note=_("Demo account"),
-            **({account.scope_kind: target} if target is not None else {}),
-        )
-        assignment.full_clean()
-        assignment._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-        assignment.save()
-        users.append(user)
-    return users
 
 
 def demo_counts() -> dict[str, int]:

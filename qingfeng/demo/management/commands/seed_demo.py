@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: fill an empty database with the demo organisation.
 
-The work is in ``qingfeng.org.demo``; this command parses options, guards against
+The work is in ``qingfeng.demo.org``; this command parses options, guards against
 overwriting data, and reports.
 """
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qingfeng.org import demo
+from qingfeng.demo import org as demo
 
 
 class Command(BaseCommand):

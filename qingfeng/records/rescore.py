@@ -1,0 +1,30 @@
+"""Keeping the scores up to date with the collected records: read the approved records
+(``records.selectors.records_for_scoring``), score them and store the snapshots
+(``scoring.services.score_period``). This lives with the records, not in scoring, so that
+scoring does not depend on where its records come from."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import Period
+from qingfeng.records.selectors import records_for_scoring
+from qingfeng.scoring.services import RecomputeResult, score_period, touched_periods
+
+
+def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult:
+    """Recompute and store every unit's snapshot for ``period`` with the version in force,
+    in one transaction (see ``score_period``)."""
+    return score_period(framework=framework, period=period, read_records=records_for_scoring)
+
+
+def recompute_after_change(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:
+    """Recompute the periods touched by records dated on ``dates``: the quarter, half and
+    year containing each date, and its month when that month has been scored before. Each
+    period is its own transaction; the recomputed periods are returned in order."""
+    ordered = touched_periods(framework=framework, dates=dates)
+    for period in ordered:
+        period_recompute(framework=framework, period=period)
+    return ordered
