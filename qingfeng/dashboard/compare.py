@@ -33,13 +33,14 @@ from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from qingfeng.dashboard.access import analysis_units, latest_period, period_results
+from qingfeng.dashboard.access import analysis_units, period_results
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit, UnitCategory
+from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_item, node_value, scored_periods
+from qingfeng.scoring.selectors import latest_period, node_item, node_value, scored_periods
 
 TOTAL = "total"
 KINDS = ("Y", "H", "Q", "M")
@@ -144,22 +145,15 @@ def _value(measure: str, score: float | None, maximum: float | None) -> float | 
     return score
 
 
-def competition_ranks(keys: Sequence[tuple[bool, float]]) -> list[int]:
-    """Ranks for (vetoed, value) keys already sorted best first: ties on the value rounded
-    to 2 decimals (and the same veto) share a rank (1, 2, 2, 4)."""
-    ranks: list[int] = []
-    for i, key in enumerate(keys):
-        same = i and (keys[i - 1][0], round(keys[i - 1][1], 2)) == (key[0], round(key[1], 2))
-        ranks.append(ranks[-1] if same else i + 1)
-    return ranks
-
-
 def rank_rows(rows: list[CompareRow], measure: str) -> list[CompareRow]:
-    """Assessed rows sorted best first with their ranks filled in."""
-    rows.sort(key=lambda r: (measure == "total" and r.vetoed, -(r.value or 0.0), r.code))
-    keys = [(measure == "total" and r.vetoed, r.value or 0.0) for r in rows]
-    for row, rank in zip(rows, competition_ranks(keys), strict=True):
+    """Rows ranked by the engine's ranking rule (``engine.rank_values``: value rounded to
+    2 decimals, ties sharing a rank, for the total vetoed units after all others, no value
+    no rank), then sorted by rank and code, the unranked last."""
+    vetoed = [measure == "total" and row.vetoed for row in rows]
+    ranks = engine.rank_values([row.value for row in rows], vetoed)
+    for row, rank in zip(rows, ranks, strict=True):
         row.rank = rank
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
     return rows
 
 
