@@ -19,7 +19,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
@@ -28,7 +27,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force, v
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import period_snapshots, scored_periods
+from qingfeng.scoring.selectors import period_snapshots
 
 
 def require_analysis(user: Any) -> None:
@@ -51,25 +50,6 @@ def analysis_framework(user: Any, code: str) -> Framework:
 def portrait_framework(user: Any, code: str) -> Framework:
     """A framework whose units the user sees (portraits are open to VIEW_ORG)."""
     return get_object_or_404(visible_frameworks(user), code=code)
-
-
-def parse_period(text: str) -> Period:
-    """A period from the URL; 404 for anything that is not one."""
-    try:
-        return Period.parse(text)
-    except ValueError as error:
-        raise Http404 from error
-
-
-def latest_period(framework: Framework) -> str | None:
-    """The latest scored period that has ended (a period in progress has only part of its
-    data), else the latest scored one; None when nothing is scored yet."""
-    periods = scored_periods(framework)
-    if not periods:
-        return None
-    today = timezone.localdate()
-    ended = [p for p in periods if Period.parse(p).end < today]
-    return (ended or periods)[0]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.dashboard import views_compare
 
-_PERIOD = "<slug:code>/<str:period>"
+_PERIOD = "<slug:code>/<period:period>"
 
 urlpatterns: list[URLPattern] = [
     # The trend has no period in its path: these come first so no "<period>" swallows them.
