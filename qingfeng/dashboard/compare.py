@@ -30,12 +30,12 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Cast, NullIf
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from qingfeng.dashboard.access import analysis_units, period_results
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit, UnitCategory
 from qingfeng.scoring import engine
@@ -188,7 +188,7 @@ def compare_indicator(
     codes = results.codes
     node = node or default_node(results.indicators)
     if node != TOTAL and node not in codes:
-        raise Http404
+        raise NotFound
     snapshots = results.snapshots
     category_codes = sorted(set(snapshots.values_list("category", flat=True).distinct()))
     if category:
@@ -272,13 +272,13 @@ def trend_units(*, user: Any, unit_ids: Sequence[str]) -> list[Unit]:
         try:
             pk = int(text)
         except ValueError as error:
-            raise Http404 from error
+            raise NotFound from error
         if pk not in wanted:
             wanted.append(pk)
     wanted = wanted[:MAX_TREND_UNITS]
     found = {u.pk: u for u in analysis_units(user).filter(pk__in=wanted).only("code", "name")}
     if len(found) != len(wanted):
-        raise Http404
+        raise OutOfScope
     return [found[pk] for pk in wanted]
 
 
@@ -319,7 +319,7 @@ def compare_trend(
     latest = Period.parse(latest_text) if latest_text else None
     kind = kind or (latest.kind if latest else "Q")
     if kind not in KINDS:
-        raise Http404
+        raise NotFound
     periods = sorted(p for p in scored if p.kind == kind)
     last = periods[-1] if periods else None
     if latest is not None and latest.kind == kind:
@@ -328,7 +328,7 @@ def compare_trend(
     indicators = ordered_indicators(last_version) if last_version else []
     node = node or default_node(indicators)
     if node != TOTAL and node not in {n.code for n in indicators}:
-        raise Http404
+        raise NotFound
     units = (
         trend_units(user=user, unit_ids=unit_ids)
         if unit_ids
@@ -500,7 +500,7 @@ def compare_yoy(
     results = period_results(user=user, framework=framework, period=period)
     node = node or TOTAL
     if node != TOTAL and node not in results.codes:
-        raise Http404
+        raise NotFound
     previous = year_before(period)
     now_rows = _period_rows(user=user, framework=framework, period=period, node=node) or []
     then_rows = _period_rows(user=user, framework=framework, period=previous, node=node) or []

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404
+from django.http import QueryDict
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
@@ -24,6 +23,7 @@ from qingfeng.dashboard.access import PeriodResults, analysis_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import version_in_force, visible_frameworks
 from qingfeng.lib.bands import BAND_ORDER
+from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, UnitCategory
 from qingfeng.scoring import engine
@@ -122,8 +122,8 @@ def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> O
         try:
             region_pk = int(region_text)
         except ValueError as error:
-            raise Http404 from error
-        region = get_object_or_404(
+            raise NotFound from error
+        region = get_or_not_found(
             scope.visible_regions(user, Capability.VIEW_ANALYSIS), pk=region_pk
         )
     return OverviewQuery(

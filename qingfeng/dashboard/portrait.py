@@ -17,8 +17,6 @@ from typing import Any
 
 from django.db.models import Avg, Case, F, FloatField, Q, QuerySet, When
 from django.db.models.functions import Cast
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +25,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import period_results, portrait_framework
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
+from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period, latest_ended, period_sort_key
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
@@ -108,11 +107,11 @@ def portrait_load(*, user: Any, code: str, period: Period, unit_pk: int) -> Port
     """The portrait of a unit the user sees, for a framework the user sees; 404 when the
     framework, the period, the unit or its snapshot is out of reach."""
     framework = portrait_framework(user, code)
-    unit = get_object_or_404(
+    unit = get_or_not_found(
         scope.visible_units(user).select_related("category", "region"), pk=unit_pk
     )
     found = period_results(user=user, framework=framework, period=period)
-    snapshot = get_object_or_404(
+    snapshot = get_or_not_found(
         Snapshot.objects.filter(version=found.version, period=str(period)), unit=unit
     )
     return Portrait(
@@ -261,7 +260,7 @@ def node_records(*, portrait: Portrait, code: str) -> tuple[Indicator, list[Reco
     the unit under it (``snapshot.record_ids`` only), newest first."""
     node = portrait.by_code.get(code)
     if node is None:
-        raise Http404
+        raise NotFound
     return node, counted_records(portrait=portrait, leaves=portrait.leaves_under(node))
 
 
