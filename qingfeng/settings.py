@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Selectors raise qingfeng.lib.errors.NotFound; this answers it with a 404.
+    "qingfeng.lib.errors.NotFoundMiddleware",
     # Axes must be last: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,9 +1,13 @@
 """URL map: each app owns its own urls module."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from qingfeng.api.api import api
+from qingfeng.lib.periods import PeriodConverter
+
+# Before the apps' urls modules are included: they use ``<period:period>``.
+register_converter(PeriodConverter, "period")
 
 urlpatterns = [
     path("", include("qingfeng.core.urls")),

@@ -17,24 +17,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.lib.errors import NotFound, OutOfScope, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import period_snapshots, scored_periods
+from qingfeng.scoring.selectors import period_snapshots
 
 
 def require_analysis(user: Any) -> None:
-    """404 unless the user holds the analysis capability over some scope."""
+    """OutOfScope (a 404) unless the user holds the analysis capability over some scope."""
     if not scope.has_capability(user, Capability.VIEW_ANALYSIS):
-        raise Http404
+        raise OutOfScope
 
 
 def analysis_units(user: Any) -> QuerySet[Unit]:
@@ -43,33 +41,14 @@ def analysis_units(user: Any) -> QuerySet[Unit]:
 
 
 def analysis_framework(user: Any, code: str) -> Framework:
-    """A framework the user may analyse, by code; 404 otherwise."""
+    """A framework the user may analyse, by code; NotFound (a 404) otherwise."""
     require_analysis(user)
-    return get_object_or_404(visible_frameworks(user, Capability.VIEW_ANALYSIS), code=code)
+    return get_or_not_found(visible_frameworks(user, Capability.VIEW_ANALYSIS), code=code)
 
 
 def portrait_framework(user: Any, code: str) -> Framework:
     """A framework whose units the user sees (portraits are open to VIEW_ORG)."""
-    return get_object_or_404(visible_frameworks(user), code=code)
-
-
-def parse_period(text: str) -> Period:
-    """A period from the URL; 404 for anything that is not one."""
-    try:
-        return Period.parse(text)
-    except ValueError as error:
-        raise Http404 from error
-
-
-def latest_period(framework: Framework) -> str | None:
-    """The latest scored period that has ended (a period in progress has only part of its
-    data), else the latest scored one; None when nothing is scored yet."""
-    periods = scored_periods(framework)
-    if not periods:
-        return None
-    today = timezone.localdate()
-    ended = [p for p in periods if Period.parse(p).end < today]
-    return (ended or periods)[0]
+    return get_or_not_found(visible_frameworks(user), code=code)
 
 
 @dataclass
@@ -96,7 +75,7 @@ def period_results(*, user: Any, framework: Framework, period: Period) -> Period
     version is in force for the period."""
     version = version_in_force(framework=framework, period=period)
     if version is None:
-        raise Http404
+        raise NotFound
     snapshots = period_snapshots(framework=framework, period=period).filter(
         unit__in=analysis_units(user).values("pk")
     )

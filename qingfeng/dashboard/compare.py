@@ -30,16 +30,17 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Cast, NullIf
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from qingfeng.dashboard.access import analysis_units, latest_period, period_results
+from qingfeng.dashboard.access import analysis_units, period_results
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit, UnitCategory
+from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_item, node_value, scored_periods
+from qingfeng.scoring.selectors import latest_period, node_item, node_value, scored_periods
 
 TOTAL = "total"
 KINDS = ("Y", "H", "Q", "M")
@@ -144,22 +145,15 @@ def _value(measure: str, score: float | None, maximum: float | None) -> float | 
     return score
 
 
-def competition_ranks(keys: Sequence[tuple[bool, float]]) -> list[int]:
-    """Ranks for (vetoed, value) keys already sorted best first: ties on the value rounded
-    to 2 decimals (and the same veto) share a rank (1, 2, 2, 4)."""
-    ranks: list[int] = []
-    for i, key in enumerate(keys):
-        same = i and (keys[i - 1][0], round(keys[i - 1][1], 2)) == (key[0], round(key[1], 2))
-        ranks.append(ranks[-1] if same else i + 1)
-    return ranks
-
-
 def rank_rows(rows: list[CompareRow], measure: str) -> list[CompareRow]:
-    """Assessed rows sorted best first with their ranks filled in."""
-    rows.sort(key=lambda r: (measure == "total" and r.vetoed, -(r.value or 0.0), r.code))
-    keys = [(measure == "total" and r.vetoed, r.value or 0.0) for r in rows]
-    for row, rank in zip(rows, competition_ranks(keys), strict=True):
+    """Rows ranked by the engine's ranking rule (``engine.rank_values``: value rounded to
+    2 decimals, ties sharing a rank, for the total vetoed units after all others, no value
+    no rank), then sorted by rank and code, the unranked last."""
+    vetoed = [measure == "total" and row.vetoed for row in rows]
+    ranks = engine.rank_values([row.value for row in rows], vetoed)
+    for row, rank in zip(rows, ranks, strict=True):
         row.rank = rank
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
     return rows
 
 
@@ -194,7 +188,7 @@ def compare_indicator(
     codes = results.codes
     node = node or default_node(results.indicators)
     if node != TOTAL and node not in codes:
-        raise Http404
+        raise NotFound
     snapshots = results.snapshots
     category_codes = sorted(set(snapshots.values_list("category", flat=True).distinct()))
     if category:
@@ -278,13 +272,13 @@ def trend_units(*, user: Any, unit_ids: Sequence[str]) -> list[Unit]:
         try:
             pk = int(text)
         except ValueError as error:
-            raise Http404 from error
+            raise NotFound from error
         if pk not in wanted:
             wanted.append(pk)
     wanted = wanted[:MAX_TREND_UNITS]
     found = {u.pk: u for u in analysis_units(user).filter(pk__in=wanted).only("code", "name")}
     if len(found) != len(wanted):
-        raise Http404
+        raise OutOfScope
     return [found[pk] for pk in wanted]
 
 
@@ -325,7 +319,7 @@ def compare_trend(
     latest = Period.parse(latest_text) if latest_text else None
     kind = kind or (latest.kind if latest else "Q")
     if kind not in KINDS:
-        raise Http404
+        raise NotFound
     periods = sorted(p for p in scored if p.kind == kind)
     last = periods[-1] if periods else None
     if latest is not None and latest.kind == kind:
@@ -334,7 +328,7 @@ def compare_trend(
     indicators = ordered_indicators(last_version) if last_version else []
     node = node or default_node(indicators)
     if node != TOTAL and node not in {n.code for n in indicators}:
-        raise Http404
+        raise NotFound
     units = (
         trend_units(user=user, unit_ids=unit_ids)
         if unit_ids
@@ -506,7 +500,7 @@ def compare_yoy(
     results = period_results(user=user, framework=framework, period=period)
     node = node or TOTAL
     if node != TOTAL and node not in results.codes:
-        raise Http404
+        raise NotFound
     previous = year_before(period)
     now_rows = _period_rows(user=user, framework=framework, period=period, node=node) or []
     then_rows = _period_rows(user=user, framework=framework, period=previous, node=node) or []

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from qingfeng.core.templatetags.qingfeng import band_label as _band_label
 from qingfeng.dashboard.access import PeriodResults
 from qingfeng.dashboard.overview import Figures, OverviewQuery, indicator_tree, level_one_columns
 from qingfeng.dashboard.overview_tables import (
@@ -27,6 +26,7 @@ from qingfeng.dashboard.overview_tables import (
     WarningRow,
     ranking_order,
 )
+from qingfeng.lib.bands import band_label as _band_label
 from qingfeng.lib.xlsx import Sheet
 
 

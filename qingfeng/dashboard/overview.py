@@ -15,19 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404
+from django.http import QueryDict
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.core.templatetags.qingfeng import BAND_ORDER
-from qingfeng.dashboard.access import PeriodResults, analysis_units, latest_period
+from qingfeng.dashboard.access import PeriodResults, analysis_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.lib.bands import BAND_ORDER
+from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, UnitCategory, within_q
+from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import period_snapshots
+from qingfeng.scoring.selectors import latest_period, period_snapshots
 
 # ---------------------------------------------------------------------------- bands
 
@@ -39,11 +40,12 @@ def band_levels(version: FrameworkVersion) -> list[str]:
 
 
 def band_of_ratio(bands: list[dict[str, Any]] | None, ratio: float) -> str:
-    """The most severe band whose ``below`` exceeds the ratio; green otherwise (DESIGN.md)."""
-    for band in sorted(bands or [], key=lambda b: float(b["below"])):
-        if ratio < float(band["below"]):
-            return str(band["level"])
-    return "green"
+    """The band of a ratio the engine did not store (a region's mean, a histogram bin),
+    given a version's or node's stored bands: the engine's own rule (``engine.band_of``,
+    with its tolerance at the thresholds), so these agree with the stored bands."""
+    return engine.band_of(
+        (engine.Band(level=str(b["level"]), below=float(b["below"])) for b in bands or []), ratio
+    )
 
 
 def severity_of(version: FrameworkVersion) -> dict[str, int]:
@@ -120,8 +122,8 @@ def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> O
         try:
             region_pk = int(region_text)
         except ValueError as error:
-            raise Http404 from error
-        region = get_object_or_404(
+            raise NotFound from error
+        region = get_or_not_found(
             scope.visible_regions(user, Capability.VIEW_ANALYSIS), pk=region_pk
         )
     return OverviewQuery(

@@ -17,21 +17,20 @@ from typing import Any
 
 from django.db.models import Avg, Case, F, FloatField, Q, QuerySet, When
 from django.db.models.functions import Cast
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.dashboard.access import parse_period, period_results, portrait_framework
+from qingfeng.dashboard.access import period_results, portrait_framework
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
-from qingfeng.lib.periods import Period
+from qingfeng.lib.errors import NotFound, get_or_not_found
+from qingfeng.lib.periods import Period, latest_ended, period_sort_key
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_value, period_sort_key
+from qingfeng.scoring.selectors import node_value
 
 MINUS = "\u2212"
 # Bands that are not a warning.
@@ -104,21 +103,20 @@ class Portrait:
         return unit_history(framework=self.framework, unit=self.unit)
 
 
-def portrait_load(*, user: Any, code: str, period: str, unit_pk: int) -> Portrait:
+def portrait_load(*, user: Any, code: str, period: Period, unit_pk: int) -> Portrait:
     """The portrait of a unit the user sees, for a framework the user sees; 404 when the
     framework, the period, the unit or its snapshot is out of reach."""
     framework = portrait_framework(user, code)
-    the_period = parse_period(period)
-    unit = get_object_or_404(
+    unit = get_or_not_found(
         scope.visible_units(user).select_related("category", "region"), pk=unit_pk
     )
-    found = period_results(user=user, framework=framework, period=the_period)
-    snapshot = get_object_or_404(
-        Snapshot.objects.filter(version=found.version, period=str(the_period)), unit=unit
+    found = period_results(user=user, framework=framework, period=period)
+    snapshot = get_or_not_found(
+        Snapshot.objects.filter(version=found.version, period=str(period)), unit=unit
     )
     return Portrait(
         framework=framework,
-        period=the_period,
+        period=period,
         version=found.version,
         indicators=found.indicators,
         unit=unit,
@@ -262,7 +260,7 @@ def node_records(*, portrait: Portrait, code: str) -> tuple[Indicator, list[Reco
     the unit under it (``snapshot.record_ids`` only), newest first."""
     node = portrait.by_code.get(code)
     if node is None:
-        raise Http404
+        raise NotFound
     return node, counted_records(portrait=portrait, leaves=portrait.leaves_under(node))
 
 
@@ -528,7 +526,7 @@ def unit_portraits(*, user: Any, unit: Unit) -> list[tuple[Framework, str]]:
     today = timezone.localdate()
     found = []
     for framework in Framework.objects.filter(pk__in=list(periods)).order_by("code"):
-        ordered = sorted(periods[framework.pk], key=period_sort_key)
-        ended = [p for p in ordered if Period.parse(p).end < today]
-        found.append((framework, (ended or ordered)[0]))
+        latest = latest_ended(periods[framework.pk], today=today)
+        if latest is not None:
+            found.append((framework, latest))
     return found

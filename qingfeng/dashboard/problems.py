@@ -21,12 +21,12 @@ from typing import Any
 
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qingfeng.dashboard.access import analysis_units
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import version_in_force
+from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit, UnitCategory
 from qingfeng.records.models import Evidence, Record, RecordStatus
@@ -58,7 +58,7 @@ def _date(text: str, default: datetime.date) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as error:
-        raise Http404 from error
+        raise NotFound from error
 
 
 def problem_window(
@@ -68,11 +68,11 @@ def problem_window(
     station, or a range that ends before it starts."""
     start, end = _date(date_from, period.start), _date(date_to, period.end)
     if end < start:
-        raise Http404
+        raise NotFound
     try:
         station_id = int(station) if station else None
     except ValueError as error:
-        raise Http404 from error
+        raise NotFound from error
     return ProblemWindow(framework, period, start, end, station_id)
 
 
@@ -382,9 +382,9 @@ def record_list(
         try:
             unit_id = int(unit)
         except ValueError as error:
-            raise Http404 from error
+            raise NotFound from error
         if not analysis_units(user).filter(pk=unit_id).exists():
-            raise Http404
+            raise OutOfScope
         records = records.filter(unit_id=unit_id)
     if category:
         records = records.filter(unit__category__code=category)

@@ -5,10 +5,10 @@ from django.urls import URLPattern, path
 
 from qingfeng.dashboard import views_compare
 
-_PERIOD = "<slug:code>/<str:period>"
+_PERIOD = "<slug:code>/<period:period>"
 
 urlpatterns: list[URLPattern] = [
-    # The trend has no period in its path: these come first so no "<period>" swallows them.
+    # The trend has no period in its path ("compare" is not a period: <period:…> passes it on).
     path("<slug:code>/compare/trend/", views_compare.compare_trend, name="compare_trend"),
     path(
         "<slug:code>/compare/trend.json",

@@ -4,7 +4,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.dashboard import views_overview as views
 
-_PERIOD = "<slug:code>/<str:period>"
+_PERIOD = "<slug:code>/<period:period>"
 
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),

@@ -4,7 +4,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.dashboard import views_portrait
 
-_UNIT = "<slug:code>/<str:period>/units/<int:unit_pk>"
+_UNIT = "<slug:code>/<period:period>/units/<int:unit_pk>"
 
 urlpatterns: list[URLPattern] = [
     path(f"{_UNIT}/", views_portrait.portrait, name="portrait"),

@@ -5,7 +5,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.dashboard import views_problems
 
-_PERIOD = "<slug:code>/<str:period>"
+_PERIOD = "<slug:code>/<period:period>"
 
 urlpatterns: list[URLPattern] = [
     path(f"{_PERIOD}/problems/", views_problems.problem_analysis, name="problems"),

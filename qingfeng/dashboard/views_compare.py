@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from qingfeng.core.templatetags.qingfeng import band_label
 from qingfeng.dashboard import compare
-from qingfeng.dashboard.access import analysis_framework, parse_period
+from qingfeng.dashboard.access import analysis_framework
+from qingfeng.lib.bands import band_label
+from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
 
@@ -37,12 +38,12 @@ def measure_label(measure: str) -> str:
     return {"total": _("Total"), "score": _("Score"), "ratio": _("Ratio (%)")}[measure]
 
 
-def _indicator(request: AuthedRequest, code: str, period: str) -> compare.IndicatorComparison:
+def _indicator(request: AuthedRequest, code: str, period: Period) -> compare.IndicatorComparison:
     framework = analysis_framework(request.user, code)
     return compare.compare_indicator(
         user=request.user,
         framework=framework,
-        period=parse_period(period),
+        period=period,
         node=request.GET.get("node", ""),
         category=request.GET.get("category", ""),
         total_label=_("Total"),
@@ -50,13 +51,13 @@ def _indicator(request: AuthedRequest, code: str, period: str) -> compare.Indica
 
 
 @login_required
-def compare_indicator(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def compare_indicator(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Units of the scope on one indicator in one period: sorted bars with the mean, the
     same data as a table, and the units where the indicator was not assessed."""
     data = _indicator(request, code, period)
     page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
-        row.portrait = compare.portrait_url(data.framework, period, row.unit_id, data.node)
+        row.portrait = compare.portrait_url(data.framework, str(period), row.unit_id, data.node)
     return render(
         request,
         "dashboard/compare_indicator.html",
@@ -74,7 +75,7 @@ def compare_indicator(request: AuthedRequest, code: str, period: str) -> HttpRes
 
 
 @login_required
-def compare_indicator_json(request: AuthedRequest, code: str, period: str) -> JsonResponse:
+def compare_indicator_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
     """The bars of the comparison (every unit assessed, best first), the mean, and the
     portrait URL pattern for a click on a bar."""
     data = _indicator(request, code, period)
@@ -111,7 +112,7 @@ def compare_indicator_json(request: AuthedRequest, code: str, period: str) -> Js
 
 
 @login_required
-def compare_indicator_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The comparison table, and the units not assessed on a second sheet."""
     data = _indicator(request, code, period)
     headers = [_("Rank"), _("Unit code"), _("Unit"), _("Category"), _("Score"), _("Applicable max")]
@@ -223,12 +224,12 @@ def compare_unit_search(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
-def _yoy(request: AuthedRequest, code: str, period: str) -> compare.YearOnYear:
+def _yoy(request: AuthedRequest, code: str, period: Period) -> compare.YearOnYear:
     framework = analysis_framework(request.user, code)
     return compare.compare_yoy(
         user=request.user,
         framework=framework,
-        period=parse_period(period),
+        period=period,
         node=request.GET.get("node", ""),
         sort=request.GET.get("sort", ""),
         total_label=_("Total"),
@@ -236,12 +237,12 @@ def _yoy(request: AuthedRequest, code: str, period: str) -> compare.YearOnYear:
 
 
 @login_required
-def compare_yoy(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def compare_yoy(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Every unit now and a year earlier: values, difference, ranks and bands."""
     data = _yoy(request, code, period)
     page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
-        row.portrait = compare.portrait_url(data.framework, period, row.unit_id, data.node)
+        row.portrait = compare.portrait_url(data.framework, str(period), row.unit_id, data.node)
     return render(
         request,
         "dashboard/compare_yoy.html",
@@ -259,7 +260,7 @@ def compare_yoy(request: AuthedRequest, code: str, period: str) -> HttpResponse:
 
 
 @login_required
-def compare_yoy_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def compare_yoy_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The year-on-year table, every unit, in the page's order."""
     data = _yoy(request, code, period)
     label = measure_label(data.measure)

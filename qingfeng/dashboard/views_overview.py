@@ -11,30 +11,30 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from qingfeng.core.templatetags.qingfeng import band_label
 from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
+from qingfeng.lib.bands import band_label
+from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import xlsx_response
-from qingfeng.scoring.selectors import scored_periods
+from qingfeng.scoring.selectors import latest_period, scored_periods
 
 # Warnings listed on the page; the export has them all.
 WARNINGS_SHOWN = 50
 
 
 def _load(
-    request: AuthedRequest, code: str, period: str
+    request: AuthedRequest, code: str, period: Period
 ) -> tuple[access.PeriodResults, ov.OverviewQuery, list[str]]:
     """The framework and period the user may analyse (404 otherwise: no capability, a
     framework outside the scope, a period that is not one or was never scored, a region
     outside the scope), the checked GET parameters, and the scored periods."""
     framework = access.analysis_framework(request.user, code)
-    the_period = access.parse_period(period)
     periods = scored_periods(framework)
-    if str(the_period) not in periods:
+    if str(period) not in periods:
         raise Http404
-    results = access.period_results(user=request.user, framework=framework, period=the_period)
+    results = access.period_results(user=request.user, framework=framework, period=period)
     query = ov.overview_query(user=request.user, results=results, params=request.GET)
     return results, query, periods
 
@@ -51,7 +51,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 def overview_latest(request: AuthedRequest, code: str) -> HttpResponse:
     """The overview of the latest scored period; an explanation when nothing is scored."""
     framework = access.analysis_framework(request.user, code)
-    period = access.latest_period(framework)
+    period = latest_period(framework)
     if period is None:
         return render(request, "dashboard/overview.html", {"framework": framework, "empty": True})
     return redirect("dashboard:overview", code=framework.code, period=period)
@@ -76,7 +76,7 @@ def _sort_headers(
 
 
 @login_required
-def overview(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Figures, heat map (by unit or by region), ranking, distribution and warnings."""
     results, query, periods = _load(request, code, period)
     user = request.user
@@ -110,7 +110,7 @@ def overview(request: AuthedRequest, code: str, period: str) -> HttpResponse:
 
 
 @login_required
-def overview_json(request: AuthedRequest, code: str, period: str) -> JsonResponse:
+def overview_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
     """Figures, band counts, histogram and totals: the data of the overview's two charts."""
     results, query, _periods = _load(request, code, period)
     figures = ov.overview_figures(user=request.user, results=results, query=query)
@@ -131,7 +131,7 @@ def overview_json(request: AuthedRequest, code: str, period: str) -> JsonRespons
 
 
 @login_required
-def heatmap_json(request: AuthedRequest, code: str, period: str) -> JsonResponse:
+def heatmap_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
     """The heat map as data, for the same page and filters as the HTML: units (or, with
     ``view=regions``, regions) with their level-1 cells."""
     results, query, _periods = _load(request, code, period)
@@ -192,7 +192,7 @@ def _filename(results: access.PeriodResults, what: str) -> str:
 
 
 @login_required
-def ranking_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def ranking_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The ranking under the page's filters, every unit (not one page)."""
     results, query, _periods = _load(request, code, period)
     rows = tables.all_unit_rows(
@@ -203,7 +203,7 @@ def ranking_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse
 
 
 @login_required
-def heatmap_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def heatmap_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The heat map under the page's filters and order, every unit (or every region)."""
     results, query, _periods = _load(request, code, period)
     if query.view == "regions":
@@ -217,7 +217,7 @@ def heatmap_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse
 
 
 @login_required
-def warnings_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def warnings_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Every current warning under the page's filters, most severe first."""
     results, query, _periods = _load(request, code, period)
     rows, _count = tables.warning_rows(results=results, query=query)
@@ -226,7 +226,7 @@ def warnings_xlsx(request: AuthedRequest, code: str, period: str) -> HttpRespons
 
 
 @login_required
-def results_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def results_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The whole period in one workbook, every unit in scope (the page's filters do not
     apply): summary, ranking, every node of every unit, warnings, indicator tree."""
     results, _query, _periods = _load(request, code, period)

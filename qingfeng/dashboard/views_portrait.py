@@ -15,14 +15,15 @@ from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from qingfeng.core.templatetags.qingfeng import band_label
 from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard.portrait import Portrait
+from qingfeng.lib.bands import band_label
+from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
 
 
-def _load(request: AuthedRequest, code: str, period: str, unit_pk: int) -> Portrait:
+def _load(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> Portrait:
     return selectors.portrait_load(user=request.user, code=code, period=period, unit_pk=unit_pk)
 
 
@@ -39,13 +40,14 @@ def _page(
         "rows": selectors.tree_rows(portrait=data, focus=focus),
         "focus": focus if focus in data.by_code else "",
         "warnings": selectors.unit_warnings(portrait=data),
+        "history": selectors.trend(portrait=data),
         "panel": panel,
     }
     return render(request, "dashboard/portrait.html", context)
 
 
 @login_required
-def portrait(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+def portrait(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
     """The portrait of one unit in one period; ``?node=CODE`` focuses a node of the tree."""
     data = _load(request, code, period, unit_pk)
     return _page(request, data, request.GET.get("node", "").strip())
@@ -53,7 +55,7 @@ def portrait(request: AuthedRequest, code: str, period: str, unit_pk: int) -> Ht
 
 @login_required
 def portrait_records(
-    request: AuthedRequest, code: str, period: str, unit_pk: int, node: str
+    request: AuthedRequest, code: str, period: Period, unit_pk: int, node: str
 ) -> HttpResponse:
     """The records that counted under a node: the panel for htmx, else the whole
     portrait with the panel filled and the node focused (no-JS fallback)."""
@@ -68,7 +70,7 @@ def portrait_records(
 
 
 @login_required
-def portrait_json(request: AuthedRequest, code: str, period: str, unit_pk: int) -> JsonResponse:
+def portrait_json(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> JsonResponse:
     """The radar and trend data, straight from the stored snapshots."""
     data = _load(request, code, period, unit_pk)
     snapshot = data.snapshot
@@ -191,7 +193,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
 
 
 @login_required
-def portrait_xlsx(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+def portrait_xlsx(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
     """The portrait as a workbook: the tree, the records, the trend and the warnings."""
     data = _load(request, code, period, unit_pk)
     filename = f"{data.unit.name}-{data.framework.code}-{data.period}.xlsx"
@@ -199,7 +201,7 @@ def portrait_xlsx(request: AuthedRequest, code: str, period: str, unit_pk: int) 
 
 
 @login_required
-def leadership(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
+def leadership(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
     """The leadership team (班子画像): current leaders with their other posts, former
     members, and the unit's headline scores for context."""
     data = _load(request, code, period, unit_pk)

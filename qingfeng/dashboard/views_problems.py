@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qingfeng.dashboard import problems
-from qingfeng.dashboard.access import analysis_framework, parse_period
+from qingfeng.dashboard.access import analysis_framework
 from qingfeng.dashboard.compare import portrait_url
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
-from qingfeng.lib.periods import periods_containing
+from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
 
@@ -30,11 +30,11 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 20000  # records in one drill-down export
 
 
-def _window(request: AuthedRequest, code: str, period: str) -> problems.ProblemWindow:
+def _window(request: AuthedRequest, code: str, period: Period) -> problems.ProblemWindow:
     framework = analysis_framework(request.user, code)
     return problems.problem_window(
         framework=framework,
-        period=parse_period(period),
+        period=period,
         date_from=request.GET.get("from", ""),
         date_to=request.GET.get("to", ""),
         station=request.GET.get("station", ""),
@@ -52,7 +52,7 @@ def _window_query(window: problems.ProblemWindow) -> str:
 
 
 @login_required
-def problem_analysis(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def problem_analysis(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The problem analysis page of a period (or a date range)."""
     window = _window(request, code, period)
     summary = problems.problem_summary(user=request.user, window=window)
@@ -82,7 +82,7 @@ def problem_analysis(request: AuthedRequest, code: str, period: str) -> HttpResp
 
 
 @login_required
-def problems_json(request: AuthedRequest, code: str, period: str) -> JsonResponse:
+def problems_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
     """Everything the problem charts draw: counts per type, per type over the last eight
     periods, the concentration figures, and the type x category matrix. ``?part=trend``
     answers only the eight periods, ``?part=summary`` everything else (each chart asks
@@ -147,7 +147,7 @@ def _summary_json(summary: problems.ProblemSummary) -> dict[str, Any]:
 
 
 @login_required
-def problems_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def problems_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Three sheets: by type; by unit with the HHI and the top-10 share; type x category."""
     window = _window(request, code, period)
     summary = problems.problem_summary(user=request.user, window=window)
@@ -228,7 +228,7 @@ def _indicator_names(window: problems.ProblemWindow) -> dict[str, str]:
 
 
 @login_required
-def problem_records(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def problem_records(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The records behind a figure (type, unit, category, station, date range), 50 a page,
     each linking to its unit's portrait at its indicator."""
     window = _window(request, code, period)
@@ -274,7 +274,7 @@ def problem_records(request: AuthedRequest, code: str, period: str) -> HttpRespo
 
 
 @login_required
-def problem_records_xlsx(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def problem_records_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """The drill-down list as a workbook (at most 20,000 records, newest first)."""
     window = _window(request, code, period)
     records = list(_records(request, window)[:EXPORT_LIMIT])

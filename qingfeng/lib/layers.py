@@ -34,7 +34,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Collected records, their review, and rescoring after a change (records feed scoring).
     "records": frozenset({"lib", "org", "accounts", "framework", "scoring", "scoring.engine"}),
     # The analysis pages' reads.
-    "dashboard": frozenset({"lib", "org", "accounts", "framework", "scoring", "records"}),
+    "dashboard": frozenset(
+        {"lib", "org", "accounts", "framework", "scoring.engine", "scoring", "records"}
+    ),
     # The API's tokens and record batches.
     "api": frozenset({"lib", "org", "accounts", "framework", "scoring", "records"}),
     # Site-wide pages and plumbing (home, history, navigation).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _PATTERN = re.compile(r"^(\d{4})(?:(H)([12])|(Q)([1-4])|(M)(0[1-9]|1[0-2]))?$")
@@ -73,3 +74,37 @@ def periods_containing(day: datetime.date) -> list[Period]:
         Period(day.year, "Q", (day.month - 1) // 3 + 1),
         Period(day.year, "M", day.month),
     ]
+
+
+def period_sort_key(period: str) -> tuple[int, int]:
+    """Newest end first; among periods ending together the longer first (2026, 2026H2,
+    2026Q4, 2026M12), as the dashboard has always listed them (it sorted by the length of
+    the text, which left a half and a quarter in no set order)."""
+    parsed = Period.parse(period)
+    return (-parsed.end.toordinal(), -MONTHS[parsed.kind])
+
+
+def latest_ended(periods: Iterable[str], *, today: datetime.date) -> str | None:
+    """Of scored periods, the latest that has ended before ``today`` (a period in progress
+    has only part of its data), else the latest of all; None when there is none."""
+    ordered = sorted(periods, key=period_sort_key)
+    ended = [p for p in ordered if Period.parse(p).end < today]
+    candidates = ended or ordered
+    return candidates[0] if candidates else None
+
+
+class PeriodConverter:
+    """The ``<period:…>`` URL path converter (registered in ``qingfeng/urls.py``): a view
+    receives a ``Period``; a path that is not one matches no URL, so it is a 404 without
+    the view. Reversing takes a ``Period`` or its text."""
+
+    # Any path segment, as ``<str:…>``: ``Period.parse`` is the only judge (no second
+    # grammar here); its ValueError makes Django try the next pattern, then 404.
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> Period:
+        return Period.parse(value)
+
+    def to_url(self, value: Period | str) -> str:
+        # Text as given: a link to a non-period (2025Q9) is a 404 when followed, as before.
+        return str(value)

@@ -4,7 +4,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.records import evidence, views_entry
 
-_TARGET = "<int:station_pk>/<int:framework_pk>/<str:period>/<str:code>"
+_TARGET = "<int:station_pk>/<int:framework_pk>/<period:period>/<str:code>"
 
 urlpatterns: list[URLPattern] = [
     path("entry/", views_entry.entry_home, name="entry"),
@@ -16,7 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("entry/mine/", views_entry.my_records, name="my_records"),
     path("self-assessment/", views_entry.self_assessment, name="self_assessment"),
     path(
-        "self-assessment/<int:framework_pk>/<str:period>/<str:code>/new/",
+        "self-assessment/<int:framework_pk>/<period:period>/<str:code>/new/",
         views_entry.self_assessment_new,
         name="self_assessment_new",
     ),

@@ -52,13 +52,6 @@ class Target:
     units: list[Unit]
 
 
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError as error:
-        raise Http404 from error
-
-
 def _station(request: AuthedRequest, pk: int) -> Station:
     return get_object_or_404(selectors.clerk_stations(request.user), pk=pk)
 
@@ -68,14 +61,13 @@ def _framework(request: AuthedRequest, pk: int) -> Framework:
 
 
 def _station_target(
-    request: AuthedRequest, station_pk: int, framework_pk: int, period: str, code: str
+    request: AuthedRequest, station_pk: int, framework_pk: int, period: Period, code: str
 ) -> Target:
     station = _station(request, station_pk)
     framework = _framework(request, framework_pk)
-    when = _period(period)
     found = [
         leaf
-        for leaf in selectors.station_leaves(framework=framework, station=station, period=when)
+        for leaf in selectors.station_leaves(framework=framework, station=station, period=period)
         if leaf.code == code
     ]
     if not found:
@@ -83,17 +75,16 @@ def _station_target(
     units = selectors.entry_units(
         user=request.user, framework=framework, leaf=found[0], station=station
     )
-    return Target(framework, when, found[0], station, units)
+    return Target(framework, period, found[0], station, units)
 
 
-def _self_target(request: AuthedRequest, framework_pk: int, period: str, code: str) -> Target:
+def _self_target(request: AuthedRequest, framework_pk: int, period: Period, code: str) -> Target:
     if not scope.has_capability(request.user, Capability.SELF_ASSESS):
         raise Http404
     framework = _framework(request, framework_pk)
-    when = _period(period)
     found = [
         leaf
-        for leaf in selectors.self_assessed_leaves(framework=framework, period=when)
+        for leaf in selectors.self_assessed_leaves(framework=framework, period=period)
         if leaf.code == code
     ]
     if not found:
@@ -101,7 +92,7 @@ def _self_target(request: AuthedRequest, framework_pk: int, period: str, code: s
     units = selectors.entry_units(
         user=request.user, framework=framework, leaf=found[0], station=None
     )
-    return Target(framework, when, found[0], None, units)
+    return Target(framework, period, found[0], None, units)
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -231,7 +222,7 @@ def _entry_page(
 
 @login_required
 def entry_new(
-    request: AuthedRequest, station_pk: int, framework_pk: int, period: str, code: str
+    request: AuthedRequest, station_pk: int, framework_pk: int, period: Period, code: str
 ) -> HttpResponse:
     """A new record of a station's indicator."""
     return _entry_page(request, _station_target(request, station_pk, framework_pk, period, code))
@@ -303,7 +294,7 @@ def entry_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entry_quick(
-    request: AuthedRequest, station_pk: int, framework_pk: int, period: str, code: str
+    request: AuthedRequest, station_pk: int, framework_pk: int, period: Period, code: str
 ) -> HttpResponse:
     """One table: a row per unit, empty rows skipped, all or nothing."""
     target = _station_target(request, station_pk, framework_pk, period, code)
@@ -444,7 +435,7 @@ def self_assessment(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def self_assessment_new(
-    request: AuthedRequest, framework_pk: int, period: str, code: str
+    request: AuthedRequest, framework_pk: int, period: Period, code: str
 ) -> HttpResponse:
     """A unit's own record of a self-assessed indicator (the single-entry form)."""
     target = _self_target(request, framework_pk, period, code)

@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import FloatField, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, NullIf
+from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, latest_ended, period_sort_key
 from qingfeng.scoring.models import Snapshot
 
 
@@ -33,7 +34,7 @@ def visible_snapshots(*, user: Any, framework: Framework, period: Period) -> Que
 
 def scored_periods(framework: Framework) -> list[str]:
     """Periods with stored scores, newest end first; among periods ending together the
-    shorter comes first (2026Q4, 2026H2, 2026)."""
+    longer first (2026, 2026H2, 2026Q4): ``lib.periods.period_sort_key``."""
     periods = set(
         Snapshot.objects.filter(version__framework=framework)
         .order_by()  # without it the model's default ordering joins the DISTINCT
@@ -43,9 +44,11 @@ def scored_periods(framework: Framework) -> list[str]:
     return sorted(periods, key=period_sort_key)
 
 
-def period_sort_key(period: str) -> tuple[int, int]:
-    """Newest end first; among periods ending together the shorter first."""
-    return (-Period.parse(period).end.toordinal(), len(period))
+def latest_period(framework: Framework) -> str | None:
+    """The framework's latest scored period that has ended (a period in progress has only
+    part of its data), else its latest scored one; None when nothing is scored yet. The one
+    answer to "which period do we show by default", for every page."""
+    return latest_ended(scored_periods(framework), today=timezone.localdate())
 
 
 def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list[dict[str, Any]]:

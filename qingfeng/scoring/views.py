@@ -1,5 +1,5 @@
-"""Result pages (plain for now; the dashboard issue makes them rich): a period's ranking
-table, and one unit's score tree down to the records behind every point."""
+"""Result pages: a period's ranking table and the on-demand recompute. A unit's score tree
+is the dashboard's unit portrait (the old ``unit_scores`` URL redirects there)."""
 
 from __future__ import annotations
 
@@ -8,34 +8,25 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.core.templatetags.qingfeng import BAND_ORDER
 from qingfeng.framework.models import Framework
-from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import UnitCategory
-from qingfeng.records.models import Record
 from qingfeng.records.rescore import period_recompute
-from qingfeng.scoring.selectors import scored_periods, visible_snapshots
+from qingfeng.scoring.selectors import latest_period, scored_periods, visible_snapshots
 
 
 def _framework(request: AuthedRequest, code: str) -> Framework:
     return get_object_or_404(visible_frameworks(request.user), code=code)
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError as error:
-        raise Http404 from error
 
 
 def _can_recompute(request: AuthedRequest, framework: Framework) -> bool:
@@ -47,9 +38,8 @@ def _can_recompute(request: AuthedRequest, framework: Framework) -> bool:
 def ranking_latest(request: AuthedRequest, code: str) -> HttpResponse:
     """The most recent scored period of a framework."""
     framework = _framework(request, code)
-    periods = scored_periods(framework)
-    ended = [p for p in periods if Period.parse(p).end < timezone.localdate()]
-    if not periods:
+    latest = latest_period(framework)
+    if latest is None:
         return render(
             request,
             "scoring/ranking.html",
@@ -59,17 +49,15 @@ def ranking_latest(request: AuthedRequest, code: str) -> HttpResponse:
                 "can_recompute": _can_recompute(request, framework),
             },
         )
-    # The latest period that has ended (a quarter in progress has only part of its data).
-    return redirect("scoring:ranking", code=code, period=(ended or periods)[0])
+    return redirect("scoring:ranking", code=code, period=latest)
 
 
 @login_required
-def ranking(request: AuthedRequest, code: str, period: str) -> HttpResponse:
+def ranking(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Rank, change, unit, category, total and band of every unit in scope."""
     framework = _framework(request, code)
-    the_period = _period(period)
-    version = version_in_force(framework=framework, period=the_period)
-    snapshots = visible_snapshots(user=request.user, framework=framework, period=the_period)
+    version = version_in_force(framework=framework, period=period)
+    snapshots = visible_snapshots(user=request.user, framework=framework, period=period)
     category = request.GET.get("category", "")
     if category:
         snapshots = snapshots.filter(category=category)
@@ -79,14 +67,14 @@ def ranking(request: AuthedRequest, code: str, period: str) -> HttpResponse:
     for snap in rows:
         bands[snap.band or "none"] += 1
     codes = set(
-        visible_snapshots(user=request.user, framework=framework, period=the_period).values_list(
+        visible_snapshots(user=request.user, framework=framework, period=period).values_list(
             "category", flat=True
         )
     )
     context = {
         "framework": framework,
         "version": version,
-        "period": str(the_period),
+        "period": str(period),
         "periods": scored_periods(framework),
         "rows": rows,
         "band_counts": sorted(
@@ -107,7 +95,11 @@ def recompute(request: AuthedRequest, code: str) -> HttpResponse:
     framework = _framework(request, code)
     if not _can_recompute(request, framework):
         raise PermissionDenied
-    the_period = _period(request.POST.get("period", ""))
+    try:
+        the_period = Period.parse(request.POST.get("period", ""))
+    except ValueError:
+        messages.error(request, _("Not a period: use 2026, 2026H1, 2026Q3 or 2026M07."))
+        return redirect("scoring:ranking_latest", code=code)
     result = period_recompute(framework=framework, period=the_period)
     if result.version is None:
         messages.error(
@@ -123,62 +115,10 @@ def recompute(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def unit_scores(request: AuthedRequest, code: str, period: str, unit_pk: int) -> HttpResponse:
-    """A unit's score tree: every node's score, max and band, and under each leaf the
-    records that moved it."""
+def unit_scores(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
+    """The old score page, retired: the unit portrait shows the same score tree, records
+    and history. Old links and bookmarks move there for good; a framework or unit outside
+    the user's scope stays a 404 (never a redirect that confirms it exists)."""
     framework = _framework(request, code)
-    the_period = _period(period)
-    snapshot = get_object_or_404(
-        visible_snapshots(user=request.user, framework=framework, period=the_period).select_related(
-            "unit__category", "version"
-        ),
-        unit_id=unit_pk,
-    )
-    nodes = ordered_indicators(snapshot.version)
-    records_by_code: dict[str, list[Record]] = defaultdict(list)
-    for record in Record.objects.filter(pk__in=snapshot.record_ids).select_related("station"):
-        records_by_code[record.indicator_code].append(record)
-    results = snapshot.node_results([n.code for n in nodes])
-    depth: dict[int, int] = {}
-    rows = []
-    parents = {n.parent_id for n in nodes}
-    for node in nodes:
-        depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id else 0
-        stored = results.get(node.code)
-        rows.append(
-            {
-                "node": node,
-                "depth": depth[node.pk],
-                "is_leaf": node.pk not in parents,
-                "score": stored[0] if stored else None,
-                "max": stored[1] if stored else None,
-                "band": stored[2] if stored else None,
-                "records": records_by_code.get(node.code, []),
-            }
-        )
-    history = list(
-        snapshot.unit.snapshots.filter(
-            version__framework=framework, period__regex=_same_kind(the_period)
-        )
-        .order_by("period")
-        .values("period", "total", "rank", "band")
-    )
-    return render(
-        request,
-        "scoring/unit_scores.html",
-        {
-            "framework": framework,
-            "snapshot": snapshot,
-            "unit": snapshot.unit,
-            "period": str(the_period),
-            "rows": rows,
-            "history": history,
-        },
-    )
-
-
-def _same_kind(period: Period) -> str:
-    """A regex matching the periods of the same length (quarters with quarters …)."""
-    return {"Y": r"^\d{4}$", "H": r"^\d{4}H\d$", "Q": r"^\d{4}Q\d$", "M": r"^\d{4}M\d\d$"}[
-        period.kind
-    ]
+    unit = get_object_or_404(scope.visible_units(request.user), pk=unit_pk)
+    return redirect("dashboard:portrait", framework.code, period, unit.pk, permanent=True)

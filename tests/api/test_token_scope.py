@@ -14,7 +14,7 @@ from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.org import services
 from qingfeng.org.models import Station, StationKind
-from qingfeng.scoring.services import period_recompute
+from qingfeng.records.rescore import period_recompute
 from tests.api.conftest import Api, item
 from tests.conftest import record
 

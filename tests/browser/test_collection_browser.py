@@ -48,7 +48,8 @@ def test_it_collects_reviews_and_rescores(
     reviewer: User = make_user("rev_a", Role.STATION_REVIEWER, station=org.station_a)
     evidence = tmp_path / "通报.pdf"
     evidence.write_bytes(PDF)
-    scores_url = f"{base}/scores/T/2025Q1/units/{org.unit_a1.pk}/"
+    # The unit portrait (the old score page /scores/… redirects there).
+    scores_url = f"{base}/analysis/T/2025Q1/units/{org.unit_a1.pk}/"
 
     # The score before: nothing deducted yet.
     context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
@@ -79,10 +80,11 @@ def test_it_collects_reviews_and_rescores(
     entered.refresh_from_db()
     assert entered.status == RecordStatus.APPROVED
 
-    # The unit's score page shows the lower score and the note.
+    # The unit's portrait shows the lower score, and the note behind it.
     page.goto(scores_url)
     assert _a1_score(page) < before
-    assert NOTE in page.locator("[data-testid=score-tree] tr[data-code=A1]").inner_text()
+    page.locator("[data-testid=score-tree] tr[data-code=A1] [data-testid=records-link]").click()
+    page.locator("[data-testid=records-panel]").get_by_text(NOTE).first.wait_for()
     context.close()
 
 

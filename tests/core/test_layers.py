@@ -14,26 +14,6 @@ from qingfeng.lib import layers
 
 PACKAGE = Path(__file__).resolve().parents[2] / "qingfeng"
 
-# Imports that break the rules today and are being removed on other branches of issue 9;
-# the lead empties these sets after merging them (``test_the_known_exceptions_still_exist``
-# fails as soon as one is gone). Each entry: (importing module, imported module, name).
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = {
-    ("qingfeng.framework.interchange_read", "qingfeng.org.interchange_read", "_cell"),
-    ("qingfeng.framework.interchange_read", "qingfeng.org.interchange_read", "_TextLoader"),
-    ("qingfeng.framework.interchange_write", "qingfeng.org.interchange_write", "_width"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_Bad"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_bounded"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_cell"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_date"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_text"),
-    ("qingfeng.records.imports", "qingfeng.org.interchange_read", "_text_of"),
-}
-# The band vocabulary moves from core's template tags to ``qingfeng.lib.bands``.
-KNOWN_LAYER_BREACHES: set[tuple[str, str]] = {
-    ("qingfeng.dashboard.exports", "qingfeng.core.templatetags.qingfeng"),
-    ("qingfeng.dashboard.overview", "qingfeng.core.templatetags.qingfeng"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -202,8 +182,6 @@ def test_domain_modules_import_only_the_layers_they_may() -> None:
         source, target = layer_of(found.module), layer_of(found.target)
         if is_entry(found.module) or source is None or target is None or source == target:
             continue
-        if (found.module, found.target) in KNOWN_LAYER_BREACHES:
-            continue
         if target not in layers.ALLOWED[source]:
             breaches.append(f"{found}: layer {source} may not import {target}")
         elif is_entry(found.target):
@@ -227,16 +205,5 @@ def test_no_app_imports_another_apps_private_names() -> None:
     for found in all_imports():
         if app_of(found.module) == app_of(found.target) or not is_private(found.name):
             continue
-        if (found.module, found.target, found.name) in KNOWN_PRIVATE_IMPORTS:
-            continue
         breaches.append(str(found))
     assert not breaches, "private names used across apps:\n" + "\n".join(breaches)
-
-
-def test_the_known_exceptions_still_exist() -> None:
-    """When another branch removes one, its entry here must go too."""
-    found = all_imports()
-    private = {(i.module, i.target, i.name) for i in found}
-    edges = {(i.module, i.target) for i in found}
-    assert private >= KNOWN_PRIVATE_IMPORTS, KNOWN_PRIVATE_IMPORTS - private
-    assert edges >= KNOWN_LAYER_BREACHES, KNOWN_LAYER_BREACHES - edges

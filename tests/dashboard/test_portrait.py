@@ -420,11 +420,11 @@ def test_it_reads_as_many_queries_whatever_the_number_of_units(results: Results)
     assert [_queries(client, url) for url in urls] == before
 
 
-def test_it_links_the_portrait_from_the_unit_and_score_pages(results: Results) -> None:
+def test_it_links_the_portrait_from_the_unit_and_ranking_pages(results: Results) -> None:
     client = client_for(results.analyst)
     a1 = results.org.unit_a1
     portrait = _url("portrait", results, a1, "2025Q4")
     detail = client.get(reverse("org:unit_detail", args=[a1.pk])).content.decode()
     assert f'href="{portrait}"' in detail
-    scores = client.get(reverse("scoring:unit_scores", args=["T", "2025Q1", a1.pk]))
-    assert f'href="{_url("portrait", results, a1)}"' in scores.content.decode()
+    ranking = client.get(reverse("scoring:ranking", args=["T", "2025Q1"]))
+    assert f'href="{_url("portrait", results, a1)}"' in ranking.content.decode()

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from qingfeng.lib.periods import Period, periods_containing
+from qingfeng.lib.periods import Period, PeriodConverter, latest_ended, periods_containing
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,24 @@ def test_it_finds_the_previous_period_of_the_same_length() -> None:
 def test_it_lists_the_periods_containing_a_day() -> None:
     periods = [str(p) for p in periods_containing(datetime.date(2025, 8, 15))]
     assert periods == ["2025", "2025H2", "2025Q3", "2025M08"]
+
+
+def test_the_latest_ended_period_is_the_default_to_show() -> None:
+    scored = ["2025Q4", "2026Q1", "2025", "2025H2"]
+    # On 2026-02-10 the first quarter of 2026 is still running: the last ended ones end
+    # on 2025-12-31, the longest first.
+    assert latest_ended(scored, today=datetime.date(2026, 2, 10)) == "2025"
+    assert latest_ended(["2025Q4", "2025H2"], today=datetime.date(2026, 2, 10)) == "2025H2"
+    assert latest_ended(scored, today=datetime.date(2026, 4, 1)) == "2026Q1"
+    # Nothing ended yet: the latest scored one; nothing scored: None.
+    assert latest_ended(["2026Q1"], today=datetime.date(2026, 2, 10)) == "2026Q1"
+    assert latest_ended([], today=datetime.date(2026, 2, 10)) is None
+
+
+def test_the_url_converter_reads_periods_and_refuses_the_rest() -> None:
+    converter = PeriodConverter()
+    assert converter.to_python("2025q3") == Period(2025, "Q", 3)
+    assert converter.to_url(Period(2025, "M", 7)) == "2025M07"
+    for text in ("2025Q5", "compare", "nonsense"):
+        with pytest.raises(ValueError):
+            converter.to_python(text)

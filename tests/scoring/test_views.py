@@ -32,22 +32,35 @@ def test_it_redirects_to_the_latest_scored_period(org: Org, scored: Scored, admi
     assert response["Location"] == reverse("scoring:ranking", args=["T", "2025Q1"])
 
 
-def test_it_shows_the_records_behind_a_units_score(org: Org, scored: Scored, admin_a: User) -> None:
+def test_it_moves_the_old_score_page_to_the_portrait(
+    org: Org, scored: Scored, admin_a: User
+) -> None:
     _scored_q1(org, scored)
-    page = client_for(admin_a).get(
-        reverse("scoring:unit_scores", args=["T", "2025Q1", org.unit_a1.pk])
+    client = client_for(admin_a)
+    old = reverse("scoring:unit_scores", args=["T", "2025Q1", org.unit_a1.pk])
+    response = client.get(old)
+    portrait = reverse("dashboard:portrait", args=["T", "2025Q1", org.unit_a1.pk])
+    assert (response.status_code, response["Location"]) == (301, portrait)
+    # What the old page showed is on the portrait: scores, raw / max, records behind them.
+    page = client.get(portrait)
+    rows = {row.node.code: row for row in page.context["rows"]}
+    assert (rows["A1"].score, rows["A1"].max, rows["A1"].records) == (20.0, 30.0, 1)  # 30 - 5 x 2
+    assert rows["B1"].score is None  # not assessed
+    assert 'data-testid="raw-over-max"' in page.content.decode()
+    records = client.get(
+        reverse("dashboard:portrait_records", args=["T", "2025Q1", org.unit_a1.pk, "A1"])
     )
-    rows = {row["node"].code: row for row in page.context["rows"]}
-    assert (rows["A1"]["score"], rows["A1"]["max"]) == (20.0, 30.0)  # 30 - 5 x 2
-    assert [r.note for r in rows["A1"]["records"]] == ["公车私用"]
-    assert rows["B1"]["score"] is None  # not assessed
-    assert "公车私用" in page.content.decode()
+    assert "公车私用" in records.content.decode()
 
 
-def test_it_hides_another_countys_unit_scores(org: Org, scored: Scored, admin_a: User) -> None:
+def test_it_keeps_the_old_score_page_404_outside_the_scope(
+    org: Org, scored: Scored, admin_a: User
+) -> None:
     _scored_q1(org, scored)
     url = reverse("scoring:unit_scores", args=["T", "2025Q1", org.unit_b1.pk])
     assert client_for(admin_a).get(url).status_code == 404
+    not_a_period = f"/scores/T/2025Q5/units/{org.unit_a1.pk}/"
+    assert client_for(admin_a).get(not_a_period).status_code == 404
 
 
 def test_it_hides_a_framework_outside_the_scope(org: Org, scored: Scored) -> None:

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .bands import bands_passed
 from .model import GREEN, Band, BoolArray, FloatArray, ObjectArray
 from .plan import Plan
-
-# A ratio exactly at a threshold (0.9 of the max against "below 0.9") is not warned, even
-# when floating point lands it a hair under: warned iff ratio < below - TOLERANCE.
-TOLERANCE = 1e-9
 
 
 def aggregate_groups(p: Plan, score: FloatArray, maxima: FloatArray, applicable: BoolArray) -> None:
@@ -96,18 +93,13 @@ class BandLabels:
 
     def classify(self, bands_sorted: tuple[Band, ...], ratio: FloatArray) -> npt.NDArray[np.int16]:
         """Code of the most severe band with ratio < below - TOLERANCE; green otherwise."""
-        thresholds = np.array([b.below for b in bands_sorted], dtype=np.float64) - TOLERANCE
         codes = np.array(
             [self.code[b.level] for b in bands_sorted] + [self.code[GREEN]],
             dtype=np.int16,
         )
-        # Count the thresholds <= ratio (thresholds ascending): the next one is the first,
-        # most severe, band whose threshold exceeds the ratio; past the last: green. One
-        # comparison pass per band is several times faster than searchsorted here. A NaN
-        # ratio counts 0: callers overwrite those (not applicable, or max 0).
-        passed = np.zeros(ratio.shape, dtype=np.int16)
-        for threshold in thresholds:
-            passed += ratio >= threshold
+        # The shared comparison (``bands.bands_passed``): the index of the ratio's band.
+        # A NaN ratio gets the most severe: callers overwrite those (not applicable, max 0).
+        passed = bands_passed(bands_sorted, ratio)
         return codes[passed]
 
 

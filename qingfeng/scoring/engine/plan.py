@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bands import sorted_bands
 from .model import (
     RULE_TYPES,
     Band,
@@ -80,8 +81,7 @@ def _sorted_bands(bands: tuple[Band, ...], where: str) -> tuple[Band, ...]:
         _num(band.below, f"{where}: band {band.level!r} below")
         if band.level == "green":
             raise ValueError(f"{where}: 'green' is reserved for 'no warning'")
-    # Stable: of two bands with the same `below` the first listed wins.
-    return tuple(sorted(bands, key=lambda band: band.below))
+    return sorted_bands(bands)
 
 
 def _check_rule(code: str, rule: Rule) -> None:

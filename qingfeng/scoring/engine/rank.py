@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 
 from .model import BoolArray, FloatArray, IntArray
@@ -48,6 +51,18 @@ def ranks(total: FloatArray, vetoed: BoolArray, group: IntArray) -> IntArray:
     late = ranked & vetoed
     rank[late] += clean[group[late]]
     return rank
+
+
+def rank_values(
+    values: Sequence[float | None], vetoed: Sequence[bool] | None = None
+) -> list[int | None]:
+    """The ranking rule for plain lists (the ranks ``score`` gives, for any figure a reader
+    ranks: a node's score, a ratio): by value rounded to 2 decimals, descending; ties share
+    a rank (1, 2, 2, 4); vetoed after all others; no value (None or NaN) -> no rank (None)."""
+    total = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    veto = np.zeros(len(total), dtype=bool) if vetoed is None else np.array(vetoed, dtype=bool)
+    rank = ranks(total, veto, np.zeros(len(total), dtype=np.int64))
+    return [int(r) if r else None for r in rank]
 
 
 def stable_argsort(key: IntArray) -> IntArray:
