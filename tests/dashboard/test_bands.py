@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qingfeng.dashboard.overview import band_of_ratio
-from qingfeng.records import demo
+from qingfeng.demo import records as demo
 from qingfeng.scoring import engine
 
 SPECS = {spec["code"]: spec for spec in demo.demo_framework_specs()}
