@@ -28,6 +28,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
@@ -110,12 +111,15 @@ class World:
 
 @pytest.fixture
 def world(
-    periods: Setup, results: Results, admin_a: User, admin_b: User, sysadmin: User, tmp_path: Path
-) -> Iterator[World]:
-    from django.conf import settings
-
-    old_media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = tmp_path
+    periods: Setup,
+    results: Results,
+    admin_a: User,
+    admin_b: User,
+    sysadmin: User,
+    settings: Settings,
+    tmp_path: Path,
+) -> World:
+    settings.MEDIA_ROOT = tmp_path  # the evidence file
     org = periods.org
     imported = run_import(FRAMEWORK_YAML, region=org.county_a, publish=True)
     assert imported.version is not None
@@ -165,8 +169,7 @@ def world(
         tokens={"a": plain_a, "b": plain_b},
     )
     world.log_in()
-    yield world
-    settings.MEDIA_ROOT = old_media
+    return world
 
 
 # ---------------------------------------------------------------------------------------
@@ -543,6 +546,7 @@ URLS: dict[str, Case] = {
         status=302,
         method="post",
     ),
+    # The API's root has no endpoint: 404 to every token.
     "ninja:api-root": Case(r("ninja:api-root"), Visit("token_a", 404), Visit("token_b", 404)),
     "ninja:framework_get": api("ninja:framework_get", "LC", shows=(A_FRAMEWORK,)),
     "ninja:periods_list": api("ninja:periods_list", "LC", shows=("2025Q3",)),
