@@ -6,10 +6,12 @@ Tests build their data through the real services (no mocks of our own components
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role, ScopeKind
@@ -27,8 +29,81 @@ from qingfeng.org.models import (
     UnitCategory,
 )
 from qingfeng.records.models import Record, RecordStatus
+from tests.demo_county import DemoCounty, SharedDemo
 
 PASSWORD = "a-long-test-password-1"
+# Production hashes with Argon2 (by design slow: ~0.1 s and 100 MB a hash). Tests create
+# hundreds of accounts and log in as often, so they hash with MD5; the one test that proves
+# production hashing (tests/accounts/test_views.py) puts the real setting back.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> Iterator[None]:
+    """Every test (and the shared demo seed, which creates accounts) hashes with MD5."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+# The demo county shared by the tests using the ``demo_county`` fixture: see
+# tests/demo_county.py for why it is safe.
+DEMO_FIXTURE = "demo_county"
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    in_marker = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return in_marker or bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _uses_demo(item: pytest.Item) -> bool:
+    return DEMO_FIXTURE in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The demo tests first (a stable sort keeps every other order): each process seeds the
+    # shared demo at most once and rolls it back once. Under ``pytest -n`` the first chunk
+    # of tests goes to one worker, so one seeding serves them all while the others work.
+    items.sort(key=lambda item: not _uses_demo(item))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture of the test: only demo tests may see the shared demo.
+    if _uses_demo(item) and _is_transactional(item):
+        pytest.fail(
+            f"{item.nodeid}: the shared demo county lives in a transaction; a test with "
+            "transactions of its own must seed the demo itself (tests/demo_county.py)"
+        )
+    shared = SharedDemo.current
+    if shared is not None:
+        if _uses_demo(item):
+            shared.seed()
+        else:
+            shared.roll_back()
+
+
+@pytest.fixture(scope="session")
+def shared_demo(
+    django_db_setup: None, django_db_blocker: Any, fast_password_hasher: None
+) -> Iterator[SharedDemo]:
+    """The shared demo county of this process (seeded at the first demo test)."""
+    shared = SharedDemo.current = SharedDemo(django_db_blocker)
+    shared.seed()
+    yield shared
+    shared.roll_back()
+    SharedDemo.current = None
+
+
+@pytest.fixture
+def demo_county(shared_demo: SharedDemo, db: None) -> DemoCounty:
+    """The demo county as ``seed_demo`` builds it (seed 2026, password DEMO_PASSWORD),
+    shared with the other demo tests: what a test writes is rolled back after it."""
+    assert shared_demo.county is not None and shared_demo.open
+    return shared_demo.county
 
 
 @dataclass

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
+from qingfeng import settings as project_settings
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role
 from tests.conftest import PASSWORD, Org, client_for, make_user
@@ -47,8 +49,40 @@ def test_it_locks_out_after_repeated_failures(org: Org, admin_a: User) -> None:
     assert not client.session.get("_auth_user_id")
 
 
-def test_it_hashes_passwords_with_argon2(org: Org, admin_a: User) -> None:
-    assert admin_a.password.startswith("argon2")
+def test_it_creates_an_account_hashed_with_argon2_that_logs_in(
+    org: Org, admin_a: User, settings: Settings
+) -> None:
+    # The suite hashes with MD5 for speed (tests/conftest.py); this test alone runs the
+    # project's own hashers, so it proves what production stores.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+    response = client_for(admin_a).post(
+        reverse("accounts:user_create"),
+        {"username": "newclerk", "display_name": "新录入员", "password": "another-long-pass-2"},
+    )
+
+    user = User.objects.get(username="newclerk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:user_detail", args=[user.pk])
+    assert user.display_name == "新录入员" and not user.assignments.exists()
+    assert user.password.startswith("argon2$")
+    assert user.history.get().history_user == admin_a
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": "newclerk", "password": "another-long-pass-2"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_it_refuses_a_weak_password_for_a_new_account(org: Org, admin_a: User) -> None:
+    response = client_for(admin_a).post(
+        reverse("accounts:user_create"), {"username": "weak", "password": "12345678"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not User.objects.filter(username="weak").exists()
 
 
 def test_it_lets_an_admin_grant_a_role_in_scope(org: Org, admin_a: User) -> None:

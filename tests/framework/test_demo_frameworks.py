@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from pytest_django.fixtures import Settings
 
 from qingfeng.demo import org_data as demo_data
 from qingfeng.demo import records as demo
@@ -17,6 +14,7 @@ from qingfeng.framework.interchange import framework_import, read_framework_file
 from qingfeng.framework.models import Framework, VersionStatus
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.org.models import Region
+from tests.demo_county import DemoCounty
 
 TOP_KEYS = {"code", "name", "year", "scale", "bands", "components", "indicators"}
 NODE_KEYS = {
@@ -148,14 +146,7 @@ def test_leshan_counts_six_fourteen_twenty_three_and_twenty_eight() -> None:
     assert types["bonus"] >= 3 and types["deduct"] >= 10  # positive and negative lists
 
 
-@pytest.fixture
-def fast_hasher(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.mark.django_db
-def test_seed_demo_imports_and_publishes_them_without_issues(fast_hasher: None) -> None:
-    call_command("seed_demo", "--seed", "3", stdout=StringIO())
+def test_seed_demo_imports_and_publishes_them_without_issues(demo_county: DemoCounty) -> None:
     county = Region.objects.get(code=demo_data.DEMO_COUNTY_CODE)
     for name in demo.DEMO_FRAMEWORK_FILES:
         spec, issues = read_framework_file(data=(demo.DEMO_DIR / name).read_bytes(), filename=name)

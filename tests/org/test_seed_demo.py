@@ -1,20 +1,21 @@
-"""``manage.py seed_demo``: the demo county, its accounts, determinism and tree paths."""
+"""``manage.py seed_demo``: the demo county, its accounts, determinism and tree paths.
+
+Most tests read the demo county seeded once for the whole run (``demo_county``)."""
 
 from __future__ import annotations
 
-from io import StringIO
+from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.test import Client
-from pytest_django.fixtures import Settings
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.demo import org as demo
 from qingfeng.demo.accounts import DEMO_ACCOUNTS
+from qingfeng.framework.models import Framework
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -24,33 +25,30 @@ from qingfeng.org.models import (
     Station,
     StationKind,
     Unit,
+    UnitCategory,
 )
 from qingfeng.org.services import child_path
+from qingfeng.records.models import Record
+from tests.demo_county import DemoCounty, seed_demo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: Settings) -> None:
-    # Nine accounts per run; argon2 would make each seeding a second slower.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def county() -> Region:
     return Region.objects.get(code=demo.DEMO_COUNTY_CODE)
 
 
-def test_it_creates_the_demo_county() -> None:
-    output = seed("--seed", "7")
+def planned_people(seed: int) -> list[tuple[str, str]]:
+    """The demo county's people as ``seed_demo --seed seed`` builds them, in memory."""
+    spec = next(c for c in demo.plan_regions(seed, "county")[0].counties if c.demo)
+    categories = {code: UnitCategory(code=code, name=name) for code, name in demo.data.CATEGORIES}
+    build = demo.build_county(spec, Region(code=spec.code, name=spec.name), categories, seed)
+    return sorted((person.code, person.name) for person in build.people)
 
+
+def test_it_creates_the_demo_county(demo_county: DemoCounty) -> None:
     lc = county()
-    assert str(Unit.objects.count()) in output  # the summary
+    assert str(Unit.objects.count()) in demo_county.output  # the summary
     assert lc.name == "黎城县"
     assert lc.commission_name == "黎城县纪委监委"
     assert [r.code for r in Region.objects.order_by("path")] == ["SX", "SX-CZ", "SX-CZ-LC"]
@@ -88,8 +86,7 @@ def test_it_creates_the_demo_county() -> None:
     assert org_station.unit is not None and org_station.unit.name == "县委组织部"
 
 
-def test_it_creates_every_demo_account_with_its_scope() -> None:
-    seed("--seed", "7", "--password", "another-demo-password")
+def test_it_creates_every_demo_account_with_its_scope(demo_county: DemoCounty) -> None:
     lc = county()
     county_units = set(Unit.objects.filter(region=lc).values_list("pk", flat=True))
 
@@ -98,7 +95,7 @@ def test_it_creates_every_demo_account_with_its_scope() -> None:
         assert user.display_name == account.display_name
         assert user.assignments.get().role == account.role
         assert Client().login(
-            request=HttpRequest(), username=account.username, password="another-demo-password"
+            request=HttpRequest(), username=account.username, password=demo_county.password
         ), account.username
         assert visible_units(user).exists(), account.username
 
@@ -120,38 +117,51 @@ def test_it_creates_every_demo_account_with_its_scope() -> None:
     )
 
 
-def test_it_refuses_to_seed_over_existing_data() -> None:
-    seed("--seed", "7")
+def test_it_refuses_to_seed_over_existing_data(demo_county: DemoCounty) -> None:
     before = (Unit.objects.count(), Person.objects.count(), User.objects.count())
 
-    output = seed("--seed", "8")
+    output = seed_demo("--seed", "8")
 
     assert "--reset" in output
     assert (Unit.objects.count(), Person.objects.count(), User.objects.count()) == before
 
 
-def test_it_gives_the_same_data_for_the_same_seed() -> None:
-    def snapshot() -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple]]:
+def test_it_gives_the_same_data_for_the_same_seed(demo_county: DemoCounty) -> None:
+    def snapshot() -> tuple[Counter[tuple], ...]:
+        # Rows as multisets: the same rows whatever order the database returns them in.
         return (
-            list(Unit.objects.order_by("code").values_list("code", "name")),
-            list(Person.objects.order_by("code").values_list("code", "name")),
-            list(
-                Post.objects.order_by("person__code", "start").values_list(
+            Counter(Region.objects.values_list("code", "name", "parent__code")),
+            Counter(Unit.objects.values_list("code", "name", "parent__code", "headcount")),
+            Counter(Person.objects.values_list("code", "name", "rank")),
+            Counter(
+                Post.objects.values_list(
                     "person__code", "unit__code", "role", "title", "start", "end"
+                )
+            ),
+            Counter(
+                Record.objects.values_list(
+                    *("framework__code", "unit__code", "indicator_code", "date", "points"),
+                    *("quantity", "grade", "value", "problem_type", "note"),
                 )
             ),
         )
 
-    seed("--seed", "7")
     first = snapshot()
-    seed("--seed", "7", "--reset")
+    counts = {model: model.objects.count() for model in (Unit, Post, Record)}
+
+    seed_demo("--seed", str(demo_county.seed), "--reset")
+
     assert snapshot() == first
-    seed("--seed", "8", "--reset")
-    assert snapshot()[1] != first[1]
+    # --reset deleted everything (each deletion in the history) before seeding afresh.
+    for model, count in counts.items():
+        assert model.history.filter(history_type="-").count() == count, model.__name__
+    assert Framework.objects.count() == 3
+    # The stored people are the planned ones; another seed plans other people.
+    assert sorted(row[:2] for row in first[2]) == planned_people(demo_county.seed)
+    assert planned_people(demo_county.seed + 1) != planned_people(demo_county.seed)
 
 
-def test_it_writes_the_paths_the_services_would() -> None:
-    seed("--seed", "7")
+def test_it_writes_the_paths_the_services_would(demo_county: DemoCounty) -> None:
     lc = county()
 
     assert Unit.objects.filter(region__path__startswith=lc.path).count() == Unit.objects.count()
@@ -161,9 +171,7 @@ def test_it_writes_the_paths_the_services_would() -> None:
         assert unit.path == child_path(unit.parent.path if unit.parent else None, unit.pk)
 
 
-def test_it_records_history_for_what_it_creates() -> None:
-    seed("--seed", "7")
-
+def test_it_records_history_for_what_it_creates(demo_county: DemoCounty) -> None:
     for model in (Region, Unit, Person, Post, Station, DisciplineGroup):
         history = model.history.filter(history_type="+")
         assert history.count() == model.objects.count(), model.__name__
@@ -176,14 +184,9 @@ def test_it_records_history_for_what_it_creates() -> None:
         group.units.values_list("pk", flat=True)
     )
 
-    seed("--seed", "7", "--reset")
-
-    assert Unit.history.filter(history_type="-").count() == Unit.objects.count()
-    assert Post.history.filter(history_type="-").count() == Post.objects.count()
-
 
 def test_it_seeds_a_city() -> None:
-    seed("--seed", "7", "--scale", "city")  # about 1.5 s; the province is in bench/
+    seed_demo("--seed", "7", "--scale", "city")  # about 1.5 s; the province is in bench/
 
     city = Region.objects.get(code="SX-CZ")
     counties = Region.objects.filter(parent=city)

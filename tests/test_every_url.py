@@ -1,0 +1,647 @@
+"""Every named URL of the project, requested by a user inside its scope and by one outside.
+
+``URLS`` has one entry per URL name the resolver knows (``SKIPPED`` lists the few left out,
+each with its reason). A new URL without an entry fails ``test_every_url_has_an_entry``
+with its name: say there how a user of county A reaches it, and what a user of county B
+gets: 404 for an object of county A, else (a page with no object, a list, a form) the
+same page without anything of county A.
+
+The world: the shared two-county ``org``; framework T over the city scored for the four
+quarters of 2025 (``results``); framework LK over the city with ST-A's leaves, 2025Q3 open
+(``setup``/``periods``); county A's own framework LC (version 1 published, version 2 a
+draft); a draft and a submitted record (with evidence) of ST-A's clerk; API tokens of
+ST-A and of ST-B (county B). Every request runs in a savepoint rolled back after it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
+
+from qingfeng.accounts.models import User
+from qingfeng.accounts.roles import Role
+from qingfeng.api.tokens import token_issue
+from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
+from qingfeng.records.periods import period_close, period_open
+from tests.conftest import make_user
+from tests.dashboard import conftest as dashboard_fixtures
+from tests.dashboard.conftest import Results
+from tests.framework.conftest import FRAMEWORK_YAML, run_import
+from tests.records import conftest as records_fixtures
+from tests.records import entry_helpers
+from tests.records.conftest import Setup
+
+setup, periods = records_fixtures.setup, entry_helpers.periods
+results = dashboard_fixtures.results
+
+pytestmark = pytest.mark.django_db
+
+# What county A's users see and county B's must not: two of county A's units, its
+# station, its own framework, and ST-A's clerk.
+A_UNITS = ("黎城县教育局", "黎侯镇")
+A_STATION = "黎城县委组织部"
+A_FRAMEWORK = "黎城县政治生态评估指标体系"
+
+# Left out, with the reason.
+SKIPPED = {
+    "set_language": "Django's language switch: no data, the same for everyone",
+    "ninja:openapi-json": "the API's description: no data (tests/api/test_read_api.py)",
+    "ninja:openapi-view": "the API's docs page: no data (tests/api/test_read_api.py)",
+    "ninja:docs-asset": "the docs page's Swagger UI files (tests/api/test_read_api.py)",
+}
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin, for system administrators only
+
+
+# ---------------------------------------------------------------------------------------
+# The world
+
+
+@dataclass
+class World:
+    setup: Setup
+    results: Results
+    lc: FrameworkVersion  # county A's framework LC, version 1 (published)
+    lc_draft: FrameworkVersion  # version 2, a draft
+    draft: Record  # ST-A clerk's draft on unit A1 (LK, 2025Q3)
+    submitted: Record  # ST-A clerk's submitted record on unit A1, with evidence
+    users: dict[str, User]
+    tokens: dict[str, str]  # plain API tokens: "a" (ST-A), "b" (ST-B, county B)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    @property
+    def org(self) -> Any:
+        return self.setup.org
+
+    def log_in(self) -> None:
+        """A client per user, logged in before any request: sessions made inside a request's
+        savepoint would be rolled back with it."""
+        for key, user in self.users.items():
+            self.clients[key] = Client()
+            self.clients[key].force_login(user)
+        # Logging out ends the client's session for good: a client of its own.
+        for key in ("admin_a", "admin_b"):
+            self.clients[f"{key}_leaving"] = Client()
+            self.clients[f"{key}_leaving"].force_login(self.users[key])
+
+    def client(self, user: str | None) -> Client:
+        """The user's client; ``None``: anonymous; "token_a"/"token_b": the API's."""
+        if user is None or user.startswith("token_"):
+            return Client()
+        return self.clients[user]
+
+    def period_pk(self, code: str, period: str) -> int:
+        return CollectionPeriod.objects.get(framework__code=code, period=period).pk
+
+    def indicator_pk(self, code: str) -> int:
+        return Indicator.objects.get(version=self.lc_draft, code=code).pk
+
+
+@pytest.fixture
+def world(
+    periods: Setup,
+    results: Results,
+    admin_a: User,
+    admin_b: User,
+    sysadmin: User,
+    settings: Settings,
+    tmp_path: Path,
+) -> World:
+    settings.MEDIA_ROOT = tmp_path  # the evidence file
+    org = periods.org
+    imported = run_import(FRAMEWORK_YAML, region=org.county_a, publish=True)
+    assert imported.version is not None
+    lc = imported.version
+    again = run_import(FRAMEWORK_YAML, region=org.county_a)
+    assert again.version is not None
+    period_open(framework=lc.framework, period="2025Q3", actor=None)
+    period_open(framework=lc.framework, period="2025Q2", actor=None)
+    period_close(
+        collection=CollectionPeriod.objects.get(framework=lc.framework, period="2025Q2"),
+        actor=None,
+    )
+    Indicator.objects.filter(version=periods.version, code="A3").update(self_assessed=True)
+    users = {
+        "admin_a": admin_a,
+        "admin_b": admin_b,
+        "sysadmin": sysadmin,
+        "analyst_a": results.analyst,
+        "analyst_b": results.analyst_b,
+        "liaison_a": results.liaison,
+        "liaison_b": make_user("liaison_b1", Role.UNIT_LIAISON, unit=org.unit_b1),
+        "clerk_a": make_user("clerk_a", Role.STATION_CLERK, station=org.station_a),
+        "clerk_b": make_user("clerk_b", Role.STATION_CLERK, station=periods.station_b),
+    }
+    clerk = Client()
+    clerk.force_login(users["clerk_a"])
+    new = entry_helpers.new_url(periods, "A1")
+    base = {"unit": org.unit_a1.pk, "date": "2025-08-01", "quantity": 1, "note": "督查通报"}
+    assert clerk.post(new, base).status_code == 302
+    evidence = SimpleUploadedFile("通报.pdf", b"%PDF-1.4 test")
+    assert clerk.post(new, {**base, "evidence": [evidence], "submit": "1"}).status_code == 302
+    draft = Record.objects.get(status=RecordStatus.DRAFT)
+    submitted = Record.objects.get(status=RecordStatus.SUBMITTED)
+    Indicator.objects.filter(version=results.scored.version).exclude(code__in=["A", "B"]).update(
+        station=org.station_a
+    )
+    _token_a, plain_a = token_issue(station=org.station_a, name="信访系统", actor=admin_a)
+    _token_b, plain_b = token_issue(station=periods.station_b, name="财政系统", actor=admin_b)
+    world = World(
+        setup=periods,
+        results=results,
+        lc=lc,
+        lc_draft=again.version,
+        draft=draft,
+        submitted=submitted,
+        users=users,
+        tokens={"a": plain_a, "b": plain_b},
+    )
+    world.log_in()
+    return world
+
+
+# ---------------------------------------------------------------------------------------
+# The table
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One request: who, how, and what must come back."""
+
+    user: str | None  # a key of World.users; None: anonymous; "token_a"/"token_b": API
+    status: int
+    method: str = "get"
+    data: Callable[[World], Any] | None = None
+    shows: tuple[str, ...] = ()  # texts the answer must contain
+    hides: tuple[str, ...] = ()  # texts it must not contain
+    then: Callable[[World], None] | None = None  # a check of the database afterwards
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to request one named URL inside its scope, and outside it."""
+
+    url: Callable[[World], str]
+    inside: Visit
+    outside: Visit
+
+
+def r(name: str, *args: Any, query: str = "") -> Callable[[World], str]:
+    """reverse(name, args) with args computed from the world (callables) or given."""
+
+    def build(w: World) -> str:
+        values = [arg(w) if callable(arg) else arg for arg in args]
+        return reverse(name, args=values) + (f"?{query}" if query else "")
+
+    return build
+
+
+def obj(
+    url: Callable[[World], str],
+    user: str = "admin_a",
+    outsider: str = "admin_b",
+    status: int = 200,
+    method: str = "get",
+    data: Callable[[World], Any] | None = None,
+    shows: tuple[str, ...] = (),
+    then: Callable[[World], None] | None = None,
+) -> Case:
+    """An object of county A: its user gets ``status``; county B's gets 404."""
+    return Case(
+        url,
+        Visit(user, status, method, data, shows, then=then),
+        Visit(outsider, 404, method, data),
+    )
+
+
+def scoped(
+    url: Callable[[World], str],
+    shows: tuple[str, ...] = A_UNITS,
+    user: str = "admin_a",
+    outsider: str = "admin_b",
+    status: int = 200,
+    out_status: int | None = None,
+    method: str = "get",
+    data: Callable[[World], Any] | None = None,
+    then_outside: Callable[[World], None] | None = None,
+) -> Case:
+    """No object of a county in the URL (a list, a form, an export): county A's user sees
+    ``shows``; county B's gets the same page (or ``out_status``) without any of it."""
+    return Case(
+        url,
+        Visit(user, status, method, data, shows=shows),
+        Visit(
+            outsider,
+            out_status or status,
+            method,
+            data,
+            hides=(*shows, *A_UNITS),
+            then=then_outside,
+        ),
+    )
+
+
+def shared(url: Callable[[World], str], shows: tuple[str, ...], user: str, outsider: str) -> Case:
+    """Something both counties share (a framework of their city): both users see ``shows``,
+    county B's without anything of county A."""
+    return Case(
+        url, Visit(user, 200, shows=shows), Visit(outsider, 200, shows=shows, hides=A_UNITS)
+    )
+
+
+def api(name: str, *args: Any, method: str = "get", **kw: Any) -> Case:
+    """An API endpoint on county A's framework LC: ST-A's token reads it, ST-B's gets 404."""
+    data = kw.pop("data", None)
+    status = kw.pop("status", 200)
+    return Case(
+        r(name, *args),
+        Visit("token_a", status, method, data, **kw),
+        Visit("token_b", 404, method, data),
+    )
+
+
+UNIT_A1: Callable[[World], int] = lambda w: w.org.unit_a1.pk  # noqa: E731
+T_Q1 = ("T", "2025Q1")
+LK_A1 = (lambda w: w.org.station_a.pk, lambda w: w.setup.framework.pk, "2025Q3", "A1")
+
+
+def _not_approved(w: World) -> None:
+    w.submitted.refresh_from_db()
+    assert w.submitted.status == RecordStatus.SUBMITTED
+
+
+def _status_of(code: str, period: str, status: str) -> None:
+    assert CollectionPeriod.objects.get(framework__code=code, period=period).status == status
+
+
+def _excel_errors(w: World) -> str:
+    """Upload a station file with a bad row as ST-A's clerk; the link to its errors."""
+    client = w.client("clerk_a")
+    template = client.get(reverse("records:excel_template")).content
+    workbook = load_workbook(io.BytesIO(template))
+    workbook["records"].append(["ZZ", "A1", "2025-08-03", None, 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("filled.xlsx", buffer.getvalue())
+    response = client.post(reverse("records:excel"), {"file": upload})
+    return str(response.context["errors_url"])
+
+
+def _batch(w: World) -> dict[str, Any]:
+    item = {"external_id": "x-1", "unit": "A1", "indicator": "A1.1", "date": "2025-08-02"}
+    return {"records": [{**item, "quantity": 1, "note": "来自信访系统"}]}
+
+
+# Scores of a unit (the page is being replaced by the dashboard portrait; when it becomes
+# a redirect, change this one entry's status to 302).
+UNIT_SCORES = obj(r("scoring:unit_scores", *T_Q1, UNIT_A1), "analyst_a", "analyst_b", status=301)
+
+URLS: dict[str, Case] = {
+    # core
+    "core:home": scoped(r("core:home"), (), "analyst_a", "analyst_b"),
+    "core:history": obj(r("core:history", "unit", UNIT_A1), shows=("黎城县教育局",)),
+    # org
+    "org:region_list": scoped(r("org:region_list"), ("黎城县",)),
+    "org:region_create": scoped(r("org:region_create"), ("黎城县",)),
+    "org:region_detail": obj(r("org:region_detail", lambda w: w.org.county_a.pk)),
+    "org:region_edit": obj(r("org:region_edit", lambda w: w.org.county_a.pk)),
+    # Categories are the installation's, not a county's: every user reads them, only an
+    # administrator of the whole installation changes them.
+    "org:category_list": shared(r("org:category_list"), ("镇街",), "analyst_a", "analyst_b"),
+    "org:category_create": Case(
+        r("org:category_create"), Visit("sysadmin", 200), Visit("admin_b", 403)
+    ),
+    "org:category_edit": Case(
+        r("org:category_edit", lambda w: w.org.township.pk),
+        Visit("sysadmin", 200, shows=("镇街",)),
+        Visit("admin_b", 403),
+    ),
+    "org:unit_list": scoped(r("org:unit_list")),
+    "org:unit_create": scoped(r("org:unit_create"), ("黎城县教育局",)),
+    "org:unit_detail": obj(r("org:unit_detail", UNIT_A1)),
+    "org:unit_edit": obj(r("org:unit_edit", UNIT_A1)),
+    "org:person_list": scoped(r("org:person_list"), ("王建国",)),
+    "org:person_create": scoped(r("org:person_create"), ()),
+    "org:person_detail": obj(r("org:person_detail", lambda w: w.org.person_a1.pk)),
+    "org:person_edit": obj(r("org:person_edit", lambda w: w.org.person_a1.pk)),
+    "org:post_create": obj(r("org:post_create", lambda w: w.org.person_a1.pk)),
+    "org:post_edit": obj(r("org:post_edit", lambda w: w.org.person_a1.posts.get().pk)),
+    "org:post_end": obj(r("org:post_end", lambda w: w.org.person_a1.posts.get().pk)),
+    "org:station_list": scoped(r("org:station_list"), (A_STATION,)),
+    "org:station_create": scoped(r("org:station_create"), ("黎城县",)),
+    "org:station_detail": obj(r("org:station_detail", lambda w: w.org.station_a.pk)),
+    "org:station_edit": obj(r("org:station_edit", lambda w: w.org.station_a.pk)),
+    "org:group_list": scoped(r("org:group_list"), ("派驻第一纪检监察组",)),
+    "org:group_create": scoped(r("org:group_create"), ("黎侯镇",)),
+    "org:group_detail": obj(r("org:group_detail", lambda w: w.org.group_a.pk)),
+    "org:group_edit": obj(r("org:group_edit", lambda w: w.org.group_a.pk)),
+    "org:import": scoped(r("org:import"), ()),
+    "org:export": scoped(r("org:export", "yaml"), ("A1", "黎城县教育局")),
+    # accounts
+    "accounts:login": scoped(r("accounts:login"), (), None, "admin_b", 200, 302),
+    "accounts:logout": scoped(
+        r("accounts:logout"), (), "admin_a_leaving", "admin_b_leaving", 302, method="post"
+    ),
+    "accounts:user_list": scoped(r("accounts:user_list"), ("clerk_a",)),
+    "accounts:user_create": scoped(r("accounts:user_create"), ()),
+    "accounts:user_detail": obj(r("accounts:user_detail", lambda w: w.users["clerk_a"].pk)),
+    "accounts:assignment_remove": obj(
+        r("accounts:assignment_remove", lambda w: w.users["clerk_a"].assignments.get().pk),
+        status=302,
+        method="post",
+    ),
+    # frameworks
+    "framework:framework_list": scoped(r("framework:framework_list"), (A_FRAMEWORK,)),
+    "framework:import": scoped(r("framework:import"), ()),
+    "framework:version_detail": obj(r("framework:version_detail", lambda w: w.lc.pk)),
+    "framework:version_diff": obj(
+        lambda w: reverse("framework:version_diff", args=[w.lc_draft.pk]) + f"?against={w.lc.pk}"
+    ),
+    "framework:version_export": obj(r("framework:version_export", lambda w: w.lc.pk, "yaml")),
+    "framework:version_copy": obj(
+        r("framework:version_copy", lambda w: w.lc.pk), status=302, method="post"
+    ),
+    "framework:version_publish": obj(
+        r("framework:version_publish", lambda w: w.lc_draft.pk), status=302, method="post"
+    ),
+    "framework:version_archive": obj(
+        r("framework:version_archive", lambda w: w.lc.pk), status=302, method="post"
+    ),
+    "framework:version_settings": obj(r("framework:version_settings", lambda w: w.lc_draft.pk)),
+    "framework:indicator_create": obj(r("framework:indicator_create", lambda w: w.lc_draft.pk)),
+    "framework:indicator_edit": obj(r("framework:indicator_edit", lambda w: w.indicator_pk("A1"))),
+    "framework:indicator_move": obj(
+        r("framework:indicator_move", lambda w: w.indicator_pk("A2")),
+        status=302,
+        method="post",
+        data=lambda w: {"parent": w.indicator_pk("A"), "position": 0},
+    ),
+    "framework:indicator_delete": obj(
+        r("framework:indicator_delete", lambda w: w.indicator_pk("A4")), status=302, method="post"
+    ),
+    # scores
+    "scoring:ranking_latest": scoped(
+        r("scoring:ranking_latest", "T"), (), "analyst_a", "analyst_b", 302
+    ),
+    "scoring:recompute": obj(
+        r("scoring:recompute", "LC"), status=302, method="post", data=lambda w: {"period": "2025Q3"}
+    ),
+    "scoring:ranking": scoped(r("scoring:ranking", *T_Q1), A_UNITS, "analyst_a", "analyst_b"),
+    "scoring:unit_scores": UNIT_SCORES,
+    # analysis
+    "dashboard:search": scoped(
+        r("dashboard:search", query="q=黎"), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:search_xlsx": scoped(
+        r("dashboard:search_xlsx", query="q=黎"), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:index": shared(r("dashboard:index"), ("测试体系",), "analyst_a", "analyst_b"),
+    "dashboard:overview_latest": scoped(
+        r("dashboard:overview_latest", "T"), (), "analyst_a", "analyst_b", 302
+    ),
+    "dashboard:overview": scoped(r("dashboard:overview", *T_Q1), A_UNITS, "analyst_a", "analyst_b"),
+    "dashboard:overview_json": scoped(
+        r("dashboard:overview_json", *T_Q1), (), "analyst_a", "analyst_b"
+    ),
+    "dashboard:heatmap_json": scoped(
+        r("dashboard:heatmap_json", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:ranking_xlsx": scoped(
+        r("dashboard:ranking_xlsx", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:heatmap_xlsx": scoped(
+        r("dashboard:heatmap_xlsx", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:warnings_xlsx": scoped(
+        r("dashboard:warnings_xlsx", *T_Q1), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:results_xlsx": scoped(
+        r("dashboard:results_xlsx", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:portrait": obj(r("dashboard:portrait", *T_Q1, UNIT_A1), "analyst_a", "analyst_b"),
+    "dashboard:portrait_records": obj(
+        r("dashboard:portrait_records", *T_Q1, UNIT_A1, "A1"),
+        "analyst_a",
+        "analyst_b",
+        shows=("公车私用",),
+    ),
+    "dashboard:portrait_json": obj(
+        r("dashboard:portrait_json", *T_Q1, UNIT_A1), "analyst_a", "analyst_b"
+    ),
+    "dashboard:portrait_xlsx": obj(
+        r("dashboard:portrait_xlsx", *T_Q1, UNIT_A1), "analyst_a", "analyst_b"
+    ),
+    "dashboard:leadership": obj(
+        r("dashboard:leadership", *T_Q1, UNIT_A1), "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_trend": scoped(
+        r("dashboard:compare_trend", "T"), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_trend_json": scoped(
+        r("dashboard:compare_trend_json", "T"), (), "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_trend_xlsx": scoped(
+        r("dashboard:compare_trend_xlsx", "T"), (), "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_unit_search": scoped(
+        r("dashboard:compare_unit_search", "T", query="q=黎"), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_indicator": scoped(
+        r("dashboard:compare_indicator", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_indicator_json": scoped(
+        r("dashboard:compare_indicator_json", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_indicator_xlsx": scoped(
+        r("dashboard:compare_indicator_xlsx", *T_Q1), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_yoy": scoped(
+        r("dashboard:compare_yoy", *T_Q1), (), "analyst_a", "analyst_b"
+    ),
+    "dashboard:compare_yoy_xlsx": scoped(
+        r("dashboard:compare_yoy_xlsx", *T_Q1), (), "analyst_a", "analyst_b"
+    ),
+    "dashboard:problems": scoped(
+        r("dashboard:problems", "T", "2025"), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:problems_json": scoped(
+        r("dashboard:problems_json", "T", "2025"), A_UNITS[:1], "analyst_a", "analyst_b"
+    ),
+    "dashboard:problems_xlsx": scoped(
+        r("dashboard:problems_xlsx", "T", "2025"), A_UNITS, "analyst_a", "analyst_b"
+    ),
+    "dashboard:problem_records": scoped(
+        r("dashboard:problem_records", "T", "2025"), ("公车私用",), "analyst_a", "analyst_b"
+    ),
+    "dashboard:problem_records_xlsx": scoped(
+        r("dashboard:problem_records_xlsx", "T", "2025"), ("公车私用",), "analyst_a", "analyst_b"
+    ),
+    # records
+    "records:entry": scoped(r("records:entry"), (A_STATION,), "clerk_a", "clerk_b"),
+    "records:entry_new": obj(r("records:entry_new", *LK_A1), "clerk_a", "clerk_b"),
+    "records:entry_quick": obj(r("records:entry_quick", *LK_A1), "clerk_a", "clerk_b"),
+    "records:entry_edit": obj(r("records:entry_edit", lambda w: w.draft.pk), "clerk_a", "clerk_b"),
+    "records:entry_delete": obj(
+        r("records:entry_delete", lambda w: w.draft.pk), "clerk_a", "clerk_b", 302, "post"
+    ),
+    "records:entry_submit": obj(
+        r("records:entry_submit", lambda w: w.draft.pk), "clerk_a", "clerk_b", 302, "post"
+    ),
+    "records:my_records": scoped(r("records:my_records"), A_UNITS[:1], "clerk_a", "clerk_b"),
+    "records:self_assessment": scoped(
+        r("records:self_assessment"), ("黎城县教育局",), "liaison_a", "liaison_b"
+    ),
+    "records:self_assessment_new": scoped(
+        r("records:self_assessment_new", lambda w: w.setup.framework.pk, "2025Q3", "A3"),
+        ("黎城县教育局",),
+        "liaison_a",
+        "liaison_b",
+    ),
+    "records:evidence": obj(r("records:evidence", lambda w: w.submitted.evidence.get().pk)),
+    "records:review": scoped(r("records:review"), ("督查通报",)),
+    "records:review_approve": scoped(
+        r("records:review_approve"),
+        (),
+        status=302,
+        method="post",
+        data=lambda w: {"ids": [w.submitted.pk]},
+        out_status=404,
+        then_outside=_not_approved,
+    ),
+    "records:review_return": obj(r("records:review_return", lambda w: w.submitted.pk)),
+    "records:period_list": scoped(r("records:period_list"), (A_FRAMEWORK,)),
+    "records:period_close": obj(
+        r("records:period_close", lambda w: w.period_pk("LC", "2025Q3")), status=302, method="post"
+    ),
+    "records:period_reopen": obj(
+        r("records:period_reopen", lambda w: w.period_pk("LC", "2025Q2")),
+        status=302,
+        method="post",
+        data=lambda w: {"reason": "补录遗漏的信访数据"},
+        then=lambda w: _status_of("LC", "2025Q2", PeriodStatus.OPEN),
+    ),
+    "records:workload": scoped(r("records:workload", query="framework=LK"), (A_STATION,)),
+    "records:excel": scoped(r("records:excel"), (A_STATION,), "clerk_a", "clerk_b"),
+    "records:excel_template": scoped(
+        r("records:excel_template"), A_UNITS[:1], "clerk_a", "clerk_b"
+    ),
+    "records:excel_errors": obj(_excel_errors, "clerk_a", "clerk_b"),
+    # API tokens and the API
+    "api:token_list": scoped(r("api:token_list"), ("信访系统",)),
+    "api:token_issue": scoped(r("api:token_issue"), (A_STATION,)),
+    "api:token_revoke": obj(
+        r("api:token_revoke", lambda w: w.org.station_a.api_tokens.get().pk),
+        status=302,
+        method="post",
+    ),
+    # The API's root has no endpoint: 404 to every token.
+    "ninja:api-root": Case(r("ninja:api-root"), Visit("token_a", 404), Visit("token_b", 404)),
+    "ninja:framework_get": api("ninja:framework_get", "LC", shows=(A_FRAMEWORK,)),
+    "ninja:periods_list": api("ninja:periods_list", "LC", shows=("2025Q3",)),
+    "ninja:scores_get": api("ninja:scores_get", "LC", "2025Q3"),
+    "ninja:records_post": api("ninja:records_post", "LC", method="post", data=_batch, status=201),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# The tests
+
+
+def named_urls() -> set[str]:
+    """Every URL name the resolver knows, with its namespaces ("org:unit_list")."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                if inner in SKIPPED_NAMESPACES:
+                    continue
+                prefix = f"{namespace}{inner}:" if inner else namespace
+                yield from walk(pattern.url_patterns, prefix)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield namespace + pattern.name
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+def test_every_url_has_an_entry() -> None:
+    names = named_urls()
+    missing = sorted(names - URLS.keys() - SKIPPED.keys())
+    assert not missing, f"URLs without an entry in tests/test_every_url.py URLS: {missing}"
+    stale = sorted((URLS.keys() | SKIPPED.keys()) - names)
+    assert not stale, f"entries for URLs that no longer exist: {stale}"
+
+
+def text_of(response: Any) -> str:
+    """What a user reads in the answer: the page, the JSON, or the workbook's cells."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if "json" in kind and content:
+        return json.dumps(json.loads(content), ensure_ascii=False)
+    return content.decode("utf-8", errors="replace")
+
+
+def request(world: World, url: str, visit: Visit) -> Any:
+    client = world.client(visit.user)
+    extra: dict[str, Any] = {}
+    if visit.user and visit.user.startswith("token_"):
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[visit.user[-1]]}"
+    data = visit.data(world) if visit.data else None
+    if visit.method == "post" and visit.user and visit.user.startswith("token_"):
+        return client.post(url, data, content_type="application/json", **extra)
+    return getattr(client, visit.method)(url, data, **extra)
+
+
+def check(world: World, name: str, case: Case, visit: Visit) -> list[str]:
+    """The problems of one visit (none: it answered as the table says)."""
+    problems = []
+    with transaction.atomic():
+        url = case.url(world)
+        response = request(world, url, visit)
+        who = visit.user or "anonymous"
+        if response.status_code != visit.status:
+            problems.append(
+                f"{name} ({visit.method.upper()} {url} as {who}): "
+                f"{response.status_code}, expected {visit.status}"
+            )
+        else:
+            text = text_of(response) if visit.shows or visit.hides else ""
+            problems += [
+                f"{name} as {who} does not show {t!r}" for t in visit.shows if t not in text
+            ]
+            problems += [f"{name} leaks {t!r} to {who}" for t in visit.hides if t in text]
+            if visit.then:
+                visit.then(world)
+        transaction.set_rollback(True)
+    return problems
+
+
+def test_every_url_answers_a_user_inside_its_scope(world: World) -> None:
+    problems = [p for name, case in URLS.items() for p in check(world, name, case, case.inside)]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_url_answers_a_user_outside_its_scope(world: World) -> None:
+    problems = [p for name, case in URLS.items() for p in check(world, name, case, case.outside)]
+    assert not problems, "\n".join(problems)
