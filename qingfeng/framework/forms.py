@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from qingfeng.framework.models import FrameworkVersion, Indicator, RuleType
 from qingfeng.lib.notation import (
@@ -159,7 +160,10 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
                 "zero_at": rule.get("zero_at"),
                 "full_at": rule.get("full_at"),
                 "applies_to": self.instance.applies_to or [],
-                "bands_text": bands_text(self.instance.bands),
+                # "无" in Chinese: one of the words the notation reads as "no warnings".
+                "bands_text": bands_text(
+                    self.instance.bands, nothing=pgettext("no warning bands", "none")
+                ),
             }
         )
         self._style()

@@ -83,12 +83,14 @@ def number_text(value: float) -> str:
     return f"{value:.10g}"
 
 
-def bands_text(bands: list[dict[str, Any]] | None) -> str:
-    """Bands in the notation; ``none`` for an empty list (warnings off), ``""`` for None."""
+def bands_text(bands: list[dict[str, Any]] | None, *, nothing: str = NO_BANDS[0]) -> str:
+    """Bands in the notation; ``nothing`` (``none`` in files; a form shows its own
+    language's word, which the parser also reads) for an empty list (warnings off), ``""``
+    for None."""
     if bands is None:
         return ""
     if not bands:
-        return NO_BANDS[0]
+        return nothing
     return ", ".join(f"{band['level']}<{number_text(band['below'])}" for band in bands)
 
 

@@ -156,3 +156,8 @@ def test_the_indicator_form_reads_the_notation_of_the_workbook(org: Org, scored:
     assert a2.bands == []  # "none": this indicator raises no warning
     form = client.get(url).context["form"]
     assert (form.initial["bands_text"], form.initial["grades_text"]) == ("none", "一等:10, 二等:8")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert client.get(url).context["form"].initial["bands_text"] == "无"
+    assert client.post(url, {**good, "bands_text": "无"}).status_code == 302
+    a2.refresh_from_db()
+    assert a2.bands == []
