@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,9 @@ from qingfeng.framework.forms import IndicatorForm, MoveForm, VersionSettingsFor
 from qingfeng.framework.interchange import framework_import
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.views import editable_version
+from qingfeng.lib.form_errors import add_service_errors
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
+from qingfeng.lib.uploads import Upload, upload_page
 
 
 def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
@@ -36,12 +37,7 @@ _FORM_FIELD = {"grades": "grades_text", "bands": "bands_text"}
 
 
 def _show_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            name = _FORM_FIELD.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    add_service_errors(form, error, field_of=_FORM_FIELD)
 
 
 def _page(
@@ -160,16 +156,12 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a framework (YAML or .xlsx): a new draft, or the current draft replaced."""
     if not scope.has_capability(request.user, Capability.EDIT_FRAMEWORK):
         raise PermissionDenied
-    context: dict[str, Any] = {"max_mb": max_upload_mb()}
-    if request.method == "POST":
-        upload = read_upload(request)
-        if upload.issues:
-            context.update(failed_import_context(upload, upload.issues))
-        else:
-            result = framework_import(data=upload.data, filename=upload.name, actor=request.user)
-            if result.issues or result.version is None:
-                context.update(failed_import_context(upload, result.issues))
-            else:
-                messages.success(request, _("Imported as a draft. Check it, then publish it."))
-                return redirect("framework:version_detail", pk=result.version.pk)
-    return render(request, "framework/import.html", context)
+
+    def import_upload(upload: Upload) -> HttpResponse | Sequence[object]:
+        result = framework_import(data=upload.data, filename=upload.name, actor=request.user)
+        if result.issues or result.version is None:
+            return result.issues
+        messages.success(request, _("Imported as a draft. Check it, then publish it."))
+        return redirect("framework:version_detail", pk=result.version.pk)
+
+    return upload_page(request, template="framework/import.html", import_upload=import_upload)

@@ -23,6 +23,7 @@ from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.lib.form_errors import add_service_errors
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import Station, Unit
@@ -93,14 +94,6 @@ def _self_target(request: AuthedRequest, framework_pk: int, period: Period, code
         user=request.user, framework=framework, leaf=found[0], station=None
     )
     return Target(framework, period, found[0], None, units)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -206,7 +199,7 @@ def _entry_page(
                     submit=submit,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if saved.status == RecordStatus.SUBMITTED:
                 messages.success(request, _("The record was sent for review."))
