@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
-from qingfeng.lib.form_errors import add_service_errors
+from qingfeng.lib.service_forms import save_posted
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org import services
 from qingfeng.org.forms import (
@@ -63,15 +63,8 @@ def _form_page(
     """Render a form; on a valid POST call ``save`` and redirect. A ValidationError from the
     service is shown on the form, and nothing is saved."""
     form = form_class(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url(obj))
-    return render(request, "org/form.html", {"form": form, "title": title})
+    saved = save_posted(request, form, lambda: save(form), done=_("Saved."), next_url=success_url)
+    return saved or render(request, "org/form.html", {"form": form, "title": title})
 
 
 def _require(user: Any, allowed: bool) -> None:

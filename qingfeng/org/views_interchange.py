@@ -53,7 +53,9 @@ def export_download(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
         raise PermissionDenied
-    data = export_org(scope=selectors.org_scope(request.user), fmt=fmt)  # type: ignore[arg-type]
+    data = export_org(
+        scope=selectors.org_scope(request.user), fmt="yaml" if fmt == "yaml" else "xlsx"
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.{fmt}"'

@@ -7,6 +7,7 @@ sees the list read-only. A framework outside the user's scope is a 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -37,8 +38,8 @@ class OpenPeriodForm(BootstrapMixin, forms.Form):
         help_text=gettext_lazy("A year, half, quarter or month: 2026, 2026H1, 2026Q4, 2026M07."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._style()
 
     def clean_period(self) -> str:
@@ -55,8 +56,8 @@ class ReopenForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._style()
 
 
