@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import Capability, Role, ScopeKind
+from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin
 
 
@@ -38,18 +39,18 @@ class AssignmentForm(BootstrapMixin, forms.ModelForm):
         cap = Capability.ASSIGN_ROLES
         self.manager = manager
         regions = selectors.regions_held_with(manager, cap)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
-        self.fields["station"].queryset = selectors.visible_stations(manager).filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = regions
+        model_choice_field(self, "station").queryset = selectors.visible_stations(manager).filter(
             region__in=regions
         )
-        self.fields["discipline_group"].queryset = selectors.visible_discipline_groups(  # type: ignore[attr-defined]
+        model_choice_field(self, "discipline_group").queryset = selectors.visible_discipline_groups(
             manager
         ).filter(region__in=regions)
         if not selectors.has_global_scope(manager, cap):
-            self.fields["role"].choices = [  # type: ignore[attr-defined]
+            choice_field(self, "role").choices = [
                 c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN
             ]
-            self.fields["scope_kind"].choices = [  # type: ignore[attr-defined]
+            choice_field(self, "scope_kind").choices = [
                 c for c in ScopeKind.choices if c[0] != ScopeKind.ALL
             ]
         self._style()
@@ -79,4 +80,4 @@ class AssignmentForm(BootstrapMixin, forms.ModelForm):
                 if model_field in errors.error_dict:
                     moved = errors.error_dict.pop(model_field)
                     errors.error_dict.setdefault(form_field, []).extend(moved)
-        super()._update_errors(errors)  # type: ignore[misc]
+        super()._update_errors(errors)  # type: ignore[misc]  # not in django-stubs

@@ -173,6 +173,17 @@ def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) 
     return Person.objects.filter(condition)
 
 
+def _named_directly(user: AnyUser, capability: Capability, kind: str, id_field: str) -> list[Q]:
+    """The condition for the objects the user's assignments of scope ``kind`` name
+    directly (by ``id_field``); none when they name none."""
+    own = [
+        getattr(a, id_field)
+        for a in _granting(user, capability)
+        if a.scope_kind == kind and getattr(a, id_field)
+    ]
+    return [Q(pk__in=own)] if own else []
+
+
 def visible_stations(
     user: AnyUser, capability: Capability = Capability.VIEW_ORG
 ) -> StationQuerySet:
@@ -184,13 +195,7 @@ def visible_stations(
         for assignment in _granting(user, capability)
         if assignment.scope_kind == ScopeKind.REGION and assignment.region
     ]
-    own = [
-        a.station_id
-        for a in _granting(user, capability)
-        if a.scope_kind == ScopeKind.STATION and a.station_id
-    ]
-    if own:
-        conditions.append(Q(pk__in=own))
+    conditions += _named_directly(user, capability, ScopeKind.STATION, "station_id")
     if not conditions:
         return Station.objects.none()
     return Station.objects.filter(reduce(or_, conditions))
@@ -204,13 +209,9 @@ def visible_discipline_groups(
     if has_global_scope(user, capability):
         return DisciplineGroup.objects.all()
     conditions = [within_q(region) for region in _scoped_regions(user, capability)]
-    own = [
-        a.discipline_group_id
-        for a in _granting(user, capability)
-        if a.scope_kind == ScopeKind.DISCIPLINE_GROUP and a.discipline_group_id
-    ]
-    if own:
-        conditions.append(Q(pk__in=own))
+    conditions += _named_directly(
+        user, capability, ScopeKind.DISCIPLINE_GROUP, "discipline_group_id"
+    )
     covering = DisciplineGroup.units.through.objects.filter(
         unit_id__in=visible_units(user, capability).values("pk")
     ).values("disciplinegroup_id")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Capability, ScopeKind
+from qingfeng.lib.history import stamp
 
 
 def _target_in_scope(*, actor: Any, assignment: RoleAssignment) -> bool:
@@ -45,8 +46,7 @@ def user_create(*, username: str, password: str, display_name: str = "", actor: 
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
-    if actor is not None:
-        user._history_user = actor  # type: ignore[attr-defined]
+    stamp(user, actor)
     user.save()
     return user
 
@@ -59,7 +59,7 @@ def assignment_add(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
         raise PermissionDenied
     if not _target_in_scope(actor=actor, assignment=assignment):
         raise ValidationError(_("This scope is outside the scope you administer."))
-    assignment._history_user = actor  # type: ignore[attr-defined]
+    stamp(assignment, actor)
     assignment.save()
     return assignment
 
@@ -69,5 +69,5 @@ def assignment_remove(*, actor: Any, assignment: RoleAssignment) -> None:
     """Withdraw a role (kept in the history as a deletion)."""
     if not _target_in_scope(actor=actor, assignment=assignment):
         raise PermissionDenied
-    assignment._history_user = actor  # type: ignore[attr-defined]
+    stamp(assignment, actor)
     assignment.delete()

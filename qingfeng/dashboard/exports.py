@@ -11,6 +11,7 @@ under Excel's row limit, which the long form (unit x node rows) would not for la
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -21,6 +22,8 @@ from qingfeng.dashboard.access import PeriodResults
 from qingfeng.dashboard.overview import Figures, OverviewQuery, indicator_tree, level_one_columns
 from qingfeng.dashboard.overview_tables import (
     ROW_FIELDS,
+    Cell,
+    RegionCell,
     RegionRow,
     UnitRow,
     WarningRow,
@@ -90,6 +93,20 @@ def ranking_sheet(
     return Sheet(_("Ranking"), headers, data, title=title, band_of=band_of)
 
 
+def _heat_bands(
+    rows: Sequence[UnitRow | RegionRow], *, band_column: int
+) -> dict[tuple[int, int], str]:
+    """The colours of a heat map sheet by (row, column): each row's own band in
+    ``band_column``, its cells' bands in the columns after it."""
+    band_of: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        band_of[(r, band_column)] = row.band
+        cells: Sequence[Cell | RegionCell] = row.cells
+        for i, cell in enumerate(cells):
+            band_of[(r, band_column + 1 + i)] = cell.band
+    return band_of
+
+
 def heatmap_sheet(*, results: PeriodResults, rows: list[UnitRow], query: OverviewQuery) -> Sheet:
     """The heat map by unit: one column per level-1 indicator, each score coloured by its
     band."""
@@ -103,25 +120,24 @@ def heatmap_sheet(*, results: PeriodResults, rows: list[UnitRow], query: Overvie
         _("Band"),
         *(f"{c.code} {c.name} ({c.max:g})" for c in columns),
     ]
-    band_of: dict[tuple[int, int], str] = {}
-    data = []
-    for r, row in enumerate(rows):
-        band_of[(r, 5)] = row.band
-        for i, cell in enumerate(row.cells):
-            band_of[(r, 6 + i)] = cell.band
-        data.append(
-            [
-                row.rank,
-                row.code,
-                row.name,
-                row.category,
-                row.total,
-                band_label(row.band),
-                *(cell.score for cell in row.cells),
-            ]
-        )
+    data = [
+        [
+            row.rank,
+            row.code,
+            row.name,
+            row.category,
+            row.total,
+            band_label(row.band),
+            *(cell.score for cell in row.cells),
+        ]
+        for row in rows
+    ]
     return Sheet(
-        _("Heat map"), headers, data, title=_title(results, _("Heat map"), query), band_of=band_of
+        _("Heat map"),
+        headers,
+        data,
+        title=_title(results, _("Heat map"), query),
+        band_of=_heat_bands(rows, band_column=5),
     )
 
 
@@ -136,24 +152,24 @@ def regions_sheet(*, results: PeriodResults, rows: list[RegionRow], query: Overv
         _("Band"),
         *(f"{c.code} {c.name} (%)" for c in columns),
     ]
-    band_of: dict[tuple[int, int], str] = {}
-    data = []
-    for r, row in enumerate(rows):
-        band_of[(r, 3)] = row.band
-        for i, cell in enumerate(row.cells):
-            band_of[(r, 4 + i)] = cell.band
-        name = _("%(region)s (own units)") % {"region": row.name} if row.own else row.name
-        data.append(
-            [
-                name,
-                row.units,
-                row.mean,
-                band_label(row.band),
-                *(None if c.ratio is None else round(c.ratio * 100, 2) for c in row.cells),
-            ]
-        )
+    data = [
+        [
+            _("%(region)s (own units)") % {"region": row.name} if row.own else row.name,
+            row.units,
+            row.mean,
+            band_label(row.band),
+            *(None if c.ratio is None else round(c.ratio * 100, 2) for c in row.cells),
+        ]
+        for row in rows
+    ]
     title = _title(results, _("Heat map by region"), query)
-    return Sheet(_("Heat map by region"), headers, data, title=title, band_of=band_of)
+    return Sheet(
+        _("Heat map by region"),
+        headers,
+        data,
+        title=title,
+        band_of=_heat_bands(rows, band_column=3),
+    )
 
 
 def warnings_sheet(

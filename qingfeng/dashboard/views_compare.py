@@ -38,15 +38,36 @@ def measure_label(measure: str) -> str:
     return {"total": _("Total"), "score": _("Score"), "ratio": _("Ratio (%)")}[measure]
 
 
+def _common(request: AuthedRequest, code: str) -> dict[str, Any]:
+    """What every comparison read takes from the request: the user, the framework (404
+    outside the analysis scope), the chosen node and the label of the total."""
+    return {
+        "user": request.user,
+        "framework": analysis_framework(request.user, code),
+        "node": request.GET.get("node", ""),
+        "total_label": _("Total"),
+    }
+
+
+def _table_context(request: AuthedRequest, data: Any, period: Period) -> dict[str, Any]:
+    """What both paged comparison tables show: the data with its framework, period and
+    measure, and this page of the rows, each with the link to its unit's portrait."""
+    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.portrait = compare.portrait_url(data.framework, str(period), row.unit_id, data.node)
+    return {
+        "data": data,
+        "framework": data.framework,
+        "period": str(data.period),
+        "page": page,
+        "query": _query(request),
+        "measure_label": measure_label(data.measure),
+    }
+
+
 def _indicator(request: AuthedRequest, code: str, period: Period) -> compare.IndicatorComparison:
-    framework = analysis_framework(request.user, code)
     return compare.compare_indicator(
-        user=request.user,
-        framework=framework,
-        period=period,
-        node=request.GET.get("node", ""),
-        category=request.GET.get("category", ""),
-        total_label=_("Total"),
+        **_common(request, code), period=period, category=request.GET.get("category", "")
     )
 
 
@@ -55,19 +76,11 @@ def compare_indicator(request: AuthedRequest, code: str, period: Period) -> Http
     """Units of the scope on one indicator in one period: sorted bars with the mean, the
     same data as a table, and the units where the indicator was not assessed."""
     data = _indicator(request, code, period)
-    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        row.portrait = compare.portrait_url(data.framework, str(period), row.unit_id, data.node)
     return render(
         request,
         "dashboard/compare_indicator.html",
         {
-            "data": data,
-            "framework": data.framework,
-            "period": str(data.period),
-            "page": page,
-            "query": _query(request),
-            "measure_label": measure_label(data.measure),
+            **_table_context(request, data, period),
             "not_assessed": data.not_assessed[:NOT_ASSESSED_SHOWN],
             "not_assessed_more": max(0, len(data.not_assessed) - NOT_ASSESSED_SHOWN),
         },
@@ -140,14 +153,10 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
 
 
 def _trend(request: AuthedRequest, code: str) -> compare.TrendComparison:
-    framework = analysis_framework(request.user, code)
     return compare.compare_trend(
-        user=request.user,
-        framework=framework,
-        node=request.GET.get("node", ""),
+        **_common(request, code),
         unit_ids=request.GET.getlist("unit"),
         kind=request.GET.get("kind", "").upper(),
-        total_label=_("Total"),
     )
 
 
@@ -225,14 +234,8 @@ def compare_unit_search(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _yoy(request: AuthedRequest, code: str, period: Period) -> compare.YearOnYear:
-    framework = analysis_framework(request.user, code)
     return compare.compare_yoy(
-        user=request.user,
-        framework=framework,
-        period=period,
-        node=request.GET.get("node", ""),
-        sort=request.GET.get("sort", ""),
-        total_label=_("Total"),
+        **_common(request, code), period=period, sort=request.GET.get("sort", "")
     )
 
 
@@ -240,21 +243,13 @@ def _yoy(request: AuthedRequest, code: str, period: Period) -> compare.YearOnYea
 def compare_yoy(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Every unit now and a year earlier: values, difference, ranks and bands."""
     data = _yoy(request, code, period)
-    page = Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        row.portrait = compare.portrait_url(data.framework, str(period), row.unit_id, data.node)
     return render(
         request,
         "dashboard/compare_yoy.html",
         {
-            "data": data,
-            "framework": data.framework,
-            "period": str(data.period),
-            "page": page,
-            "query": _query(request),
+            **_table_context(request, data, period),
             "sort_query": _query(request, "sort"),
             "sort": request.GET.get("sort", "") or "rank",
-            "measure_label": measure_label(data.measure),
         },
     )
 

@@ -27,15 +27,23 @@ def _load(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> Po
     return selectors.portrait_load(user=request.user, code=code, period=period, unit_pk=unit_pk)
 
 
-def _page(
-    request: AuthedRequest, data: Portrait, focus: str, panel: dict[str, Any] | None = None
-) -> HttpResponse:
-    context = {
+def _headline(data: Portrait) -> dict[str, Any]:
+    """What every portrait page shows at its head: the unit, framework, period and
+    snapshot."""
+    return {
         "p": data,
         "framework": data.framework,
         "unit": data.unit,
         "snapshot": data.snapshot,
         "period": str(data.period),
+    }
+
+
+def _page(
+    request: AuthedRequest, data: Portrait, focus: str, panel: dict[str, Any] | None = None
+) -> HttpResponse:
+    context = {
+        **_headline(data),
         "periods": selectors.unit_periods(portrait=data),
         "rows": selectors.tree_rows(portrait=data, focus=focus),
         "focus": focus if focus in data.by_code else "",
@@ -207,11 +215,7 @@ def leadership(request: AuthedRequest, code: str, period: Period, unit_pk: int) 
     data = _load(request, code, period, unit_pk)
     leaders, former = selectors.leadership(user=request.user, unit=data.unit)
     context = {
-        "p": data,
-        "framework": data.framework,
-        "unit": data.unit,
-        "snapshot": data.snapshot,
-        "period": str(data.period),
+        **_headline(data),
         "leaders": leaders,
         "former": former,
     }

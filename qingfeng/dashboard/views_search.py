@@ -3,7 +3,7 @@ grouped, and the same search as an .xlsx workbook (every match, one sheet per gr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,11 +19,14 @@ from qingfeng.dashboard import search as selectors
 from qingfeng.dashboard.access import require_analysis
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
-from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.typing import AuthedRequest, choice_field, model_choice_field
 from qingfeng.lib.xlsx import Sheet, xlsx_response
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.org.models import Station
 from qingfeng.records.models import ProblemType, RecordStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _BAD_DATE = gettext_lazy("Enter the date as YYYY-MM-DD, for example 2025-03-31.")
 # Query-string names that are not valid (or not nice) Python names.
@@ -34,26 +37,25 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
+def _date_filter(label: StrOrPromise) -> forms.DateField:
+    """An optional date of the query string, as YYYY-MM-DD."""
+    return forms.DateField(
+        required=False,
+        label=label,
+        input_formats=["%Y-%m-%d"],
+        widget=IsoDateInput(),
+        error_messages={"invalid": _BAD_DATE},
+    )
+
+
 class SearchForm(BootstrapMixin, forms.Form):
     """The search box and its filters, read from the query string."""
 
     q = forms.CharField(
         required=False, max_length=100, label=gettext_lazy("Keyword"), widget=SearchInput()
     )
-    date_from = forms.DateField(
-        required=False,
-        label=gettext_lazy("From"),
-        input_formats=["%Y-%m-%d"],
-        widget=IsoDateInput(),
-        error_messages={"invalid": _BAD_DATE},
-    )
-    date_to = forms.DateField(
-        required=False,
-        label=gettext_lazy("To"),
-        input_formats=["%Y-%m-%d"],
-        widget=IsoDateInput(),
-        error_messages={"invalid": _BAD_DATE},
-    )
+    date_from = _date_filter(gettext_lazy("From"))
+    date_to = _date_filter(gettext_lazy("To"))
     problem_type = forms.ChoiceField(required=False, label=gettext_lazy("Problem type"))
     station = forms.ModelChoiceField(
         queryset=Station.objects.none(),
@@ -82,11 +84,11 @@ class SearchForm(BootstrapMixin, forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         names = ProblemType.objects.values_list("name", flat=True)
-        self.fields["problem_type"].choices = [("", "—")] + [(n, n) for n in names]  # type: ignore[attr-defined]
-        self.fields["station"].queryset = scope.visible_stations(  # type: ignore[attr-defined]
+        choice_field(self, "problem_type").choices = [("", "—")] + [(n, n) for n in names]
+        model_choice_field(self, "station").queryset = scope.visible_stations(
             user, Capability.VIEW_ANALYSIS
         ).order_by("code")
-        self.fields["framework"].queryset = visible_frameworks(  # type: ignore[attr-defined]
+        model_choice_field(self, "framework").queryset = visible_frameworks(
             user, Capability.VIEW_ANALYSIS
         ).order_by("code")
         self.fields["q"].widget.attrs["placeholder"] = _("Unit, leader, note, indicator code…")

@@ -421,17 +421,19 @@ def _build_groups(
 # ---------------------------------------------------------------------------------------
 
 M = TypeVar("M", bound=Model)
+# The two kinds of tree node (each with ``parent`` and ``path``).
+TreeNode = TypeVar("TreeNode", Region, Unit)
 
 
-def _create_tree(model: type[M], levels: Sequence[list[M]]) -> None:
+def _create_tree(model: type[TreeNode], levels: Sequence[list[TreeNode]]) -> None:
     """Insert a tree level by level (a level's keys make its children's paths), set every
     ``path`` as ``org.services`` would, and record one "created" history row per node."""
     nodes: list[Any] = []
     for level in levels:
         model._default_manager.bulk_create(level)
         for node in level:
-            parent = node.parent  # type: ignore[attr-defined]
-            node.path = child_path(parent.path if parent else None, node.pk)  # type: ignore[attr-defined]
+            parent = node.parent
+            node.path = child_path(parent.path if parent else None, node.pk)
         nodes.extend(level)
     model._default_manager.bulk_update(nodes, ["path"], batch_size=500)
     get_history_manager_for_model(model).bulk_history_create(

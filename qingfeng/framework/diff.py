@@ -12,22 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from qingfeng.framework.interchange_format import NODE_SETTINGS
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import FrameworkVersion
 
 SETTINGS = ("name", "year", "scale", "bands", "components")
-NODE_FIELDS = (
-    "name",
-    "parent",
-    "max",
-    "standard",
-    "method",
-    "station",
-    "applies_to",
-    "component",
-    "bands",
-    "rule",
-)
+NODE_FIELDS = ("name", "parent", *NODE_SETTINGS, "rule")
 
 
 class FieldChange(NamedTuple):

@@ -22,19 +22,9 @@ from qingfeng.lib.tabular import Issue, sheet_where
 Source = Literal["yaml", "xlsx"]
 
 TOP_KEYS = ("code", "name", "year", "scale", "bands", "components", "indicators")
-NODE_KEYS = (
-    "code",
-    "name",
-    "max",
-    "standard",
-    "method",
-    "station",
-    "applies_to",
-    "component",
-    "bands",
-    "rule",
-    "children",
-)
+# An indicator's own settings, alike in the YAML, the .xlsx and the diff of two versions.
+NODE_SETTINGS = ("max", "standard", "method", "station", "applies_to", "component", "bands")
+NODE_KEYS = ("code", "name", *NODE_SETTINGS, "rule", "children")
 RULE_PARAMS: dict[str, tuple[str, ...]] = {
     RuleType.DEDUCT: ("per", "cap"),
     RuleType.BONUS: ("per", "grades"),
@@ -56,13 +46,7 @@ INDICATOR_COLUMNS = (
     "code",
     "parent",
     "name",
-    "max",
-    "standard",
-    "method",
-    "station",
-    "applies_to",
-    "component",
-    "bands",
+    *NODE_SETTINGS,
     "rule_type",
     "per",
     "cap",

@@ -12,6 +12,7 @@ spec read from a file equals ``version_to_spec`` of what it describes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -405,15 +406,17 @@ class _XlsxReader:
         return node
 
     def bands_cell(self, number: int, value: Any) -> Any:
-        try:
-            return parse_bands(str(canonical_text(value)))
-        except NotationError as exc:
-            self.add("indicators", number, "bands", str(exc))
-            return None
+        return self._notation_cell(number, "bands", value, parse_bands)
 
     def grades_cell(self, number: int, value: Any) -> Any:
+        return self._notation_cell(number, "grades", value, parse_grades)
+
+    def _notation_cell(
+        self, number: int, column: str, value: Any, parse: Callable[[str], Any]
+    ) -> Any:
+        """A cell in its text notation (``lib.notation``), parsed; None after an issue."""
         try:
-            return parse_grades(str(canonical_text(value)))
+            return parse(str(canonical_text(value)))
         except NotationError as exc:
-            self.add("indicators", number, "grades", str(exc))
+            self.add("indicators", number, column, str(exc))
             return None

@@ -8,7 +8,6 @@ back (``read_framework_file``) gives the same spec.
 
 from __future__ import annotations
 
-import io
 from typing import Any, Literal
 
 import yaml
@@ -25,7 +24,7 @@ from qingfeng.framework.interchange_read import canonical_number
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators
 from qingfeng.lib.notation import bands_text, grades_text
-from qingfeng.lib.tabular import display_width
+from qingfeng.lib.plain_xlsx import plain_workbook
 
 Format = Literal["yaml", "xlsx"]
 RULE_ORDER = ("type", "per", "cap", "grades", "zero_at", "full_at")
@@ -155,10 +154,6 @@ def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[lis
 
 
 def _workbook(spec: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     sheets: dict[str, tuple[tuple[str, ...], list[list[Any]]]] = {
         FRAMEWORK_SHEET: (("key", "value"), [[key, spec.get(key)] for key in FRAMEWORK_KEYS]),
         "bands": (BAND_KEYS, [[b.get(k) for k in BAND_KEYS] for b in spec.get("bands", [])]),
@@ -171,22 +166,4 @@ def _workbook(spec: dict[str, Any]) -> bytes:
             _indicator_rows(spec["indicators"], None),
         ),
     }
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
-    bold = Font(bold=True)
-    for title, (columns, rows) in sheets.items():
-        worksheet = workbook.create_sheet(title)
-        worksheet.append(list(columns))
-        for cell in worksheet[1]:
-            cell.font = bold
-        widths = [display_width(column) for column in columns]
-        for row in rows:
-            worksheet.append(row)
-            for index, value in enumerate(row):
-                widths[index] = max(widths[index], display_width(value))
-        worksheet.freeze_panes = "A2"
-        for index, width in enumerate(widths, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60) + 2
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return plain_workbook(sheets)

@@ -188,8 +188,9 @@ def _delete_deepest_first(nodes: list[Indicator], actor: User | None) -> None:
 
     def depth(pk: int) -> int:
         level = 0
-        while parent_of.get(pk) in parent_of:
-            pk = parent_of[pk]  # type: ignore[assignment]
+        parent = parent_of.get(pk)
+        while parent is not None and parent in parent_of:
+            parent = parent_of[parent]
             level += 1
         return level
 

@@ -13,7 +13,7 @@ all check through here, so a framework is judged by one set of rules
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -486,10 +486,7 @@ class _Validator:
         first: dict[str, NodePlace] = {}
         stations: set[str] = set()
         categories: set[str] = set()
-        for node in nodes:
-            raw = node.raw
-            if not isinstance(raw, dict):
-                continue
+        for node, raw in _mappings(nodes):
             code = raw.get("code")
             if isinstance(code, str) and code:
                 if code in first:
@@ -524,10 +521,7 @@ class _Validator:
         known_categories = set(
             UnitCategory.objects.filter(code__in=categories).values_list("code", flat=True)
         )
-        for node in nodes:
-            raw = node.raw
-            if not isinstance(raw, dict):
-                continue
+        for node, raw in _mappings(nodes):
             station = raw.get("station")
             if isinstance(station, str) and station:
                 if station not in known_stations:
@@ -590,3 +584,10 @@ class _Validator:
                 _('unknown component "%(code)s"; expected one of: %(expected)s')
                 % {"code": value, "expected": expected},
             )
+
+
+def _mappings(nodes: list[NodePlace]) -> Iterator[tuple[NodePlace, dict[str, Any]]]:
+    """The nodes written as mappings, with their keys (``node`` reports any other)."""
+    for node in nodes:
+        if isinstance(node.raw, dict):
+            yield node, node.raw

@@ -111,7 +111,7 @@ def version_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     response = HttpResponse(
-        framework_export(version=version, fmt=fmt),  # type: ignore[arg-type]
+        framework_export(version=version, fmt="yaml" if fmt == "yaml" else "xlsx"),
         content_type=CONTENT_TYPES[fmt],
     )
     name = f"{version.framework.code}-v{version.number}.{fmt}"

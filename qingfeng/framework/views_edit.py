@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,9 @@ from qingfeng.framework.forms import IndicatorForm, MoveForm, VersionSettingsFor
 from qingfeng.framework.interchange import framework_import
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.views import editable_version
+from qingfeng.lib.service_forms import save_posted
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
+from qingfeng.lib.uploads import Upload, upload_page
 
 
 def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
@@ -35,19 +37,25 @@ def _draft(request: AuthedRequest, pk: int) -> FrameworkVersion:
 _FORM_FIELD = {"grades": "grades_text", "bands": "bands_text"}
 
 
-def _show_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            name = _FORM_FIELD.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _page(
-    request: AuthedRequest, form: BaseForm, title: str, version: FrameworkVersion
+def _form_view(
+    request: AuthedRequest,
+    version: FrameworkVersion,
+    form: BaseForm,
+    title: str,
+    save: Callable[[], object],
+    done: str | None = None,
 ) -> HttpResponse:
-    return render(
+    """A form on a draft version: a valid POST calls ``save`` and goes back to the
+    version; otherwise the form is shown (with the service's errors, if any)."""
+    saved = save_posted(
+        request,
+        form,
+        save,
+        done=done or _("Saved."),
+        next_url=lambda _saved: reverse("framework:version_detail", args=[version.pk]),
+        field_of=_FORM_FIELD,
+    )
+    return saved or render(
         request, "framework/form.html", {"form": form, "title": title, "version": version}
     )
 
@@ -57,39 +65,33 @@ def version_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     """A draft's name, year, scale, bands and components."""
     version = _draft(request, pk)
     form = VersionSettingsForm(request.POST or None, instance=version)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
         data = form.cleaned_data
-        try:
-            services.version_settings_save(
-                version=version,
-                name=data["name"],
-                year=data["year"],
-                scale=data["scale"],
-                bands=data["bands_text"],
-                components=data["components_text"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("framework:version_detail", pk=version.pk)
-    return _page(request, form, _("Version settings"), version)
+        services.version_settings_save(
+            version=version,
+            name=data["name"],
+            year=data["year"],
+            scale=data["scale"],
+            bands=data["bands_text"],
+            components=data["components_text"],
+            actor=request.user,
+        )
+
+    return _form_view(request, version, form, _("Version settings"), save)
 
 
 def _indicator_page(
     request: AuthedRequest, version: FrameworkVersion, indicator: Indicator, title: str
 ) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, version=version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_save(indicator=form.instance, actor=request.user)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("framework:version_detail", pk=version.pk)
-    return _page(request, form, title, version)
+    return _form_view(
+        request,
+        version,
+        form,
+        title,
+        lambda: services.indicator_save(indicator=form.instance, actor=request.user),
+    )
 
 
 @login_required
@@ -124,20 +126,19 @@ def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
         indicator=indicator,
         initial={"parent": indicator.parent_id, "position": indicator.position},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_move(
-                indicator=indicator,
-                parent=form.cleaned_data["parent"],
-                position=form.cleaned_data["position"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Moved."))
-            return redirect("framework:version_detail", pk=version.pk)
-    return _page(request, form, _("Move indicator %(code)s") % {"code": indicator.code}, version)
+    return _form_view(
+        request,
+        version,
+        form,
+        _("Move indicator %(code)s") % {"code": indicator.code},
+        lambda: services.indicator_move(
+            indicator=indicator,
+            parent=form.cleaned_data["parent"],
+            position=form.cleaned_data["position"],
+            actor=request.user,
+        ),
+        done=_("Moved."),
+    )
 
 
 @login_required
@@ -160,16 +161,12 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a framework (YAML or .xlsx): a new draft, or the current draft replaced."""
     if not scope.has_capability(request.user, Capability.EDIT_FRAMEWORK):
         raise PermissionDenied
-    context: dict[str, Any] = {"max_mb": max_upload_mb()}
-    if request.method == "POST":
-        upload = read_upload(request)
-        if upload.issues:
-            context.update(failed_import_context(upload, upload.issues))
-        else:
-            result = framework_import(data=upload.data, filename=upload.name, actor=request.user)
-            if result.issues or result.version is None:
-                context.update(failed_import_context(upload, result.issues))
-            else:
-                messages.success(request, _("Imported as a draft. Check it, then publish it."))
-                return redirect("framework:version_detail", pk=result.version.pk)
-    return render(request, "framework/import.html", context)
+
+    def import_upload(upload: Upload) -> HttpResponse | Sequence[object]:
+        result = framework_import(data=upload.data, filename=upload.name, actor=request.user)
+        if result.issues or result.version is None:
+            return result.issues
+        messages.success(request, _("Imported as a draft. Check it, then publish it."))
+        return redirect("framework:version_detail", pk=result.version.pk)
+
+    return upload_page(request, template="framework/import.html", import_upload=import_upload)

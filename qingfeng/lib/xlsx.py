@@ -84,7 +84,7 @@ def workbook_bytes(sheets: Sequence[Sheet], *, write_only: bool | None = None) -
 
         return streamed_bytes(sheets)
     book = Workbook(write_only=False)
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.worksheets[0])
     taken: set[str] = set()
     for sheet in sheets:
         ws = book.create_sheet(_sheet_name(sheet.name, taken))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
+from qingfeng.lib.typing import model_choice_field
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -34,8 +35,10 @@ class IsoDateInput(forms.DateInput):
 class BootstrapMixin:
     """Give every widget Bootstrap's classes so templates can render ``{{ form }}`` plainly."""
 
+    fields: dict[str, forms.Field]  # the form's, as this mixin comes before forms.Form
+
     def _style(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -69,7 +72,7 @@ class RegionForm(ScopedModelForm):
         editable = selectors.editable_regions(self.user)
         if self.instance.pk:
             editable = editable.outside(self.instance)
-        self.fields["parent"].queryset = editable  # type: ignore[attr-defined]
+        model_choice_field(self, "parent").queryset = editable
         if not selectors.has_global_scope(self.user, Capability.EDIT_ORG):
             # Only a global administrator may create a new root region.
             self.fields["parent"].required = True
@@ -87,12 +90,12 @@ class UnitForm(ScopedModelForm):
         fields = ["code", "name", "category", "region", "parent", "headcount", "active"]
 
     def limit_choices(self) -> None:
-        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = selectors.editable_regions(self.user)
         parents = selectors.visible_units(self.user, Capability.EDIT_ORG)
         if self.instance.pk:
             parents = parents.outside(self.instance)
-        self.fields["parent"].queryset = parents.order_by("code")  # type: ignore[attr-defined]
-        self.fields["category"].queryset = UnitCategory.objects.all()  # type: ignore[attr-defined]
+        model_choice_field(self, "parent").queryset = parents.order_by("code")
+        model_choice_field(self, "category").queryset = UnitCategory.objects.all()
 
 
 class PersonForm(ScopedModelForm):
@@ -112,7 +115,7 @@ class PostForm(ScopedModelForm):
 
     def limit_choices(self) -> None:
         units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
-        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "unit").queryset = units.order_by("code")
 
 
 class NewPersonForm(PersonForm):
@@ -129,7 +132,7 @@ class NewPersonForm(PersonForm):
 
     def limit_choices(self) -> None:
         units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
-        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "unit").queryset = units.order_by("code")
 
 
 class EndPostForm(BootstrapMixin, forms.Form):
@@ -146,9 +149,9 @@ class StationForm(ScopedModelForm):
         fields = ["code", "name", "kind", "region", "unit"]
 
     def limit_choices(self) -> None:
-        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = selectors.editable_regions(self.user)
         units = selectors.visible_units(self.user, Capability.EDIT_ORG)
-        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "unit").queryset = units.order_by("code")
 
 
 class DisciplineGroupForm(ScopedModelForm):
@@ -164,9 +167,9 @@ class DisciplineGroupForm(ScopedModelForm):
         fields = ["code", "name", "region"]
 
     def limit_choices(self) -> None:
-        self.fields["region"].queryset = selectors.editable_regions(self.user)  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = selectors.editable_regions(self.user)
         units = selectors.visible_units(self.user, Capability.EDIT_ORG).filter(active=True)
-        self.fields["units"].queryset = units.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "units").queryset = units.order_by("code")
         if self.instance.pk:
             self.initial["units"] = list(self.instance.units.values_list("pk", flat=True))
 
@@ -195,5 +198,5 @@ class UnitFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = selectors.visible_regions(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "region").queryset = selectors.visible_regions(user)
         self._style()

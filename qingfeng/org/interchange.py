@@ -10,6 +10,7 @@ writes the same format (``interchange_write``). The format and our choices are i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -266,6 +267,13 @@ class _Applier:
                 if node is not None and node.pk:
                     node.refresh_from_db(fields=["path"])
 
+    def _save_in_tree(self, obj: Region | Unit, save: Callable[[], object]) -> None:
+        """Save a region or unit, noting when it moved (its old path changed)."""
+        self._fresh(obj, obj.parent)
+        old_path = obj.path
+        save()
+        self.moved = self.moved or bool(old_path and old_path != obj.path)
+
     def categories(self, entry: Entry) -> None:
         obj = entry.obj or UnitCategory(code=entry.row.code)
         if entry.obj is None or entry.changed:
@@ -281,10 +289,7 @@ class _Applier:
             obj.level = target["level"]
             obj.commission_name = target["commission"]
             obj.parent = self.region_by_code[target["parent"]] if target["parent"] else None
-            self._fresh(obj, obj.parent)
-            old_path = obj.path
-            services.region_save(region=obj, actor=self.actor)
-            self.moved = self.moved or bool(old_path and old_path != obj.path)
+            self._save_in_tree(obj, lambda: services.region_save(region=obj, actor=self.actor))
         self.region_by_code[entry.row.code] = obj
 
     def units(self, entry: Entry) -> None:
@@ -297,10 +302,7 @@ class _Applier:
             obj.parent = self.unit_by_code[target["parent"]] if target["parent"] else None
             obj.headcount = target["headcount"]
             obj.active = target["active"]
-            self._fresh(obj, obj.parent)
-            old_path = obj.path
-            services.unit_save(unit=obj, actor=self.actor)
-            self.moved = self.moved or bool(old_path and old_path != obj.path)
+            self._save_in_tree(obj, lambda: services.unit_save(unit=obj, actor=self.actor))
         self.unit_by_code[entry.row.code] = obj
 
     def people(self, entry: Entry) -> None:

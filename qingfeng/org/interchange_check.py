@@ -163,6 +163,15 @@ def _fetch(model: type[Model], key: str, values: Iterable[Any], related: list[st
     return found
 
 
+def _unknown_message(sheet: str) -> str:
+    """The issue for a code that names no item of ``sheet``."""
+    return {
+        "regions": _('unknown region "%(code)s"'),
+        "categories": _('unknown unit category "%(code)s"'),
+        "units": _('unknown unit "%(code)s"'),
+    }[sheet]
+
+
 def _cycle(start: str, parent_of: Callable[[str], str | None]) -> list[str] | None:
     """The cycle through ``start`` that following parents runs into, if any."""
     seen = [start]
@@ -350,44 +359,46 @@ class Checker:
         value = row.fields.get(name)
         return value if isinstance(value, str) else None
 
+    def _unknown_in(self, sheet: str, row: Row, column: str) -> bool:
+        """Report the code in ``column`` if it names no item of ``sheet``, neither in the
+        file nor in the database; True if it was reported."""
+        code = self._given(row, column)
+        db: dict[str, dict[str, Any]] = {
+            "regions": self.db_regions,
+            "categories": self.db_categories,
+            "units": self.db_units,
+        }
+        if code is None or self._known(sheet, db[sheet], code):
+            return False
+        self._unknown(row, column, _unknown_message(sheet), code)
+        return True
+
+    def _cyclic(self, row: Row, parent_of: Callable[[str], str | None]) -> bool:
+        """Report the cycle that following the parents from ``row`` runs into; True if
+        there is one."""
+        cycle = _cycle(row.code, parent_of)
+        if cycle:
+            self.issues.add(
+                row.sheet,
+                row.row,
+                "parent",
+                _("the parents form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)},
+            )
+        return cycle is not None
+
     def _check_regions(self) -> None:
         for entry in self.entries["regions"]:
             row = entry.row
-            parent = self._given(row, "parent")
-            if parent is not None and not self._known("regions", self.db_regions, parent):
-                self._unknown(row, "parent", _('unknown region "%(code)s"'), parent)
-                continue
-            cycle = _cycle(row.code, self.region_parent)
-            if cycle:
-                self.issues.add(
-                    "regions",
-                    row.row,
-                    "parent",
-                    _("the parents form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)},
-                )
+            if not self._unknown_in("regions", row, "parent"):
+                self._cyclic(row, self.region_parent)
 
     def _check_units(self) -> None:
         moved: dict[int, Entry] = {}
         for entry in self.entries["units"]:
             row = entry.row
-            category = self._given(row, "category")
-            if category is not None and not self._known("categories", self.db_categories, category):
-                self._unknown(row, "category", _('unknown unit category "%(code)s"'), category)
-            region = self._given(row, "region")
-            if region is not None and not self._known("regions", self.db_regions, region):
-                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
-            parent = self._given(row, "parent")
-            if parent is not None and not self._known("units", self.db_units, parent):
-                self._unknown(row, "parent", _('unknown unit "%(code)s"'), parent)
-                continue
-            cycle = _cycle(row.code, self.unit_parent)
-            if cycle:
-                self.issues.add(
-                    "units",
-                    row.row,
-                    "parent",
-                    _("the parents form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)},
-                )
+            self._unknown_in("categories", row, "category")
+            self._unknown_in("regions", row, "region")
+            if self._unknown_in("units", row, "parent") or self._cyclic(row, self.unit_parent):
                 continue
             parent = entry.target["parent"]
             own_region = entry.target["region"]
@@ -423,10 +434,9 @@ class Checker:
     def _check_people(self) -> None:
         for entry in self.entries["people"]:
             row = entry.row
-            unit = self._given(row, "unit")
-            if unit is not None and not self._known("units", self.db_units, unit):
-                self._unknown(row, "unit", _('unknown unit "%(code)s"'), unit)
+            if self._unknown_in("units", row, "unit"):
                 continue
+            unit = self._given(row, "unit")
             has_unit = row.has("unit") and "unit" not in row.bad
             if unit is None:
                 given = [name for name in _POST_FIELDS if row.fields.get(name) is not None]
@@ -475,20 +485,13 @@ class Checker:
 
     def _check_stations(self) -> None:
         for entry in self.entries["stations"]:
-            row = entry.row
-            region = self._given(row, "region")
-            if region is not None and not self._known("regions", self.db_regions, region):
-                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
-            unit = self._given(row, "unit")
-            if unit is not None and not self._known("units", self.db_units, unit):
-                self._unknown(row, "unit", _('unknown unit "%(code)s"'), unit)
+            self._unknown_in("regions", entry.row, "region")
+            self._unknown_in("units", entry.row, "unit")
 
     def _check_groups(self) -> None:
         for entry in self.entries["discipline_groups"]:
             row = entry.row
-            region = self._given(row, "region")
-            if region is not None and not self._known("regions", self.db_regions, region):
-                self._unknown(row, "region", _('unknown region "%(code)s"'), region)
+            if self._unknown_in("regions", row, "region"):
                 continue
             group_region = entry.target["region"]
             current = [u.code for u in entry.obj.units.all()] if entry.obj is not None else []
@@ -503,7 +506,7 @@ class Checker:
                 continue
             for code in codes:
                 if not self._known("units", self.db_units, code):
-                    self._unknown(row, "units", _('unknown unit "%(code)s"'), code)
+                    self._unknown(row, "units", _unknown_message("units"), code)
                     continue
                 unit_region = self.unit_region(code)
                 if (

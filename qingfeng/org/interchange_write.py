@@ -8,13 +8,13 @@ not exported, so re-importing an edited export changes only what was edited.
 
 from __future__ import annotations
 
-import io
-import unicodedata
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import yaml
 from django.db.models import Prefetch, QuerySet
 
+from qingfeng.lib.plain_xlsx import plain_workbook
 from qingfeng.org.interchange_check import VALUES
 from qingfeng.org.interchange_read import COLUMNS, SHEETS
 from qingfeng.org.interchange_scope import OrgScope
@@ -117,39 +117,19 @@ def _item(sheet: str, code: str, values: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _width(value: Any) -> int:
-    """Display width of a cell: East Asian wide characters count double."""
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """One sheet per kind of item, a column per field; a list is written as its items
+    separated by commas."""
+    return plain_workbook(
+        {
+            sheet: (COLUMNS[sheet], [_row(item, COLUMNS[sheet]) for item in data[sheet]])
+            for sheet in SHEETS
+        }
+    )
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    bold = Font(bold=True)
-    for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet)
-        columns = COLUMNS[sheet]
-        worksheet.append(list(columns))
-        for cell in worksheet[1]:
-            cell.font = bold
-        widths = [_width(column) for column in columns]
-        for item in data[sheet]:
-            row = []
-            for index, column in enumerate(columns):
-                value = item[column]
-                if isinstance(value, list):
-                    value = ", ".join(value) or None
-                row.append(value)
-                widths[index] = max(widths[index], _width(value))
-            worksheet.append(row)
-        worksheet.freeze_panes = "A2"
-        for index, width in enumerate(widths, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60) + 2
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+def _row(item: dict[str, Any], columns: Sequence[str]) -> list[Any]:
+    return [
+        ", ".join(value) or None if isinstance(value, list) else value
+        for value in (item[column] for column in columns)
+    ]

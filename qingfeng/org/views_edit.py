@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
+from qingfeng.lib.service_forms import save_posted
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org import services
 from qingfeng.org.forms import (
@@ -42,6 +45,12 @@ def _editable(visible: QuerySet[Any], editable: QuerySet[Any], pk: int) -> Any:
     return obj
 
 
+def _editable_org(visible: Callable[..., QuerySet[Any]], user: Any, pk: int) -> Any:
+    """``_editable`` for an organisation selector: what the user sees, and what they see
+    with the capability to edit the organisation."""
+    return _editable(visible(user), visible(user, Capability.EDIT_ORG), pk)
+
+
 def _form_page(
     request: HttpRequest,
     *,
@@ -54,19 +63,8 @@ def _form_page(
     """Render a form; on a valid POST call ``save`` and redirect. A ValidationError from the
     service is shown on the form, and nothing is saved."""
     form = form_class(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url(obj))
-    return render(request, "org/form.html", {"form": form, "title": title})
+    saved = save_posted(request, form, lambda: save(form), done=_("Saved."), next_url=success_url)
+    return saved or render(request, "org/form.html", {"form": form, "title": title})
 
 
 def _require(user: Any, allowed: bool) -> None:
@@ -74,88 +72,133 @@ def _require(user: Any, allowed: bool) -> None:
         raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class _Editor:
+    """What the create and edit pages of one kind of object share: the form, the service
+    that saves it (called with the form and the acting user) and where to go after."""
+
+    form_class: type[ScopedModelForm]
+    save: Callable[[Any, Any], Model]
+    success_url: Callable[[Any], str]
+
+    def page(self, request: AuthedRequest, *, instance: Model, title: str) -> HttpResponse:
+        """The form page for ``instance`` (a new, unsaved one on a create page)."""
+        user = request.user
+        return _form_page(
+            request,
+            form_class=self.form_class,
+            instance=instance,
+            save=lambda form: self.save(form, user),
+            title=title,
+            success_url=self.success_url,
+        )
+
+
+def _detail(url_name: str) -> Callable[[Any], str]:
+    """The saved object's own page."""
+    return lambda obj: reverse(url_name, args=[obj.pk])
+
+
+def _save_new_person(form: Any, user: Any) -> Person:
+    """A new person together with their first post, in one transaction."""
+    with transaction.atomic():
+        person = services.person_save(person=form.instance, actor=user)
+        data = form.cleaned_data
+        services.post_start(
+            person=person,
+            unit=data["unit"],
+            role=data["role"],
+            title=data["title"],
+            start=data["start"],
+            actor=user,
+        )
+    return person
+
+
+def _save_group(form: Any, user: Any) -> DisciplineGroup:
+    return services.discipline_group_save(
+        group=form.instance, units=list(form.cleaned_data["units"]), actor=user
+    )
+
+
+_REGION = _Editor(
+    RegionForm,
+    lambda form, user: services.region_save(region=form.instance, actor=user),
+    _detail("org:region_detail"),
+)
+_CATEGORY = _Editor(
+    CategoryForm,
+    lambda form, user: services.category_save(category=form.instance, actor=user),
+    lambda obj: reverse("org:category_list"),
+)
+_UNIT = _Editor(
+    UnitForm,
+    lambda form, user: services.unit_save(unit=form.instance, actor=user),
+    _detail("org:unit_detail"),
+)
+_NEW_PERSON = _Editor(NewPersonForm, _save_new_person, _detail("org:person_detail"))
+_PERSON = _Editor(
+    PersonForm,
+    lambda form, user: services.person_save(person=form.instance, actor=user),
+    _detail("org:person_detail"),
+)
+# A post's page is its person's.
+_POST = _Editor(
+    PostForm,
+    lambda form, user: services.post_save(post=form.instance, actor=user),
+    lambda post: reverse("org:person_detail", args=[post.person_id]),
+)
+_STATION = _Editor(
+    StationForm,
+    lambda form, user: services.station_save(station=form.instance, actor=user),
+    _detail("org:station_detail"),
+)
+_GROUP = _Editor(DisciplineGroupForm, _save_group, _detail("org:group_detail"))
+
+
+def _require_region_admin(user: Any) -> None:
+    """New regions, units, stations and groups need a region the user administers."""
+    _require(user, selectors.editable_regions(user).exists())
+
+
 @login_required
 def region_create(request: AuthedRequest) -> HttpResponse:
     """A new region under one the user administers."""
-    _require(request.user, selectors.editable_regions(request.user).exists())
-    return _form_page(
-        request,
-        form_class=RegionForm,
-        instance=Region(),
-        save=lambda f: services.region_save(region=f.instance, actor=request.user),
-        title=_("New region"),
-        success_url=lambda o: reverse("org:region_detail", args=[o.pk]),
-    )
+    _require_region_admin(request.user)
+    return _REGION.page(request, instance=Region(), title=_("New region"))
 
 
 @login_required
 def region_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     region = _editable(selectors.visible_regions(user), selectors.editable_regions(user), pk)
-    return _form_page(
-        request,
-        form_class=RegionForm,
-        instance=region,
-        save=lambda f: services.region_save(region=f.instance, actor=user),
-        title=_("Edit region"),
-        success_url=lambda o: reverse("org:region_detail", args=[o.pk]),
-    )
+    return _REGION.page(request, instance=region, title=_("Edit region"))
 
 
 @login_required
 def category_create(request: AuthedRequest) -> HttpResponse:
     _require(request.user, selectors.can_edit_categories(request.user))
-    return _form_page(
-        request,
-        form_class=CategoryForm,
-        instance=UnitCategory(),
-        save=lambda f: services.category_save(category=f.instance, actor=request.user),
-        title=_("New unit category"),
-        success_url=lambda o: reverse("org:category_list"),
-    )
+    return _CATEGORY.page(request, instance=UnitCategory(), title=_("New unit category"))
 
 
 @login_required
 def category_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request.user, selectors.can_edit_categories(request.user))
     category = get_object_or_404(UnitCategory, pk=pk)
-    return _form_page(
-        request,
-        form_class=CategoryForm,
-        instance=category,
-        save=lambda f: services.category_save(category=f.instance, actor=request.user),
-        title=_("Edit unit category"),
-        success_url=lambda o: reverse("org:category_list"),
-    )
+    return _CATEGORY.page(request, instance=category, title=_("Edit unit category"))
 
 
 @login_required
 def unit_create(request: AuthedRequest) -> HttpResponse:
-    _require(request.user, selectors.editable_regions(request.user).exists())
-    return _form_page(
-        request,
-        form_class=UnitForm,
-        instance=Unit(),
-        save=lambda f: services.unit_save(unit=f.instance, actor=request.user),
-        title=_("New unit"),
-        success_url=lambda o: reverse("org:unit_detail", args=[o.pk]),
-    )
+    _require_region_admin(request.user)
+    return _UNIT.page(request, instance=Unit(), title=_("New unit"))
 
 
 @login_required
 def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    unit = _editable(
-        selectors.visible_units(user), selectors.visible_units(user, Capability.EDIT_ORG), pk
-    )
-    return _form_page(
-        request,
-        form_class=UnitForm,
-        instance=unit,
-        save=lambda f: services.unit_save(unit=f.instance, actor=user),
-        title=_("Edit unit"),
-        success_url=lambda o: reverse("org:unit_detail", args=[o.pk]),
-    )
+    unit = _editable_org(selectors.visible_units, user, pk)
+    return _UNIT.page(request, instance=unit, title=_("Edit unit"))
 
 
 @login_required
@@ -163,65 +206,27 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     """A new person together with their first post."""
     user = request.user
     _require(user, selectors.visible_units(user, Capability.EDIT_ORG).exists())
+    return _NEW_PERSON.page(request, instance=Person(), title=_("New leader"))
 
-    def save(form: Any) -> Person:
-        from django.db import transaction
 
-        with transaction.atomic():
-            person = services.person_save(person=form.instance, actor=user)
-            data = form.cleaned_data
-            services.post_start(
-                person=person,
-                unit=data["unit"],
-                role=data["role"],
-                title=data["title"],
-                start=data["start"],
-                actor=user,
-            )
-        return person
-
-    return _form_page(
-        request,
-        form_class=NewPersonForm,
-        instance=Person(),
-        save=save,
-        title=_("New leader"),
-        success_url=lambda o: reverse("org:person_detail", args=[o.pk]),
-    )
+def _editable_person(user: Any, pk: int) -> Person:
+    return _editable_org(selectors.visible_people, user, pk)
 
 
 @login_required
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = request.user
-    person = _editable(
-        selectors.visible_people(user), selectors.visible_people(user, Capability.EDIT_ORG), pk
-    )
-    return _form_page(
-        request,
-        form_class=PersonForm,
-        instance=person,
-        save=lambda f: services.person_save(person=f.instance, actor=user),
-        title=_("Edit leader"),
-        success_url=lambda o: reverse("org:person_detail", args=[o.pk]),
-    )
+    person = _editable_person(request.user, pk)
+    return _PERSON.page(request, instance=person, title=_("Edit leader"))
 
 
 @login_required
 def post_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     """A new post for a person, in a unit the user may edit."""
-    user = request.user
-    person = _editable(
-        selectors.visible_people(user),
-        selectors.visible_people(user, Capability.EDIT_ORG),
-        person_pk,
-    )
-    return _form_page(
+    person = _editable_person(request.user, person_pk)
+    return _POST.page(
         request,
-        form_class=PostForm,
         instance=Post(person=person),
-        save=lambda f: services.post_save(post=f.instance, actor=user),
         title=_("New post for %(name)s") % {"name": person.name},
-        success_url=lambda o: reverse("org:person_detail", args=[person.pk]),
     )
 
 
@@ -235,16 +240,8 @@ def _editable_post(user: Any, pk: int) -> Post:
 
 @login_required
 def post_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = request.user
-    post = _editable_post(user, pk)
-    return _form_page(
-        request,
-        form_class=PostForm,
-        instance=post,
-        save=lambda f: services.post_save(post=f.instance, actor=user),
-        title=_("Edit post"),
-        success_url=lambda o: reverse("org:person_detail", args=[post.person_id]),
-    )
+    post = _editable_post(request.user, pk)
+    return _POST.page(request, instance=post, title=_("Edit post"))
 
 
 @login_required
@@ -270,68 +267,25 @@ def post_end(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def station_create(request: AuthedRequest) -> HttpResponse:
-    _require(request.user, selectors.editable_regions(request.user).exists())
-    return _form_page(
-        request,
-        form_class=StationForm,
-        instance=Station(),
-        save=lambda f: services.station_save(station=f.instance, actor=request.user),
-        title=_("New data station"),
-        success_url=lambda o: reverse("org:station_detail", args=[o.pk]),
-    )
+    _require_region_admin(request.user)
+    return _STATION.page(request, instance=Station(), title=_("New data station"))
 
 
 @login_required
 def station_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    station = _editable(
-        selectors.visible_stations(user), selectors.visible_stations(user, Capability.EDIT_ORG), pk
-    )
-    return _form_page(
-        request,
-        form_class=StationForm,
-        instance=station,
-        save=lambda f: services.station_save(station=f.instance, actor=user),
-        title=_("Edit data station"),
-        success_url=lambda o: reverse("org:station_detail", args=[o.pk]),
-    )
-
-
-def _save_group(user: Any) -> Callable[[Any], DisciplineGroup]:
-    def save(form: Any) -> DisciplineGroup:
-        return services.discipline_group_save(
-            group=form.instance, units=list(form.cleaned_data["units"]), actor=user
-        )
-
-    return save
+    station = _editable_org(selectors.visible_stations, user, pk)
+    return _STATION.page(request, instance=station, title=_("Edit data station"))
 
 
 @login_required
 def group_create(request: AuthedRequest) -> HttpResponse:
-    _require(request.user, selectors.editable_regions(request.user).exists())
-    return _form_page(
-        request,
-        form_class=DisciplineGroupForm,
-        instance=DisciplineGroup(),
-        save=_save_group(request.user),
-        title=_("New discipline group"),
-        success_url=lambda o: reverse("org:group_detail", args=[o.pk]),
-    )
+    _require_region_admin(request.user)
+    return _GROUP.page(request, instance=DisciplineGroup(), title=_("New discipline group"))
 
 
 @login_required
 def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    group = _editable(
-        selectors.visible_discipline_groups(user),
-        selectors.visible_discipline_groups(user, Capability.EDIT_ORG),
-        pk,
-    )
-    return _form_page(
-        request,
-        form_class=DisciplineGroupForm,
-        instance=group,
-        save=_save_group(user),
-        title=_("Edit discipline group"),
-        success_url=lambda o: reverse("org:group_detail", args=[o.pk]),
-    )
+    group = _editable_org(selectors.visible_discipline_groups, user, pk)
+    return _GROUP.page(request, instance=group, title=_("Edit discipline group"))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
+from qingfeng.lib.uploads import Upload, upload_page
 from qingfeng.org.interchange import export_org, import_org
 
 CONTENT_TYPES = {
@@ -27,25 +29,21 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a YAML or .xlsx organisation file; all or nothing, every error listed."""
     if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
         raise PermissionDenied
-    context: dict[str, object] = {"max_mb": max_upload_mb()}
-    if request.method == "POST":
-        upload = read_upload(request)
-        if upload.issues:
-            context.update(failed_import_context(upload, upload.issues))
-        else:
-            result = import_org(
-                data=upload.data, filename=upload.name, scope=selectors.org_scope(request.user)
-            )
-            if result.issues:
-                context.update(failed_import_context(upload, result.issues))
-            else:
-                messages.success(
-                    request,
-                    _("Imported %(name)s: %(summary)s.")
-                    % {"name": upload.name, "summary": result.summary()},
-                )
-                return redirect("org:import")
-    return render(request, "org/import.html", context)
+
+    def import_upload(upload: Upload) -> HttpResponse | Sequence[object]:
+        result = import_org(
+            data=upload.data, filename=upload.name, scope=selectors.org_scope(request.user)
+        )
+        if result.issues:
+            return result.issues
+        messages.success(
+            request,
+            _("Imported %(name)s: %(summary)s.")
+            % {"name": upload.name, "summary": result.summary()},
+        )
+        return redirect("org:import")
+
+    return upload_page(request, template="org/import.html", import_upload=import_upload)
 
 
 @login_required
@@ -55,7 +53,9 @@ def export_download(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if not selectors.has_capability(request.user, Capability.IMPORT_ORG):
         raise PermissionDenied
-    data = export_org(scope=selectors.org_scope(request.user), fmt=fmt)  # type: ignore[arg-type]
+    data = export_org(
+        scope=selectors.org_scope(request.user), fmt="yaml" if fmt == "yaml" else "xlsx"
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.{fmt}"'

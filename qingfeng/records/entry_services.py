@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
 VALUE_FIELDS = ("points", "quantity", "grade", "value", "problem_type", "note")
-_FIELD_OF_COLUMN = {"indicator": "indicator_code"}
 
 
 def _check_files(files: list[UploadedFile]) -> None:
@@ -36,6 +35,40 @@ def _check_files(files: list[UploadedFile]) -> None:
     problems = [problem for upload in files for problem in evidence_problems(upload)]
     if problems:
         raise ValidationError({"evidence": problems})
+
+
+def _typed_draft(
+    *,
+    framework: Framework,
+    indicator_code: str,
+    unit: Unit,
+    date: datetime.date,
+    station: Station | None,
+    actor: User,
+    values: dict[str, Any],
+) -> Record:
+    """A record typed in on an entry page: a draft, dated in an open collection period
+    (``record_create``'s checks; ``ValidationError`` by field)."""
+    return record_create(
+        framework=framework,
+        indicator_code=indicator_code,
+        unit=unit,
+        date=date,
+        actor=actor,
+        open_periods_only=True,
+        station=station,
+        source=RecordSource.TYPED,
+        status=RecordStatus.DRAFT,
+        **values,
+    )
+
+
+def _add_evidence(*, record: Record, files: list[UploadedFile], submit: bool, actor: User) -> None:
+    """Attach the (already checked) files, then send the record for review if asked."""
+    for upload in files:
+        evidence_add(record=record, upload=upload, actor=actor)
+    if submit:
+        record_submit(record=record, actor=actor)
 
 
 @transaction.atomic
@@ -55,23 +88,16 @@ def entry_save(
     """Create a typed-in draft with its evidence, then submit it if asked; all or nothing
     (``ValidationError`` by field)."""
     _check_files(files)
-    record = record_create(
+    record = _typed_draft(
         framework=framework,
         indicator_code=indicator_code,
         unit=unit,
         date=date,
-        actor=actor,
-        open_periods_only=True,
         station=station,
-        source=RecordSource.TYPED,
-        status=RecordStatus.DRAFT,
-        self_assessment=self_assessment,
-        **values,
+        actor=actor,
+        values={**values, "self_assessment": self_assessment},
     )
-    for upload in files:
-        evidence_add(record=record, upload=upload, actor=actor)
-    if submit:
-        record_submit(record=record, actor=actor)
+    _add_evidence(record=record, files=files, submit=submit, actor=actor)
     return record
 
 
@@ -98,21 +124,7 @@ def record_update(
         open_periods_only=True,
         self_assessment=record.self_assessment,
     )
-    problems = checker.unit_problems(unit)
-    problems += checker.check(
-        unit=None if problems else unit,
-        indicator_code=record.indicator_code,
-        date=date,
-        points=values.get("points"),
-        quantity=values.get("quantity"),
-        grade=values.get("grade") or None,
-        value=values.get("value"),
-    )
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for column, message in problems:
-            errors.setdefault(_FIELD_OF_COLUMN.get(column, column), []).append(message)
-        raise ValidationError(errors)
+    checker.validate(unit=unit, indicator_code=record.indicator_code, date=date, values=values)
     record.unit = unit
     record.date = date
     for name in VALUE_FIELDS:
@@ -121,10 +133,7 @@ def record_update(
     record.full_clean()
     stamp(record, actor)
     record.save()
-    for upload in files:
-        evidence_add(record=record, upload=upload, actor=actor)
-    if submit:
-        record_submit(record=record, actor=actor)
+    _add_evidence(record=record, files=files, submit=submit, actor=actor)
     return record
 
 
@@ -178,17 +187,14 @@ def quick_entry_save(
         with transaction.atomic():
             for row in rows:
                 try:
-                    record = record_create(
+                    record = _typed_draft(
                         framework=framework,
                         indicator_code=indicator_code,
                         unit=row.unit,
                         date=date,
-                        actor=actor,
-                        open_periods_only=True,
                         station=station,
-                        source=RecordSource.TYPED,
-                        status=RecordStatus.DRAFT,
-                        **row.values,
+                        actor=actor,
+                        values=row.values,
                     )
                 except ValidationError as error:
                     # ``messages`` flattens a dict of field errors as well as a list.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.framework.models import Indicator
+from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.org.models import Unit
 from qingfeng.records.models import ProblemType
@@ -81,18 +82,18 @@ class RecordEntryForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, leaf: Indicator, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_field = self.fields["unit"]
-        unit_field.queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[unit.pk for unit in units]
-        ).order_by("code")
+        unit_field = model_choice_field(self, "unit")
+        unit_field.queryset = Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by(
+            "code"
+        )
         unit_field.error_messages["invalid_choice"] = _("unknown unit")
         inputs = rule_inputs(leaf)
         for name in ("quantity", "points", "grade", "value"):
             if name not in inputs:
                 del self.fields[name]
         if "grade" in self.fields:
-            self.fields["grade"].choices = grade_choices(leaf)  # type: ignore[attr-defined]
-        self.fields["problem_type"].choices = problem_type_choices()  # type: ignore[attr-defined]
+            choice_field(self, "grade").choices = grade_choices(leaf)
+        choice_field(self, "problem_type").choices = problem_type_choices()
         self._style()
 
     def values(self) -> dict[str, Any]:

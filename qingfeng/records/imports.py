@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ from qingfeng.lib.tabular import (
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.records.periods import OpenDates
+from qingfeng.records.selectors import leaves_with_applies
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -196,6 +198,8 @@ class _Version:
 
 
 Problem = tuple[str, str]  # (column, message)
+# The form field of a problem's column, where the two names differ.
+_FIELD_OF_COLUMN = {"indicator": "indicator_code"}
 
 
 class RecordChecker:
@@ -279,22 +283,29 @@ class RecordChecker:
     @staticmethod
     def _load(version: FrameworkVersion) -> _Version:
         nodes = ordered_indicators(version)
-        by_pk = {node.pk: node for node in nodes}
-        parents = {node.parent_id for node in nodes}
-        leaves: dict[str, _Leaf] = {}
-        groups: set[str] = set()
-        for node in nodes:
-            if node.pk in parents:
-                groups.add(node.code)
-                continue
-            applies: list[frozenset[str]] = []
-            current: Indicator | None = node
-            while current is not None:
-                if current.applies_to:
-                    applies.append(frozenset(str(code) for code in current.applies_to))
-                current = by_pk.get(current.parent_id) if current.parent_id else None
-            leaves[node.code] = _Leaf(node, tuple(applies))
-        return _Version(version, leaves, groups)
+        leaves = {node.code: _Leaf(node, applies) for node, applies in leaves_with_applies(nodes)}
+        return _Version(version, leaves, {node.code for node in nodes} - leaves.keys())
+
+    def validate(
+        self, *, unit: Unit, indicator_code: str, date: datetime.date, values: dict[str, Any]
+    ) -> None:
+        """Check one record typed in (``values``: its points, quantity, grade and value);
+        every problem in a ``ValidationError`` by form field."""
+        problems = self.unit_problems(unit)
+        problems += self.check(
+            unit=None if problems else unit,
+            indicator_code=indicator_code,
+            date=date,
+            points=values.get("points"),
+            quantity=values.get("quantity"),
+            grade=values.get("grade") or None,
+            value=values.get("value"),
+        )
+        if problems:
+            errors: dict[str, list[str]] = {}
+            for column, message in problems:
+                errors.setdefault(_FIELD_OF_COLUMN.get(column, column), []).append(message)
+            raise ValidationError(errors)
 
     def check(
         self,

@@ -5,6 +5,7 @@ what scoring reads of them (``records_for_scoring``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -31,7 +32,18 @@ def clerk_stations(user: Any) -> QuerySet[Station]:
 def leaves(version: FrameworkVersion) -> list[Indicator]:
     """The version's leaf indicators in tree order, each with ``applies`` set to the
     non-empty ``applies_to`` lists of itself and its ancestors (all must hold)."""
-    nodes = ordered_indicators(version)
+    found = []
+    for node, applies in leaves_with_applies(ordered_indicators(version)):
+        node.applies = applies  # type: ignore[attr-defined]
+        found.append(node)
+    return found
+
+
+def leaves_with_applies(
+    nodes: Sequence[Indicator],
+) -> list[tuple[Indicator, tuple[frozenset[str], ...]]]:
+    """The leaves among ``nodes`` (a whole version's, in tree order), each with the
+    non-empty ``applies_to`` lists of itself and its ancestors (all must hold)."""
     by_pk = {node.pk: node for node in nodes}
     parents = {node.parent_id for node in nodes}
     found = []
@@ -44,8 +56,7 @@ def leaves(version: FrameworkVersion) -> list[Indicator]:
             if current.applies_to:
                 applies.append(frozenset(str(code) for code in current.applies_to))
             current = by_pk.get(current.parent_id) if current.parent_id else None
-        node.applies = tuple(applies)  # type: ignore[attr-defined]
-        found.append(node)
+        found.append((node, tuple(applies)))
     return found
 
 

@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -111,21 +110,7 @@ def record_create(
         open_periods_only=open_periods_only,
         self_assessment=bool(fields.get("self_assessment")),
     )
-    problems = checker.unit_problems(unit)
-    problems += checker.check(
-        unit=None if problems else unit,
-        indicator_code=indicator_code,
-        date=date,
-        points=fields.get("points"),
-        quantity=fields.get("quantity"),
-        grade=fields.get("grade") or None,
-        value=fields.get("value"),
-    )
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for column, message in problems:
-            errors.setdefault(_FIELD_OF_COLUMN.get(column, column), []).append(message)
-        raise ValidationError(errors)
+    checker.validate(unit=unit, indicator_code=indicator_code, date=date, values=fields)
     record = Record(
         framework=framework,
         indicator_code=indicator_code,
@@ -141,10 +126,6 @@ def record_create(
     if record.status == RecordStatus.APPROVED:
         _recompute(framework, [record.date])
     return record
-
-
-# The import's column names that differ from the model's field names.
-_FIELD_OF_COLUMN = {"indicator": "indicator_code"}
 
 
 def _recompute(framework: Framework, dates: Iterable[datetime.date]) -> list[str]:

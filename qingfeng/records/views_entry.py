@@ -8,6 +8,7 @@ not owned by the station and a record they may not edit are all 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import version_in_force, visible_frameworks
 from qingfeng.lib.periods import Period
+from qingfeng.lib.service_forms import add_service_errors
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import Station, Unit
 from qingfeng.records import selectors
@@ -93,14 +95,6 @@ def _self_target(request: AuthedRequest, framework_pk: int, period: Period, code
         user=request.user, framework=framework, leaf=found[0], station=None
     )
     return Target(framework, period, found[0], None, units)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -206,7 +200,7 @@ def _entry_page(
                     submit=submit,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if saved.status == RecordStatus.SUBMITTED:
                 messages.success(request, _("The record was sent for review."))
@@ -264,32 +258,33 @@ def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _entry_page(request, Target(framework, period, leaf, record.station, units), record)
 
 
+def _record_action(
+    request: AuthedRequest, pk: int, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Apply ``action`` (a service taking ``record`` and ``actor``) to one of the user's
+    records, say how it went, and go back to their records."""
+    record = _editable(request, pk)
+    try:
+        action(record=record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("records:my_records")
+
+
 @login_required
 @require_POST
 def entry_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete one of the user's drafts."""
-    record = _editable(request, pk)
-    try:
-        record_delete_draft(record=record, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The draft was deleted."))
-    return redirect("records:my_records")
+    return _record_action(request, pk, record_delete_draft, _("The draft was deleted."))
 
 
 @login_required
 @require_POST
 def entry_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send one of the user's drafts (or a returned record) for review."""
-    record = _editable(request, pk)
-    try:
-        record_submit(record=record, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The record was sent for review."))
-    return redirect("records:my_records")
+    return _record_action(request, pk, record_submit, _("The record was sent for review."))
 
 
 @login_required

@@ -6,6 +6,9 @@ sees the list read-only. A framework outside the user's scope is a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,8 +38,8 @@ class OpenPeriodForm(BootstrapMixin, forms.Form):
         help_text=gettext_lazy("A year, half, quarter or month: 2026, 2026H1, 2026Q4, 2026M07."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._style()
 
     def clean_period(self) -> str:
@@ -53,9 +56,24 @@ class ReopenForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._style()
+
+
+def _saved(
+    request: AuthedRequest, form: forms.Form, field: str, save: Callable[[], object], done: str
+) -> bool:
+    """Call ``save`` for a valid form: True when it succeeded (``done`` is shown), else
+    False with its ``ValidationError`` messages on ``field``."""
+    try:
+        save()
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(field, message)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def can_manage_periods(request: AuthedRequest, framework: Framework) -> bool:
@@ -100,17 +118,14 @@ def period_list(request: AuthedRequest) -> HttpResponse:
             raise PermissionDenied
         form = OpenPeriodForm(request.POST)
         if form.is_valid():
-            try:
-                period_open(
-                    framework=framework, period=form.cleaned_data["period"], actor=request.user
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error("period", message)
-            else:
-                messages.success(
-                    request, _("Opened %(period)s.") % {"period": form.cleaned_data["period"]}
-                )
+            period = form.cleaned_data["period"]
+            if _saved(
+                request,
+                form,
+                "period",
+                lambda: period_open(framework=framework, period=period, actor=request.user),
+                _("Opened %(period)s.") % {"period": period},
+            ):
                 return redirect(_list_url(framework))
     periods = sorted(
         framework.collection_periods.all(),
@@ -149,14 +164,13 @@ def period_reopen_view(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(_list_url(collection.framework))
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            period_reopen(
-                collection=collection, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("reason", message)
-        else:
-            messages.success(request, _("Reopened %(period)s.") % {"period": collection.period})
+        reason = form.cleaned_data["reason"]
+        if _saved(
+            request,
+            form,
+            "reason",
+            lambda: period_reopen(collection=collection, reason=reason, actor=request.user),
+            _("Reopened %(period)s.") % {"period": collection.period},
+        ):
             return redirect(_list_url(collection.framework))
     return render(request, "records/periods_reopen.html", {"collection": collection, "form": form})

@@ -12,10 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from qingfeng.framework.interchange import Format, framework_export
+from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import FrameworkVersion
-
-FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
+from qingfeng.lib.commands import output_format, write_output
 
 
 class Command(BaseCommand):
@@ -38,9 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        fmt = FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise CommandError(_("Unsupported file type; use .yaml, .yml or .xlsx."))
+        fmt = output_format(path)
         versions = FrameworkVersion.objects.select_related("framework").filter(
             framework__code=options["code"]
         )
@@ -52,12 +49,7 @@ class Command(BaseCommand):
                 _('No framework "%(code)s" with that version.') % {"code": options["code"]}
             )
         data = framework_export(version=version, fmt=fmt)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot write %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
+        write_output(path, data)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Wrote %(file)s: %(name)s, version %(number)s (%(size)s bytes).")

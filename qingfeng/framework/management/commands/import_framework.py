@@ -10,22 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from qingfeng.framework.interchange import framework_import
-from qingfeng.lib.commands import read_input, refuse_on_issues
+from qingfeng.framework.interchange import FrameworkImportResult, framework_import
+from qingfeng.lib.commands import ImportCommand, by_code, read_input
 from qingfeng.org.models import Region
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import an indicator framework from a YAML or .xlsx file "
         "(docs/interchange-framework.md) as a draft version. All or nothing."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The file to import (.yaml, .yml or .xlsx).")
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--region",
             metavar="CODE",
@@ -33,18 +32,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--publish", action="store_true", help="Publish the imported version.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
+    def run(self, path: Path, options: dict[str, Any]) -> FrameworkImportResult:
         region = None
         if options["region"]:
-            region = Region.objects.filter(code=options["region"]).first()
-            if region is None:
-                raise CommandError(_('Unknown region "%(code)s".') % {"code": options["region"]})
-        data = read_input(path)
-        result = framework_import(
-            data=data, filename=path.name, actor=None, region=region, publish=options["publish"]
-        )
-        refuse_on_issues(self, result.issues, path)
-        self.stdout.write(
-            self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": result.summary()})
+            region = by_code(
+                Region.objects.all(), options["region"], _('Unknown region "%(code)s".')
+            )
+        return framework_import(
+            data=read_input(path),
+            filename=path.name,
+            actor=None,
+            region=region,
+            publish=options["publish"],
         )

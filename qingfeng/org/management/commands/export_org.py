@@ -9,13 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from qingfeng.lib.commands import output_format, write_output
 from qingfeng.org.interchange import export_org
-from qingfeng.org.interchange_write import Format
-
-FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
 
 
 class Command(BaseCommand):
@@ -26,16 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        fmt = FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise CommandError(_("Unsupported file type; use .yaml, .yml or .xlsx."))
+        fmt = output_format(path)
         data = export_org(scope=None, fmt=fmt)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot write %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
+        write_output(path, data)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Wrote %(file)s (%(size)s bytes).") % {"file": path, "size": len(data)}

@@ -9,37 +9,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from qingfeng.lib.commands import read_input, refuse_on_issues
-from qingfeng.org.interchange import import_org
+from qingfeng.lib.commands import ImportCommand, read_input
+from qingfeng.org.interchange import ImportResult, import_org
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import regions, unit categories, units, people, data stations and discipline groups "
         "from a YAML or .xlsx file (docs/interchange-org.md). All or nothing."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The file to import (.yaml, .yml or .xlsx).")
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Check everything and report the counts, but store nothing.",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        data = read_input(path)
-        result = import_org(data=data, filename=path.name, scope=None, dry_run=options["dry_run"])
-        refuse_on_issues(self, result.issues, path)
+    def run(self, path: Path, options: dict[str, Any]) -> ImportResult:
+        return import_org(
+            data=read_input(path), filename=path.name, scope=None, dry_run=options["dry_run"]
+        )
+
+    def report(self, result: ImportResult, path: Path, options: dict[str, Any]) -> None:
         if options["dry_run"]:
             self.stdout.write(
                 _("Dry run, nothing stored: %(summary)s") % {"summary": result.summary()}
             )
         else:
-            self.stdout.write(
-                self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": result.summary()})
-            )
+            super().report(result, path, options)

@@ -10,42 +10,41 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import Framework
-from qingfeng.lib.commands import read_input, refuse_on_issues
+from qingfeng.lib.commands import ImportCommand, by_code, read_input
 from qingfeng.org.models import Station
+from qingfeng.records.imports import RecordsImportResult
 from qingfeng.records.models import RecordSource, RecordStatus
 from qingfeng.records.services import records_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import records (approved) from an .xlsx or .csv file for one data station's "
         "indicators of a framework (docs/interchange-records.md). All or nothing."
     )
+    file_help = "The file to import (.xlsx or .csv)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The file to import (.xlsx or .csv).")
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--station", required=True, help="Code of the data station supplying the records."
         )
         parser.add_argument("--framework", required=True, help="Code of the framework.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        framework = (
-            Framework.objects.select_related("region").filter(code=options["framework"]).first()
+    def run(self, path: Path, options: dict[str, Any]) -> RecordsImportResult:
+        framework = by_code(
+            Framework.objects.select_related("region"),
+            options["framework"],
+            _('Unknown framework "%(code)s".'),
         )
-        if framework is None:
-            raise CommandError(_('Unknown framework "%(code)s".') % {"code": options["framework"]})
-        station = Station.objects.filter(code=options["station"]).first()
-        if station is None:
-            raise CommandError(_('Unknown data station "%(code)s".') % {"code": options["station"]})
-        data = read_input(path)
-        result = records_import(
-            data=data,
+        station = by_code(
+            Station.objects.all(), options["station"], _('Unknown data station "%(code)s".')
+        )
+        return records_import(
+            data=read_input(path),
             filename=path.name,
             framework=framework,
             station=station,
@@ -53,12 +52,10 @@ class Command(BaseCommand):
             status=RecordStatus.APPROVED,
             source=RecordSource.IMPORTED,
         )
-        refuse_on_issues(self, result.issues, path)
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Imported %(count)s records from %(file)s.")
-                % {"count": result.created, "file": path}
-            )
+
+    def report(self, result: RecordsImportResult, path: Path, options: dict[str, Any]) -> None:
+        self.success(
+            _("Imported %(count)s records from %(file)s.") % {"count": result.created, "file": path}
         )
         if result.periods:
             self.stdout.write(
