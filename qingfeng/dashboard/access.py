@@ -5,8 +5,8 @@ Two doors, both through ``accounts.selectors.visible_units``:
 - the region-wide pages (overview, comparisons, problem analysis, one-stop query, the
   whole-period workbook) need ``Capability.VIEW_ANALYSIS``, and show only the units the
   user holds that capability over; a user without it gets 404, like any other scope miss;
-- a unit's portrait is open to anyone who sees the unit (``VIEW_ORG``): MISSION.md says
-  the assessed units' liaisons and leaders see their own portrait. Figures that compare
+- a unit's portrait is open to anyone who sees the unit (``VIEW_ORG``): the assessed
+  units' liaisons and leaders must see their own portrait. Figures that compare
   the unit with others (the region mean on the radar) are taken over the units the
   viewer may analyse, so a liaison never learns an aggregate of units outside the scope.
 """

@@ -223,7 +223,7 @@ class Effect:
 
 
 def record_effect(record: Record, rule: dict[str, Any] | None) -> Effect:
-    """A record's effect under its leaf's rule, as the engine counts it (DESIGN.md)."""
+    """A record's effect under its leaf's rule, as the engine counts it (docs/design.md)."""
     rule = rule or {}
     kind = rule.get("type")
     quantity = record.quantity if record.quantity is not None else 1.0

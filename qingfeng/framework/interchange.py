@@ -1,7 +1,7 @@
 """Framework import and export (YAML and .xlsx): the public entry points.
 
-The format is DESIGN.md's public framework format; the .xlsx layout and the choices
-DESIGN.md leaves open are in ``docs/interchange-framework.md``. Reading lives in
+The format is docs/design.md's public framework format; the .xlsx layout and the choices
+docs/design.md leaves open are in ``docs/interchange-framework.md``. Reading lives in
 ``interchange_read``, writing in ``interchange_write``, the format's vocabulary and the
 naming of places in ``interchange_format``, the rules in ``validation``.
 

@@ -1,6 +1,6 @@
 """Writing a framework version in the public interchange format (YAML or .xlsx).
 
-``version_to_spec`` gives a version as the plain structure DESIGN.md describes, with
+``version_to_spec`` gives a version as the plain structure docs/design.md describes, with
 integral numbers as ints and empty optional keys left out; ``framework_export`` writes it
 as YAML or in the .xlsx layout of ``docs/interchange-framework.md``. Reading either file
 back (``read_framework_file``) gives the same spec.

@@ -6,7 +6,7 @@ copies a version into a new draft. A period is scored with the version in force 
 the published or archived version with the greatest ``year`` not after the period's year
 (the highest number among equals), so past periods keep their version.
 
-Rules, bands and components are stored as JSON in the DESIGN.md interchange shape, so a
+Rules, bands and components are stored as JSON in the docs/design.md interchange shape, so a
 version round-trips to YAML unchanged.
 """
 
@@ -111,7 +111,7 @@ class RuleType(models.TextChoices):
 class Indicator(models.Model):
     """A node of a version's indicator tree: a group, or a leaf with a rule.
 
-    ``rule`` is ``{"type": "deduct", "per": 2, "cap": 10}`` and the like (DESIGN.md);
+    ``rule`` is ``{"type": "deduct", "per": 2, "cap": 10}`` and the like (docs/design.md);
     ``applies_to`` a list of unit category codes (empty: all); ``bands`` an optional
     override of the version's bands.
     """

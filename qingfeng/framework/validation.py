@@ -1,4 +1,4 @@
-"""Checking a framework in the interchange shape (DESIGN.md "Interchange formats").
+"""Checking a framework in the interchange shape (docs/design.md "Interchange formats").
 
 ``validate_spec`` takes the plain structure a YAML file holds (top-level ``code, name,
 year, scale, bands, components, indicators``; nested ``children``) and returns every

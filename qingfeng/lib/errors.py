@@ -2,7 +2,7 @@
 HTTP answers, so reads stay free of ``django.http``.
 
 ``NotFound``: what was asked for does not exist, or lies outside the user's scope. The two
-must look the same (DESIGN.md: a user outside the scope gets 404, never a leak of
+must look the same (docs/design.md: a user outside the scope gets 404, never a leak of
 existence); ``OutOfScope`` only says which one it was, for the code and its tests.
 ``NotFoundMiddleware`` (in ``settings.MIDDLEWARE``) answers either with Django's 404.
 """

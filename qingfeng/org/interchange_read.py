@@ -61,7 +61,7 @@ from qingfeng.org.models import (
 
 # Sheets (YAML top-level keys) in the order they are applied, and their columns (item keys)
 # in the order they are written. The first columns of each are the public format of
-# DESIGN.md; the rest are Qingfeng's optional extensions.
+# docs/design.md; the rest are Qingfeng's optional extensions.
 SHEETS: tuple[str, ...] = (
     "regions",
     "categories",

@@ -19,7 +19,7 @@ from qingfeng.records.models import ProblemType
 
 
 def rule_inputs(leaf: Indicator) -> list[str]:
-    """The record fields the leaf's rule needs (DESIGN.md): deduct: quantity or points;
+    """The record fields the leaf's rule needs (docs/design.md): deduct: quantity or points;
     bonus: grade (if the rule has grades) or points; rate/survey: value; direct: points;
     veto: none."""
     rule = leaf.rule or {}

@@ -382,7 +382,7 @@ class RecordChecker:
 def _rule_problems(
     indicator: Indicator, points: float | None, grade: str | None, value: float | None
 ) -> list[Problem]:
-    """What the numbers of a record must be for the indicator's rule (DESIGN.md)."""
+    """What the numbers of a record must be for the indicator's rule (docs/design.md)."""
     rule = indicator.rule or {}
     kind = rule.get("type")
     has_per = rule.get("per") is not None

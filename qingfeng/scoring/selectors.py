@@ -52,7 +52,7 @@ def latest_period(framework: Framework) -> str | None:
 
 
 def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list[dict[str, Any]]:
-    """The DESIGN.md JSON shape, one object per unit, ordered by rank (unranked last)."""
+    """The docs/design.md JSON shape, one object per unit, ordered by rank (unranked last)."""
     codes = node_codes(version)
     rows = []
     for snap in snapshots.select_related("unit").order_by("rank", "unit__code"):

@@ -1,7 +1,7 @@
 """``score()``: a framework, the units' categories and a period's records -> a Result.
 
-The semantics are DESIGN.md "The scoring model"; ``docs/scoring.md`` gives the formulas and
-the decisions taken where DESIGN.md is silent.
+The semantics are docs/design.md "The scoring model"; ``docs/scoring.md`` gives the formulas and
+the decisions taken where docs/design.md is silent.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A framework is a tuple of indicators in tree order (every parent before its children);
 records are columnar numpy arrays so that scoring never loops over units x indicators in
-Python. See DESIGN.md "The scoring model" for the semantics; ``docs/scoring.md`` records
-the decisions taken where DESIGN.md is silent.
+Python. See docs/design.md "The scoring model" for the semantics; ``docs/scoring.md`` records
+the decisions taken where docs/design.md is silent.
 """
 
 from __future__ import annotations
