@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
@@ -22,6 +21,7 @@ from qingfeng.accounts.models import RoleAssignment
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
+from qingfeng.lib.errors import NotFound
 from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
 from qingfeng.records.models import CollectionPeriod, Record
 
@@ -144,11 +144,11 @@ HIDDEN_FIELDS = {"path"}
 def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list[HistoryEntry]]:
     """The object and its history entries, newest first; 404 outside the user's scope."""
     if kind not in HISTORY_KINDS:
-        raise Http404
+        raise NotFound(f"no history kind {kind!r}")
     model, visible = HISTORY_KINDS[kind]
     obj = visible(user).filter(pk=pk).first()
     if obj is None:
-        raise Http404
+        raise NotFound(f"no {kind} {pk} in the user's scope")
     records = list(obj.history.all().select_related("history_user"))
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     entries = []

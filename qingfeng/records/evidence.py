@@ -1,5 +1,5 @@
-"""Evidence files (佐证材料) of records: checking and storing an upload, and serving it
-only to users whose scope includes the record's unit."""
+"""Evidence files (佐证材料) of records: checking and storing an upload (the download,
+only to users whose scope includes the record's unit, is ``views_evidence``)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,13 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from qingfeng.lib.history import save_validated
-from qingfeng.lib.typing import AuthedRequest
 from qingfeng.records.models import Evidence, Record
-from qingfeng.records.selectors import visible_records
 
 # Office types mimetypes may not know on a minimal system.
 _TYPES = {
@@ -75,20 +70,3 @@ def evidence_add(*, record: Record, upload: UploadedFile, actor: Any) -> Evidenc
     evidence.file.save(name, upload, save=False)
     save_validated(evidence, actor)
     return evidence
-
-
-@login_required
-def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
-    """The file, as an attachment, to users who see the record's unit; 404 otherwise."""
-    evidence = get_object_or_404(
-        Evidence.objects.filter(record__in=visible_records(request.user)), pk=pk
-    )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from qingfeng.records import evidence, views_entry
+from qingfeng.records import views_entry, views_evidence
 
 _TARGET = "<int:station_pk>/<int:framework_pk>/<period:period>/<str:code>"
 
@@ -20,5 +20,5 @@ urlpatterns: list[URLPattern] = [
         views_entry.self_assessment_new,
         name="self_assessment_new",
     ),
-    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/", views_evidence.evidence_download, name="evidence"),
 ]
