@@ -13,7 +13,7 @@ from django.test import Client
 from qingfeng.accounts.models import User
 from qingfeng.api.models import StationToken
 from qingfeng.api.tokens import token_issue
-from qingfeng.framework.models import Indicator
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.records.periods import period_open
 from tests.conftest import Org, Scored
 
@@ -59,3 +59,17 @@ def item(external_id: str, unit: str = "A1", **fields: Any) -> dict[str, Any]:
     }
     base.update(fields)
     return base
+
+
+def county_b_framework(api: Api) -> Framework:
+    """Framework FB of county B, published (outside the ST-A token's reach)."""
+    framework = Framework.objects.create(code="FB", name="平顺体系", region=api.org.county_b)
+    FrameworkVersion.objects.create(
+        framework=framework,
+        number=1,
+        name="平顺体系",
+        year=2025,
+        scale=100,
+        status=VersionStatus.PUBLISHED,
+    )
+    return framework

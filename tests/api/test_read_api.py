@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.records.rescore import period_recompute
-from tests.api.conftest import Api
+from tests.api.conftest import Api, county_b_framework
 from tests.conftest import record
 
 
@@ -24,15 +23,7 @@ def test_it_lists_the_collection_periods(api: Api) -> None:
 
 
 def test_it_hides_a_framework_of_another_county(api: Api) -> None:
-    other = Framework.objects.create(code="FB", name="平顺体系", region=api.org.county_b)
-    FrameworkVersion.objects.create(
-        framework=other,
-        number=1,
-        name="平顺体系",
-        year=2025,
-        scale=100,
-        status=VersionStatus.PUBLISHED,
-    )
+    county_b_framework(api)
     for url in (
         "/api/frameworks/FB?year=2025",
         "/api/frameworks/FB/periods",

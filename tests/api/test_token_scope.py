@@ -10,12 +10,11 @@ from django.test import Client
 from qingfeng.accounts.models import User
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.tokens import token_issue
-from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.lib.periods import Period
 from qingfeng.org import services
 from qingfeng.org.models import Station, StationKind
 from qingfeng.records.rescore import period_recompute
-from tests.api.conftest import Api, item
+from tests.api.conftest import Api, county_b_framework, item
 from tests.conftest import record
 
 
@@ -60,15 +59,7 @@ def test_a_unit_of_the_other_county_is_unknown_to_a_push(api: Api) -> None:
 def test_the_other_county_framework_is_404_for_one_token_and_found_by_its_own(
     api: Api, admin_b: User
 ) -> None:
-    other = Framework.objects.create(code="FB", name="平顺体系", region=api.org.county_b)
-    FrameworkVersion.objects.create(
-        framework=other,
-        number=1,
-        name="平顺体系",
-        year=2025,
-        scale=100,
-        status=VersionStatus.PUBLISHED,
-    )
+    county_b_framework(api)
     plain_b = _county_b_token(api, admin_b)
     assert api.get("/api/frameworks/FB/periods").status_code == 404
     assert _get(plain_b, "/api/frameworks/FB/periods").status_code == 200

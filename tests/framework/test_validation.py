@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.utils.translation import override
-from openpyxl import Workbook
 
 from qingfeng.framework.interchange import read_framework_file
 from qingfeng.framework.interchange_format import located
 from qingfeng.framework.validation import validate_spec
 from tests.conftest import Org
 from tests.framework.conftest import base_spec
+from tests.workbooks import sheets_bytes as xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -32,18 +31,6 @@ def node(spec: dict[str, Any], code: str) -> dict[str, Any]:
             return item
         stack.extend(item.get("children", []))
     raise KeyError(code)
-
-
-def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        worksheet = workbook.create_sheet(title)
-        for row in rows:
-            worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_it_accepts_a_valid_framework_whatever_its_level_1_total(org: Org) -> None:

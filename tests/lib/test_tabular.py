@@ -10,22 +10,11 @@ import zipfile
 
 import pytest
 from django.utils.translation import override
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from qingfeng.lib import tabular
 from qingfeng.lib.tabular import FILE, BadValue, Issue, Issues
-
-
-def workbook_bytes(rows: list[list[object]], title: str = "records") -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.workbooks import sheet_bytes
 
 
 def with_dimension(data: bytes, ref: str) -> bytes:
@@ -67,16 +56,18 @@ class TestIssues:
 
 class TestReading:
     def test_it_reads_a_sheet_with_a_huge_declared_dimension_as_it_is(self) -> None:
-        data = with_dimension(workbook_bytes([["unit", "date"], ["A1", None]]), "A1:XFD1048576")
+        data = with_dimension(
+            sheet_bytes([["unit", "date"], ["A1", None]], "records"), "A1:XFD1048576"
+        )
         sheets = tabular.read_xlsx(data, Issues())
         assert sheets == {"records": [["unit", "date"], ["A1"]]}
 
     def test_it_drops_trailing_blank_rows_and_keeps_blank_rows_between(self) -> None:
-        data = workbook_bytes([["unit"], [None], ["A1"], [None], [" "]])
+        data = sheet_bytes([["unit"], [None], ["A1"], [None], [" "]], "records")
         assert tabular.read_xlsx(data, Issues()) == {"records": [["unit"], [], ["A1"]]}
 
     def test_it_reads_only_the_sheet_asked_for(self) -> None:
-        book = load_workbook(io.BytesIO(workbook_bytes([["x"]], title="notes")))
+        book = load_workbook(io.BytesIO(sheet_bytes([["x"]], title="notes")))
         book.create_sheet("records").append(["unit"])
         buffer = io.BytesIO()
         book.save(buffer)
@@ -141,7 +132,9 @@ class TestCells:
 
 class TestErrorsWorkbook:
     def test_it_gives_the_file_back_with_an_error_column_and_red_cells(self) -> None:
-        data = workbook_bytes([["unit", "date"], ["A1", "2025-02-30"], ["A2", "2025-03-01"]])
+        data = sheet_bytes(
+            [["unit", "date"], ["A1", "2025-02-30"], ["A2", "2025-03-01"]], "records"
+        )
         issues = [Issue("", 2, "date", "bad date"), Issue("", None, None, "whole file")]
         with override("en"):
             out = tabular.errors_workbook(

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import override
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
@@ -34,6 +34,7 @@ from qingfeng.org.models import (
     UnitCategory,
 )
 from tests.conftest import Org, make_user
+from tests.workbooks import sheets_bytes as xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +78,6 @@ def where(result: ImportResult) -> list[tuple[str, int | None, str | None]]:
 def counts() -> dict[str, int]:
     models = (Region, UnitCategory, Unit, Person, Post, Station, DisciplineGroup)
     return {model.__name__: model.objects.count() for model in models}
-
-
-def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        worksheet = workbook.create_sheet(title)
-        for row in rows:
-            worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_it_imports_a_valid_yaml_file() -> None:

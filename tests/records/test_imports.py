@@ -22,20 +22,9 @@ from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.records.services import record_create, records_import
 from qingfeng.scoring.models import Snapshot
 from tests.records.conftest import Setup
+from tests.workbooks import sheet_bytes as xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def xlsx(rows: list[list[object]], title: str = "Sheet") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
