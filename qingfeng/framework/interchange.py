@@ -110,7 +110,8 @@ def framework_import(
     """Import a framework file, all or nothing, as a draft version.
 
     A new framework code creates the framework in ``region`` (else the actor's single
-    editable region; the command line must say it) with version 1. For an existing
+    editable region; on the command line the installation's only top-level region, else
+    the choice is listed as an issue) with version 1. For an existing
     framework the content of its latest draft is replaced, or, if it has no draft, a new
     draft is made (number = highest + 1, based on the latest version); published and
     archived versions are never changed. With ``publish`` the version is then published.
@@ -213,8 +214,23 @@ def _target(
         roots = [r for r in held if r.parent_id not in ids]
         if len(roots) == 1:
             return None, roots[0], []
+        message = _(
+            'a new framework "%(code)s" needs a region: say which region it belongs to '
+            "(on the command line: --region CODE)"
+        )
+        return None, None, [located(where, message % {"code": code})]
+    # The command line: the installation's only top-level region, else the choice is listed.
+    tops = list(Region.objects.filter(parent=None).order_by("code").values_list("code", flat=True))
+    if len(tops) == 1:
+        return None, Region.objects.get(code=tops[0]), []
+    if not tops:
+        message = _(
+            'a new framework "%(code)s" needs a region, and there is none yet: import the '
+            "organisation first"
+        )
+        return None, None, [located(where, message % {"code": code})]
     message = _(
-        'a new framework "%(code)s" needs a region: say which region it belongs to '
-        "(on the command line: --region CODE)"
+        'a new framework "%(code)s" needs a region: the installation has several top-level '
+        "regions (%(choices)s); say which with --region CODE"
     )
-    return None, None, [located(where, message % {"code": code})]
+    return None, None, [located(where, message % {"code": code, "choices": ", ".join(tops)})]

@@ -12,7 +12,6 @@ all check through here, so a framework is judged by one set of rules
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -37,6 +36,7 @@ from qingfeng.framework.interchange_format import (
     too_deep,
 )
 from qingfeng.framework.models import RuleType
+from qingfeng.framework.validation_sums import children_excess
 from qingfeng.lib.notation import SEPARATORS, number_text
 from qingfeng.lib.tabular import FILE, Issue
 from qingfeng.org.models import Region, Station, UnitCategory, code_validator, path_within
@@ -383,16 +383,22 @@ class _Validator:
                 ),
             )
         top = raw.get("max")
-        maxima: list[Any] = [c.raw.get("max") for c in node.children if isinstance(c.raw, dict)]
-        if is_number(top) and maxima and all(is_number(m) and m >= 0 for m in maxima):
-            total = math.fsum(maxima)
-            if total > top + CHILDREN_TOLERANCE:
-                self.at(
-                    node,
-                    "max",
-                    _("the children's points add up to %(sum)s, more than this indicator's %(max)s")
-                    % {"sum": number_text(total), "max": number_text(top)},
+        if not is_number(top):
+            return
+        # Per unit category: children applying to different categories may add up past it.
+        for excess in children_excess(node, top, CHILDREN_TOLERANCE):
+            values = {"sum": number_text(excess.total), "max": number_text(top)}
+            if excess.category is None:
+                message = _(
+                    "the children's points add up to %(sum)s, more than this indicator's %(max)s"
                 )
+            else:
+                values["category"] = excess.category
+                message = _(
+                    'for units of category "%(category)s" the children\'s points add up to '
+                    "%(sum)s, more than this indicator's %(max)s"
+                )
+            self.at(node, "max", message % values)
 
     def leaf(self, node: NodePlace) -> None:
         rule = node.raw.get("rule")

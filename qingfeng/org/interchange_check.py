@@ -111,8 +111,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "categories": ("name",),
     "units": ("name", "category", "region"),
     "people": ("name",),
-    "stations": ("name", "region"),
-    "discipline_groups": ("name", "region"),
+    # A station's or group's region is not required: left out (or empty) it defaults, see
+    # ``Checker._default_region``.
+    "stations": ("name",),
+    "discipline_groups": ("name",),
 }
 VALUES_KEYS: dict[str, tuple[str, ...]] = {
     "regions": ("name", "parent", "level", "commission"),
@@ -486,15 +488,63 @@ class Checker:
     def _check_stations(self) -> None:
         for entry in self.entries["stations"]:
             self._unknown_in("regions", entry.row, "region")
-            self._unknown_in("units", entry.row, "unit")
+            if not self._unknown_in("units", entry.row, "unit") and entry.target["region"] is None:
+                unit = entry.target["unit"]
+                self._default_region(entry, [unit] if unit else [])
+
+    def top_regions(self) -> list[str]:
+        """Codes of the top-level regions after the import (the file's and the database's)."""
+        codes = set(self.rows["regions"]) | set(self.db_regions)
+        return sorted(code for code in codes if self.region_parent(code) is None)
+
+    def common_region(self, units: list[str]) -> str | None:
+        """The lowest region holding every one of ``units`` after the import (None: they
+        lie under different top-level regions)."""
+        chains = [self.region_ancestors(str(self.unit_region(code))) for code in units]
+        return next((code for code in chains[0] if all(code in c for c in chains[1:])), None)
+
+    def _default_region(self, entry: Entry, units: list[str]) -> None:
+        """Give a station or group without a region one (docs/interchange-org.md): the
+        lowest region holding all its units, else the only top-level region; report it
+        when that cannot be decided."""
+        row = entry.row
+        if any(
+            not self._known("units", self.db_units, code) or self.unit_region(code) is None
+            for code in units
+        ):
+            return  # reported at the unit
+        if units:
+            entry.target["region"] = self.common_region(units)
+            if entry.target["region"] is None:
+                message = _(
+                    "cannot tell which region this belongs to: its units lie under different "
+                    "top-level regions; give it in column region"
+                )
+                self.issues.add(row.sheet, row.row, "region", message)
+            return
+        tops = self.top_regions()
+        if len(tops) == 1:
+            entry.target["region"] = tops[0]
+            return
+        if tops:
+            message = _(
+                "cannot tell which region this belongs to: there are several top-level "
+                "regions (%(choices)s); give it in column region"
+            ) % {"choices": ", ".join(tops)}
+        else:
+            message = _("cannot tell which region this belongs to: there is no region yet")
+        self.issues.add(row.sheet, row.row, "region", message)
 
     def _check_groups(self) -> None:
         for entry in self.entries["discipline_groups"]:
             row = entry.row
             if self._unknown_in("regions", row, "region"):
                 continue
-            group_region = entry.target["region"]
             current = [u.code for u in entry.obj.units.all()] if entry.obj is not None else []
+            if entry.target["region"] is None:
+                given = row.has("units") and "units" not in row.bad
+                self._default_region(entry, list(row.fields["units"]) if given else current)
+            group_region = entry.target["region"]
             if row.has("units") and "units" not in row.bad:
                 entry.unit_codes = list(row.fields["units"])
                 codes = entry.unit_codes

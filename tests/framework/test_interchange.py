@@ -19,6 +19,8 @@ from qingfeng.framework.interchange import (
 )
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.selectors import ordered_indicators
+from qingfeng.org import services as org_services
+from qingfeng.org.models import Region, RegionLevel
 from tests.conftest import Org, make_user
 from tests.framework.conftest import CODES, FRAMEWORK_YAML, base_spec, run_import, to_yaml
 
@@ -355,7 +357,11 @@ def test_it_asks_which_region_a_new_framework_belongs_to(org: Org) -> None:
         'code: a new framework "LC" needs a region: say which region it belongs to (on the '
         "command line: --region CODE)"
     )
-    assert messages(run_import(FRAMEWORK_YAML)) == [expected]
+    org_services.region_save(region=Region(code="C2", name="晋城市", level=RegionLevel.CITY))
+    assert messages(run_import(FRAMEWORK_YAML)) == [
+        'code: a new framework "LC" needs a region: the installation has several top-level '
+        "regions (C1, C2); say which with --region CODE"
+    ]
     assert messages(run_import(FRAMEWORK_YAML, two)) == [expected]
     result = run_import(FRAMEWORK_YAML, city_admin)  # the city subtree has one root
     assert result.version is not None and result.version.framework.region == org.city

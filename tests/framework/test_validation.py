@@ -124,6 +124,46 @@ def test_it_reports_children_worth_more_than_their_parent(org: Org) -> None:
     assert issues(spec) == []
 
 
+def test_finding_11_a_groups_max_is_checked_per_unit_category(org: Org) -> None:
+    # 龙口's shape: A1 (30) = A1.1 (every unit) + A1.2 (townships) or A1.3 (departments).
+    spec = base_spec()
+    node(spec, "A1")["max"] = 30
+    node(spec, "A1.1")["max"] = 15
+    node(spec, "A1.2").update(max=15, applies_to=["township"])
+    node(spec, "A1")["children"].append(
+        {
+            "code": "A1.3",
+            "name": "部门专项",
+            "max": 15,
+            "applies_to": ["government"],
+            "rule": {"type": "deduct", "per": 1, "cap": 15},
+        }
+    )
+    assert issues(spec) == []
+    node(spec, "A1.3")["max"] = 16
+    assert issues(spec) == [
+        (
+            "indicators A > A1, field max",
+            'for units of category "government" the children\'s points add up to 31, more '
+            "than this indicator's 30",
+        )
+    ]
+    # Inherited: under a group for departments only, the township branch never applies.
+    node(spec, "A1")["applies_to"] = ["government"]
+    node(spec, "A1.3")["max"] = 15
+    node(spec, "A1.2")["max"] = 25
+    assert issues(spec) == []
+    # Children applying to every unit already overflow: the category-blind message.
+    del node(spec, "A1")["applies_to"]
+    node(spec, "A1.1")["max"] = 31
+    assert issues(spec) == [
+        (
+            "indicators A > A1, field max",
+            "the children's points add up to 71, more than this indicator's 30",
+        )
+    ]
+
+
 def test_it_reports_rule_problems(org: Org) -> None:
     spec = base_spec()
     del node(spec, "A3")["rule"]

@@ -1,7 +1,8 @@
 """``manage.py import_framework FILE [--region CODE] [--publish]``: import a framework file.
 
 All or nothing, without a scope limit (the command line acts as the installation). A new
-framework needs ``--region``. On any problem every issue is printed, one per line, nothing
+framework goes to ``--region``, or without it to the installation's only top-level region
+(with several, the problem lists them). On any problem every issue is printed, one per line, nothing
 is stored, and the exit status is 1.
 """
 
@@ -28,7 +29,10 @@ class Command(ImportCommand):
         parser.add_argument(
             "--region",
             metavar="CODE",
-            help="The region a new framework belongs to (required for a new framework).",
+            help=(
+                "The region a new framework belongs to (default: the installation's only "
+                "top-level region)."
+            ),
         )
         parser.add_argument("--publish", action="store_true", help="Publish the imported version.")
 
