@@ -77,7 +77,10 @@ def children_excess(node: NodePlace, top: float, tolerance: float) -> list[Exces
             if code not in named and (group is None or code in group):
                 named.append(code)
     # None stands for a category no child names: only the unrestricted children apply.
-    candidates: list[str | None] = [*named] if group is not None else [None, *named]
+    # A restricted group is checked for each of its own categories instead.
+    candidates: list[str | None] = [None, *named]
+    if group is not None:
+        candidates = [*named, *(code for code in sorted(group) if code not in named)]
     found: list[Excess] = []
     for category in candidates:
         applying = [

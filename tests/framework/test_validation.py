@@ -153,9 +153,16 @@ def test_finding_11_a_groups_max_is_checked_per_unit_category(org: Org) -> None:
     node(spec, "A1.3")["max"] = 15
     node(spec, "A1.2")["max"] = 25
     assert issues(spec) == []
+    node(spec, "A1.1")["max"] = 31
+    assert issues(spec) == [
+        (
+            "indicators A > A1, field max",
+            'for units of category "government" the children\'s points add up to 46, more '
+            "than this indicator's 30",
+        )
+    ]
     # Children applying to every unit already overflow: the category-blind message.
     del node(spec, "A1")["applies_to"]
-    node(spec, "A1.1")["max"] = 31
     assert issues(spec) == [
         (
             "indicators A > A1, field max",
