@@ -28,7 +28,16 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.errors import NotFound
-from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+    subtree_q,
+)
 from qingfeng.records.models import CollectionPeriod, Record
 
 Visible = Callable[[Any], QuerySet[Any]]
@@ -137,28 +146,28 @@ class _RelatedNames:
                 self._visible[target] = visible(self.user)
         return self._visible[target]
 
-    def visible_ids(self, target: type[models.Model], ids: list[Any]) -> set[Any]:
-        """Those of ``ids`` the user may see named."""
+    def visible(self, target: type[models.Model], objs: list[Any]) -> set[Any]:
+        """The primary keys of those of ``objs`` the user may see named."""
         scope = self._scope(target)
         if scope is None:
-            return set(ids)
-        seen = set(scope.filter(pk__in=ids).values_list("pk", flat=True))
+            return {obj.pk for obj in objs}
+        seen = set(scope.filter(pk__in=[obj.pk for obj in objs]).values_list("pk", flat=True))
         if target is Region:
             # An ancestor of a region the user sees is in their breadcrumbs already.
-            for pk in set(ids) - seen:
-                if scope.filter(path__contains=f"/{pk}/").exists():
-                    seen.add(pk)
+            for region in objs:
+                if region.pk not in seen and scope.filter(subtree_q(region)).exists():
+                    seen.add(region.pk)
         return seen
 
     def one(self, target: type[models.Model], pk: Any) -> str:
         obj = target._default_manager.filter(pk=pk).first()
         if obj is None:  # deleted since: its id, as before
             return f"#{pk}"
-        return str(obj) if self.visible_ids(target, [pk]) else outside_scope()
+        return str(obj) if self.visible(target, [obj]) else outside_scope()
 
     def many(self, target: type[models.Model], ids: list[Any]) -> str:
         related = list(target._default_manager.filter(pk__in=ids))
-        seen = self.visible_ids(target, [obj.pk for obj in related])
+        seen = self.visible(target, related)
         names = [str(obj) for obj in related if obj.pk in seen]
         if len(names) < len(related):  # hidden ones: one neutral mark, not even a count
             names.append(outside_scope())

@@ -100,6 +100,13 @@ def test_history_hides_related_objects_outside_the_scope(org: Org, admin_a: User
     created = {c.field: c.new for c in unit_page.context["entries"][-1].changes}
     assert created["parent"] == "(outside your scope)"
     assert created["region"] == "黎城县"  # the region of a unit they see is named
+    # A region above the member's own is in their breadcrumbs: named, as the framework's.
+    from qingfeng.framework.models import Framework
+
+    framework = Framework.objects.create(code="T", name="测试体系", region=org.city)
+    framework_page = client.get(reverse("core:history", args=["framework", framework.pk]))
+    created = {c.field: c.new for c in framework_page.context["entries"][-1].changes}
+    assert created["region"] == "长治市"
     # The administrator of the county still sees every name.
     full = client_for(admin_a).get(reverse("core:history", args=["group", org.group_a.pk]))
     assert "黎侯镇" in full.content.decode()
