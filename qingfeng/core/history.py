@@ -3,6 +3,12 @@
 Each kind of object with a history page is registered here with the selector that says
 which of its objects a user may see. ``object_history`` turns django-simple-history rows
 into "who, when, what changed: old -> new" entries for the page.
+
+A related object named in a change (a unit's region, a group's covered units, a record's
+station …) is shown by name only when the same selectors let the user see it (a region
+also when it is an ancestor of one they see: it shows in their breadcrumbs); otherwise it
+is the neutral ``OUTSIDE_SCOPE`` text, so a history page never leaks a name the user's
+scope hides. Users (who entered, reviewed, published) are named, as the "who" column is.
 """
 
 from __future__ import annotations
@@ -17,12 +23,21 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
-from qingfeng.accounts.models import RoleAssignment
+from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.errors import NotFound
-from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Person,
+    Post,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+    subtree_q,
+)
 from qingfeng.records.models import CollectionPeriod, Record
 
 Visible = Callable[[Any], QuerySet[Any]]
@@ -106,8 +121,62 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(model: type[models.Model], name: str, value: Any) -> str:
-    """Render a stored history value the way the page shows it (names, not ids)."""
+def outside_scope() -> str:
+    """What a history page shows for a related object outside the user's scope."""
+    return _("(outside your scope)")
+
+
+class _RelatedNames:
+    """Names of related objects for one user: by name within the user's scope, else
+    ``outside_scope()``. The visible querysets are built once per model."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self._visible: dict[type[models.Model], QuerySet[Any] | None] = {}
+
+    def _scope(self, target: type[models.Model]) -> QuerySet[Any] | None:
+        """The objects of ``target`` the user may see named; None: every one (users)."""
+        if target not in self._visible:
+            visible = next((v for m, v in HISTORY_KINDS.values() if m is target), None)
+            if issubclass(target, User):
+                self._visible[target] = None
+            elif visible is None:  # a kind without a scope rule: name none of it
+                self._visible[target] = target._default_manager.none()
+            else:
+                self._visible[target] = visible(self.user)
+        return self._visible[target]
+
+    def visible(self, target: type[models.Model], objs: list[Any]) -> set[Any]:
+        """The primary keys of those of ``objs`` the user may see named."""
+        scope = self._scope(target)
+        if scope is None:
+            return {obj.pk for obj in objs}
+        seen = set(scope.filter(pk__in=[obj.pk for obj in objs]).values_list("pk", flat=True))
+        if target is Region:
+            # An ancestor of a region the user sees is in their breadcrumbs already.
+            for region in objs:
+                if region.pk not in seen and scope.filter(subtree_q(region)).exists():
+                    seen.add(region.pk)
+        return seen
+
+    def one(self, target: type[models.Model], pk: Any) -> str:
+        obj = target._default_manager.filter(pk=pk).first()
+        if obj is None:  # deleted since: its id, as before
+            return f"#{pk}"
+        return str(obj) if self.visible(target, [obj]) else outside_scope()
+
+    def many(self, target: type[models.Model], ids: list[Any]) -> str:
+        related = list(target._default_manager.filter(pk__in=ids))
+        seen = self.visible(target, related)
+        names = [str(obj) for obj in related if obj.pk in seen]
+        if len(names) < len(related):  # hidden ones: one neutral mark, not even a count
+            names.append(outside_scope())
+        return "、".join(names) or "—"
+
+
+def _display(model: type[models.Model], name: str, value: Any, related: _RelatedNames) -> str:
+    """Render a stored history value the way the page shows it (names, not ids; related
+    objects outside the user's scope as ``outside_scope()``)."""
     if value in (None, ""):
         return "—"
     try:
@@ -117,12 +186,10 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
     if isinstance(model_field, models.ManyToManyField):
         ids = [row.get(model_field.m2m_reverse_field_name()) for row in value]
         target: Any = model_field.related_model
-        related = target._default_manager.filter(pk__in=ids)
-        return "、".join(str(obj) for obj in related) or "—"
+        return related.many(target, ids)
     if isinstance(model_field, models.ForeignKey):
         target = model_field.related_model
-        obj = target._default_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else f"#{value}"
+        return related.one(target, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
@@ -150,6 +217,7 @@ def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list
     if obj is None:
         raise NotFound(f"no {kind} {pk} in the user's scope")
     records = list(obj.history.all().select_related("history_user"))
+    related = _RelatedNames(user)
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     entries = []
     for index, record in enumerate(records):
@@ -164,8 +232,8 @@ def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list
                     FieldChange(
                         field=change.field,
                         label=_label(model, change.field),
-                        old=_display(model, change.field, change.old),
-                        new=_display(model, change.field, change.new),
+                        old=_display(model, change.field, change.old, related),
+                        new=_display(model, change.field, change.new, related),
                     )
                 )
         else:
@@ -180,7 +248,7 @@ def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list
                         field=model_field.name,
                         label=str(model_field.verbose_name),
                         old="",
-                        new=_display(model, model_field.name, value),
+                        new=_display(model, model_field.name, value, related),
                     )
                 )
         who = record.history_user

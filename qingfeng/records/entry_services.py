@@ -18,6 +18,7 @@ from qingfeng.org.models import Station, Unit
 from qingfeng.records.evidence import evidence_add, evidence_problems
 from qingfeng.records.imports import RecordChecker
 from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.periods import refuse_frozen
 from qingfeng.records.review import SUBMITTABLE, record_submit
 from qingfeng.records.services import record_create
 
@@ -113,9 +114,11 @@ def record_update(
     submit: bool,
 ) -> Record:
     """Correct a draft or returned record (same checks as a new one), add evidence, and
-    submit it if asked; ``ValidationError`` by field."""
+    submit it if asked; ``ValidationError`` by field. A record dated in a closed
+    collection period is frozen: it cannot be changed, not even moved to an open date."""
     if record.status not in SUBMITTABLE:
         raise ValidationError(_("Only a draft or returned record can be changed."))
+    refuse_frozen(records=[record])
     _check_files(files)
     checker = RecordChecker(
         framework=record.framework,
@@ -139,9 +142,11 @@ def record_update(
 
 @transaction.atomic
 def record_delete_draft(*, record: Record, actor: User) -> None:
-    """Delete a draft that was never submitted (its evidence goes with it)."""
+    """Delete a draft that was never submitted (its evidence goes with it); refused while
+    its date is in a closed collection period."""
     if record.status != RecordStatus.DRAFT:
         raise ValidationError(_("Only a draft can be deleted."))
+    refuse_frozen(records=[record])
     stamp(record, actor)
     for evidence in record.evidence.all():
         stamp(evidence, actor)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.lib.history import save_validated
 from qingfeng.records.models import Evidence, Record
+from qingfeng.records.periods import refuse_frozen
 
 # Office types mimetypes may not know on a minimal system.
 _TYPES = {
@@ -55,7 +56,9 @@ def evidence_problems(upload: UploadedFile) -> list[str]:
 @transaction.atomic
 def evidence_add(*, record: Record, upload: UploadedFile, actor: Any) -> Evidence:
     """Store an uploaded file as evidence of ``record`` after checking its extension and
-    size (``ValidationError`` on the field ``evidence``); the history names the actor."""
+    size (``ValidationError`` on the field ``evidence``); the history names the actor.
+    Refused while the record's date is in a closed collection period (it is frozen)."""
+    refuse_frozen(records=[record])
     problems = evidence_problems(upload)
     if problems:
         raise ValidationError({"evidence": problems})

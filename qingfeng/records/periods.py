@@ -4,11 +4,16 @@ A date is open for entry when at least one open collection period of the framewo
 contains it and no closed one does (closing 2026Q3 stops entry for its dates even while
 the year 2026 is open). The command-line import is an administrator's tool and does not
 check periods; the entry pages, the Excel upload and the API do.
+
+Closing a period also freezes the records already dated in it: every later state change
+(submit, return, approve, edit, delete, new evidence) is refused until the period is
+reopened (``refuse_frozen``), so a closed period's scores stay as they were closed.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +23,7 @@ from django.utils.translation import gettext as _
 from qingfeng.framework.models import Framework
 from qingfeng.lib.history import save_validated
 from qingfeng.lib.periods import Period
-from qingfeng.records.models import CollectionPeriod, PeriodStatus
+from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record
 
 
 class OpenDates:
@@ -36,6 +41,55 @@ class OpenDates:
 
     def open_periods(self) -> list[Period]:
         return sorted(p for p, status in self.periods if status == PeriodStatus.OPEN)
+
+    def closed_period(self, day: datetime.date) -> Period | None:
+        """The (shortest) closed collection period containing ``day``: records dated on it
+        are frozen; None when no closed period contains it."""
+        closed = [p for p, status in self.periods if status == PeriodStatus.CLOSED]
+        containing = [p for p in closed if p.contains(day)]
+        return min(containing, key=lambda p: (p.end - p.start, str(p))) if containing else None
+
+
+class FrozenRecords:
+    """Which records a closed collection period freezes, loading each framework's periods
+    once (a review page or a bulk approval looks at many records of few frameworks)."""
+
+    def __init__(self) -> None:
+        self._dates: dict[int, OpenDates] = {}
+
+    def closed_period(self, record: Record) -> Period | None:
+        """The closed period that freezes ``record`` (by its stored date), or None."""
+        if record.framework_id not in self._dates:
+            self._dates[record.framework_id] = OpenDates(record.framework)
+        return self._dates[record.framework_id].closed_period(record.date)
+
+
+def refuse_frozen(*, records: Iterable[Record]) -> None:
+    """Refuse a state change of records dated in a closed collection period: a
+    ``ValidationError`` naming each such record and its period; nothing when none is.
+
+    The one period check of every change to existing records (submit, return, approve,
+    edit, delete, evidence): a draft saved while its period was open cannot be submitted
+    after the close, and an approval never recomputes a closed period."""
+    frozen = FrozenRecords()
+    problems = []
+    for record in records:
+        period = frozen.closed_period(record)
+        if period is not None:
+            problems.append(
+                _(
+                    "Record %(id)s is dated %(date)s, in the closed collection period "
+                    "%(period)s of %(framework)s: reopen the period to change it."
+                )
+                % {
+                    "id": record.pk,
+                    "date": record.date.isoformat(),
+                    "period": period,
+                    "framework": record.framework.code,
+                }
+            )
+    if problems:
+        raise ValidationError(problems)
 
 
 def _parse(period: str) -> str:

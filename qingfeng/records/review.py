@@ -1,6 +1,11 @@
 """The review workflow: draft -> submitted -> approved, or returned with a reason (and
 resubmitted). Only approved records count in scores, so approving recomputes the periods
 the record's date touches. Every step is a save with the actor, so the history has it.
+
+Two rules hold for every step, whoever the actor is (a system or commission administrator
+too): a record dated in a closed collection period is frozen (``periods.refuse_frozen``),
+and the user who entered a record never reviews it (``entered_by``): neither approves nor
+returns it; another reviewer does.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qingfeng.lib.history import stamp
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.periods import refuse_frozen
 from qingfeng.records.rescore import recompute_after_change
 
 SUBMITTABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
@@ -37,11 +44,34 @@ def _refuse(record: Record, expected: Iterable[str]) -> ValidationError:
     )
 
 
+def entered_by(*, record: Record, user: Any) -> bool:
+    """Whether ``user`` entered ``record`` (``created_by``): that user may not review it.
+    Records imported on the command line or pushed by an API token have no author (a
+    station's data), so any reviewer in scope reviews them."""
+    return user is not None and user.pk is not None and record.created_by_id == user.pk
+
+
+def _refuse_own(records: list[Record], actor: Any) -> None:
+    """Separation of duties: refuse when the actor entered any of ``records``."""
+    own = [record for record in records if entered_by(record=record, user=actor)]
+    if own:
+        raise ValidationError(
+            ngettext(
+                "You entered record %(ids)s: another reviewer must review it.",
+                "You entered records %(ids)s: another reviewer must review them.",
+                len(own),
+            )
+            % {"ids": ", ".join(str(record.pk) for record in own)}
+        )
+
+
 @transaction.atomic
 def record_submit(*, record: Record, actor: Any) -> Record:
-    """Send a draft (or a returned record, corrected) for review."""
+    """Send a draft (or a returned record, corrected) for review; refused while the
+    record's date is in a closed collection period."""
     if record.status not in SUBMITTABLE:
         raise _refuse(record, SUBMITTABLE)
+    refuse_frozen(records=[record])
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = timezone.now()
     _save(record, actor, ["status", "submitted_at"])
@@ -50,9 +80,12 @@ def record_submit(*, record: Record, actor: Any) -> Record:
 
 @transaction.atomic
 def record_return(*, record: Record, reason: str, actor: Any) -> Record:
-    """Send a submitted record back to its author with the reason."""
+    """Send a submitted record back to its author with the reason. Refused to the user
+    who entered it and while its date is in a closed collection period."""
     if record.status != RecordStatus.SUBMITTED:
         raise _refuse(record, [RecordStatus.SUBMITTED])
+    _refuse_own([record], actor)
+    refuse_frozen(records=[record])
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the record is returned.")})
     record.status = RecordStatus.RETURNED
@@ -65,11 +98,15 @@ def record_return(*, record: Record, reason: str, actor: Any) -> Record:
 
 def records_approve(*, records: Iterable[Record], actor: Any) -> int:
     """Approve submitted records (one or many) and recompute the periods they touch,
-    once per framework. All or nothing: one record that is not submitted refuses all."""
+    once per framework. All or nothing: one record that is not submitted, that the actor
+    entered, or that is dated in a closed collection period refuses all (the message
+    names them)."""
     records = list(records)
     for record in records:
         if record.status != RecordStatus.SUBMITTED:
             raise _refuse(record, [RecordStatus.SUBMITTED])
+    _refuse_own(records, actor)
+    refuse_frozen(records=records)
     now = timezone.now()
     dates: dict[int, set[Any]] = defaultdict(set)
     frameworks = {}

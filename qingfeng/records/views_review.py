@@ -3,7 +3,8 @@ with a reason. Approving recomputes scores (the service does it).
 
 The queue holds the submitted records of the units the user may review
 (``visible_units(user, REVIEW_RECORDS)``); a POST naming any record outside them is a 404
-and acts on nothing.
+and acts on nothing. A record the user entered, or one dated in a closed collection period,
+is listed without a checkbox or buttons, saying why (the services refuse them anyway).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.records.models import Record, RecordStatus
-from qingfeng.records.review import record_return, records_approve
+from qingfeng.records.periods import FrozenRecords
+from qingfeng.records.review import entered_by, record_return, records_approve
 from qingfeng.scoring.models import Snapshot
 
 PAGE_SIZE = 100
@@ -109,6 +111,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     names = IndicatorNames()
+    frozen = FrozenRecords()
     rows = []
     for record in page.object_list:
         rows.append(
@@ -116,6 +119,9 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
                 "record": record,
                 "indicator": names.get(record),
                 "evidence": [(e, _evidence_url(e.pk)) for e in record.evidence.all()],
+                # Why the row offers no review action (the services would refuse it).
+                "own": entered_by(record=record, user=request.user),
+                "closed": frozen.closed_period(record),
             }
         )
     query = urlencode({k: v for k, v in chosen.items() if v})
@@ -124,6 +130,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         "records/review/queue.html",
         {
             "rows": rows,
+            "actionable": any(not row["own"] and not row["closed"] for row in rows),
             "page": page,
             "query": query,
             "next": f"{reverse('records:review')}?{query}" if query else reverse("records:review"),
