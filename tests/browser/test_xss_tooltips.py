@@ -198,3 +198,22 @@ def test_xss_csp_reports_no_violation_on_the_analysis_pages(
         page.wait_for_load_state("networkidle")
     page.wait_for_selector("#swagger-ui .info")  # the API docs drew under the policy
     assert browse.csp_violations() == []
+
+
+def test_xss_csp_moved_inline_handlers_still_work(
+    live_server: Any, browse: Browser, hostile: Results
+) -> None:
+    """The behaviours that were inline handlers (blocked by the policy) now live in
+    qingfeng.js and do the same: the ranking's period picker, an auto-submitting select."""
+    base = live_server.url
+    page = browse.open(hostile.analyst.username)
+    page.goto(f"{base}/scores/T/2025Q1/")
+    page.select_option("form select[name=period]", "2025Q2")
+    page.wait_for_url(f"{base}/scores/T/2025Q2/")
+    page.select_option("form select[name=category]", hostile.org.category.code)
+    page.wait_for_url(f"**/scores/T/2025Q2/?category={hostile.org.category.code}")
+
+    page.goto(f"{base}/analysis/T/2025Q1/compare/")
+    page.select_option("[data-testid=node-picker] select[name=node]", "A")
+    page.wait_for_url("**node=A*")
+    assert browse.csp_violations() == []
