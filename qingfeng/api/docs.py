@@ -8,7 +8,6 @@ installed django-ninja package, so it works offline whatever the settings.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,8 @@ class OfflineSwagger(DocsBase):
 
         context = {
             "api": api,
-            "swagger_settings": json.dumps(settings, indent=1),
+            # Rendered with json_script: escaped for HTML, read by swagger-ui-init.js.
+            "swagger_settings": settings,
             "css": asset("swagger-ui.css"),
             "bundle": asset("swagger-ui-bundle.js"),
             "init": asset("swagger-ui-init.js"),

@@ -18,7 +18,8 @@
         trigger: "item",
         formatter: function (p) {
           var u = units[p.dataIndex];
-          return u.name + "<br>" + data.measure_label + ": " + fixed(u.value) +
+          var esc = charts.escape;
+          return esc(u.name) + "<br>" + esc(data.measure_label) + ": " + fixed(u.value) +
             (u.max !== null ? " (" + fixed(u.score) + " / " + fixed(u.max) + ")" : "") +
             "<br>#" + u.rank;
         }

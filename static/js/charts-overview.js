@@ -3,8 +3,7 @@
  * overview-distribution: histogram of the totals from overview.json's distribution.bins,
  *   each bar coloured by the band of its lower edge;
  * overview-bands: the units per band (overview.json's bands), in the band colours.
- * Plus: a <select data-qf-navigate> goes to the chosen option's URL (period picker) and a
- * <select data-qf-autosubmit> submits its form (category filter).
+ * (The period picker and category filter are handled by the site-wide qingfeng.js.)
  */
 (function () {
   "use strict";
@@ -47,7 +46,12 @@
 
     charts.register("overview-bands", function (data) {
       return {
-        tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+        tooltip: {
+          trigger: "item",
+          formatter: function (p) {
+            return charts.escape(p.name) + ": " + p.value + " (" + p.percent + "%)";
+          }
+        },
         legend: { bottom: 0, type: "scroll" },
         series: [{
           type: "pie",
@@ -61,14 +65,4 @@
       };
     });
   }
-
-  document.addEventListener("change", function (event) {
-    var el = event.target;
-    if (!el || !el.matches) { return; }
-    if (el.matches("select[data-qf-navigate]")) {
-      window.location.href = el.value;
-    } else if (el.matches("select[data-qf-autosubmit]") && el.form) {
-      el.form.submit();
-    }
-  });
 })();

@@ -40,10 +40,11 @@
         trigger: "item",
         formatter: function (params) {
           var raw = params.data.raw;
-          var lines = [params.name];
+          var esc = charts.escape;
+          var lines = [esc(params.name)];
           radar.indicators.forEach(function (ind, i) {
             var v = raw[i];
-            lines.push(ind.code + " " + ind.name + ": " + (v === null ? notAssessed : percent(v)));
+            lines.push(esc(ind.code) + " " + esc(ind.name) + ": " + esc(v === null ? notAssessed : percent(v)));
           });
           return lines.join("<br>");
         }

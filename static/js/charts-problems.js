@@ -36,18 +36,23 @@
   });
 
   /* Heat map: problem type (rows) x unit category (columns), record counts. */
-  charts.register("problems-heatmap", function (data) {
+  charts.register("problems-heatmap", function (data, el) {
     var m = data.matrix;
     var top = m.cells.reduce(function (a, c) { return Math.max(a, c[2]); }, 1);
     return {
       grid: { left: 8, right: 16, top: 16, bottom: 64, containLabel: true },
       tooltip: {
         formatter: function (p) {
-          return m.types[p.value[1]].label + " · " + m.categories[p.value[0]].name + ": " + p.value[2];
+          var esc = charts.escape;
+          return esc(m.types[p.value[1]].label) + " · " + esc(m.categories[p.value[0]].name) + ": " + p.value[2];
         }
       },
       xAxis: { type: "category", data: m.categories.map(function (c) { return c.name; }), splitArea: { show: true } },
-      yAxis: { type: "category", inverse: true, data: m.types.map(function (t) { return t.label; }), splitArea: { show: true } },
+      yAxis: {
+        type: "category", inverse: true, data: m.types.map(function (t) { return t.label; }), splitArea: { show: true },
+        // Long type names are cut (the tooltip and the table below show them whole).
+        axisLabel: { width: el.clientWidth < 520 ? 90 : 200, overflow: "truncate" }
+      },
       visualMap: {
         min: 0, max: top, calculable: true, orient: "horizontal", left: "center", bottom: 0,
         inRange: { color: ["#fff5f0", "#fcbba1", "#fb6a4a", "#cb181d", "#67000d"] }

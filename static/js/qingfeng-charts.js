@@ -6,6 +6,10 @@
  * return echartsOption; }). Each builder receives the parsed JSON endpoint answer (the
  * same data the server stores: the tests compare them) and the element (for data-*
  * options). A builder may set option.qfOnClick = function (params) {…} for drill-down.
+ *
+ * A tooltip formatter's return value is rendered as HTML: every server string in it (unit,
+ * indicator, problem type, category names) goes through charts.escape (QF.escapeHtml, from
+ * qingfeng.js). Axis and label texts are drawn on the canvas and need no escaping.
  */
 (function () {
   "use strict";
@@ -34,6 +38,11 @@
         var onClick = option.qfOnClick;
         delete option.qfOnClick;
         option.animation = false;
+        if (option.tooltip) {
+          // Keep a tooltip inside its chart and let long names wrap (a phone is narrow).
+          option.tooltip.confine = true;
+          option.tooltip.extraCssText = "white-space: normal; max-width: min(90vw, 28rem); overflow-wrap: anywhere;";
+        }
         chart.setOption(option);
         if (onClick) { chart.on("click", onClick); }
         el.setAttribute("data-ready", "1");
@@ -63,6 +72,7 @@
     render: render,
     renderAll: renderAll,
     bandColour: bandColour,
+    escape: window.QF.escapeHtml,
     BAND_COLOURS: BAND_COLOURS
   };
 })();

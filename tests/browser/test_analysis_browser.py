@@ -50,9 +50,13 @@ def login(live_server: Any, browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 def _charts_drawn(page: Any) -> None:
-    """Wait until every chart on the page has fetched its JSON and drawn."""
+    """Wait until every chart on the page has fetched its JSON and drawn.
+
+    A function, not an expression: Playwright evaluates an expression with eval, which the
+    Content-Security-Policy refuses.
+    """
     page.wait_for_function(
-        "[...document.querySelectorAll('.qf-chart')].every(e => e.dataset.ready === '1')"
+        "() => [...document.querySelectorAll('.qf-chart')].every(e => e.dataset.ready === '1')"
     )
 
 
