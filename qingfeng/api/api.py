@@ -32,6 +32,7 @@ from qingfeng.api.tokens import token_lookup, token_touch
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
+from qingfeng.lib.json_response import FiniteJsonRenderer
 from qingfeng.lib.periods import Period
 from qingfeng.lib.tabular import Issue
 from qingfeng.lib.typing import ApiRequest
@@ -124,6 +125,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs=OfflineSwagger(settings={"validatorUrl": None}),
     parser=StrictJsonParser(),
+    renderer=FiniteJsonRenderer(),
 )
 
 

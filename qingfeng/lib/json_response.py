@@ -2,17 +2,20 @@
 
 Python's ``json`` writes a float ``inf`` or ``nan`` as ``Infinity`` or ``NaN``, which no
 JSON parser (a browser's included) reads, so one bad number would break a whole chart.
-``FiniteJsonResponse`` writes them as ``null`` (what a chart draws as "no value") and
-refuses to write anything else that is not JSON.
+``FiniteJsonResponse`` (the pages' JSON) and ``FiniteJsonRenderer`` (the API's) write them
+as ``null`` (what a chart draws as "no value") and refuse to write anything else that is
+not JSON.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from ninja.renderers import JSONRenderer
 
 
 def finite(data: Any) -> Any:
@@ -43,3 +46,12 @@ class FiniteJsonResponse(JsonResponse):
     def __init__(self, data: Any, **kwargs: Any) -> None:
         kwargs.setdefault("encoder", _StrictEncoder)
         super().__init__(finite(data), **kwargs)
+
+
+class FiniteJsonRenderer(JSONRenderer):
+    """The API's renderer (django-ninja) under the same rule: not-finite floats as null."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(
+            finite(data), cls=self.encoder_class, allow_nan=False, **self.json_dumps_params
+        )

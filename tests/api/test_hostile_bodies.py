@@ -9,9 +9,13 @@ import json
 import pytest
 from django.test import Client
 
+from qingfeng.lib.periods import Period
 from qingfeng.lib.uploads import ISSUES_SHOWN
 from qingfeng.records.models import Record
+from qingfeng.records.rescore import period_recompute
+from qingfeng.scoring.models import Snapshot
 from tests.api.conftest import Api, item
+from tests.conftest import record
 
 URL = "/api/frameworks/T/records"
 
@@ -105,3 +109,19 @@ def test_finding_10_the_api_refuses_records_of_an_inactive_unit(api: Api) -> Non
     assert response.json()["errors"] == [
         {"index": 0, "field": "unit", "message": 'unit "A2" is inactive: it is no longer assessed'}
     ]
+
+
+def test_finding_8_api_answers_never_hold_infinity(api: Api) -> None:
+    record(api.scored, api.org.unit_a1, "A1", "2025-02-01", quantity=1)
+    period_recompute(framework=api.scored.framework, period=Period.parse("2025Q1"))
+    stored = Snapshot.objects.filter(period="2025Q1")
+    assert stored.exists()
+    stored.update(total=float("inf"), raw=float("-inf"))
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    response = api.get("/api/frameworks/T/scores/2025Q1")
+    assert response.status_code == 200
+    rows = json.loads(response.content, parse_constant=refuse)
+    assert rows and all(row["total"] is None and row["raw"] is None for row in rows)
