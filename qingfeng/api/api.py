@@ -24,6 +24,7 @@ from ninja.security import HttpBearer
 
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.batch import records_push
+from qingfeng.api.body import BodyError, StrictJsonParser
 from qingfeng.api.docs import OfflineSwagger, docs_asset
 from qingfeng.api.models import StationToken
 from qingfeng.api.schemas import BatchIn, batch_issues
@@ -31,9 +32,11 @@ from qingfeng.api.tokens import token_lookup, token_touch
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
+from qingfeng.lib.json_response import FiniteJsonRenderer
 from qingfeng.lib.periods import Period
 from qingfeng.lib.tabular import Issue
 from qingfeng.lib.typing import ApiRequest
+from qingfeng.lib.uploads import shown_issues
 from qingfeng.org.models import Region
 from qingfeng.records.models import CollectionPeriod
 from qingfeng.scoring.selectors import period_snapshots, score_rows
@@ -121,6 +124,8 @@ api = NinjaAPI(
     urls_namespace="ninja",
     auth=TokenAuth(),
     docs=OfflineSwagger(settings={"validatorUrl": None}),
+    parser=StrictJsonParser(),
+    renderer=FiniteJsonRenderer(),
 )
 
 
@@ -145,9 +150,10 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja answers a body it cannot parse with 400; the API has always said 422 there,
     # as an error of the whole batch.
-    if isinstance(exc.__cause__, ValueError):  # JSON and UTF-8 decoding errors
-        issue = Issue("", None, None, _("the body is not valid JSON"))
-        return api.create_response(request, _errors([issue]), status=422)
+    cause = exc.__cause__
+    if isinstance(cause, ValueError):  # JSON and UTF-8 decoding errors, ``BodyError``
+        message = str(cause) if isinstance(cause, BodyError) else _("the body is not valid JSON")
+        return api.create_response(request, _errors([Issue("", None, None, message)]), status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
@@ -180,6 +186,7 @@ class ItemErrorOut(Schema):
 
 class ItemErrorsOut(Schema):
     errors: list[ItemErrorOut]
+    more: int = 0  # errors found but not listed (past ``ISSUES_SHOWN``)
 
 
 class PeriodOut(Schema):
@@ -302,10 +309,13 @@ def records_post(request: ApiRequest, code: str, batch: BatchIn) -> Any:
 
 
 def _errors(issues: list[Issue]) -> dict[str, Any]:
-    """The 422 body: each issue with the item's index, the field and the message."""
+    """The 422 body: each issue with the item's index, the field and the message, the
+    first ``ISSUES_SHOWN`` of them, and how many more there are (a batch of 20,000 bad
+    items would otherwise answer megabytes of errors)."""
+    shown, more = shown_issues(issues)
     return {
         "errors": [
-            {"index": issue.row, "field": issue.column, "message": issue.message}
-            for issue in issues
-        ]
+            {"index": issue.row, "field": issue.column, "message": issue.message} for issue in shown
+        ],
+        "more": more,
     }

@@ -17,7 +17,8 @@ from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from qingfeng.lib.tabular import BadValue, Issue, bounded, number, text, text_of
+from qingfeng.lib.numbers import POINTS_LIMIT, QUANTITY_LIMIT, VALUE_LIMIT
+from qingfeng.lib.tabular import BadValue, Issue, bounded, number_within, text, text_of
 from qingfeng.records.imports import COLUMNS
 from qingfeng.records.models import Record
 
@@ -63,7 +64,35 @@ def _external_id(value: Any) -> str:
 
 Text = Annotated[str, BeforeValidator(_cell(text, required=True))]
 OptionalText = Annotated[str | None, BeforeValidator(_cell(text))]
-Number = Annotated[float | None, BeforeValidator(_cell(number))]
+
+
+def _number_schema(limit: float) -> dict[str, Any]:
+    """How the OpenAPI document says a number field: a number within the bounds of
+    ``qingfeng.lib.numbers`` (the import's converter checks them), numeric text, or null."""
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": -limit, "maximum": limit},
+            {"type": "string"},
+            {"type": "null"},
+        ]
+    }
+
+
+Points = Annotated[
+    float | None,
+    BeforeValidator(_cell(number_within(POINTS_LIMIT))),
+    WithJsonSchema(_number_schema(POINTS_LIMIT)),
+]
+Quantity = Annotated[
+    float | None,
+    BeforeValidator(_cell(number_within(QUANTITY_LIMIT))),
+    WithJsonSchema(_number_schema(QUANTITY_LIMIT)),
+]
+Value = Annotated[
+    float | None,
+    BeforeValidator(_cell(number_within(VALUE_LIMIT))),
+    WithJsonSchema(_number_schema(VALUE_LIMIT)),
+]
 # The date stays text here: the import's checks convert it (and also accept 2026/8/3).
 DateText = Annotated[
     str,
@@ -85,10 +114,10 @@ class RecordIn(Schema):
     unit: Text
     indicator: Text
     date: DateText
-    points: Number = None
-    quantity: Number = None
+    points: Points = None
+    quantity: Quantity = None
     grade: Annotated[str | None, BeforeValidator(_cell(bounded(32)))] = None
-    value: Number = None
+    value: Value = None
     problem_type: Annotated[str | None, BeforeValidator(_cell(text_of(Record, "problem_type")))] = (
         None
     )

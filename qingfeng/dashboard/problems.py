@@ -24,10 +24,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from qingfeng.dashboard.access import analysis_units
-from qingfeng.framework.models import Framework, FrameworkVersion
+from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR, Period
 from qingfeng.org.models import Station, Unit, UnitCategory
 from qingfeng.records.models import Evidence, Record, RecordStatus
 
@@ -65,8 +65,11 @@ def problem_window(
     *, framework: Framework, period: Period, date_from: str, date_to: str, station: str
 ) -> ProblemWindow:
     """The window from the URL and its GET parameters; 404 for a malformed date or
-    station, or a range that ends before it starts."""
-    start, end = _date(date_from, period.start), _date(date_to, period.end)
+    station, or a range that ends before it starts. A range reaching past the years a
+    period may have (``MIN_YEAR`` to ``MAX_YEAR``) is cut to them: no record lies
+    outside, and the page says the range it shows."""
+    start = max(_date(date_from, period.start), datetime.date(MIN_YEAR, 1, 1))
+    end = min(_date(date_to, period.end), datetime.date(MAX_YEAR, 12, 31))
     if end < start:
         raise NotFound
     try:
@@ -81,15 +84,24 @@ class _Rules:
     condition making a record a problem, and the points it deducts."""
 
     def __init__(self, framework: Framework, start: datetime.date, end: datetime.date) -> None:
+        # One span per version in force (as ``version_in_force`` picks them: the greatest
+        # year not after the date's, the highest number among equals), not one per year:
+        # the SQL stays the same size however long the range.
         self.spans: list[tuple[datetime.date, datetime.date, FrameworkVersion]] = []
-        for year in range(start.year, end.year + 1):
-            version = version_in_force(framework=framework, period=Period(year, "Y", 1))
-            if version is not None:
-                span = (
-                    max(start, datetime.date(year, 1, 1)),
-                    min(end, datetime.date(year, 12, 31)),
-                )
-                self.spans.append((*span, version))
+        latest: dict[int, FrameworkVersion] = {}
+        for version in framework.versions.filter(
+            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED], year__lte=end.year
+        ).order_by("year", "number"):
+            latest[version.year] = version
+        years = sorted(latest)
+        for position, year in enumerate(years):
+            following = years[position + 1] if position + 1 < len(years) else None
+            if following is not None and following <= start.year:
+                continue  # replaced before the range begins
+            first = max(start, datetime.date(year, 1, 1))
+            last = end if following is None else min(end, datetime.date(following - 1, 12, 31))
+            if first <= last:
+                self.spans.append((first, last, latest[year]))
         self.leaves: dict[int, list[tuple[str, dict[str, Any]]]] = {}
         for _first, _last, version in self.spans:
             if version.pk not in self.leaves:

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from qingfeng.dashboard import compare
 from qingfeng.dashboard.access import analysis_framework
 from qingfeng.lib.bands import band_label
+from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
@@ -88,11 +89,11 @@ def compare_indicator(request: AuthedRequest, code: str, period: Period) -> Http
 
 
 @login_required
-def compare_indicator_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
+def compare_indicator_json(request: AuthedRequest, code: str, period: Period) -> FiniteJsonResponse:
     """The bars of the comparison (every unit assessed, best first), the mean, and the
     portrait URL pattern for a click on a bar."""
     data = _indicator(request, code, period)
-    return JsonResponse(
+    return FiniteJsonResponse(
         {
             "framework": data.framework.code,
             "period": str(data.period),
@@ -188,10 +189,10 @@ def _kind_labels() -> dict[str, str]:
 
 
 @login_required
-def compare_trend_json(request: AuthedRequest, code: str) -> JsonResponse:
+def compare_trend_json(request: AuthedRequest, code: str) -> FiniteJsonResponse:
     """The lines: one per unit over the periods, and the mean over the units in scope."""
     data = _trend(request, code)
-    return JsonResponse(
+    return FiniteJsonResponse(
         {
             "framework": data.framework.code,
             "kind": data.kind,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
 from qingfeng.lib.bands import band_label
+from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import xlsx_response
@@ -110,12 +111,12 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
 
 
 @login_required
-def overview_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
+def overview_json(request: AuthedRequest, code: str, period: Period) -> FiniteJsonResponse:
     """Figures, band counts, histogram and totals: the data of the overview's two charts."""
     results, query, _periods = _load(request, code, period)
     figures = ov.overview_figures(user=request.user, results=results, query=query)
     shape = ov.distribution(results=results, query=query)
-    return JsonResponse(
+    return FiniteJsonResponse(
         {
             "period": str(results.period),
             "scale": results.version.scale,
@@ -131,14 +132,14 @@ def overview_json(request: AuthedRequest, code: str, period: Period) -> JsonResp
 
 
 @login_required
-def heatmap_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
+def heatmap_json(request: AuthedRequest, code: str, period: Period) -> FiniteJsonResponse:
     """The heat map as data, for the same page and filters as the HTML: units (or, with
     ``view=regions``, regions) with their level-1 cells."""
     results, query, _periods = _load(request, code, period)
     columns = [{"code": c.code, "name": c.name} for c in ov.level_one_columns(results)]
     if query.view == "regions":
         regions = tables.region_rows(user=request.user, results=results, query=query)
-        return JsonResponse(
+        return FiniteJsonResponse(
             {
                 "view": "regions",
                 "columns": columns,
@@ -161,7 +162,7 @@ def heatmap_json(request: AuthedRequest, code: str, period: Period) -> JsonRespo
             }
         )
     page, rows = tables.heatmap_page(results=results, query=query)
-    return JsonResponse(
+    return FiniteJsonResponse(
         {
             "view": "units",
             "page": page.number,

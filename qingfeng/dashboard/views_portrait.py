@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard.portrait import Portrait
 from qingfeng.lib.bands import band_label
+from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
@@ -78,11 +79,13 @@ def portrait_records(
 
 
 @login_required
-def portrait_json(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> JsonResponse:
+def portrait_json(
+    request: AuthedRequest, code: str, period: Period, unit_pk: int
+) -> FiniteJsonResponse:
     """The radar and trend data, straight from the stored snapshots."""
     data = _load(request, code, period, unit_pk)
     snapshot = data.snapshot
-    return JsonResponse(
+    return FiniteJsonResponse(
         {
             "unit": {"pk": data.unit.pk, "code": data.unit.code, "name": data.unit.name},
             "period": str(data.period),

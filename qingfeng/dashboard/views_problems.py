@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from qingfeng.dashboard import problems
 from qingfeng.dashboard.access import analysis_framework
 from qingfeng.dashboard.compare import portrait_url
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
@@ -82,7 +83,7 @@ def problem_analysis(request: AuthedRequest, code: str, period: Period) -> HttpR
 
 
 @login_required
-def problems_json(request: AuthedRequest, code: str, period: Period) -> JsonResponse:
+def problems_json(request: AuthedRequest, code: str, period: Period) -> FiniteJsonResponse:
     """Everything the problem charts draw: counts per type, per type over the last eight
     periods, the concentration figures, and the type x category matrix. ``?part=trend``
     answers only the eight periods, ``?part=summary`` everything else (each chart asks
@@ -112,7 +113,7 @@ def problems_json(request: AuthedRequest, code: str, period: Period) -> JsonResp
         }
     if part in ("", "summary"):
         data.update(_summary_json(problems.problem_summary(user=request.user, window=window)))
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return FiniteJsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 def _summary_json(summary: problems.ProblemSummary) -> dict[str, Any]:

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 _PATTERN = re.compile(r"^(\d{4})(?:(H)([12])|(Q)([1-4])|(M)(0[1-9]|1[0-2]))?$")
 MONTHS = {"Y": 12, "H": 6, "Q": 3, "M": 1}
+# The years a period (and a record's date) may lie in. Far from datetime's 1 and 9999, so
+# a page's arithmetic around a period (the next one, eight periods back, a year's span)
+# never leaves the calendar Python can represent.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 
 @dataclass(frozen=True, order=True)
@@ -22,11 +27,15 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read ``2025``, ``2025H1``, ``2025Q3`` or ``2025M07``; ValueError otherwise."""
+        """Read ``2025``, ``2025H1``, ``2025Q3`` or ``2025M07`` of a year from ``MIN_YEAR``
+        to ``MAX_YEAR``; ValueError otherwise (so the ``<period:…>`` URLs of 0001 or 9999
+        are a 404)."""
         match = _PATTERN.match(text.strip().upper())
         if not match:
             raise ValueError(f"not a period: {text!r} (use 2025, 2025H1, 2025Q3 or 2025M07)")
         year = int(match.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(f"not a period: {text!r} (years {MIN_YEAR} to {MAX_YEAR})")
         for kind_group, index_group in ((2, 3), (4, 5), (6, 7)):
             if match.group(kind_group):
                 return cls(year, match.group(kind_group), int(match.group(index_group)))

@@ -17,7 +17,6 @@ import csv
 import dataclasses
 import datetime
 import io
-import math
 import re
 import unicodedata
 import zipfile
@@ -29,6 +28,8 @@ import yaml
 from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext as _
+
+from qingfeng.lib.numbers import NumberError, parse_number, parse_within
 
 try:  # libyaml's parser when present: several times faster on big files
     from yaml import CSafeLoader as YamlBaseLoader
@@ -45,7 +46,6 @@ _UNPACKED_FACTOR = 20
 _RED = "FFC7CE"  # Excel's own "light red fill"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "t"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "f"})
 
@@ -416,22 +416,24 @@ def whole(value: Any) -> int | None:
 
 
 def number(value: Any) -> float | None:
-    """A finite number from a number cell or text ("3", "3.5", "-1e2", full-width "３.５")."""
-    if value is None:
-        return None
-    bad = BadValue(_('expected a number, got "%(value)s"') % {"value": value})
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        converted = float(value)
-    elif isinstance(value, str):
-        written = unicodedata.normalize("NFKC", value).strip()
-        if not _NUMBER.match(written):
-            raise bad
-        converted = float(written)
-    else:
-        raise bad
-    if not math.isfinite(converted):
-        raise bad
-    return converted
+    """A finite number from a number cell or text ("3", "3.5", "-1e2", full-width "３.５");
+    the rule is ``qingfeng.lib.numbers.parse_number``'s."""
+    try:
+        return parse_number(value)
+    except NumberError as exc:
+        raise BadValue(str(exc)) from None
+
+
+def number_within(limit: float) -> Converter:
+    """``number`` at most ``limit`` in size (``qingfeng.lib.numbers``' bounds)."""
+
+    def convert(value: Any) -> float | None:
+        try:
+            return parse_within(value, limit=limit)
+        except NumberError as exc:
+            raise BadValue(str(exc)) from None
+
+    return convert
 
 
 def date(value: Any) -> datetime.date | None:

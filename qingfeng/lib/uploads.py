@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+T = TypeVar("T")
+# The most issues an upload page or an API answer lists.
+ISSUES_SHOWN = 200
 
 
 @dataclass
@@ -38,9 +42,23 @@ def read_upload(request: HttpRequest, field_name: str = "file") -> Upload:
     return Upload(data=upload.read(), name=upload.name or "")
 
 
+def shown_issues(issues: Sequence[T]) -> tuple[list[T], int]:
+    """The first ``ISSUES_SHOWN`` issues of an import, and how many more there are: a page
+    or an answer lists that many (a file of 100,000 bad rows would make a page of 22 MB);
+    the errors workbook and the command line keep every one."""
+    return list(issues[:ISSUES_SHOWN]), max(0, len(issues) - ISSUES_SHOWN)
+
+
 def failed_import_context(upload: Upload, issues: list[Any]) -> dict[str, Any]:
-    """What the upload templates show when nothing was imported."""
-    return {"issues": [str(issue) for issue in issues], "filename": upload.name}
+    """What the upload templates show when nothing was imported: the first issues, how
+    many there are and how many are not listed."""
+    shown, more = shown_issues(issues)
+    return {
+        "issues": [str(issue) for issue in shown],
+        "issue_count": len(issues),
+        "more_issues": more,
+        "filename": upload.name,
+    }
 
 
 def upload_page(

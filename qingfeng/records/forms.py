@@ -12,6 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.framework.models import Indicator
+from qingfeng.lib.numbers import (
+    POINTS_LIMIT,
+    QUANTITY_LIMIT,
+    RECORD_LIMITS,
+    VALUE_LIMIT,
+    FiniteFloatField,
+    NumberError,
+    parse_within,
+)
 from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.org.models import Unit
@@ -70,10 +79,12 @@ class RecordEntryForm(BootstrapMixin, forms.Form):
         label=gettext_lazy("Date"),
         widget=IsoDateInput(),
     )
-    quantity = forms.FloatField(required=False, label=gettext_lazy("Quantity (items)"))
-    points = forms.FloatField(required=False, label=gettext_lazy("Points"))
+    quantity = FiniteFloatField(
+        required=False, label=gettext_lazy("Quantity (items)"), limit=QUANTITY_LIMIT
+    )
+    points = FiniteFloatField(required=False, label=gettext_lazy("Points"), limit=POINTS_LIMIT)
     grade = forms.ChoiceField(required=False, label=gettext_lazy("Grade"))
-    value = forms.FloatField(required=False, label=gettext_lazy("Value"))
+    value = FiniteFloatField(required=False, label=gettext_lazy("Value"), limit=VALUE_LIMIT)
     problem_type = forms.ChoiceField(required=False, label=gettext_lazy("Problem type"))
     note = forms.CharField(
         required=False, label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3})
@@ -116,7 +127,8 @@ def parse_quick_row(
     post: Any, unit: Unit, inputs: list[str]
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The values typed on a unit's row of the quick-entry table: None if the row is
-    empty, plus the cells that are not numbers."""
+    empty, plus the cells that are not numbers or out of bounds (the number rule of
+    ``qingfeng.lib.numbers``: ``inf`` and ``nan`` are no numbers)."""
     raw = {name: str(post.get(f"{name}-{unit.pk}", "")).strip() for name in [*inputs, "note"]}
     if not any(raw.values()):
         return None, []
@@ -128,9 +140,7 @@ def parse_quick_row(
             values["grade"] = text
         elif text:
             try:
-                values[name] = float(text)
-            except ValueError:
-                problems.append(
-                    _('%(field)s: "%(value)s" is not a number') % {"field": name, "value": text}
-                )
+                values[name] = parse_within(text, limit=RECORD_LIMITS[name])
+            except NumberError as error:
+                problems.append(_("%(field)s: %(message)s") % {"field": name, "message": error})
     return values, problems

@@ -27,7 +27,13 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
-from qingfeng.lib.periods import Period
+from qingfeng.lib.numbers import (
+    POINTS_LIMIT,
+    QUANTITY_LIMIT,
+    VALUE_LIMIT,
+    record_number_problems,
+)
+from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR, Period
 from qingfeng.lib.tabular import (
     BadValue,
     Issue,
@@ -37,7 +43,7 @@ from qingfeng.lib.tabular import (
     cell,
     error_headers,
     loose_date,
-    number,
+    number_within,
     read_csv,
     read_header,
     read_items,
@@ -170,9 +176,9 @@ CONVERTERS = {
     "unit": text,
     "indicator": text,
     "date": loose_date,
-    "points": number,
-    "quantity": number,
-    "value": number,
+    "points": number_within(POINTS_LIMIT),
+    "quantity": number_within(QUANTITY_LIMIT),
+    "value": number_within(VALUE_LIMIT),
     "grade": bounded(32),
     "problem_type": text_of(Record, "problem_type"),
     "note": text,
@@ -256,12 +262,21 @@ class RecordChecker:
         return unit
 
     def unit_problems(self, unit: Unit) -> list[Problem]:
-        """A unit the actor doesn't see is unknown; one outside the framework's region
-        is not assessed by it."""
+        """A unit the actor doesn't see is unknown; an inactive one is no longer assessed
+        (scores leave it out, so its records would count nowhere); one outside the
+        framework's region is not assessed by it."""
         if self.actor is not None and unit.code not in self._looked_up:
             self.load_units([unit.code])
         if self.actor is not None and unit.pk not in self._visible:
             return [("unit", _('unknown unit "%(code)s"') % {"code": unit.code})]
+        if not unit.active:
+            return [
+                (
+                    "unit",
+                    _('unit "%(code)s" is inactive: it is no longer assessed')
+                    % {"code": unit.code},
+                )
+            ]
         if not unit.is_within(self.framework.region):
             return [
                 (
@@ -320,7 +335,13 @@ class RecordChecker:
     ) -> list[Problem]:
         """Every problem of one record, as (column, message). ``unit`` None skips the
         category check (the unit was already reported)."""
-        problems: list[Problem] = []
+        numbers = {"points": points, "quantity": quantity, "value": value}
+        problems: list[Problem] = record_number_problems(numbers)
+        if problems:  # the converters refuse these first; a service caller may not have
+            return problems
+        if not MIN_YEAR <= date.year <= MAX_YEAR:
+            message = _("the date must lie between %(min)s and %(max)s")
+            return [("date", message % {"min": MIN_YEAR, "max": MAX_YEAR})]
         if quantity is not None and quantity <= 0:
             problems.append(("quantity", _("the quantity must be more than 0")))
         if self.open_dates is not None and not self.open_dates.is_open(date):

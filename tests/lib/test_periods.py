@@ -6,7 +6,14 @@ import datetime
 
 import pytest
 
-from qingfeng.lib.periods import Period, PeriodConverter, latest_ended, periods_containing
+from qingfeng.lib.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Period,
+    PeriodConverter,
+    latest_ended,
+    periods_containing,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,15 @@ def test_the_url_converter_reads_periods_and_refuses_the_rest() -> None:
     for text in ("2025Q5", "compare", "nonsense"):
         with pytest.raises(ValueError):
             converter.to_python(text)
+
+
+@pytest.mark.parametrize("text", ["0000", "0001", "0001Q1", "1899", "2101H2", "9999", "9999M12"])
+def test_finding_10_periods_of_impossible_years_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        Period.parse(text)
+
+
+def test_finding_10_the_years_of_periods_leave_room_for_their_arithmetic() -> None:
+    first, last = Period.parse(f"{MIN_YEAR}M01"), Period.parse(f"{MAX_YEAR}")
+    assert first.previous().start.year == MIN_YEAR - 1
+    assert last.next().end.year == MAX_YEAR + 1
