@@ -261,8 +261,7 @@ def read_xlsx(
             wanted = only([ws.title for ws in worksheets])
             worksheets = [ws for ws in worksheets if ws.title == wanted][:1]
         for worksheet in worksheets:
-            # A workbook of several sheets says which one; a one-sheet file (``sheet``
-            # "") only the row or column.
+            # Several sheets: the issue names the sheet; one (``sheet`` ""): row, column.
             where = worksheet.title if sheet == FILE else sheet
             rows = sheet_limits.bounded_rows(worksheet, cell, _reporter(issues, where))
             if rows is None:
