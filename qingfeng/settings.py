@@ -210,6 +210,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("QINGFENG_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Rows below the header and columns an imported sheet may have (docs/interchange-*.md).
+IMPORT_MAX_ROWS = int(os.environ.get("QINGFENG_IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("QINGFENG_IMPORT_MAX_COLUMNS", "200"))
 
 # Cookies and transport. Production defaults to HTTPS; an intranet that really serves plain
 # HTTP sets QINGFENG_HTTPS=0 and accepts the deploy-check warnings that follow.

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from qingfeng.lib.cells import safe_row
 from qingfeng.lib.tabular import display_width
 
 
@@ -24,12 +25,14 @@ def plain_workbook(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[A
     bold = Font(bold=True)
     for title, (columns, rows) in sheets.items():
         worksheet = workbook.create_sheet(title)
-        worksheet.append(list(columns))
+        worksheet.append(safe_row(columns))
         for cell in worksheet[1]:
             cell.font = bold
         widths = [display_width(column) for column in columns]
         for row in rows:
-            worksheet.append(list(row))
+            # Stored text through the one sanitiser (no formula, no illegal character);
+            # the readers take the apostrophe off again (``cells.unquoted``).
+            worksheet.append(safe_row(row))
             for index, value in enumerate(row):
                 widths[index] = max(widths[index], display_width(value))
         worksheet.freeze_panes = "A2"

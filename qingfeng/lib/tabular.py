@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from qingfeng.lib import sheet_limits
+from qingfeng.lib.cells import safe_cell, unquoted
 from qingfeng.lib.numbers import NumberError, parse_number, parse_within
 
 try:  # libyaml's parser when present: several times faster on big files
@@ -206,11 +208,19 @@ def read_csv(data: bytes, issues: Issues, *, sheet: str = FILE) -> list[list[str
             issues.items.append(Issue(sheet, None, None, message))
             return None
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         message = _("the file is not valid CSV: %(error)s") % {"error": exc}
         issues.items.append(Issue(sheet, None, None, message))
         return None
+    return rows if sheet_limits.csv_within_limits(rows, _reporter(issues, sheet)) else None
+
+
+def _reporter(issues: Issues, sheet: str) -> sheet_limits.Report:
+    def report(column: str | None, message: str) -> None:
+        issues.items.append(Issue(sheet, None, column, message))
+
+    return report
 
 
 def read_xlsx(
@@ -221,12 +231,13 @@ def read_xlsx(
     only: Callable[[list[str]], str] | None = None,
 ) -> dict[str, list[list[Any]]] | None:
     """The cells (``cell``-normalised) of a workbook's sheets by title, in workbook order;
-    None with an issue if it is no workbook or unpacks too large.
+    None with an issue if it is no workbook, unpacks too large or a sheet is over the row
+    or column limit (``sheet_limits``).
 
     ``only`` picks one sheet from the titles (the others are not read). A sheet is read as
-    it is stored: a declared dimension far larger than the data (some programs write
-    A1:XFD1048576) neither pads the rows nor the columns, rows end at their last value and
-    the sheet at its last non-blank row.
+    it is stored (``sheet_limits.stored_rows``): a declared dimension far larger than the
+    data (some programs write A1:XFD1048576) neither pads the rows nor the columns, rows
+    end at their last value and the sheet at its last non-blank row.
     """
     from openpyxl import load_workbook
 
@@ -249,17 +260,15 @@ def read_xlsx(
             wanted = only([ws.title for ws in worksheets])
             worksheets = [ws for ws in worksheets if ws.title == wanted][:1]
         for worksheet in worksheets:
-            worksheet.reset_dimensions()
-            rows: list[list[Any]] = []
-            last = 0
-            for values in worksheet.iter_rows(values_only=True):
-                cells = [cell(value) for value in values]
-                while cells and cells[-1] is None:
-                    cells.pop()
-                rows.append(cells)
-                if cells:
-                    last = len(rows)
-            sheets[worksheet.title] = rows[:last]
+            # Several sheets: the issue names the sheet; one (``sheet`` ""): row, column.
+            where = worksheet.title if sheet == FILE else sheet
+            rows = sheet_limits.bounded_rows(worksheet, cell, _reporter(issues, where))
+            if rows is None:
+                return None
+            sheets[worksheet.title] = rows
+    except Exception:
+        issues.items.append(Issue(sheet, None, None, _("the file is not a valid .xlsx workbook")))
+        return None
     finally:
         workbook.close()
     return sheets
@@ -357,10 +366,11 @@ Converter = Callable[[Any], Any]
 
 
 def cell(value: Any) -> Any:
-    """Normalise a spreadsheet cell: trimmed text (None when empty), whole floats as ints,
-    midnight datetimes as dates."""
+    """Normalise a spreadsheet cell: trimmed text (None when empty; the apostrophe our
+    exports put before a formula-like text taken off, ``cells.unquoted``), whole floats as
+    ints, midnight datetimes as dates."""
     if isinstance(value, str):
-        value = value.strip()
+        value = unquoted(value.strip())
         return value or None
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -526,6 +536,8 @@ def errors_workbook(
     from openpyxl.utils import column_index_from_string, get_column_letter
 
     last = worksheet.max_column
+    if last >= sheet_limits.EXCEL_COLUMNS:
+        return None  # no room for the error column
     positions: dict[str, int] = {}
     for index in range(1, last + 1):
         name = worksheet.cell(row=1, column=index).value
@@ -541,7 +553,8 @@ def errors_workbook(
             f"{issue.column}: {issue.message}" if issue.column else issue.message
             for issue in row_issues
         )
-        worksheet.cell(row=row, column=error_column, value=written).fill = fill
+        # Messages quote the user's values: through the one sanitiser like every export.
+        worksheet.cell(row=row, column=error_column, value=safe_cell(written)).fill = fill
         for issue in row_issues:
             column = positions.get(str(issue.column or "").lower())
             if column is None and issue.column and issue.column.isalpha():
@@ -577,7 +590,8 @@ def _uploaded_sheet(data: bytes, filename: str, sheet: str) -> Worksheet | None:
         assert worksheet is not None
         worksheet.title = sheet
         for cells in rows:
-            worksheet.append(cells)
+            # A .csv cell such as =HYPERLINK(…) must not become a live formula here.
+            worksheet.append([safe_cell(value) for value in cells])
         return worksheet
     return None
 

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qingfeng.lib.cells import ILLEGAL_CHARACTERS, safe_cell, safe_filename, safe_text
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
@@ -50,12 +52,15 @@ class Sheet:
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("_", name)[:31] or "Sheet"
+    """A valid sheet name unique in the workbook (Excel compares names case-blind, forbids
+    a leading or trailing apostrophe and control characters)."""
+    cleaned = _BAD_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS.sub("", name))
+    base = cleaned[:31].strip().strip("'").strip() or "Sheet"
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate.casefold() in taken:
         suffix = f" ({n})"
         candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
 
 
@@ -90,16 +95,18 @@ def workbook_bytes(sheets: Sequence[Sheet], *, write_only: bool | None = None) -
         ws = book.create_sheet(_sheet_name(sheet.name, taken))
         first = 1
         if sheet.title:
-            ws.cell(row=1, column=1, value=sheet.title).font = _TITLE_FONT
+            ws.cell(row=1, column=1, value=safe_text(sheet.title)).font = _TITLE_FONT
             first = 3
         widths = [_width(h) for h in sheet.headers]
         for col, header in enumerate(sheet.headers, start=1):
-            cell = ws.cell(row=first, column=col, value=str(header))
+            cell = ws.cell(row=first, column=col, value=safe_text(str(header)))
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row):
-                cell = ws.cell(row=first + 1 + r, column=c + 1, value=value)
+                # Every value through the one sanitiser: stored text is never a formula
+                # and never an illegal character.
+                cell = ws.cell(row=first + 1 + r, column=c + 1, value=safe_cell(value))
                 if isinstance(value, float):
                     cell.number_format = sheet.number_format
                 band = sheet.band_of.get((r, c))
@@ -131,8 +138,13 @@ def xlsx_response(
 ) -> HttpResponse:
     """A download of the sheets; ``filename`` may be Chinese (RFC 5987 encoded)."""
     response = HttpResponse(workbook_bytes(sheets, write_only=write_only), content_type=XLSX_TYPE)
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = attachment(filename)
     return response
+
+
+def attachment(filename: str) -> str:
+    """The Content-Disposition of a download named ``filename`` (which may hold stored
+    text, Chinese or not): an ASCII fallback and the RFC 5987 UTF-8 name."""
+    filename = safe_filename(filename)
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -15,7 +15,6 @@ import decimal
 import io
 import itertools
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -23,14 +22,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
 
+from qingfeng.lib.cells import safe_text
 from qingfeng.lib.xlsx import _WIDTH_SAMPLE, BAND_FILLS, Sheet, _sheet_name, _width
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# Characters XML 1.0 forbids (control characters other than tab and newlines).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.datetime(1899, 12, 30)
 _ROWS_PER_CHUNK = 2000
 
@@ -93,7 +91,8 @@ def _styles(formats: list[str]) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value))
+    # The one sanitiser of every writer (no formula, no illegal character), then XML.
+    return escape(safe_text(value))
 
 
 def _cell(ref: str, value: Any, style: int, number_style: int, texts: dict[str, str]) -> str:
@@ -223,7 +222,7 @@ def streamed_bytes(sheets: Sequence[Sheet]) -> bytes:
             f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
         sheet_entries = "".join(
-            f'<sheet name={quoteattr(_ILLEGAL.sub("", name))} sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
             for i, name in enumerate(names, start=1)
         )
         package.writestr(

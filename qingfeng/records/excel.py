@@ -32,6 +32,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.cells import safe_row
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.imports import COLUMNS, SHEET
@@ -167,25 +168,27 @@ def build_template(
     )
     for leaf in leaves:
         indicators.append(
-            [leaf.code, leaf.name, rule_in_words(leaf), leaf.max, leaf.standard, leaf.method]
+            safe_row(
+                [leaf.code, leaf.name, rule_in_words(leaf), leaf.max, leaf.standard, leaf.method]
+            )
         )
 
     instructions = workbook.create_sheet("说明")
     instructions.column_dimensions["A"].width = 100
     for line in _instructions(framework, station, version, today):
-        instructions.append([line])
+        instructions.append(safe_row([line]))
     instructions["A1"].font = _bold()
 
     unit_sheet = workbook.create_sheet("units")
     _header(unit_sheet, (_("code"), _("name")), [16, 40])
     for code, name in units:
-        unit_sheet.append([code, name])
+        unit_sheet.append(safe_row([code, name]))
     unit_sheet.sheet_state = "hidden"
 
     type_sheet = workbook.create_sheet("problem_types")
     _header(type_sheet, (_("problem type"),), [30])
     for name in problem_types:
-        type_sheet.append([name])
+        type_sheet.append(safe_row([name]))
     type_sheet.sheet_state = "hidden"
 
     _drop_down(records, "unit", f"units!$A$2:$A${len(units) + 1}", len(units))
@@ -259,7 +262,7 @@ def _bold() -> Any:
 def _header(sheet: Worksheet, names: Sequence[str], widths: Sequence[int]) -> None:
     from openpyxl.utils import get_column_letter
 
-    sheet.append(list(names))
+    sheet.append(safe_row(names))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.cell(row=1, column=index).font = _bold()
