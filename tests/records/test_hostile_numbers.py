@@ -145,9 +145,10 @@ def test_finding_10_records_of_an_inactive_unit_are_refused(setup: Setup, actor:
 
 def test_finding_10_records_dated_in_impossible_years_are_refused(setup: Setup) -> None:
     data = csv_bytes(HEADER + "A1,A1,9999-12-31,,1,,\n" + "A1,A1,1000-01-01,,1,,\n")
-    with override("en"):
+    with override("en"):  # the place ("row 2, column date") is worded when shown
         result = records_import(data=data, filename="years.csv", framework=setup.framework)
-    assert [str(issue) for issue in result.issues] == [
+        shown = [str(issue) for issue in result.issues]
+    assert shown == [
         "row 2, column date: the date must lie between 1900 and 2100",
         "row 3, column date: the date must lie between 1900 and 2100",
     ]
