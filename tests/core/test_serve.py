@@ -10,7 +10,9 @@ import signal
 import socket
 import subprocess
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -47,6 +49,7 @@ def production_env(var_dir: Path, port: int) -> dict[str, str]:
         QINGFENG_ADDRESS=f"127.0.0.1:{port}",
         QINGFENG_WORKERS="2",
         QINGFENG_SKIP_INSTALL="1",
+        QINGFENG_LOGIN_FAILURE_LIMIT="2",
     )
     return env
 
@@ -60,6 +63,31 @@ def get(port: int, path: str, *, https: bool = True) -> tuple[http.client.HTTPRe
     body = response.read()
     connection.close()
     return response, body
+
+
+def failed_login(port: int, client_address: str) -> int:
+    """A wrong password for "someone" from ``client_address`` as nginx forwards it; the status."""
+    page_response, page = get(port, "/accounts/login/")
+    csrf_cookie = SimpleCookie(page_response.getheader("Set-Cookie"))["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.decode())
+    assert token is not None
+    form = {"csrfmiddlewaretoken": token.group(1), "username": "someone", "password": "wrong"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=urlencode(form),
+        headers={
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": client_address,
+            "Origin": f"https://127.0.0.1:{port}",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    status = connection.getresponse().status
+    connection.close()
+    return status
 
 
 def wait_until_answering(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -113,6 +141,11 @@ def test_serve_sh_runs_gunicorn_with_static_files_and_security_headers(tmp_path:
         plain, _ = get(port, "/accounts/login/", https=False)
         assert plain.status == 301
         assert plain.getheader("Location") == f"https://127.0.0.1:{port}/accounts/login/"
+
+        # Every request comes from the proxy's address: the lockout (per username and
+        # address) must use the forwarded one, or one attacker locks a username for everyone.
+        assert [failed_login(port, "203.0.113.9") for _ in range(2)] == [200, 429]
+        assert failed_login(port, "198.51.100.7") == 200
     finally:
         server.send_signal(signal.SIGTERM)  # serve.sh exec'd gunicorn: this is its master
         try:
