@@ -1,5 +1,6 @@
 """The production server: scripts/serve.sh runs gunicorn with DEBUG off, whitenoise serves
-the collected static files and every page carries the security headers."""
+the collected static files, every page carries the security headers, and behind the proxy
+the login lockout tells clients apart by their forwarded address."""
 
 from __future__ import annotations
 
@@ -27,12 +28,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def free_port() -> int:
+    """A loopback port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 def production_env(var_dir: Path, port: int) -> dict[str, str]:
+    """The environment of a production install behind nginx, on a SQLite file of its own."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -91,6 +94,7 @@ def failed_login(port: int, client_address: str) -> int:
 
 
 def wait_until_answering(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Return once the server answers; fail with its output if it exits or hangs."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
