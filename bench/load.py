@@ -216,6 +216,10 @@ def user_loop(
 ) -> None:
     rng = random.Random()
     turn = rng.randrange(len(PAGES))
+    # Users arrive over one pause rather than all in the same instant, as people do; a
+    # synchronised start would only measure a queue of 50 simultaneous first clicks.
+    if think:
+        time.sleep(rng.uniform(0, think))
     while time.monotonic() < until:
         page = PAGES[turn % len(PAGES)]
         turn += 1
