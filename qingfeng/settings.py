@@ -7,9 +7,13 @@ Production sets ``QINGFENG_DEBUG=0`` and the variables listed in the README; wit
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QINGFENG_VAR_DIR", BASE_DIR / "var"))
@@ -225,8 +229,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
 # The browser preload list is for public internet domains; intranet hosts cannot join it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+def forwarded_client_ip(request: "HttpRequest") -> str | None:
+    """The client's address behind our proxy: the last ``X-Forwarded-For`` entry, the one
+    the proxy wrote itself (entries before it come from the client and may be forged)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR")
+
+
 if env_bool("QINGFENG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the proxy every request comes from its address; without the forwarded one the
+    # lockout (per username and address) would lock a username out for everyone.
+    AXES_CLIENT_IP_CALLABLE = forwarded_client_ip
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("QINGFENG_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
