@@ -23,6 +23,8 @@ from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
 from qingfeng.framework.selectors import version_in_force
@@ -370,14 +372,17 @@ def _categories_of(user: Any, unit_ids: list[int]) -> dict[int, tuple[str, str]]
     }
 
 
-def problem_stations(*, window: ProblemWindow) -> list[Station]:
+def problem_stations(*, user: Any, window: ProblemWindow) -> list[Station]:
     """The stations collecting for the framework (responsible for an indicator of the
-    version in force), for the station filter; and the one filtered on, if another."""
+    version in force), for the station filter; and the one filtered on, if another.
+    Only stations the user may see under the analysis capability (docs/scopes.md): a
+    discipline group member sees none, a county analyst the county's."""
     version = version_in_force(framework=window.framework, period=window.period)
     condition = Q(indicators__version=version) if version else Q(pk__in=[])
     if window.station is not None:
         condition |= Q(pk=window.station)
-    return list(Station.objects.filter(condition).distinct().order_by("name"))
+    visible = scope.visible_stations(user, Capability.VIEW_ANALYSIS)
+    return list(visible.filter(condition).distinct().order_by("name"))
 
 
 def record_list(

@@ -73,7 +73,7 @@ def problem_analysis(request: AuthedRequest, code: str, period: Period) -> HttpR
             "concentration": summary.concentration,
             "page": page,
             "matrix": summary.matrix,
-            "stations": problems.problem_stations(window=window),
+            "stations": problems.problem_stations(user=request.user, window=window),
             "window_query": _window_query(window),
             "query": params.urlencode(),
             "json_url": f"{json_url}?{_window_query(window)}",

@@ -29,11 +29,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from qingfeng.accounts.roles import Role
 from qingfeng.framework.models import Indicator
 from qingfeng.org import services
-from qingfeng.org.models import Unit
+from qingfeng.org.models import Station, StationKind, Unit
 from qingfeng.records.models import Evidence, RecordStatus
-from tests.conftest import client_for, english, record
+from tests.conftest import client_for, english, make_user, record
 from tests.dashboard.conftest import Results
 
 FOUR_WINDS = "四风"
@@ -364,3 +365,32 @@ def test_it_answers_each_chart_its_own_part(results: Results) -> None:
     html = client.get(_url("problems")).content.decode()
     assert f'data-src="{_url("problems_json")}?&amp;part=trend"' in html
     assert f'data-src="{_url("problems_json")}?&amp;part=summary"' in html
+
+
+def test_finding_10_problems_filter_offers_only_stations_in_scope(results: Results) -> None:
+    """Finding 10: a discipline group member saw every station in the problems filter;
+    docs/scopes.md gives them none, and a county analyst only the county's."""
+    org = results.org
+    station_b = services.station_save(
+        station=Station(
+            code="ST-B", name="平顺县委组织部", kind=StationKind.DEPARTMENT, region=org.county_b
+        )
+    )
+    version = results.scored.version
+    Indicator.objects.filter(version=version, code="A1").update(station=org.station_a)
+    Indicator.objects.filter(version=version, code="B1").update(station=station_b)
+    member = make_user("member_a", Role.DISCIPLINE_GROUP_MEMBER, discipline_group=org.group_a)
+
+    def offered(user: Any, query: str = "") -> list[str]:
+        response = client_for(user).get(_url("problems", query=query))
+        assert response.status_code == 200
+        return [s.name for s in response.context["stations"]]
+
+    assert offered(results.analyst) == [org.station_a.name]
+    assert offered(results.analyst_b) == [station_b.name]
+    assert offered(member) == []
+    # Filtering on a station out of scope does not bring its name into the page.
+    assert offered(member, f"?station={org.station_a.pk}") == []
+    assert offered(results.analyst, f"?station={station_b.pk}") == [org.station_a.name]
+    html = client_for(member).get(_url("problems", query=f"?station={org.station_a.pk}"))
+    assert org.station_a.name not in html.content.decode()
