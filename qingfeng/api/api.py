@@ -175,7 +175,16 @@ def docs_asset_get(request: HttpRequest, name: str) -> FileResponse:
 
 
 class ErrorOut(Schema):
+    """An error of the request as a whole (401, 404, 413, 429)."""
+
     detail: str
+
+
+class ParameterErrorsOut(Schema):
+    """A query parameter that is not valid (``year=soon``): 422 with ninja's own list of
+    errors, each locating the parameter (``["query", "year"]``)."""
+
+    detail: list[dict[str, Any]]
 
 
 class ItemErrorOut(Schema):
@@ -245,7 +254,13 @@ def _period(text: str) -> Period:
 
 @api.get(
     "/frameworks/{code}",
-    response={200: dict[str, Any], 404: ErrorOut},
+    response={
+        200: dict[str, Any],
+        401: ErrorOut,
+        404: ErrorOut,
+        422: ParameterErrorsOut,
+        429: ErrorOut,
+    },
     summary="The framework version in force for a year",
 )
 def framework_get(request: ApiRequest, code: str, year: int | None = None) -> Any:
@@ -262,7 +277,7 @@ def framework_get(request: ApiRequest, code: str, year: int | None = None) -> An
 
 @api.get(
     "/frameworks/{code}/periods",
-    response={200: list[PeriodOut], 404: ErrorOut},
+    response={200: list[PeriodOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="The framework's collection periods",
 )
 def periods_list(request: ApiRequest, code: str) -> Any:
@@ -274,7 +289,7 @@ def periods_list(request: ApiRequest, code: str) -> Any:
 
 @api.get(
     "/frameworks/{code}/scores/{period}",
-    response={200: list[ScoreRowOut], 404: ErrorOut},
+    response={200: list[ScoreRowOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Scores of a period for the station's units",
 )
 def scores_get(request: ApiRequest, code: str, period: str) -> Any:
@@ -294,7 +309,14 @@ def scores_get(request: ApiRequest, code: str, period: str) -> Any:
 
 @api.post(
     "/frameworks/{code}/records",
-    response={201: PushOut, 404: ErrorOut, 413: ErrorOut, 422: ItemErrorsOut, 429: ErrorOut},
+    response={
+        201: PushOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        413: ErrorOut,
+        422: ItemErrorsOut,
+        429: ErrorOut,
+    },
     summary="Push a batch of records (all or nothing, idempotent by external_id)",
 )
 def records_post(request: ApiRequest, code: str, batch: BatchIn) -> Any:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from qingfeng.lib.numbers import POINTS_LIMIT, QUANTITY_LIMIT, VALUE_LIMIT
@@ -132,7 +132,9 @@ def max_batch() -> int:
 class BatchIn(Schema):
     """The body of a push: ``{"records": [RecordIn, …]}``."""
 
-    records: list[RecordIn]
+    # ``min_length`` only describes the rule in the OpenAPI document (``minItems: 1``):
+    # ``_size`` below refuses an empty batch first, with the Excel import's wording.
+    records: Annotated[list[RecordIn], Field(min_length=1)]
 
     @field_validator("records", mode="before")
     @classmethod
