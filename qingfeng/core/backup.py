@@ -162,6 +162,8 @@ def create_backup(*, directory: Path, now: datetime | None = None) -> Path:
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         # Written under a temporary name first, so a half-written archive never looks whole.
         partial = directory / (archive.name + ".partial")
+        # Every record and evidence file is in it: readable by the service's user only.
+        partial.touch(mode=0o600)
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(work / MANIFEST, arcname=MANIFEST)
             tar.add(work / db_member, arcname=db_member)

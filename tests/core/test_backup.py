@@ -101,6 +101,7 @@ def test_restore_into_empty_site_gives_same_scores_history_and_media(
         assert member is not None
         manifest = json.load(member)
     assert manifest["database_vendor"] == "sqlite"
+    assert archive.stat().st_mode & 0o077 == 0, "only the service's user may read the backup"
     assert manifest["counts"]["units"] > 0
     assert "records" in manifest["migrations"]
 
