@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import Period
 from qingfeng.records.selectors import records_for_scoring
@@ -20,10 +22,13 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
     return score_period(framework=framework, period=period, read_records=records_for_scoring)
 
 
+@transaction.atomic
 def recompute_after_change(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:
     """Recompute the periods touched by records dated on ``dates``: the quarter, half and
-    year containing each date, and its month when that month has been scored before. Each
-    period is its own transaction; the recomputed periods are returned in order."""
+    year containing each date, and its month when that month has been scored before; the
+    recomputed periods are returned in order. Atomic, so the periods are all recomputed or
+    none; callers run it inside the transaction that changed the records, so the records
+    and their scores commit together."""
     ordered = touched_periods(framework=framework, dates=dates)
     for period in ordered:
         period_recompute(framework=framework, period=period)

@@ -98,9 +98,9 @@ def record_return(*, record: Record, reason: str, actor: Any) -> Record:
 
 def records_approve(*, records: Iterable[Record], actor: Any) -> int:
     """Approve submitted records (one or many) and recompute the periods they touch,
-    once per framework. All or nothing: one record that is not submitted, that the actor
-    entered, or that is dated in a closed collection period refuses all (the message
-    names them)."""
+    once per framework, in the same transaction. All or nothing: one record that is not
+    submitted, that the actor entered, or that is dated in a closed collection period
+    refuses all (the message names them); a failed recompute undoes the approval."""
     records = list(records)
     for record in records:
         if record.status != RecordStatus.SUBMITTED:
@@ -119,7 +119,8 @@ def records_approve(*, records: Iterable[Record], actor: Any) -> int:
             _save(record, actor, ["status", "reviewed_by", "reviewed_at", "return_reason"])
             dates[record.framework_id].add(record.date)
             frameworks[record.framework_id] = record.framework
-    # After the commit: a recompute failure must not undo an approval.
-    for framework_id, days in dates.items():
-        recompute_after_change(framework=frameworks[framework_id], dates=days)
+        # In the approval's transaction: approved records never outlive a crash or a
+        # failed recompute with stale scores (finding 4 of issue 10).
+        for framework_id, days in dates.items():
+            recompute_after_change(framework=frameworks[framework_id], dates=days)
     return len(records)

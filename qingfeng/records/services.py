@@ -50,7 +50,8 @@ def records_import(
 
     Every row is checked first; if any has a problem, nothing is stored and the result
     holds every issue, located by row and column. Otherwise all records are created in one
-    transaction, with their history, and the periods they fall in are recomputed.
+    transaction, with their history, and the periods they fall in are recomputed in that
+    same transaction: a crash or a failed recompute leaves no record stored.
     ``station`` limits the file to that station's indicators; ``actor`` (None on the
     command line) limits it to the units the actor sees and is recorded as the author.
     ``open_periods_only`` (the upload page, the API) refuses dates outside the framework's
@@ -75,12 +76,14 @@ def records_import(
     if issues:
         result.issues = issues.items
         return result
+    # The records and the recompute of their periods commit together (finding 4 of issue
+    # 10): a crash in between must not leave records whose scores were never computed.
     with transaction.atomic():
         created = bulk_create_with_history(records, Record, batch_size=_BATCH, default_user=actor)
+        if status == RecordStatus.APPROVED:
+            result.periods = _recompute(framework, (record.date for record in created))
     result.created = len(created)
     result.record_ids = [record.pk for record in created]
-    if status == RecordStatus.APPROVED:
-        result.periods = _recompute(framework, (record.date for record in created))
     return result
 
 
@@ -98,7 +101,8 @@ def record_create(
 
     ``fields`` are the other ``Record`` fields (points, quantity, grade, value,
     problem_type, note, status, source, station, self_assessment); the status defaults
-    to draft. An approved record triggers the recomputation of its periods.
+    to draft. An approved record triggers the recomputation of its periods, in the
+    transaction that stores it.
     ``open_periods_only`` refuses a date outside the open collection periods (every entry
     page passes True); a self-assessment must be on a self-assessed indicator.
     """
@@ -123,8 +127,8 @@ def record_create(
     record._history_user = actor  # type: ignore[attr-defined]
     with transaction.atomic():
         record.save()
-    if record.status == RecordStatus.APPROVED:
-        _recompute(framework, [record.date])
+        if record.status == RecordStatus.APPROVED:
+            _recompute(framework, [record.date])
     return record
 
 
