@@ -56,8 +56,9 @@ class StationChecker(RecordChecker):
 
     def load_units(self, codes: Iterable[str]) -> None:
         """The units of these codes, and which of them the token sees, in a few queries."""
-        super().load_units(codes)
-        wanted = sorted(set(codes) - self.seen)
+        asked = set(codes)  # read twice: a generator would be empty the second time
+        super().load_units(asked)
+        wanted = sorted(asked - self.seen)
         self.seen.update(wanted)
         for start in range(0, len(wanted), _CHUNK):
             units = token_units(self.token).filter(code__in=wanted[start : start + _CHUNK])
