@@ -128,11 +128,13 @@ def outside_scope() -> str:
 
 class _RelatedNames:
     """Names of related objects for one user: by name within the user's scope, else
-    ``outside_scope()``. The visible querysets are built once per model."""
+    ``outside_scope()``. The visible querysets are built once per model, and each related
+    object is named once per page (the same region or station recurs in many entries)."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         self._visible: dict[type[models.Model], QuerySet[Any] | None] = {}
+        self._names: dict[tuple[type[models.Model], Any], str] = {}
 
     def _scope(self, target: type[models.Model]) -> QuerySet[Any] | None:
         """The objects of ``target`` the user may see named; None: every one (users)."""
@@ -160,6 +162,11 @@ class _RelatedNames:
         return seen
 
     def one(self, target: type[models.Model], pk: Any) -> str:
+        if (target, pk) not in self._names:
+            self._names[target, pk] = self._name(target, pk)
+        return self._names[target, pk]
+
+    def _name(self, target: type[models.Model], pk: Any) -> str:
         obj = target._default_manager.filter(pk=pk).first()
         if obj is None:  # deleted since: its id, as before
             return f"#{pk}"
