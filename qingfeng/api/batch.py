@@ -8,10 +8,11 @@ periods, and limited to the units of the station's region subtree. Items whose
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -51,24 +52,10 @@ class StationChecker(RecordChecker):
             framework=framework, station=token.station, actor=None, open_periods_only=True
         )
         self.token = token
-        self.seen: set[str] = set()
-        self.inside: set[int] = set()
 
-    def load_units(self, codes: Iterable[str]) -> None:
-        """The units of these codes, and which of them the token sees, in a few queries."""
-        asked = set(codes)  # read twice: a generator would be empty the second time
-        super().load_units(asked)
-        wanted = sorted(asked - self.seen)
-        self.seen.update(wanted)
-        for start in range(0, len(wanted), _CHUNK):
-            units = token_units(self.token).filter(code__in=wanted[start : start + _CHUNK])
-            self.inside.update(units.values_list("pk", flat=True))
-
-    def unit(self, code: str) -> Unit | None:
-        unit = super().unit(code)
-        if unit is None or unit.pk not in self.inside:
-            return None
-        return unit
+    @cached_property
+    def unit_scope(self) -> QuerySet[Unit] | None:
+        return token_units(self.token)
 
 
 def records_push(*, framework: Framework, token: StationToken, items: list[RecordIn]) -> PushResult:

@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,23 +243,32 @@ class RecordChecker:
 
     # Units
 
+    @cached_property
+    def unit_scope(self) -> QuerySet[Unit] | None:
+        """The units this checker sees (the actor's); None: every unit."""
+        return None if self.actor is None else visible_units(self.actor)
+
     def load_units(self, codes: Iterable[str]) -> None:
-        """Fetch the units of these codes (and the actor's view of them) in a few queries."""
+        """Fetch the units of these codes (and the scope's view of them) in a few queries."""
         wanted = sorted(set(codes) - self._looked_up)
         self._looked_up.update(wanted)
+        scope = self.unit_scope
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             query = Unit.objects.filter(code__in=chunk).select_related("category", "region")
             self._units.update((unit.code, unit) for unit in query)
-            if self.actor is not None:
-                seen = visible_units(self.actor).filter(code__in=chunk)
+            if scope is not None:
+                seen = scope.filter(code__in=chunk)
                 self._visible.update(seen.values_list("pk", flat=True))
 
+    def _hidden(self, unit: Unit) -> bool:
+        return self.unit_scope is not None and unit.pk not in self._visible
+
     def unit(self, code: str) -> Unit | None:
-        """The unit of ``code`` if it exists and the actor sees it."""
+        """The unit of ``code`` if it exists and is in the checker's scope."""
         self.load_units([code])
         unit = self._units.get(code)
-        if unit is None or (self.actor is not None and unit.pk not in self._visible):
+        if unit is None or self._hidden(unit):
             return None
         return unit
 
@@ -265,9 +276,9 @@ class RecordChecker:
         """A unit the actor doesn't see is unknown; an inactive one is no longer assessed
         (scores leave it out, so its records would count nowhere); one outside the
         framework's region is not assessed by it."""
-        if self.actor is not None and unit.code not in self._looked_up:
+        if self.unit_scope is not None and unit.code not in self._looked_up:
             self.load_units([unit.code])
-        if self.actor is not None and unit.pk not in self._visible:
+        if self._hidden(unit):
             return [("unit", _('unknown unit "%(code)s"') % {"code": unit.code})]
         if not unit.active:
             return [
