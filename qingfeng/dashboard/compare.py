@@ -31,16 +31,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from qingfeng.dashboard.access import analysis_units, period_results
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, latest_ended
 from qingfeng.org.models import Unit, UnitCategory
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import latest_period, node_item, node_value, scored_periods
+from qingfeng.scoring.selectors import node_item, node_value, scored_periods
 
 TOTAL = "total"
 KINDS = ("Y", "H", "Q", "M")
@@ -313,9 +314,11 @@ def compare_trend(
     """One line per chosen unit over every scored period of the kind (Y, H, Q, M; empty:
     the kind of the latest scored period), plus the mean over the units in scope. 404 for
     an unknown kind or node, or a unit outside the scope."""
-    scored = [Period.parse(p) for p in scored_periods(framework)]
+    scored_texts = scored_periods(framework)
+    scored = [Period.parse(p) for p in scored_texts]
     kinds = [k for k in KINDS if any(p.kind == k for p in scored)]
-    latest_text = latest_period(framework)
+    # ``latest_period``'s answer, from the periods already read (not a second query).
+    latest_text = latest_ended(scored_texts, today=timezone.localdate())
     latest = Period.parse(latest_text) if latest_text else None
     kind = kind or (latest.kind if latest else "Q")
     if kind not in KINDS:

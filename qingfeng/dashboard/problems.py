@@ -94,12 +94,11 @@ class _Rules:
         for version in framework.versions.filter(
             status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED], year__lte=end.year
         ).order_by("year", "number"):
-            latest[version.year] = version
-        years = sorted(latest)
-        for position, year in enumerate(years):
-            following = years[position + 1] if position + 1 < len(years) else None
-            if following is not None and following <= start.year:
-                continue  # replaced before the range begins
+            latest[version.year] = version  # ordered: the highest number of a year wins
+        years = list(latest)  # ascending
+        for year, following in zip(years, [*years[1:], None], strict=True):
+            # In force from its year to the year before the next version's; no span when
+            # it was replaced before the range begins.
             first = max(start, datetime.date(year, 1, 1))
             last = end if following is None else min(end, datetime.date(following - 1, 12, 31))
             if first <= last:

@@ -72,9 +72,7 @@ def portrait_records(
     indicator, rows = selectors.node_records(portrait=data, code=node)
     panel = {"node": indicator, "rows": rows}
     if request.htmx:
-        context = {"p": data, "framework": data.framework, "unit": data.unit, **panel}
-        context["period"] = str(data.period)
-        return render(request, "dashboard/_portrait_records.html", context)
+        return render(request, "dashboard/_portrait_records.html", {**_headline(data), **panel})
     return _page(request, data, indicator.code, panel)
 
 

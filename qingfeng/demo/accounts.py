@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role, ScopeKind
+from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo import org_data as data
 from qingfeng.org.models import DisciplineGroup, Person, Post, PostRole, Region, Station, Unit
 
 DEFAULT_PASSWORD = "qingfeng-demo-2026"
-CHANGE_REASON = "seed_demo"
 
 
 @dataclass(frozen=True)

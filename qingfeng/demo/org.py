@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from qingfeng.accounts.models import User
+from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo import org_data as data
 from qingfeng.demo import records as records_demo
 from qingfeng.demo.accounts import DEFAULT_PASSWORD, DEMO_USERNAMES, create_demo_accounts
@@ -49,7 +50,6 @@ from qingfeng.org.models import (
 from qingfeng.org.services import child_path
 
 DEFAULT_SEED = 2026
-CHANGE_REASON = "seed_demo"
 SCALES = ("county", "city", "province")
 DEMO_COUNTY_CODE = data.DEMO_COUNTY_CODE
 

@@ -35,6 +35,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo.records_texts import (
     AWARDS,
     BONUS_NOTES,
@@ -59,7 +60,6 @@ from qingfeng.records.rescore import period_recompute
 
 DEMO_DIR = Path(__file__).resolve().parent / "frameworks"
 DEMO_FRAMEWORK_FILES = ("longkou.yaml", "pinggu.yaml", "leshan.yaml")
-CHANGE_REASON = "seed_demo"
 
 # The eight demo quarters, 2024Q4 … 2026Q3.
 QUARTERS: tuple[Period, ...] = tuple(
