@@ -1,6 +1,6 @@
 # Shared setup, sourced by scripts/demo.sh and scripts/test.sh.
-# Creates .venv, installs pinned dependencies (only when the requirements changed),
-# compiles translations and applies migrations. Prints each step.
+# Creates .venv, installs pinned dependencies (only when the requirements changed)
+# and compiles translations (the callers migrate). Prints each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REQUIREMENTS="${REQUIREMENTS:-requirements.txt}"
