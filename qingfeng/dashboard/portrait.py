@@ -23,8 +23,13 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import period_results, portrait_framework
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
-from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.selectors import (
+    IN_FORCE_STATUSES,
+    in_force_among,
+    ordered_indicators,
+    visible_frameworks,
+)
 from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period, latest_ended, period_sort_key
 from qingfeng.org.models import Post, PostRole, Unit
@@ -370,27 +375,21 @@ class HistoryRow:
     nodes: dict[str, Any]
 
 
-def _in_force(versions: list[FrameworkVersion], period: Period) -> int | None:
-    candidates = [v for v in versions if v.year <= period.year]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda v: (v.year, v.number)).pk
-
-
 def unit_history(*, framework: Framework, unit: Unit) -> list[HistoryRow]:
     """The unit's stored results in every scored period of the framework (one per period:
     the snapshot of the version in force for it), oldest first."""
     versions = list(
-        framework.versions.filter(
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
-        ).only("pk", "year", "number", "scale")
+        framework.versions.filter(status__in=IN_FORCE_STATUSES).only(
+            "pk", "year", "number", "scale"
+        )
     )
     rows = Snapshot.objects.filter(unit=unit, version__framework=framework).values_list(
         "period", "version_id", "total", "rank", "band", "vetoed", "nodes"
     )
     found = []
     for period, version_id, total, rank, band, vetoed, nodes in rows:
-        if version_id != _in_force(versions, Period.parse(period)):
+        in_force = in_force_among(versions, Period.parse(period).year)
+        if in_force is None or version_id != in_force.pk:
             continue
         found.append(HistoryRow(period, version_id, total, rank, band, vetoed, nodes or {}))
     found.sort(key=lambda row: (Period.parse(row.period).end, -len(row.period)))

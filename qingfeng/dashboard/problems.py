@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
-from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
-from qingfeng.framework.selectors import version_in_force
+from qingfeng.framework.models import Framework, FrameworkVersion
+from qingfeng.framework.selectors import IN_FORCE_STATUSES, version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR, Period
 from qingfeng.org.models import Station, Unit, UnitCategory
@@ -92,7 +92,7 @@ class _Rules:
         self.spans: list[tuple[datetime.date, datetime.date, FrameworkVersion]] = []
         latest: dict[int, FrameworkVersion] = {}
         for version in framework.versions.filter(
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED], year__lte=end.year
+            status__in=IN_FORCE_STATUSES, year__lte=end.year
         ).order_by("year", "number"):
             latest[version.year] = version  # ordered: the highest number of a year wins
         years = list(latest)  # ascending

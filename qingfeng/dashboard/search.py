@@ -24,7 +24,8 @@ from django.db.models import Count, Model, Prefetch, Q, QuerySet, Window
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
-from qingfeng.framework.models import FrameworkVersion, VersionStatus
+from qingfeng.framework.models import FrameworkVersion
+from qingfeng.framework.selectors import IN_FORCE_STATUSES, in_force_among
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Person, Post, PostRole, Unit
 from qingfeng.records.models import Record
@@ -192,16 +193,15 @@ def counted_periods(records: Sequence[Record]) -> dict[int, str]:
     if not records:
         return {}
     framework_ids = {r.framework_id for r in records}
-    versions = list(
-        FrameworkVersion.objects.filter(
-            framework_id__in=framework_ids,
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED],
-        ).values_list("pk", "framework_id", "year", "number")
-    )
+    versions: dict[int, list[FrameworkVersion]] = {}
+    for version in FrameworkVersion.objects.filter(
+        framework_id__in=framework_ids, status__in=IN_FORCE_STATUSES
+    ).only("pk", "framework_id", "year", "number"):
+        versions.setdefault(version.framework_id, []).append(version)
 
     def in_force(framework_id: int, year: int) -> int | None:
-        usable = [(y, n, pk) for pk, fw, y, n in versions if fw == framework_id and y <= year]
-        return max(usable)[2] if usable else None
+        version = in_force_among(versions.get(framework_id, []), year)
+        return version.pk if version is not None else None
 
     wanted: dict[int, tuple[int, list[str]]] = {}
     for r in records:

@@ -3,6 +3,7 @@ engine's view of a version."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -33,16 +34,25 @@ def visible_frameworks(
     return Framework.objects.filter(condition)
 
 
+# Versions that can be in force: a draft never scores.
+IN_FORCE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.ARCHIVED)
+
+
 def version_in_force(*, framework: Framework, period: Period) -> FrameworkVersion | None:
     """The published or archived version with the greatest year not after the period's
     year (the highest number among equals); None if there is none yet."""
     return (
-        framework.versions.filter(
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.ARCHIVED], year__lte=period.year
-        )
+        framework.versions.filter(status__in=IN_FORCE_STATUSES, year__lte=period.year)
         .order_by("-year", "-number")
         .first()
     )
+
+
+def in_force_among(versions: Iterable[FrameworkVersion], year: int) -> FrameworkVersion | None:
+    """``version_in_force``'s rule over versions already read (published or archived, of
+    one framework), for pages that need it for many periods or dates without a query each."""
+    candidates = [v for v in versions if v.year <= year]
+    return max(candidates, key=lambda v: (v.year, v.number), default=None)
 
 
 def ordered_indicators(version: FrameworkVersion) -> list[Indicator]:
