@@ -10,6 +10,7 @@ scope. Nothing is written here: the result is a ``Plan`` that ``interchange`` ap
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -492,8 +493,11 @@ class Checker:
                 unit = entry.target["unit"]
                 self._default_region(entry, [unit] if unit else [])
 
+    @functools.cached_property
     def top_regions(self) -> list[str]:
-        """Codes of the top-level regions after the import (the file's and the database's)."""
+        """Codes of the top-level regions after the import (the file's and the database's);
+        worked out once, when the first station or group without a region needs it (the
+        regions' targets are settled by then)."""
         codes = set(self.rows["regions"]) | set(self.db_regions)
         return sorted(code for code in codes if self.region_parent(code) is None)
 
@@ -522,7 +526,7 @@ class Checker:
                 )
                 self.issues.add(row.sheet, row.row, "region", message)
             return
-        tops = self.top_regions()
+        tops = self.top_regions
         if len(tops) == 1:
             entry.target["region"] = tops[0]
             return
@@ -541,11 +545,11 @@ class Checker:
             if self._unknown_in("regions", row, "region"):
                 continue
             current = [u.code for u in entry.obj.units.all()] if entry.obj is not None else []
+            given = row.has("units") and "units" not in row.bad
             if entry.target["region"] is None:
-                given = row.has("units") and "units" not in row.bad
                 self._default_region(entry, list(row.fields["units"]) if given else current)
             group_region = entry.target["region"]
-            if row.has("units") and "units" not in row.bad:
+            if given:
                 entry.unit_codes = list(row.fields["units"])
                 codes = entry.unit_codes
                 # The list replaces the coverage among the units the importer can see.
