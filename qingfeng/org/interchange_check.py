@@ -582,9 +582,26 @@ class Checker:
         """Codes of the units a group covers that the importing user cannot see."""
         if group is None or self.visible_units is None:
             return []
-        covered = {u.pk: u.code for u in group.units.all()}
-        seen = set(self.visible_units.filter(pk__in=covered).values_list("pk", flat=True))
-        return [code for pk, code in covered.items() if pk not in seen]
+        return [u.code for u in group.units.all() if u.pk not in self._visible_covered]
+
+    @functools.cached_property
+    def _visible_covered(self) -> set[int]:
+        """Pks of the units the file's existing groups cover that the importing user sees:
+        asked once for all the groups (in chunks, SQLite's variable limit), not per group."""
+        assert self.visible_units is not None
+        covered = sorted(
+            {
+                unit.pk
+                for entry in self.entries["discipline_groups"]
+                if entry.obj is not None
+                for unit in entry.obj.units.all()
+            }
+        )
+        seen: set[int] = set()
+        for start in range(0, len(covered), _CHUNK):
+            chunk = covered[start : start + _CHUNK]
+            seen.update(self.visible_units.filter(pk__in=chunk).values_list("pk", flat=True))
+        return seen
 
     def _ordered(self) -> dict[str, list[Entry]]:
         entries = dict(self.entries)
