@@ -16,6 +16,7 @@ deduction's points are 0 or more, a quantity more than 0), which says so in its 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
@@ -48,21 +49,17 @@ def parse_number(value: Any) -> float | None:
     numbers or as text)."""
     if value is None:
         return None
-    bad = NumberError(_('expected a number, got "%(value)s"') % {"value": value})
+    converted: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
+        with contextlib.suppress(OverflowError):  # an int past the float range: refused
             converted = float(value)
-        except OverflowError:  # an int past the float range
-            raise bad from None
     elif isinstance(value, str):
         written = unicodedata.normalize("NFKC", value).strip()
-        if not _NUMBER.match(written):
-            raise bad
-        converted = float(written)  # "1e999" is inf: refused below
-    else:
-        raise bad
-    if not math.isfinite(converted):
-        raise bad
+        if _NUMBER.match(written):
+            converted = float(written)  # "1e999" is inf: refused below
+    if converted is None or not math.isfinite(converted):
+        # The message is worded only for a value refused (not for every cell read).
+        raise NumberError(_('expected a number, got "%(value)s"') % {"value": value})
     return converted
 
 

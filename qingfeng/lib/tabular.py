@@ -216,6 +216,12 @@ def read_csv(data: bytes, issues: Issues, *, sheet: str = FILE) -> list[list[str
     return rows if sheet_limits.csv_within_limits(rows, _reporter(issues, sheet)) else None
 
 
+def read_csv_cells(data: bytes, issues: Issues, *, sheet: str = FILE) -> list[list[Any]] | None:
+    """``read_csv`` with every cell ``cell``-normalised, as ``read_xlsx`` gives a sheet."""
+    rows = read_csv(data, issues, sheet=sheet)
+    return None if rows is None else [[cell(value) for value in cells] for cells in rows]
+
+
 def _reporter(issues: Issues, sheet: str) -> sheet_limits.Report:
     def report(column: str | None, message: str) -> None:
         issues.items.append(Issue(sheet, None, column, message))
@@ -283,15 +289,15 @@ def read_header(
     accepted: Iterable[str] = (),
     ignored: Iterable[str] = (),
 ) -> list[str | None]:
-    """The column names of a header row (row 1), lower-cased; None where a column has no
-    usable name. Unknown and repeated names are reported (at row 1) and left unnamed;
-    ``accepted`` names are allowed besides ``columns`` (not listed as expected) and
-    ``ignored`` ones (e.g. the error column of ``errors_workbook``) are silently unnamed."""
+    """The column names of a header row (row 1, ``cell``-normalised as ``read_xlsx`` and
+    ``read_csv_cells`` give it), lower-cased; None where a column has no usable name.
+    Unknown and repeated names are reported (at row 1) and left unnamed; ``accepted``
+    names are allowed besides ``columns`` (not listed as expected) and ``ignored`` ones
+    (e.g. the error column of ``errors_workbook``) are silently unnamed."""
     allowed = {*columns, *accepted}
     skip = {name.lower() for name in ignored}
     names: list[str | None] = []
     for value in cells:
-        value = cell(value)
         name = str(value).lower() if value is not None else None
         if name is not None and name in skip:
             name = None
@@ -317,7 +323,9 @@ def read_items(
     issues: Issues,
     first: int = 2,
 ) -> Iterator[RawItem]:
-    """The non-blank rows below the header as items (blank rows keep their numbers).
+    """The non-blank rows below the header as items (blank rows keep their numbers). The
+    cells are ``cell``-normalised already (``read_xlsx``, ``read_csv_cells``): normalising
+    again would take a second apostrophe off a text such as ``'=x``.
 
     A value in a column whose header cell is empty (or beyond the header) is reported by
     the column's letter; values of columns reported in the header are left out silently.
@@ -325,8 +333,7 @@ def read_items(
     from openpyxl.utils import get_column_letter
 
     header = list(rows[0]) if rows else []
-    for number, cells in enumerate(rows[first - 1 :], start=first):
-        values = [cell(v) for v in cells]
+    for number, values in enumerate(rows[first - 1 :], start=first):
         if all(v is None for v in values):
             continue
         item: dict[str, Any] = {}
@@ -334,7 +341,7 @@ def read_items(
             name = names[index] if index < len(names) else None
             if name is not None:
                 item[name] = value
-            elif value is not None and (index >= len(header) or cell(header[index]) is None):
+            elif value is not None and (index >= len(header) or header[index] is None):
                 issues.items.append(
                     Issue(
                         sheet,

@@ -10,6 +10,7 @@ scope. Nothing is written here: the result is a ``Plan`` that ``interchange`` ap
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -492,8 +493,11 @@ class Checker:
                 unit = entry.target["unit"]
                 self._default_region(entry, [unit] if unit else [])
 
+    @functools.cached_property
     def top_regions(self) -> list[str]:
-        """Codes of the top-level regions after the import (the file's and the database's)."""
+        """Codes of the top-level regions after the import (the file's and the database's);
+        worked out once, when the first station or group without a region needs it (the
+        regions' targets are settled by then)."""
         codes = set(self.rows["regions"]) | set(self.db_regions)
         return sorted(code for code in codes if self.region_parent(code) is None)
 
@@ -522,7 +526,7 @@ class Checker:
                 )
                 self.issues.add(row.sheet, row.row, "region", message)
             return
-        tops = self.top_regions()
+        tops = self.top_regions
         if len(tops) == 1:
             entry.target["region"] = tops[0]
             return
@@ -541,11 +545,11 @@ class Checker:
             if self._unknown_in("regions", row, "region"):
                 continue
             current = [u.code for u in entry.obj.units.all()] if entry.obj is not None else []
+            given = row.has("units") and "units" not in row.bad
             if entry.target["region"] is None:
-                given = row.has("units") and "units" not in row.bad
                 self._default_region(entry, list(row.fields["units"]) if given else current)
             group_region = entry.target["region"]
-            if row.has("units") and "units" not in row.bad:
+            if given:
                 entry.unit_codes = list(row.fields["units"])
                 codes = entry.unit_codes
                 # The list replaces the coverage among the units the importer can see.
@@ -578,9 +582,26 @@ class Checker:
         """Codes of the units a group covers that the importing user cannot see."""
         if group is None or self.visible_units is None:
             return []
-        covered = {u.pk: u.code for u in group.units.all()}
-        seen = set(self.visible_units.filter(pk__in=covered).values_list("pk", flat=True))
-        return [code for pk, code in covered.items() if pk not in seen]
+        return [u.code for u in group.units.all() if u.pk not in self._visible_covered]
+
+    @functools.cached_property
+    def _visible_covered(self) -> set[int]:
+        """Pks of the units the file's existing groups cover that the importing user sees:
+        asked once for all the groups (in chunks, SQLite's variable limit), not per group."""
+        assert self.visible_units is not None
+        covered = sorted(
+            {
+                unit.pk
+                for entry in self.entries["discipline_groups"]
+                if entry.obj is not None
+                for unit in entry.obj.units.all()
+            }
+        )
+        seen: set[int] = set()
+        for start in range(0, len(covered), _CHUNK):
+            chunk = covered[start : start + _CHUNK]
+            seen.update(self.visible_units.filter(pk__in=chunk).values_list("pk", flat=True))
+        return seen
 
     def _ordered(self) -> dict[str, list[Entry]]:
         entries = dict(self.entries)

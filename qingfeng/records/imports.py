@@ -42,11 +42,10 @@ from qingfeng.lib.tabular import (
     Issues,
     RawItem,
     bounded,
-    cell,
     error_headers,
     loose_date,
     number_within,
-    read_csv,
+    read_csv_cells,
     read_header,
     read_items,
     read_xlsx,
@@ -127,7 +126,7 @@ def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
     name = filename.lower()
     table: Sequence[Sequence[Any]] | None
     if name.endswith(".csv"):
-        table = read_csv(data, issues, sheet="")
+        table = read_csv_cells(data, issues, sheet="")
     elif name.endswith(".xlsx"):
         sheets = read_xlsx(data, issues, sheet="", only=_records_sheet)
         table = None if sheets is None else next(iter(sheets.values()), [])
@@ -152,7 +151,7 @@ def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
     # The error column our own error workbook adds is ignored, so a user can correct the
     # rows in that file and upload it again as it is.
     names = read_header(table[0], sheet="", columns=COLUMNS, issues=issues, ignored=error_headers())
-    has_data = any(cell(v) is not None for cells in table[1:] for v in cells)
+    has_data = any(v is not None for cells in table[1:] for v in cells)
     if all(name is None for name in names) and not has_data:
         return []
     for required in REQUIRED:
