@@ -8,6 +8,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 _PATTERN = re.compile(r"^(\d{4})(?:(H)([12])|(Q)([1-4])|(M)(0[1-9]|1[0-2]))?$")
 MONTHS = {"Y": 12, "H": 6, "Q": 3, "M": 1}
 # The years a period (and a record's date) may lie in. Far from datetime's 1 and 9999, so
@@ -73,6 +76,33 @@ class Period:
         if self.index > 1:
             return Period(self.year, self.kind, self.index - 1)
         return Period(self.year - 1, self.kind, per_year)
+
+
+def period_label(period: Period | str) -> str:
+    """A period as its users say it, in their language: 2026年第三季度, 2026年上半年,
+    2026年, 2026年7月 in Chinese (Q3 2026 … in English). The code (``2026Q3``) stays in
+    URLs, files and the API; a text that is not a period is returned unchanged."""
+    if not isinstance(period, Period):
+        try:
+            period = Period.parse(str(period))
+        except ValueError:
+            return str(period)
+    year = period.year
+    if period.kind == "Y":
+        return pgettext("period", "%(year)d") % {"year": year}
+    if period.kind == "H":
+        if period.index == 1:
+            return _("first half of %(year)d") % {"year": year}
+        return _("second half of %(year)d") % {"year": year}
+    if period.kind == "Q":
+        quarters = (
+            _("Q1 %(year)d"),
+            _("Q2 %(year)d"),
+            _("Q3 %(year)d"),
+            _("Q4 %(year)d"),
+        )
+        return quarters[period.index - 1] % {"year": year}
+    return pgettext("period", "%(year)d-%(month)02d") % {"year": year, "month": period.index}
 
 
 def periods_containing(day: datetime.date) -> list[Period]:
