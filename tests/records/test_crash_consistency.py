@@ -205,3 +205,127 @@ def _wait_for_records(database: Path, process: subprocess.Popen[bytes]) -> None:
         except sqlite3.OperationalError:  # locked for a moment by the writer
             pass
         time.sleep(0.002)
+
+
+# The approval: the same organisation and framework, APPROVALS submitted records entered by a
+# clerk and already scored (submitted records do not count), then a reviewer approves all
+# of them in one call, killed with SIGKILL at random points.
+APPROVALS = 1000
+
+SUBMITTED = f"""
+import datetime
+from qingfeng.accounts.models import User
+from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.rescore import period_recompute
+clerk = User.objects.create_user(username="clerk", password="x")
+User.objects.create_user(username="reviewer", password="x")
+framework = Framework.objects.get(code="LK")
+station = Station.objects.get(code="ST")
+units = list(Unit.objects.order_by("code"))
+Record.objects.bulk_create(
+    Record(
+        framework=framework, indicator_code="A1", unit=units[n % len(units)],
+        date=datetime.date(2025, 1 + n % 6, 1 + n % 28), quantity=1 + n % 3,
+        status=RecordStatus.SUBMITTED, station=station, created_by=clerk,
+    )
+    for n in range({APPROVALS})
+)
+for period in ["2025", "2025H1", "2025Q1", "2025Q2"]:
+    period_recompute(framework=framework, period=Period.parse(period))
+"""
+
+APPROVE = """
+from qingfeng.accounts.models import User
+from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.review import records_approve
+submitted = Record.objects.filter(status=RecordStatus.SUBMITTED).select_related("framework")
+reviewer = User.objects.get(username="reviewer")
+print("approving", flush=True)
+records_approve(records=submitted, actor=reviewer)
+print("approved", flush=True)
+"""
+
+# Prints how many records are approved and whether every stored snapshot equals a fresh
+# recompute (CHECK, whose record count is replaced by the approved count).
+CHECK_APPROVED = CHECK.replace(
+    '"records": Record.objects.count()',
+    '"records": Record.objects.filter(status="approved").count()',
+)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="the subprocess uses a file-based SQLite database of its own",
+)
+def test_finding_4_kill_9_during_an_approval_leaves_nothing_or_correct_scores(
+    tmp_path: Path,
+) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(QINGFENG_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="qingfeng.settings")
+    _manage(env, "migrate", "--verbosity", "0")
+    _manage(env, "shell", "-c", SETUP + SUBMITTED)
+    database = tmp_path / "qingfeng.sqlite3"
+    pristine = tmp_path / "pristine.sqlite3"
+    pristine.write_bytes(database.read_bytes())
+    scored = json.loads(_manage(env, "shell", "-c", CHECK_APPROVED).stdout.splitlines()[-1])
+    assert scored == {"records": 0, "consistent": True, "scored": True}
+
+    # Time the approval itself (from the moment the script says it starts), then kill
+    # runs at random points spread over it: during the status writes, the recompute, and
+    # around the commit.
+    command = [sys.executable, "manage.py", "shell", "-c", APPROVE]
+    full = _approve(command, env, kill_after=None)
+    done = json.loads(_manage(env, "shell", "-c", CHECK_APPROVED).stdout.splitlines()[-1])
+    assert done == {"records": APPROVALS, "consistent": True, "scored": True}
+
+    outcomes = []
+    rng = random.Random()
+    # The last run is killed the moment the approval call returns (just after its commit).
+    shares = (rng.uniform(0.0, 0.4), rng.uniform(0.4, 0.8), rng.uniform(0.8, 1.05), None)
+    for share in shares:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.write_bytes(pristine.read_bytes())
+        _approve(command, env, kill_after=full * share if share is not None else "returned")
+        checked = json.loads(
+            _manage(env, "shell", "-c", CHECK_APPROVED).stdout.strip().splitlines()[-1]
+        )
+        outcomes.append(checked["records"])
+        # Either the approval never happened (all still submitted, the earlier scores
+        # intact) or all of it did, with scores that count the approved records.
+        assert checked["records"] in (0, APPROVALS), (share, checked)
+        assert checked["scored"] and checked["consistent"], (share, checked)
+    print(f"approval {full:.1f} s; approved after each kill: {outcomes}")
+
+
+def _approve(command: list[str], env: dict[str, str], *, kill_after: float | str | None) -> float:
+    """Run the approval script; with ``kill_after`` seconds, SIGKILL it that long after it
+    starts approving; with "returned", the moment the approval call has returned. Returns
+    the seconds from the start of the approval to its return."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    # Django's shell may print notes of its own first.
+    for line in process.stdout:
+        if line.strip() == "approving":
+            break
+    else:
+        raise AssertionError("the approval script never started")
+    clock = time.monotonic()
+    if isinstance(kill_after, float):
+        time.sleep(kill_after)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=120)
+        return kill_after
+    assert process.stdout.readline().strip() == "approved"
+    elapsed = time.monotonic() - clock
+    if kill_after == "returned":
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=120)
+        return elapsed
+    assert process.wait(timeout=120) == 0
+    return elapsed
