@@ -6,6 +6,7 @@ what scoring reads of them (``records_for_scoring``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -19,6 +20,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.periods import FrozenRecords
 from qingfeng.scoring.inputs import ABSENT, RecordRow
 
 
@@ -133,6 +135,35 @@ def editable_records(user: Any) -> QuerySet[Record]:
         created_by=user,
         status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED],
     )
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    """One of the user's records as "my records" lists it: whether the user may still
+    edit, submit or delete it, and the closed collection period that freezes it."""
+
+    record: Record
+    editable: bool
+    frozen_in: Period | None
+
+
+def own_record_rows(*, user: Any, records: Sequence[Record]) -> list[OwnRecord]:
+    """``records`` (the user's, one page of them) with what the user may do with each: a
+    draft or returned record is editable unless a closed collection period freezes it
+    (``records.periods.refuse_frozen`` would refuse the change), so the page never offers a
+    button that can only fail."""
+    changeable = set(
+        editable_records(user)
+        .filter(pk__in=[record.pk for record in records])
+        .values_list("pk", flat=True)
+    )
+    frozen = FrozenRecords()
+    rows = []
+    for record in records:
+        frozen_in = frozen.closed_period(record) if record.pk in changeable else None
+        editable = record.pk in changeable and frozen_in is None
+        rows.append(OwnRecord(record=record, editable=editable, frozen_in=frozen_in))
+    return rows
 
 
 def records_for_scoring(*, framework: Framework, period: Period) -> list[RecordRow]:

@@ -381,13 +381,12 @@ def my_records(request: AuthedRequest) -> HttpResponse:
             messages.error(request, _("Not a period: use 2026, 2026H1, 2026Q3 or 2026M07."))
         else:
             records = records.filter(date__gte=period.start, date__lte=period.end)
-    editable = set(selectors.editable_records(request.user).values_list("pk", flat=True))
+    rows = selectors.own_record_rows(user=request.user, records=list(records[:500]))
     return render(
         request,
         "records/entry/my_records.html",
         {
-            "records": records[:500],
-            "editable": editable,
+            "rows": rows,
             "statuses": RecordStatus.choices,
             "status": status,
             "period": period_text,

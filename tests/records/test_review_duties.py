@@ -195,3 +195,22 @@ def test_it_refuses_to_edit_delete_or_add_evidence_after_the_period_closed(
     with pytest.raises(ValidationError, match="closed collection period 2025Q3"):
         evidence_add(record=draft, upload=upload, actor=clerk)
     assert not Evidence.objects.exists()
+
+
+def test_it_offers_no_edit_or_submit_for_a_draft_frozen_by_a_closed_period(
+    periods: Setup, clerk: User
+) -> None:
+    client = english(client_for(clerk))
+    draft = enter(client, periods, submit=False)
+    mine = reverse("records:my_records")
+    before = body(client.get(mine))
+    assert reverse("records:entry_submit", args=[draft.pk]) in before
+    assert reverse("records:entry_edit", args=[draft.pk]) in before
+
+    close(periods, "2025Q3")
+    after = body(client.get(mine))
+    assert f'data-record="{draft.pk}"' in after
+    assert reverse("records:entry_submit", args=[draft.pk]) not in after
+    assert reverse("records:entry_edit", args=[draft.pk]) not in after
+    assert reverse("records:entry_delete", args=[draft.pk]) not in after
+    assert "Collection period Q3 2025 is closed: no more changes." in after
