@@ -112,6 +112,8 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
 }
 
 ROOT_URLCONF = "qingfeng.urls"
+# A refused CSRF check answers the site's own 403 page (qingfeng/core/errors.py).
+CSRF_FAILURE_VIEW = "qingfeng.core.errors.csrf_failure"
 WSGI_APPLICATION = "qingfeng.wsgi.application"
 
 TEMPLATES = [
