@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qingfeng.core.middleware.DefaultLanguageMiddleware",
+    # Under /api/: Chinese unless Accept-Language asks for English (qingfeng/api/wording.py).
+    "qingfeng.api.wording.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
