@@ -123,6 +123,8 @@ class QingfengApi(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                # One group for every endpoint (ninja names it "default").
+                operation["tags"] = [_("Data station")]
                 for status, answer in operation.get("responses", {}).items():
                     phrase = STATUS_PHRASES.get(int(status))
                     if phrase is not None:

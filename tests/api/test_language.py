@@ -102,6 +102,7 @@ def test_the_openapi_document_is_chinese_by_default(api: Api) -> None:
     records = document["paths"]["/api/frameworks/{code}/records"]["post"]
     assert records["summary"] == "推送一批填报记录（全部存储或全部不存储，按 external_id 去重）"
     assert records["responses"]["422"]["description"] == "请求无效"
+    assert records["tags"] == ["数据采集监测站"]  # the group Swagger UI shows
     english = api.client.get(OPENAPI, **EN).json()
     assert english["info"]["title"] == "Qingfeng API"
     assert not any(_chinese(text) for text in _described(english))
