@@ -69,6 +69,10 @@ def _page(request: HttpRequest, *, status: int, title: str, message: str) -> Htt
     """The error page of ``status`` (JSON under the API's prefix)."""
     if _is_api(request):
         return JsonResponse({"detail": title}, status=status)
+    if not hasattr(request, "user"):
+        # Refused before the middleware read the session (an unknown host): the base
+        # layout's navigation needs the user, so the page that needs nothing answers.
+        return server_error(request, status=status, title=title, message=message)
     context = {"status": status, "title": title, "message": message, "back": _back(request)}
     try:
         return render(request, "errors/error.html", context, status=status)

@@ -114,3 +114,14 @@ def test_the_favicon_is_linked_and_answers(admin_a: User) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.svg"
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"])
+def test_a_request_for_an_unknown_host_gets_the_plain_400(org: Org) -> None:
+    # Refused before the session and the user are read: the page is the one that needs
+    # no request context, still in Chinese, with the way home.
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "请求无效" in content and 'href="/"' in content
+    assert "evil.example" not in content
