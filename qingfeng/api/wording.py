@@ -58,7 +58,8 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         prefix, docs = _path("api-root"), _path("openapi-view")
-        if not prefix or not request.path.startswith(prefix) or request.path == docs:
+        url = request.path  # the URL's path (not an organisation tree's)
+        if not prefix or not url.startswith(prefix) or url == docs:
             return self.get_response(request)
         translation.activate(api_language(request))
         request.LANGUAGE_CODE = translation.get_language()

@@ -47,8 +47,8 @@ def _api_prefix() -> str | None:
 
 
 def _is_api(request: HttpRequest) -> bool:
-    prefix = _api_prefix()
-    return bool(prefix) and request.path.startswith(str(prefix))
+    prefix, url = _api_prefix(), request.path  # the URL's path (not an organisation tree's)
+    return bool(prefix) and url.startswith(str(prefix))
 
 
 def _back(request: HttpRequest) -> str | None:
