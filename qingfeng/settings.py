@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qingfeng.core.middleware.DefaultLanguageMiddleware",
+    # Under /api/: Chinese unless Accept-Language asks for English (qingfeng/api/wording.py).
+    "qingfeng.api.wording.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +114,8 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
 }
 
 ROOT_URLCONF = "qingfeng.urls"
+# A refused CSRF check answers the site's own 403 page (qingfeng/core/errors.py).
+CSRF_FAILURE_VIEW = "qingfeng.core.errors.csrf_failure"
 WSGI_APPLICATION = "qingfeng.wsgi.application"
 
 TEMPLATES = [

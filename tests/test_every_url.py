@@ -61,6 +61,7 @@ SKIPPED = {
     "ninja:openapi-json": "the API's description: no data (tests/api/test_read_api.py)",
     "ninja:openapi-view": "the API's docs page: no data (tests/api/test_read_api.py)",
     "ninja:docs-asset": "the docs page's Swagger UI files (tests/api/test_read_api.py)",
+    "favicon": "a redirect to the site's icon (tests/core/test_error_pages.py)",
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin, for system administrators only
 

@@ -4,23 +4,26 @@ Every request carries ``Authorization: Bearer <token>``; the token acts for one 
 station and sees what the station's clerks see: frameworks of the station's region or of a
 region above it, and the units of the station's region subtree. Described for users in
 ``docs/api.md``; the OpenAPI description is served at /api/openapi.json and /api/docs.
+Answers are in Chinese unless the request asks for English (``qingfeng.api.wording``);
+the descriptions here are lazy translations, worded when the document is asked for.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
-from ninja import NinjaAPI, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja import NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict, Field
 
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.batch import records_push
@@ -29,6 +32,7 @@ from qingfeng.api.docs import OfflineSwagger, docs_asset
 from qingfeng.api.models import StationToken
 from qingfeng.api.schemas import BatchIn, batch_issues
 from qingfeng.api.tokens import token_lookup, token_touch
+from qingfeng.api.wording import STATUS_PHRASES, parameter_errors, unauthorized
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
@@ -40,6 +44,13 @@ from qingfeng.lib.uploads import shown_issues
 from qingfeng.org.models import Region
 from qingfeng.records.models import CollectionPeriod
 from qingfeng.scoring.selectors import period_snapshots, score_rows
+
+if TYPE_CHECKING:
+    # ninja and pydantic type their descriptions as str; a lazy translation serves as one
+    # (the OpenAPI document is written per request, in the request's language).
+    from django.utils.translation import gettext as gettext_lazy
+else:
+    from django.utils.translation import gettext_lazy
 
 RATE_WINDOW = 60  # seconds
 
@@ -60,24 +71,11 @@ def _detail(status: int, message: str, **headers: str) -> ApiError:
     return ApiError(status, {"detail": message}, headers)
 
 
-def _language(request: HttpRequest) -> str:
-    """English unless the request asks for Chinese first (the UI's cookie is ignored: a
-    sending system has no UI language)."""
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        if code.startswith("zh"):
-            return "zh-hans"
-        if code.startswith("en") or code == "*":
-            return "en"
-    return "en"
-
-
 class TokenAuth(HttpBearer):
     """Bearer token of a data station: unknown or revoked → 401; then the rate and body
     size limits, which need to know the token (the rate) or apply to every call."""
 
     def authenticate(self, request: HttpRequest, token: str) -> StationToken | None:
-        translation.activate(_language(request))
-        request.LANGUAGE_CODE = translation.get_language()
         found = token_lookup(token)
         if found is None:
             return None
@@ -116,11 +114,33 @@ def _throttle(token: StationToken) -> None:
         raise _detail(429, message, **{"Retry-After": str(retry)})
 
 
-api = NinjaAPI(
-    title="Qingfeng API",
+class QingfengApi(NinjaAPI):
+    """ninja's API whose OpenAPI document names each answer in the request's language."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                # One group for every endpoint (ninja names it "default").
+                operation["tags"] = [_("Data station")]
+                for status, answer in operation.get("responses", {}).items():
+                    phrase = STATUS_PHRASES.get(int(status))
+                    if phrase is not None:
+                        answer["description"] = phrase
+        return schema
+
+
+api = QingfengApi(
+    title=gettext_lazy("Qingfeng API"),
     version="1",
-    description="Push records and read frameworks and scores for one data station. "
-    "See docs/api.md.",
+    description=gettext_lazy(
+        "Push records and read frameworks and scores for one data station. Every request "
+        "carries the header Authorization: Bearer <token>, a token of the station issued "
+        "on the API tokens page. Answers and error messages are in Chinese; send "
+        "Accept-Language: en for English. See docs/api.md."
+    ),
     urls_namespace="ninja",
     auth=TokenAuth(),
     docs=OfflineSwagger(settings={"validatorUrl": None}),
@@ -143,13 +163,15 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     located as the Excel import's; other parameters keep ninja's answer."""
     if exc.errors and all(tuple(error.get("loc") or ())[:1] == ("body",) for error in exc.errors):
         return api.create_response(request, _errors(batch_issues(exc.errors)), status=422)
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    return api.create_response(request, {"detail": parameter_errors(exc.errors)}, status=422)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja answers a body it cannot parse with 400; the API has always said 422 there,
     # as an error of the whole batch.
+    if isinstance(exc, AuthenticationError):
+        return api.create_response(request, {"detail": unauthorized()}, status=401)
     cause = exc.__cause__
     if isinstance(cause, ValueError):  # JSON and UTF-8 decoding errors, ``BodyError``
         message = str(cause) if isinstance(cause, BodyError) else _("the body is not valid JSON")
@@ -174,58 +196,115 @@ def docs_asset_get(request: HttpRequest, name: str) -> FileResponse:
 # Schemas
 
 
+def _described(text: str) -> ConfigDict:
+    """A schema's description in the OpenAPI document (a lazy translation; the class
+    docstring stays for the code's readers)."""
+    return ConfigDict(json_schema_extra={"description": text})
+
+
+def _field(text: str, **kwargs: Any) -> Any:
+    """A field described in the OpenAPI document (a lazy translation)."""
+    return Field(description=text, **kwargs)
+
+
 class ErrorOut(Schema):
     """An error of the request as a whole (401, 404, 413, 429)."""
 
-    detail: str
+    model_config = _described(
+        gettext_lazy("An error of the request as a whole (401, 404, 413, 429).")
+    )
+    detail: str = _field(gettext_lazy("What went wrong, in the request's language."))
 
 
 class ParameterErrorsOut(Schema):
     """A query parameter that is not valid (``year=soon``): 422 with ninja's own list of
     errors, each locating the parameter (``["query", "year"]``)."""
 
-    detail: list[dict[str, Any]]
+    model_config = _described(
+        gettext_lazy(
+            "A query parameter that is not valid (e.g. year=soon): the list of its errors, "
+            'each with its location (["query", "year"]), its type and a message.'
+        )
+    )
+    detail: list[dict[str, Any]] = _field(
+        gettext_lazy("One object per error: loc (where), type (a code) and msg (the message).")
+    )
 
 
 class ItemErrorOut(Schema):
-    index: int | None
-    field: str | None
-    message: str
+    """One error of a pushed batch, located like a cell of the Excel import."""
+
+    model_config = _described(gettext_lazy("One error of the batch, located by record and field."))
+    index: int | None = _field(
+        gettext_lazy("The record's position in the batch, from 0; null for the batch as a whole.")
+    )
+    field: str | None = _field(gettext_lazy("The field in error; null for the record as a whole."))
+    message: str = _field(gettext_lazy("What is wrong, in the request's language."))
 
 
 class ItemErrorsOut(Schema):
-    errors: list[ItemErrorOut]
-    more: int = 0  # errors found but not listed (past ``ISSUES_SHOWN``)
+    """The 422 of a push: every error found, nothing stored."""
+
+    model_config = _described(
+        gettext_lazy("The batch was refused and nothing was stored: every error found, by record.")
+    )
+    errors: list[ItemErrorOut] = _field(gettext_lazy("The errors, by record, at most 200."))
+    # errors found but not listed (past ``ISSUES_SHOWN``)
+    more: int = _field(gettext_lazy("How many more errors were found but not listed."), default=0)
 
 
 class PeriodOut(Schema):
-    period: str
-    status: str
+    """A collection period of the framework."""
+
+    model_config = _described(gettext_lazy("A collection period of the framework."))
+    period: str = _field(gettext_lazy("The period's code: 2026, 2026H1, 2026Q3 or 2026M07."))
+    status: str = _field(gettext_lazy("open (records accepted) or closed."))
 
 
 class NodeScoreOut(Schema):
-    score: float | None
-    max: float | None
-    band: str | None
+    """One indicator's score for a unit."""
+
+    model_config = _described(gettext_lazy("One indicator's score for the unit."))
+    score: float | None = _field(gettext_lazy("The points scored; null if not assessed."))
+    max: float | None = _field(gettext_lazy("The most points the indicator can give this unit."))
+    band: str | None = _field(gettext_lazy("The warning band: green, blue, yellow, orange or red."))
 
 
 class ScoreRowOut(Schema):
-    unit: str
-    category: str
-    total: float | None
-    raw: float | None
-    applicable_max: float | None
-    band: str | None
-    rank: int | None
-    category_rank: int | None
-    vetoed: bool
-    nodes: dict[str, NodeScoreOut]
+    """One unit's stored scores for the period."""
+
+    model_config = _described(gettext_lazy("One unit's stored scores for the period."))
+    unit: str = _field(gettext_lazy("The unit's code."))
+    category: str = _field(gettext_lazy("The unit's category code."))
+    total: float | None = _field(
+        gettext_lazy("The total on the framework's scale; null if nothing was assessed.")
+    )
+    raw: float | None = _field(gettext_lazy("The points scored on the indicators that apply."))
+    applicable_max: float | None = _field(
+        gettext_lazy("The most points of the indicators that apply to the unit.")
+    )
+    band: str | None = _field(gettext_lazy("The warning band: green, blue, yellow, orange or red."))
+    rank: int | None = _field(
+        gettext_lazy("The rank among all units the framework assesses (ties share a rank).")
+    )
+    category_rank: int | None = _field(
+        gettext_lazy("The rank among the units of the same category.")
+    )
+    vetoed: bool = _field(
+        gettext_lazy("True if the unit is vetoed: it ranks after all others, in the worst band.")
+    )
+    nodes: dict[str, NodeScoreOut] = _field(
+        gettext_lazy("Each indicator's score, by indicator code.")
+    )
 
 
 class PushOut(Schema):
-    created: int
-    existing: int
-    ids: list[int]
+    """What a push stored."""
+
+    model_config = _described(gettext_lazy("The batch was accepted."))
+    created: int = _field(gettext_lazy("Records stored by this request."))
+    existing: int = _field(gettext_lazy("Records skipped: their external_id was already sent."))
+    ids: list[int] = _field(gettext_lazy("The record ids, in the order of the batch."))
 
 
 # ---------------------------------------------------------------------------------------
@@ -252,6 +331,9 @@ def _period(text: str) -> Period:
         raise _detail(404, _('unknown period "%(period)s"') % {"period": text}) from None
 
 
+CODE = Path(..., description=gettext_lazy("The framework's code, e.g. LK."))
+
+
 @api.get(
     "/frameworks/{code}",
     response={
@@ -261,9 +343,19 @@ def _period(text: str) -> Period:
         422: ParameterErrorsOut,
         429: ErrorOut,
     },
-    summary="The framework version in force for a year",
+    summary=gettext_lazy("The framework version in force for a year"),
+    description=gettext_lazy(
+        "The version in force for the year (default: this year), in the framework "
+        "interchange shape: the YAML file's structure, as JSON."
+    ),
 )
-def framework_get(request: ApiRequest, code: str, year: int | None = None) -> Any:
+def framework_get(
+    request: ApiRequest,
+    code: str = CODE,
+    year: int | None = Query(
+        None, description=gettext_lazy("The year, e.g. 2026; default: this year.")
+    ),
+) -> Any:
     """The version in force for ``year`` (default: this year) in the framework interchange
     shape (the YAML file's structure, as JSON)."""
     framework = _framework(request, code)
@@ -278,9 +370,12 @@ def framework_get(request: ApiRequest, code: str, year: int | None = None) -> An
 @api.get(
     "/frameworks/{code}/periods",
     response={200: list[PeriodOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    summary="The framework's collection periods",
+    summary=gettext_lazy("The framework's collection periods"),
+    description=gettext_lazy(
+        "Collection periods, newest first; records are accepted for dates in open ones."
+    ),
 )
-def periods_list(request: ApiRequest, code: str) -> Any:
+def periods_list(request: ApiRequest, code: str = CODE) -> Any:
     """Collection periods, newest first; records are accepted for dates in open ones."""
     framework = _framework(request, code)
     periods = CollectionPeriod.objects.filter(framework=framework).order_by("-period")
@@ -290,9 +385,19 @@ def periods_list(request: ApiRequest, code: str) -> Any:
 @api.get(
     "/frameworks/{code}/scores/{period}",
     response={200: list[ScoreRowOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    summary="Scores of a period for the station's units",
+    summary=gettext_lazy("Scores of a period for the station's units"),
+    description=gettext_lazy(
+        "The stored scores of the units in the station's region, by rank. Reading never "
+        "recomputes: scores change when records are approved and the period is scored."
+    ),
 )
-def scores_get(request: ApiRequest, code: str, period: str) -> Any:
+def scores_get(
+    request: ApiRequest,
+    code: str = CODE,
+    period: str = Path(
+        ..., description=gettext_lazy("The period's code: 2026, 2026H1, 2026Q3 or 2026M07.")
+    ),
+) -> Any:
     """The stored scores (as ``score --format json`` prints them) of the units in the
     station's region subtree, by rank. Reading never recomputes."""
     framework = _framework(request, code)
@@ -317,9 +422,16 @@ def scores_get(request: ApiRequest, code: str, period: str) -> Any:
         422: ItemErrorsOut,
         429: ErrorOut,
     },
-    summary="Push a batch of records (all or nothing, idempotent by external_id)",
+    summary=gettext_lazy("Push a batch of records (all or nothing, idempotent by external_id)"),
+    description=gettext_lazy(
+        "Every record is checked with the rules of the Excel import; any error answers "
+        "422 with every error by record and stores nothing. Records whose external_id "
+        "the station already sent are skipped, so a batch sent twice is stored once. "
+        "Stored records are submitted: they count once a reviewer of the station "
+        "approves them."
+    ),
 )
-def records_post(request: ApiRequest, code: str, batch: BatchIn) -> Any:
+def records_post(request: ApiRequest, code: str = CODE, *, batch: BatchIn) -> Any:
     """Every item is checked; any error → 422 with every error by item index and nothing
     stored. Items whose external_id the station already sent are skipped. Stored records
     are *submitted*: they count once a reviewer of the station approves them."""

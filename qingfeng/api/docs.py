@@ -37,7 +37,9 @@ class OfflineSwagger(DocsBase):
         self.settings.update(settings or {})
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        # The document itself, not its URL: written now, in this page's language (the
+        # site's rule), where a fetch of openapi.json would follow Accept-Language.
+        settings = {**self.settings, "spec": api.get_openapi_schema(path_params=kwargs)}
 
         def asset(name: str) -> str:
             return reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": name})

@@ -13,10 +13,12 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from qingfeng.api.wording import error_message
 from qingfeng.lib.numbers import POINTS_LIMIT, QUANTITY_LIMIT, VALUE_LIMIT
 from qingfeng.lib.tabular import BadValue, Issue, bounded, number_within, text, text_of
 from qingfeng.records.imports import COLUMNS
@@ -101,10 +103,50 @@ DateText = Annotated[
 ]
 
 
+# What each field of a record means, in the OpenAPI document (lazy: worded per request).
+RECORD_FIELDS = {
+    "external_id": gettext_lazy(
+        "The sending system's own id of the record, unique for the station: a record sent "
+        "again under the same id is skipped."
+    ),
+    "unit": gettext_lazy("The unit's code."),
+    "indicator": gettext_lazy("The code of a leaf indicator of the framework."),
+    "date": gettext_lazy(
+        "The date of the fact, YYYY-MM-DD; it must fall in an open collection period."
+    ),
+    "points": gettext_lazy(
+        "Points, for the rules that take them (deduct, bonus, direct); at most 10,000."
+    ),
+    "quantity": gettext_lazy(
+        "How many items were found (deduct or bonus with points per item); more than 0, default 1."
+    ),
+    "grade": gettext_lazy("A grade of the bonus rule's table of grades."),
+    "value": gettext_lazy("The value, for a rate or a survey (satisfaction 0–100)."),
+    "problem_type": gettext_lazy("The type of the problem found (text)."),
+    "note": gettext_lazy("A note (text)."),
+}
+
+
+def _describe_record(schema: dict[str, Any]) -> None:
+    schema["description"] = gettext_lazy(
+        "One record, as a row of the Excel import, plus the sending system's id."
+    )
+    for name, meaning in RECORD_FIELDS.items():
+        if name in schema.get("properties", {}):
+            schema["properties"][name]["description"] = meaning
+
+
+def _describe_batch(schema: dict[str, Any]) -> None:
+    schema["description"] = gettext_lazy("A batch of records, stored all or nothing.")
+    schema["properties"]["records"]["description"] = gettext_lazy(
+        "The records: at least one, at most API_MAX_BATCH (20,000 by default)."
+    )
+
+
 class RecordIn(Schema):
     """One record, as in the records interchange format, plus the sender's id."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_describe_record)
 
     external_id: Annotated[
         str,
@@ -131,6 +173,8 @@ def max_batch() -> int:
 
 class BatchIn(Schema):
     """The body of a push: ``{"records": [RecordIn, …]}``."""
+
+    model_config = ConfigDict(json_schema_extra=_describe_batch)
 
     # ``min_length`` only describes the rule in the OpenAPI document (``minItems: 1``):
     # ``_size`` below refuses an empty batch first, with the Excel import's wording.
@@ -171,7 +215,7 @@ def batch_issues(errors: Iterable[dict[str, Any]]) -> list[Issue]:
             message = _("this field is required")
         elif message is None and kind == "extra_forbidden":
             message = _("unknown field")
-        issues.append(Issue("", index, field, str(message or error.get("msg", ""))))
+        issues.append(Issue("", index, field, str(message or error_message(error))))
     order = {name: position for position, name in enumerate(FIELD_ORDER)}
     return sorted(
         issues,

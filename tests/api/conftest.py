@@ -27,7 +27,9 @@ class Api:
     client: Client
 
     def headers(self, **extra: str) -> dict[str, Any]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.plain}", **extra}
+        # English unless a test says otherwise: the API answers in Chinese by default
+        # (tests/api/test_language.py); most tests here read the English wording.
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.plain}", "HTTP_ACCEPT_LANGUAGE": "en", **extra}
 
     def get(self, url: str, **extra: str) -> Any:
         return self.client.get(url, **self.headers(**extra))

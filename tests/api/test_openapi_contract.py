@@ -78,7 +78,10 @@ def test_finding_10_answers_match_the_document(api: Api) -> None:
         api.client.post(RECORDS, {"records": [item("x")]}, content_type="application/json"),
     ):
         assert response.status_code == 401
-        assert response.json() == {"detail": "Unauthorized"}
+        # In Chinese: the request says no language (tests/api/test_language.py).
+        assert response.json() == {
+            "detail": "需要有效的令牌：请发送请求头 Authorization: Bearer <令牌>"
+        }
         assert _conforms(response.json(), _schema(document, records, "post", 401))
 
     # An empty batch: 422 as the document now says, with the message the API always gave.

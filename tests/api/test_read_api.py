@@ -70,7 +70,12 @@ def test_it_describes_the_endpoints_in_openapi(api: Api) -> None:
     assert batch["required"] == ["records"]
     item = described["components"]["schemas"]["RecordIn"]
     assert set(item["required"]) == {"external_id", "unit", "indicator", "date"}
-    assert item["properties"]["date"] == {"type": "string", "format": "date", "title": "Date"}
+    assert item["properties"]["date"] == {
+        "type": "string",
+        "format": "date",
+        "title": "Date",
+        "description": "事实发生日期，格式 YYYY-MM-DD；必须落在开放的采集期内。",
+    }
     assert item["additionalProperties"] is False
 
 
