@@ -279,12 +279,27 @@ class Home:
     queue: list[records.QueueStation]
     self_assesses: bool
     self_assessments: list[records.SelfAssessment]
+    belongs: bool  # the user belongs to units (a liaison's, a leader's)
     own_results: list[UnitResult]
     headlines: list[Headline]
     manages_periods: bool
     region_periods: list[records.OpenPeriod]
     org: OrgCounts | None
     system: SystemCounts | None
+
+    @property
+    def empty(self) -> bool:
+        """No section to show: the roles open none, or nothing is there yet."""
+        return not (
+            self.enters
+            or self.reviews
+            or self.self_assesses
+            or self.belongs
+            or self.headlines
+            or self.manages_periods
+            or self.org
+            or self.system
+        )
 
     @property
     def queue_total(self) -> int:
@@ -317,6 +332,7 @@ def home(user: Any) -> Home:
         queue=records.review_queue_by_station(user),
         self_assesses=self_assesses,
         self_assessments=records.open_self_assessments(user) if self_assesses else [],
+        belongs=scope.own_units(user).exists(),
         own_results=own_unit_results(user),
         headlines=analysis_headlines(user),
         manages_periods=manages_periods,

@@ -158,13 +158,26 @@ def own_record_counts(user: Any) -> dict[str, int]:
 
 def returned_records(user: Any, *, limit: int) -> list[Record]:
     """The user's returned records they may still correct, most recently returned first
-    (the first ``limit``), with their unit and framework."""
-    return list(
+    (the first ``limit``), with their unit and framework, and ``indicator_name`` set to
+    the name the indicator has in the version in force for the record's year ("" when
+    it has none there)."""
+    found = list(
         editable_records(user)
         .filter(status=RecordStatus.RETURNED)
         .select_related("unit", "framework")
         .order_by(F("reviewed_at").desc(nulls_last=True), "-pk")[:limit]
     )
+    names: dict[tuple[int, int], dict[str, str]] = {}
+    for record in found:
+        key = (record.framework_id, record.date.year)
+        if key not in names:
+            version = version_in_force(
+                framework=record.framework, period=Period(record.date.year, "Y", 1)
+            )
+            nodes = ordered_indicators(version) if version is not None else []
+            names[key] = {node.code: node.name for node in nodes}
+        record.indicator_name = names[key].get(record.indicator_code, "")  # type: ignore[attr-defined]
+    return found
 
 
 def station_scopes(user: Any) -> list[Station]:

@@ -70,6 +70,7 @@ def test_a_clerk_sees_the_open_period_returned_records_and_drafts(work: Work) ->
     # A period in words, the return reason, and no analysis or unit results.
     assert "第" in body and "季度" in body
     assert "佐证材料不清晰" in body
+    assert "黎侯镇 · 指标A1" in body  # the returned record by its unit and indicator names
     assert 'data-testid="headline"' not in body
     assert 'data-testid="home-own-units"' not in body
     assert 'data-testid="home-review"' not in body
