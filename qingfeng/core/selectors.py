@@ -322,6 +322,7 @@ def home(user: Any) -> Home:
     writes = scope.has_capability(user, Capability.ENTER_RECORDS) or self_assesses
     own_counts = records.own_record_counts(user) if writes else {}
     manages_periods = scope.has_capability(user, Capability.MANAGE_PERIODS)
+    belongs = scope.own_units(user).exists()
     return Home(
         enters=stations or self_assesses or any(own_counts.values()),
         stations=stations,
@@ -332,8 +333,8 @@ def home(user: Any) -> Home:
         queue=records.review_queue_by_station(user),
         self_assesses=self_assesses,
         self_assessments=records.open_self_assessments(user) if self_assesses else [],
-        belongs=scope.own_units(user).exists(),
-        own_results=own_unit_results(user),
+        belongs=belongs,
+        own_results=own_unit_results(user) if belongs else [],
         headlines=analysis_headlines(user),
         manages_periods=manages_periods,
         region_periods=records.region_open_periods(user) if manages_periods else [],
