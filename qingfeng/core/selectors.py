@@ -30,7 +30,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force, v
 from qingfeng.lib.errors import NotFound
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit
-from qingfeng.records import selectors as records
+from qingfeng.records import todo as records
 from qingfeng.records.models import CollectionPeriod, PeriodStatus
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import latest_period, period_snapshots, visible_snapshots
