@@ -102,26 +102,49 @@ def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -
     """
     if has_global_scope(user, capability):
         return Unit.objects.all()
-    conditions: list[Q] = []
-    for assignment in _granting(user, capability):
-        kind = assignment.scope_kind
-        if kind == ScopeKind.REGION and assignment.region:
-            conditions.append(within_q(assignment.region))
-        elif kind == ScopeKind.STATION and assignment.station:
-            conditions.append(_station_scope(assignment.station))
-        elif kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
-            covered = DisciplineGroup.units.through.objects.filter(
-                disciplinegroup_id=assignment.discipline_group_id
-            ).values("unit_id")
-            conditions.append(Q(pk__in=covered))
-        elif kind == ScopeKind.UNIT and assignment.unit:
-            conditions.append(subtree_q(assignment.unit))
-        elif kind == ScopeKind.PERSON and assignment.person_id:
-            held = Post.objects.filter(person_id=assignment.person_id, end__isnull=True)
-            conditions.append(Q(pk__in=held.values("unit_id")))
+    return _units_of(_granting(user, capability))
+
+
+def _assignment_units(assignment: RoleAssignment) -> Q | None:
+    """The condition on units one assignment covers (None when its target is missing)."""
+    kind = assignment.scope_kind
+    if kind == ScopeKind.REGION and assignment.region:
+        return within_q(assignment.region)
+    if kind == ScopeKind.STATION and assignment.station:
+        return _station_scope(assignment.station)
+    if kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
+        covered = DisciplineGroup.units.through.objects.filter(
+            disciplinegroup_id=assignment.discipline_group_id
+        ).values("unit_id")
+        return Q(pk__in=covered)
+    if kind == ScopeKind.UNIT and assignment.unit:
+        return subtree_q(assignment.unit)
+    if kind == ScopeKind.PERSON and assignment.person_id:
+        held = Post.objects.filter(person_id=assignment.person_id, end__isnull=True)
+        return Q(pk__in=held.values("unit_id"))
+    return None
+
+
+def _units_of(assignments: list[RoleAssignment]) -> UnitQuerySet:
+    """The units any of ``assignments`` covers."""
+    conditions = [q for q in map(_assignment_units, assignments) if q is not None]
     if not conditions:
         return Unit.objects.none()
     return Unit.objects.filter(reduce(or_, conditions))
+
+
+def own_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> UnitQuerySet:
+    """The units the user belongs to rather than oversees: those of their unit and person
+    scopes granting ``capability`` (a liaison's unit and its sub-units, a leader's current
+    units), by the same rule as ``visible_units``; none for a user whose scopes are
+    regions, stations or groups (a superuser included)."""
+    return _units_of(
+        [
+            a
+            for a in _granting(user, capability)
+            if a.scope_kind in (ScopeKind.UNIT, ScopeKind.PERSON)
+        ]
+    )
 
 
 def station_units(station: Station) -> UnitQuerySet:

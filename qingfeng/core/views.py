@@ -7,38 +7,25 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from qingfeng.accounts import selectors
-from qingfeng.accounts.roles import Capability
 from qingfeng.core.history import object_history
-from qingfeng.dashboard.overview import analysable_frameworks
+from qingfeng.core.selectors import home as home_page
 from qingfeng.lib.typing import AuthedRequest
-
-# A liaison sees a unit and its few sub-units; a station clerk a whole region: the home
-# page lists a handful and the unit list has the rest.
-OWN_UNITS_SHOWN = 10
+from qingfeng.records.models import RecordStatus
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """What the user can reach, counted within their scope."""
+    """The user's to-do list: what each of their roles has waiting, counted within their
+    scope, each item linking to where the work is done (``core.selectors.home``)."""
     user = request.user
-    units = selectors.visible_units(user)
+    page = home_page(user)
     context = {
-        "unit_count": units.filter(active=True).count(),
-        "region_count": selectors.visible_regions(user).count(),
-        "people_count": selectors.visible_people(user).count(),
-        "group_count": selectors.visible_discipline_groups(user).count(),
-        "station_count": selectors.visible_stations(user).count(),
+        "home": page,
+        "unit_count": page.org.units if page.org else None,
         "assignments": selectors.user_assignments(user),
         "is_superuser": user.is_superuser,
+        "STATUS": RecordStatus,
     }
-    if selectors.has_capability(user, Capability.VIEW_ANALYSIS):
-        # What the commission opens every morning: each framework's latest results.
-        context["entries"] = analysable_frameworks(user=user)
-    else:
-        # Liaisons and leaders: the portraits of their own units.
-        context["own_units"] = list(
-            units.filter(active=True).select_related("category")[:OWN_UNITS_SHOWN]
-        )
     return render(request, "core/home.html", context)
 
 

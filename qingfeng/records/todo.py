@@ -1,0 +1,234 @@
+"""Reads of the home page's to-do lists about records (``qingfeng.core.selectors``
+composes them per role): the user's own records by status and the returned ones to
+correct, a clerk's open collection periods, the periods of a region, the review queue by
+station, and a liaison's open self-assessments. Everything goes through the user's scope
+(``accounts.selectors``) and the entry pages' own reads (``records.selectors``), so a
+count equals what the page it links to lists; each read costs a fixed number of queries
+whatever the number of units."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
+
+from qingfeng.accounts import selectors as scope
+from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
+from qingfeng.framework.models import Framework, Indicator
+from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.lib.periods import Period
+from qingfeng.org.models import Station, Unit
+from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.periods import OpenDates
+from qingfeng.records.selectors import (
+    applies_to_unit,
+    clerk_stations,
+    editable_records,
+    entry_frameworks,
+    self_assessed_leaves,
+    station_leaves,
+    visible_records,
+)
+
+
+def own_record_counts(user: Any) -> dict[str, int]:
+    """The user's own records by status (every status present, 0 when none): what "my
+    records" lists under each status filter, counted in one query."""
+    found = dict(
+        visible_records(user)
+        .filter(created_by=user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {status: found.get(status, 0) for status in RecordStatus.values}
+
+
+def returned_records(user: Any, *, limit: int) -> list[Record]:
+    """The user's returned records they may still correct, most recently returned first
+    (the first ``limit``), with their unit and framework, and ``indicator_name`` set to
+    the name the indicator has in the version in force for the record's year ("" when
+    it has none there)."""
+    found = list(
+        editable_records(user)
+        .filter(status=RecordStatus.RETURNED)
+        .select_related("unit", "framework")
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+    names: dict[tuple[int, int], dict[str, str]] = {}
+    for record in found:
+        key = (record.framework_id, record.date.year)
+        if key not in names:
+            version = version_in_force(
+                framework=record.framework, period=Period(record.date.year, "Y", 1)
+            )
+            nodes = ordered_indicators(version) if version is not None else []
+            names[key] = {node.code: node.name for node in nodes}
+        record.indicator_name = names[key].get(record.indicator_code, "")  # type: ignore[attr-defined]
+    return found
+
+
+def station_scopes(user: Any) -> list[Station]:
+    """The stations the user enters records for through a station scope (a station clerk's
+    own stations, not every station of an administrator's region), by code."""
+    named = [
+        a.station_id
+        for a in scope.user_assignments(user)
+        if a.scope_kind == ScopeKind.STATION
+        and a.station_id
+        and Capability.ENTER_RECORDS in ROLE_CAPABILITIES[a.role]
+    ]
+    if not named:
+        return []
+    return list(clerk_stations(user).filter(pk__in=named).order_by("code"))
+
+
+@dataclass
+class OpenPeriod:
+    """An open collection period of a framework, as one station (or one region) sees it:
+    the station's indicators in it and the records dated in it, by status."""
+
+    framework: Framework
+    period: Period
+    station: Station | None
+    indicators: int
+    counts: dict[str, int]
+
+    @property
+    def ends(self) -> datetime.date:
+        """The period's last day."""
+        return self.period.end
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the period's last day (negative once it has passed)."""
+        return (self.period.end - timezone.localdate()).days
+
+
+def _status_counts(records: QuerySet[Record]) -> dict[str, int]:
+    found = dict(records.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: found.get(status, 0) for status in RecordStatus.values}
+
+
+def _dated_in(period: Period) -> Q:
+    return Q(date__gte=period.start, date__lte=period.end)
+
+
+def station_open_periods(user: Any) -> list[OpenPeriod]:
+    """For each of the user's own stations (``station_scopes``), each framework it enters
+    for with an open period in which the station owns indicators: the period, the number
+    of those indicators and the station's records dated in it (units in the user's scope)."""
+    units = scope.visible_units(user, Capability.ENTER_RECORDS).values("pk")
+    dates: dict[int, OpenDates] = {}
+    found = []
+    for station in station_scopes(user):
+        for framework in entry_frameworks(user, station):
+            if framework.pk not in dates:
+                dates[framework.pk] = OpenDates(framework)
+            for period in dates[framework.pk].open_periods():
+                leaves = station_leaves(framework=framework, station=station, period=period)
+                if not leaves:
+                    continue
+                records = Record.objects.filter(
+                    _dated_in(period), framework=framework, station=station, unit__in=units
+                )
+                found.append(
+                    OpenPeriod(framework, period, station, len(leaves), _status_counts(records))
+                )
+    return found
+
+
+def region_open_periods(user: Any) -> list[OpenPeriod]:
+    """The open periods of the frameworks assessing the units over which the user manages
+    collection periods (their region's frameworks, and a city's or province's that assess
+    it), each with the records dated in it over those units, by status."""
+    units = scope.visible_units(user, Capability.MANAGE_PERIODS).values("pk")
+    frameworks = visible_frameworks(user, Capability.MANAGE_PERIODS).order_by("code")
+    found = []
+    for framework in frameworks:
+        for period in OpenDates(framework).open_periods():
+            records = Record.objects.filter(_dated_in(period), framework=framework, unit__in=units)
+            found.append(OpenPeriod(framework, period, None, 0, _status_counts(records)))
+    return found
+
+
+@dataclass
+class QueueStation:
+    """The review queue's submitted records of one station (None: self-assessments)."""
+
+    station: Station | None
+    count: int
+    oldest: datetime.datetime | None  # when the longest-waiting one was submitted
+
+
+def review_queue_by_station(user: Any) -> list[QueueStation]:
+    """The review queue (submitted records of the units the user reviews, from any station)
+    counted per station, the largest first; empty without the review capability."""
+    if not scope.has_capability(user, Capability.REVIEW_RECORDS):
+        return []
+    units = scope.visible_units(user, Capability.REVIEW_RECORDS)
+    rows = list(
+        Record.objects.filter(status=RecordStatus.SUBMITTED, unit__in=units.values("pk"))
+        .order_by()
+        .values_list("station_id")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+    )
+    stations = Station.objects.in_bulk([pk for pk, _n, _oldest in rows if pk is not None])
+    found = [QueueStation(stations.get(pk) if pk else None, n, oldest) for pk, n, oldest in rows]
+    found.sort(key=lambda row: (-row.count, row.station.code if row.station else ""))
+    return found
+
+
+@dataclass
+class SelfAssessment:
+    """A self-assessed indicator open for the user's units in a framework's open period,
+    and the units that have already entered it (any status) for that period."""
+
+    framework: Framework
+    period: Period
+    leaf: Indicator
+    units: list[Unit]
+    done: list[Unit]
+
+
+def open_self_assessments(user: Any) -> list[SelfAssessment]:
+    """The self-assessed indicators of each visible framework's open periods that apply to
+    the user's own units (``accounts.selectors.own_units`` with the self-assessment
+    capability: a liaison's unit, not every unit of an administrator's region), as the
+    self-assessment page lists them, each with the units that already have a
+    self-assessment record of it dated in the period."""
+    units = list(
+        scope.own_units(user, Capability.SELF_ASSESS)
+        .filter(active=True)
+        .select_related("category", "region")
+        .order_by("code")
+    )
+    found = []
+    for framework in visible_frameworks(user).select_related("region").order_by("code"):
+        for period in OpenDates(framework).open_periods():
+            items = []
+            for leaf in self_assessed_leaves(framework=framework, period=period):
+                applies = [
+                    unit
+                    for unit in units
+                    if unit.is_within(framework.region) and applies_to_unit(leaf, unit)
+                ]
+                if applies:
+                    items.append((leaf, applies))
+            if not items:
+                continue
+            entered = set(
+                Record.objects.filter(
+                    _dated_in(period),
+                    framework=framework,
+                    self_assessment=True,
+                    unit__in=[unit.pk for unit in units],
+                ).values_list("indicator_code", "unit_id")
+            )
+            for leaf, applies in items:
+                done = [unit for unit in applies if (leaf.code, unit.pk) in entered]
+                found.append(SelfAssessment(framework, period, leaf, applies, done))
+    return found
