@@ -81,7 +81,7 @@ def test_the_linked_lists_hold_what_the_home_page_counts(work: Work) -> None:
     client = client_for(work.users["clerk"])
     for status in (RecordStatus.DRAFT, RecordStatus.RETURNED, RecordStatus.SUBMITTED):
         page = client.get(reverse("records:my_records"), {"status": status})
-        assert len(page.context["records"]) == home.own_counts[status]
+        assert len(page.context["rows"]) == home.own_counts[status]
 
 
 def test_another_stations_clerk_sees_none_of_it(work: Work) -> None:
