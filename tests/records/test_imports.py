@@ -63,7 +63,7 @@ def test_it_imports_a_valid_xlsx(setup: Setup, actor: User) -> None:
             [None, None, None, None, None, None, None, None, None],
             ["A1", "A4", "2025-06-30", None, None, None, 0.92, None, None],
             ["A1", "A5", "2025-07-01", None, None, None, 88, None, None],
-            ["A2", "A6", "2025-08-08", None, None, None, None, "严重违纪", None],
+            ["A2", "A6", "2025-08-08", None, None, None, None, "违纪违法案件", None],
             ["A2", "B2", "2025-09-09", 1, None, None, None, None, None],
         ],
         title="records",
