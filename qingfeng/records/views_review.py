@@ -84,15 +84,14 @@ NO_STATION = "-"
 
 
 def _queue_periods(records: QuerySet[Record]) -> list[str]:
-    """The years and quarters the queue's records fall in, latest first."""
+    """The years and quarters the queue's records fall in, latest year first, each year
+    before its quarters (latest first)."""
     found: set[Period] = set()
     for month in records.dates("date", "month"):
         found.add(Period(month.year, "Y", 1))
         found.add(Period(month.year, "Q", (month.month - 1) // 3 + 1))
-    return [
-        str(period)
-        for period in sorted(found, key=lambda p: (p.year, p.kind != "Y", p.index), reverse=True)
-    ]
+    ordered = sorted(found, key=lambda p: (-p.year, p.kind != "Y", -p.index))
+    return [str(period) for period in ordered]
 
 
 def _evidence_url(pk: int) -> str | None:
