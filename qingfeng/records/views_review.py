@@ -138,10 +138,17 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     frozen = FrozenRecords()
     rows = []
     for record in page.object_list:
+        indicator = names.get(record)
         rows.append(
             {
                 "record": record,
-                "indicator": names.get(record),
+                "indicator": indicator,
+                # A unit's "no problem" answer (docs/design.md, "A nil answer").
+                "nil_answer": record.self_assessment
+                and indicator is not None
+                and indicator.rule_type == "deduct"
+                and record.points == 0
+                and record.quantity is None,
                 "evidence": [(e, _evidence_url(e.pk)) for e in record.evidence.all()],
                 # Why the row offers no review action (the services would refuse it).
                 "own": entered_by(record=record, user=request.user),
