@@ -377,6 +377,9 @@ URLS: dict[str, Case] = {
     "framework:version_publish": obj(
         r("framework:version_publish", lambda w: w.lc_draft.pk), status=302, method="post"
     ),
+    "framework:version_publish_confirm": obj(
+        r("framework:version_publish_confirm", lambda w: w.lc_draft.pk), shows=("v2",)
+    ),
     "framework:version_archive": obj(
         r("framework:version_archive", lambda w: w.lc.pk), status=302, method="post"
     ),

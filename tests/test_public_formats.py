@@ -83,7 +83,7 @@ indicators:
 """
 
 RECORDS = """unit,indicator,date,points,quantity,grade,value,problem_type,note
-LK-T1,A,2025-03-01,,1,,,违规吃喝,
+LK-T1,A,2025-03-01,,1,,,四风,
 LK-T1,B2,2025-03-02,,3,,,,
 LK-D1,B1,2025-04-01,,1,,,,
 LK-D1,B3,2025-04-02,,5,,,,

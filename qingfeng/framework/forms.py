@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from qingfeng.framework.interchange_format import RULE_PARAMS
 from qingfeng.framework.models import FrameworkVersion, Indicator, RuleType
 from qingfeng.lib.notation import (
     NotationError,
@@ -132,6 +133,10 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
             "method": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The form field of each rule parameter (the interchange key, except for grades).
+    RULE_FIELDS = {"per": "per", "cap": "cap", "grades": "grades_text"}
+    RULE_FIELDS |= {"zero_at": "zero_at", "full_at": "full_at"}
+
     def __init__(self, *args: Any, version: FrameworkVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         groups = version.indicators.all()
@@ -166,6 +171,14 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
                 ),
             }
         )
+        for key, name in self.RULE_FIELDS.items():
+            kinds = [kind for kind, params in RULE_PARAMS.items() if key in params]
+            self.fields[name].widget.attrs["data-qf-rule-param"] = " ".join(kinds)
+            # Said in words for a browser without JavaScript, where every field shows.
+            self.fields[name].help_text = _("Used by: %(rules)s") % {
+                "rules": "、".join(str(RuleType(kind).label) for kind in kinds)
+            }
+        self.fields["rule_type"].widget.attrs["data-qf-rule-type"] = ""
         self._style()
 
     def clean_grades_text(self) -> dict[str, float]:
@@ -179,12 +192,13 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
         data = super().clean() or {}
         rule_type = data.get("rule_type")
         if rule_type:
+            # Only the chosen rule's parameters: a value left in a field the page hid (or,
+            # without JavaScript, one the user did not clear) must not change the rule.
             rule: dict[str, Any] = {"type": rule_type}
-            for key in ("per", "cap", "zero_at", "full_at"):
-                if data.get(key) is not None:
-                    rule[key] = data[key]
-            if data.get("grades_text"):
-                rule["grades"] = data["grades_text"]
+            for key in RULE_PARAMS.get(rule_type, ()):
+                value = data.get(self.RULE_FIELDS[key])
+                if value is not None and value != {}:
+                    rule[key] = value
             self.instance.rule = rule
         else:
             self.instance.rule = None

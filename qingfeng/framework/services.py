@@ -4,9 +4,12 @@ with the acting user recorded in the history.
 
 Only a draft version changes; a published or archived version is immutable ("dynamic
 adjustment" copies it into a new draft). Edits to a draft are checked against the whole
-version: an edit that would add a problem (children worth more than their parent, a
-duplicate code, a bad rule …) is refused and nothing is stored. Problems a draft already
-had do not block other edits; publishing requires a version without any.
+version: an edit that would add a problem (a duplicate code, a bad rule …) is refused and
+nothing is stored. Problems a draft already had do not block other edits; publishing
+requires a version without any. How children's points add up against their parent (and
+level-1 points against the scale) is not checked per edit, so a draft can be edited in any
+order: ``qingfeng.framework.sums`` reports it as warnings, and publishing refuses children
+worth more than their parent (docs/design.md, "Editing a draft").
 """
 
 from __future__ import annotations
@@ -71,8 +74,11 @@ def _draft(version_pk: int | None) -> FrameworkVersion:
     return version
 
 
-def _issues(version: FrameworkVersion) -> list[Issue]:
-    return validate_spec(version_to_spec(version), source="yaml", region=version.framework.region)
+def _issues(version: FrameworkVersion, *, sums: bool = True) -> list[Issue]:
+    """The version's problems; ``sums=False`` leaves out children adding up past their
+    parent, which editing lets a draft pass through (checked when publishing)."""
+    spec = version_to_spec(version)
+    return validate_spec(spec, source="yaml", region=version.framework.region, sums=sums)
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,7 +298,7 @@ def version_settings_save(
 
 
 def _issue_keys(version: FrameworkVersion) -> set[tuple[str, str]]:
-    return {(issue.where, issue.message) for issue in _issues(version)}
+    return {(issue.where, issue.message) for issue in _issues(version, sums=False)}
 
 
 def _refuse_new_issues(
@@ -300,7 +306,10 @@ def _refuse_new_issues(
 ) -> None:
     """Raise (and so roll back) if the version now has problems it did not have before;
     problems of the edited node are keyed by its field, the rest are non-field errors."""
-    new = [i for i in _issues(version) if (i.where, i.message) not in before]
+    # The sums of children against their parents are not refused here: raising a child
+    # before its parent (or lowering a parent before its children) must be possible. They
+    # are shown as warnings on the version, and publishing refuses an excess.
+    new = [i for i in _issues(version, sums=False) if (i.where, i.message) not in before]
     if not new:
         return
     parent_code = edited.parent.code if edited.parent_id and edited.parent else None

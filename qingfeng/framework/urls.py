@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qingfeng.framework import views, views_edit
+from qingfeng.framework import views, views_edit, views_publish
 
 app_name = "framework"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("versions/<int:pk>/export.<slug:fmt>", views.version_export, name="version_export"),
     path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
     path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
+    path(
+        "versions/<int:pk>/publish/confirm/",
+        views_publish.version_publish_confirm,
+        name="version_publish_confirm",
+    ),
     path("versions/<int:pk>/archive/", views.version_archive, name="version_archive"),
     path("versions/<int:pk>/settings/", views_edit.version_settings, name="version_settings"),
     path(

@@ -155,14 +155,16 @@ def validate_spec(
     source: Source,
     rows: XlsxRows | None = None,
     region: Region | None = None,
+    sums: bool = True,
 ) -> list[Issue]:
     """Every problem of a framework spec, in file order.
 
     ``source`` decides how locations are written (see the module docstring); ``rows`` says
     where a spec read from .xlsx came from. With ``region`` (the framework's), every data
-    station must belong to that region or a region below it.
+    station must belong to that region or a region below it. ``sums=False`` leaves out
+    children adding up past their parent (a draft being edited in any order).
     """
-    validator = _Validator(Locator(source, rows), region)
+    validator = _Validator(Locator(source, rows), region, sums)
     if not isinstance(spec, dict):
         return [Issue(FILE, None, None, _("the top level must be a mapping"))]
     validator.run(spec)
@@ -170,11 +172,12 @@ def validate_spec(
 
 
 class _Validator:
-    def __init__(self, locator: Locator, region: Region | None) -> None:
+    def __init__(self, locator: Locator, region: Region | None, sums: bool = True) -> None:
         self.locator = locator
         self.region = region
         self.issues: list[Issue] = []
         self.components: dict[str, Any] = {}
+        self.sums = sums
 
     def top(self, place: Top, message: str) -> None:
         field = place.key
@@ -383,7 +386,7 @@ class _Validator:
                 ),
             )
         top = raw.get("max")
-        if not is_number(top):
+        if not is_number(top) or not self.sums:
             return
         # Per unit category: children applying to different categories may add up past it.
         for excess in children_excess(node, top, CHILDREN_TOLERANCE):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework import services
+from qingfeng.framework.checks import sum_warnings, version_problems
 from qingfeng.framework.diff import version_diff
 from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import Framework, FrameworkVersion
@@ -75,6 +76,7 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id else 0
     parents = {node.parent_id for node in nodes}
     rows = [{"node": n, "depth": depth[n.pk], "is_leaf": n.pk not in parents} for n in nodes]
+    editing = version.is_draft and can_edit(request, version.framework)
     return render(
         request,
         "framework/version_detail.html",
@@ -85,6 +87,9 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "leaf_count": sum(1 for r in rows if r["is_leaf"]),
             "can_edit": can_edit(request, version.framework),
             "other_versions": version.framework.versions.exclude(pk=version.pk),
+            # While drafting: what publishing would refuse, and what only deserves a look.
+            "problems": version_problems(version=version) if editing else [],
+            "warnings": sum_warnings(version=version) if editing else [],
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework import services
+from qingfeng.framework.checks import sum_warnings
 from qingfeng.framework.forms import IndicatorForm, MoveForm, VersionSettingsForm
 from qingfeng.framework.interchange import framework_import
 from qingfeng.framework.models import FrameworkVersion, Indicator
@@ -85,13 +86,17 @@ def _indicator_page(
     request: AuthedRequest, version: FrameworkVersion, indicator: Indicator, title: str
 ) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, version=version)
-    return _form_view(
-        request,
-        version,
-        form,
-        title,
-        lambda: services.indicator_save(indicator=form.instance, actor=request.user),
-    )
+
+    def save() -> Indicator:
+        saved = services.indicator_save(indicator=form.instance, actor=request.user)
+        # Sums are not refused while drafting (edits in any order): said after the save.
+        codes = {saved.code, saved.parent.code if saved.parent else None}
+        for warning in sum_warnings(version=version):
+            if warning.code in codes:
+                messages.warning(request, str(warning))
+        return saved
+
+    return _form_view(request, version, form, title, save)
 
 
 @login_required

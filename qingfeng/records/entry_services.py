@@ -132,7 +132,9 @@ def record_update(
     record.date = date
     for name in VALUE_FIELDS:
         default = "" if name in ("grade", "problem_type", "note") else None
-        setattr(record, name, values.get(name, default) or default)
+        value = values.get(name)
+        # 0 is a number (a "no problem" answer deducts 0 points), not an empty field.
+        setattr(record, name, default if value is None or value == "" else value)
     record.full_clean()
     stamp(record, actor)
     record.save()

@@ -54,7 +54,7 @@ from qingfeng.lib.tabular import (
     within_size,
 )
 from qingfeng.org.models import Station, Unit
-from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import leaves_with_applies
 
@@ -297,6 +297,21 @@ class RecordChecker:
             ]
         return []
 
+    # Problem types
+
+    @cached_property
+    def problem_types(self) -> list[str]:
+        """The names of the active problem types (the managed list), in list order."""
+        return list(ProblemType.objects.filter(active=True).values_list("name", flat=True))
+
+    def problem_type_problems(self, name: str | None) -> list[Problem]:
+        """A problem type must be one of the managed list (or empty: the record names
+        none); a name typed freely would fall outside every problem analysis."""
+        if not name or name in self.problem_types:
+            return []
+        message = _('unknown problem type "%(name)s"; choose one of: %(names)s')
+        return [("problem_type", message % {"name": name, "names": "、".join(self.problem_types)})]
+
     # Indicators
 
     def _version(self, year: int) -> _Version | None:
@@ -325,6 +340,7 @@ class RecordChecker:
             quantity=values.get("quantity"),
             grade=values.get("grade") or None,
             value=values.get("value"),
+            problem_type=values.get("problem_type") or None,
         )
         if problems:
             errors: dict[str, list[str]] = {}
@@ -342,6 +358,7 @@ class RecordChecker:
         quantity: float | None = None,
         grade: str | None = None,
         value: float | None = None,
+        problem_type: str | None = None,
     ) -> list[Problem]:
         """Every problem of one record, as (column, message). ``unit`` None skips the
         category check (the unit was already reported)."""
@@ -349,9 +366,10 @@ class RecordChecker:
         problems: list[Problem] = record_number_problems(numbers)
         if problems:  # the converters refuse these first; a service caller may not have
             return problems
+        problems.extend(self.problem_type_problems(problem_type))
         if not MIN_YEAR <= date.year <= MAX_YEAR:
             message = _("the date must lie between %(min)s and %(max)s")
-            return [("date", message % {"min": MIN_YEAR, "max": MAX_YEAR})]
+            return [*problems, ("date", message % {"min": MIN_YEAR, "max": MAX_YEAR})]
         if quantity is not None and quantity <= 0:
             problems.append(("quantity", _("the quantity must be more than 0")))
         if self.open_dates is not None and not self.open_dates.is_open(date):
@@ -529,6 +547,7 @@ def _row_problems(fields: dict[str, Any], bad: set[str], checker: RecordChecker)
             quantity=fields.get("quantity"),
             grade=fields.get("grade"),
             value=fields.get("value"),
+            problem_type=fields.get("problem_type"),
         )
         # A cell that did not convert was reported already; don't add "is required".
         problems.extend(problem for problem in found if problem[0] not in bad)

@@ -78,11 +78,12 @@ def refuse_frozen(*, records: Iterable[Record]) -> None:
         if period is not None:
             problems.append(
                 _(
-                    "Record %(id)s is dated %(date)s, in the closed collection period "
-                    "%(period)s of %(framework)s: reopen the period to change it."
+                    "The record %(record)s is dated %(date)s, in the closed collection "
+                    "period %(period)s of %(framework)s: reopen the period to change it."
                 )
                 % {
-                    "id": record.pk,
+                    # Its unit and indicator, not its database id (the date follows).
+                    "record": f"{record.unit.name} · {record.indicator_code}",
                     "date": record.date.isoformat(),
                     "period": period,
                     "framework": record.framework.code,

@@ -28,6 +28,12 @@ from qingfeng.records.rescore import recompute_after_change
 SUBMITTABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
 
 
+def record_label(record: Record) -> str:
+    """A record as a user names it in a message (its unit, indicator and date), never its
+    database id: "黎侯镇 · A1 · 2025-08-01"."""
+    return f"{record.unit.name} · {record.indicator_code} · {record.date.isoformat()}"
+
+
 def _save(record: Record, actor: Any, fields: list[str]) -> None:
     stamp(record, actor)
     record.save(update_fields=fields)
@@ -35,9 +41,9 @@ def _save(record: Record, actor: Any, fields: list[str]) -> None:
 
 def _refuse(record: Record, expected: Iterable[str]) -> ValidationError:
     return ValidationError(
-        _("Record %(id)s is %(status)s; this step needs it to be %(expected)s.")
+        _("The record %(record)s is %(status)s; this step needs it to be %(expected)s.")
         % {
-            "id": record.pk,
+            "record": record_label(record),
             "status": record.get_status_display(),
             "expected": " / ".join(str(RecordStatus(s).label) for s in expected),
         }

@@ -36,7 +36,15 @@ from qingfeng.records.entry_services import (
     record_delete_draft,
     record_update,
 )
-from qingfeng.records.forms import RecordEntryForm, default_date, parse_quick_row, rule_inputs
+from qingfeng.records.forms import (
+    RecordEntryForm,
+    default_date,
+    is_deduction,
+    number_labels,
+    parse_quick_row,
+    problem_type_choices,
+    rule_inputs,
+)
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.review import record_submit
@@ -147,6 +155,11 @@ def entry_home(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _is_nil_answer(record: Record, leaf: Indicator) -> bool:
+    """A unit's "no problem" answer on a deduction: 0 points deducted, no quantity."""
+    return is_deduction(leaf) and record.points == 0 and record.quantity is None
+
+
 def _entry_page(
     request: AuthedRequest, target: Target, record: Record | None = None
 ) -> HttpResponse:
@@ -165,11 +178,15 @@ def _entry_page(
         }
     elif len(target.units) == 1:
         initial["unit"] = target.units[0].pk
+    self_assessment = record.self_assessment if record is not None else target.station is None
+    if record is not None and self_assessment and _is_nil_answer(record, target.leaf):
+        initial.update(no_problem=True, points=None)
     form = RecordEntryForm(
         request.POST or None,
         request.FILES or None,
         leaf=target.leaf,
         units=target.units,
+        self_assessment=self_assessment,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -207,10 +224,22 @@ def _entry_page(
             else:
                 messages.success(request, _("The record was saved as a draft."))
             return redirect("records:my_records")
+    if record is not None:
+        page_title = _("Correct a record")
+    elif target.station is not None:
+        page_title = _("Enter a record")
+    else:
+        page_title = _("Self-assessment")
     return render(
         request,
         "records/entry/form.html",
-        {"target": target, "form": form, "record": record, "leaf": target.leaf},
+        {
+            "target": target,
+            "form": form,
+            "record": record,
+            "leaf": target.leaf,
+            "page_title": page_title,
+        },
     )
 
 
@@ -339,6 +368,7 @@ def entry_quick(
         {
             "unit": unit,
             "cells": [(name, request.POST.get(f"{name}-{unit.pk}", "")) for name in inputs],
+            "problem_type": request.POST.get(f"problem_type-{unit.pk}", ""),
             "note": request.POST.get(f"note-{unit.pk}", ""),
             "errors": errors.get(unit.pk, []),
         }
@@ -352,6 +382,8 @@ def entry_quick(
             "target": target,
             "leaf": target.leaf,
             "inputs": inputs,
+            "labels": number_labels(target.leaf),
+            "problem_types": problem_type_choices()[1:],
             "table": table,
             "date": date_text,
             "grades": grades,

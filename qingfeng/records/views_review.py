@@ -33,6 +33,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force, v
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import BootstrapMixin
+from qingfeng.org.models import Station
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import FrozenRecords
 from qingfeng.records.review import entered_by, record_return, records_approve
@@ -78,6 +79,21 @@ class IndicatorNames:
         return self._cache[key].get(record.indicator_code)
 
 
+# The station filter's value for records a unit entered itself (self-assessments).
+NO_STATION = "-"
+
+
+def _queue_periods(records: QuerySet[Record]) -> list[str]:
+    """The years and quarters the queue's records fall in, latest year first, each year
+    before its quarters (latest first)."""
+    found: set[Period] = set()
+    for month in records.dates("date", "month"):
+        found.add(Period(month.year, "Y", 1))
+        found.add(Period(month.year, "Q", (month.month - 1) // 3 + 1))
+    ordered = sorted(found, key=lambda p: (-p.year, p.kind != "Y", -p.index))
+    return [str(period) for period in ordered]
+
+
 def _evidence_url(pk: int) -> str | None:
     """The evidence download page, written by the entry feature; None while it is missing."""
     try:
@@ -90,12 +106,20 @@ def _evidence_url(pk: int) -> str | None:
 def review_queue(request: AuthedRequest) -> HttpResponse:
     """Submitted records awaiting review, filterable by framework, station and period."""
     records = _reviewable(request).filter(status=RecordStatus.SUBMITTED)
-    frameworks = visible_frameworks(request.user, Capability.REVIEW_RECORDS).order_by("code")
-    stations = scope.visible_stations(request.user, Capability.REVIEW_RECORDS).order_by("code")
+    # The filters offer what the queue holds (a reviewer of a region reviews records of
+    # every station entering for its units, not only of the stations it administers).
+    frameworks = visible_frameworks(request.user, Capability.REVIEW_RECORDS).filter(
+        pk__in=records.values("framework_id")
+    )
+    stations = Station.objects.filter(pk__in=records.values("station_id")).order_by("code")
+    has_self_assessments = records.filter(station__isnull=True).exists()
+    queue_periods = _queue_periods(records)
     chosen = {key: request.GET.get(key, "").strip() for key in ("framework", "station", "period")}
     if chosen["framework"]:
         records = records.filter(framework__code=chosen["framework"])
-    if chosen["station"]:
+    if chosen["station"] == NO_STATION:
+        records = records.filter(station__isnull=True)
+    elif chosen["station"]:
         records = records.filter(station__code=chosen["station"])
     if chosen["period"]:
         try:
@@ -114,10 +138,17 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     frozen = FrozenRecords()
     rows = []
     for record in page.object_list:
+        indicator = names.get(record)
         rows.append(
             {
                 "record": record,
-                "indicator": names.get(record),
+                "indicator": indicator,
+                # A unit's "no problem" answer (docs/design.md, "A nil answer").
+                "nil_answer": record.self_assessment
+                and indicator is not None
+                and indicator.rule_type == "deduct"
+                and record.points == 0
+                and record.quantity is None,
                 "evidence": [(e, _evidence_url(e.pk)) for e in record.evidence.all()],
                 # Why the row offers no review action (the services would refuse it).
                 "own": entered_by(record=record, user=request.user),
@@ -134,8 +165,10 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "next": f"{reverse('records:review')}?{query}" if query else reverse("records:review"),
-            "frameworks": frameworks,
+            "frameworks": frameworks.order_by("code"),
             "stations": stations,
+            "no_station": NO_STATION if has_self_assessments else "",
+            "queue_periods": queue_periods,
             "chosen": chosen,
         },
     )
@@ -204,11 +237,18 @@ def review_approve(request: AuthedRequest) -> HttpResponse:
     return _back(request)
 
 
+def _indicator_text(record: Record) -> str:
+    """The record's indicator as a user names it: its code and name."""
+    indicator = IndicatorNames().get(record)
+    return f"{record.indicator_code} {indicator.name}" if indicator else record.indicator_code
+
+
 @login_required
 def review_return(request: AuthedRequest, pk: int) -> HttpResponse:
     """Return a submitted record to its author; the reason is required."""
     record = get_object_or_404(
-        _reviewable(request).select_related("framework", "unit", "station"), pk=pk
+        _reviewable(request).select_related("framework", "unit", "station", "created_by"),
+        pk=pk,
     )
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +258,15 @@ def review_return(request: AuthedRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Returned record %(id)s.") % {"id": record.pk})
+            messages.success(
+                request,
+                _("Returned the record of %(unit)s on %(indicator)s dated %(date)s.")
+                % {
+                    "unit": record.unit.name,
+                    "indicator": _indicator_text(record),
+                    "date": record.date.isoformat(),
+                },
+            )
             return _back(request)
     return render(
         request,
@@ -226,6 +274,7 @@ def review_return(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "indicator": IndicatorNames().get(record),
+            "evidence": [(e, _evidence_url(e.pk)) for e in record.evidence.all()],
             "form": form,
             "next": request.GET.get("next") or request.POST.get("next", ""),
         },

@@ -156,6 +156,22 @@ def score_period(
     return result
 
 
+def scores_with(
+    *, version: FrameworkVersion, period: Period, read_records: RecordReader
+) -> list[dict[str, Any]]:
+    """Every unit's snapshot values for ``period`` scored with ``version`` (any status,
+    a draft included) exactly as ``score_period`` scores the version in force, but
+    nothing is stored: what publishing ``version`` would make of the period. One dict per
+    unit, keyed by the Snapshot fields' attribute names (``rank_change`` left empty)."""
+    framework = version.framework
+    fw = engine_framework(version)
+    unit_ids, categories, _unit_codes = _units_of(framework)
+    rows = read_records(framework=framework, period=period)
+    records, _ignored = _engine_records(rows=rows, unit_ids=unit_ids, codes=_leaf_codes(fw))
+    scored = engine.score(fw, categories, records)
+    return _snapshots(version, period, fw, scored, unit_ids, categories, {})
+
+
 def _insert_snapshots(snapshots: list[dict[str, Any]]) -> None:
     """Insert with one ``executemany`` (``COPY`` on PostgreSQL), each value prepared by its
     own model field.

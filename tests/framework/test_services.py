@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from qingfeng.accounts.models import User
 from qingfeng.framework import services
+from qingfeng.framework.checks import sum_warnings, version_problems
 from qingfeng.framework.interchange import version_to_spec
 from qingfeng.framework.models import FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.selectors import ordered_indicators
@@ -143,31 +144,34 @@ def test_it_refuses_every_write_to_a_published_version(
     assert version_to_spec(version) == before
 
 
-def test_it_refuses_an_indicator_change_that_makes_children_exceed_the_parent(
+def test_children_may_exceed_their_parent_while_drafting_but_not_when_publishing(
     org: Org, version: FrameworkVersion, admin_a: User
 ) -> None:
-    before = version_to_spec(version)
+    """Edits in any order: raising a child before its parent is saved (with a warning);
+    publishing refuses the excess until the parent is raised too."""
     node = get(version, "A1.1")
     node.max = 25
-    with pytest.raises(ValidationError) as error:
-        services.indicator_save(indicator=node, actor=admin_a)
-    assert error.value.message_dict == {
-        "max": [
-            "indicators A > A1, field max: the children's points add up to 35.5, more than "
-            "this indicator's 30"
-        ]
-    }
-    assert get(version, "A1.1").max == 19.5
-    assert version_to_spec(version) == before
-    # A new leaf that would not fit is refused too, and leaves no row behind.
-    extra = Indicator(
-        version=version, code="A1.3", name="新增", max=1, parent=get(version, "A1"), position=99
+    services.indicator_save(indicator=node, actor=admin_a)
+    assert get(version, "A1.1").max == 25
+    # Per unit category: townships (A1.2 applies to them only) exceed, governments don't.
+    (warning,) = [w for w in sum_warnings(version=version) if w.code == "A1" and w.excess]
+    assert (warning.total, warning.expected, warning.categories) == (35.5, 30, ("镇街",))
+    assert str(warning) == (
+        "A1 廉洁从政: for units of 镇街 its children add up to 35.5 points, not its 30."
     )
-    extra.rule = {"type": "direct"}
-    with pytest.raises(ValidationError):
-        services.indicator_save(indicator=extra, actor=admin_a)
-    assert extra.pk is None
-    assert version_to_spec(version) == before
+    with pytest.raises(ValidationError) as error:
+        services.version_publish(version=version, actor=admin_a)
+    assert (
+        "indicators A > A1, field max: the children's points add up to 35.5, more than "
+        "this indicator's 30"
+    ) in error.value.messages
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+    parent = get(version, "A1")
+    parent.max = 35.5
+    services.indicator_save(indicator=parent, actor=admin_a)
+    assert not [w for w in sum_warnings(version=version) if w.code == "A1" and w.excess]
+    assert not [p for p in version_problems(version=version) if "A1, field max" in str(p)]
 
 
 def test_it_refuses_duplicate_codes_and_bad_rules_on_save(
@@ -232,12 +236,13 @@ def test_it_inserts_moves_and_deletes_indicators_keeping_positions(
     assert error.value.message_dict == {
         "parent": ["an indicator cannot be placed under itself or its descendants"]
     }
-    # Moving A2 (20 points) under A1 (30, full) would exceed it: refused, nothing moved.
-    with pytest.raises(ValidationError) as error:
-        services.indicator_move(
-            indicator=get(version, "A2"), parent=get(version, "A1"), position=0, actor=admin_a
-        )
-    assert "max" in error.value.message_dict
+    # Moving A2 (20 points) under A1 (30, full) makes A1's children exceed it: allowed while
+    # drafting (edits in any order), reported as a warning, refused when publishing.
+    services.indicator_move(
+        indicator=get(version, "A2"), parent=get(version, "A1"), position=0, actor=admin_a
+    )
+    assert {w.code for w in sum_warnings(version=version) if w.excess} == {"A1"}
+    services.indicator_move(indicator=get(version, "A2"), parent=a, position=2, actor=admin_a)
     assert get(version, "A2").parent == a
 
     services.indicator_delete(indicator=get(version, "A1"), actor=admin_a)

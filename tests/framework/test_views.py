@@ -74,7 +74,9 @@ def test_it_copies_edits_and_publishes_a_new_version(org: Org, scored: Scored) -
     assert draft.status == VersionStatus.PUBLISHED
 
 
-def test_it_refuses_children_exceeding_their_parent(org: Org, scored: Scored) -> None:
+def test_children_exceeding_their_parent_are_a_warning_then_block_publishing(
+    org: Org, scored: Scored
+) -> None:
     client = client_for(_county_admin(org))
     client.post(reverse("framework:version_copy", args=[scored.version.pk]))
     draft = FrameworkVersion.objects.get(number=2)
@@ -90,9 +92,17 @@ def test_it_refuses_children_exceeding_their_parent(org: Org, scored: Scored) ->
             "per": "1",
         },
     )
-    assert response.status_code == 200  # the form again, with the error
-    assert response.context["form"].errors
-    assert not Indicator.objects.filter(version=draft, code="A3").exists()
+    # Saved (edits in any order), with a warning on the way back to the draft.
+    assert response.status_code == 302
+    assert Indicator.objects.filter(version=draft, code="A3").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="draft-warnings"' in page and 'data-testid="draft-problems"' in page
+    confirm = client.get(reverse("framework:version_publish_confirm", args=[draft.pk]))
+    assert 'data-testid="publish-problems"' in confirm.content.decode()
+    assert 'data-testid="publish"' not in confirm.content.decode()  # no button to press
+    client.post(reverse("framework:version_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.is_draft
 
 
 def test_it_never_edits_a_published_version(org: Org, scored: Scored) -> None:
@@ -161,3 +171,37 @@ def test_the_indicator_form_reads_the_notation_of_the_workbook(org: Org, scored:
     assert client.post(url, {**good, "bands_text": "无"}).status_code == 302
     a2.refresh_from_db()
     assert a2.bands == []
+
+
+def test_the_indicator_form_keeps_only_the_chosen_rules_fields(org: Org, scored: Scored) -> None:
+    """The page hides the other rules' fields with static/js/framework-form.js (each field
+    says which rules use it, for a browser without JavaScript); what is posted for another
+    rule is dropped, not stored in the rule."""
+    client = client_for(_county_admin(org))
+    client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    draft = FrameworkVersion.objects.get(number=2)
+    url = reverse("framework:indicator_create", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert "js/framework-form.js" in page and "data-qf-rule-type" in page
+    assert 'data-qf-rule-param="deduct bonus"' in page  # per
+    assert 'data-qf-rule-param="rate"' in page  # zero_at, full_at
+    group = draft.indicators.get(code="B")
+    group.max = 50  # room for the new leaf
+    group.save()
+    response = client.post(
+        url,
+        {
+            "code": "B3",
+            "name": "新增",
+            "parent": group.pk,
+            "max": "10",
+            "rule_type": "rate",
+            "zero_at": "60",
+            "full_at": "100",
+            "per": "5",  # left in the hidden deduction field
+            "grades_text": "一等:10",
+        },
+    )
+    assert response.status_code == 302
+    created = Indicator.objects.get(version=draft, code="B3")
+    assert created.rule == {"type": "rate", "zero_at": 60, "full_at": 100}

@@ -83,7 +83,10 @@ def test_it_refuses_a_date_in_a_closed_period(periods: Setup, clerk: User) -> No
 def test_it_shows_only_the_fields_the_rule_needs(periods: Setup, clerk: User) -> None:
     client = client_for(clerk)
     fields = {
-        "A1": {"quantity", "points"},
+        # A deduction per item asks for the quantity only (its label says the points per
+        # item); one without ``per`` asks for the points (B2).
+        "A1": {"quantity"},
+        "B2": {"points"},
         "A2": {"grade", "points"},
         "A3": {"points"},
         "A4": {"value"},
@@ -145,7 +148,8 @@ def test_quick_entry_creates_only_the_filled_rows(periods: Setup, clerk: User) -
         {
             "date": "2025-08-01",
             f"quantity-{org.unit_a1.pk}": "2",
-            f"points-{org.unit_a2.pk}": "4",
+            f"quantity-{org.unit_a2.pk}": "4",
+            f"problem_type-{org.unit_a2.pk}": "四风",
             f"note-{org.unit_a2.pk}": "通报",
             "submit": "on",
         },
@@ -153,7 +157,8 @@ def test_quick_entry_creates_only_the_filled_rows(periods: Setup, clerk: User) -
     assert response.status_code == 302
     records = {r.unit.code: r for r in Record.objects.all()}
     assert set(records) == {"A1", "A2"}
-    assert records["A1"].quantity == 2 and records["A2"].points == 4
+    assert records["A1"].quantity == 2 and records["A2"].quantity == 4
+    assert (records["A1"].problem_type, records["A2"].problem_type) == ("", "四风")
     assert records["A2"].note == "通报"
     assert {r.status for r in records.values()} == {RecordStatus.SUBMITTED}
 

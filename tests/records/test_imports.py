@@ -57,13 +57,13 @@ def test_it_imports_a_valid_xlsx(setup: Setup, actor: User) -> None:
                 "problem_type",
                 "note",
             ],
-            ["A1", "A1", datetime.date(2025, 3, 1), None, 2, None, None, "违规吃喝", "通报一次"],
+            ["A1", "A1", datetime.date(2025, 3, 1), None, 2, None, None, "四风", "通报一次"],
             ["A1-1", "A2", datetime.datetime(2025, 4, 2), None, 1, "一档", None, None, None],
             ["A2", "A3", "2025-05-03", 8.5, None, None, None, None, None],
             [None, None, None, None, None, None, None, None, None],
             ["A1", "A4", "2025-06-30", None, None, None, 0.92, None, None],
             ["A1", "A5", "2025-07-01", None, None, None, 88, None, None],
-            ["A2", "A6", "2025-08-08", None, None, None, None, "严重违纪", None],
+            ["A2", "A6", "2025-08-08", None, None, None, None, "违纪违法案件", None],
             ["A2", "B2", "2025-09-09", 1, None, None, None, None, None],
         ],
         title="records",
@@ -83,7 +83,7 @@ def test_it_imports_a_valid_xlsx(setup: Setup, actor: User) -> None:
     assert deduction.unit == setup.org.unit_a1
     assert deduction.date == datetime.date(2025, 3, 1)
     assert (deduction.points, deduction.quantity) == (None, 2)
-    assert (deduction.problem_type, deduction.note) == ("违规吃喝", "通报一次")
+    assert (deduction.problem_type, deduction.note) == ("四风", "通报一次")
     assert deduction.status == RecordStatus.APPROVED
     assert deduction.source == RecordSource.IMPORTED
     assert deduction.station == setup.org.station_a

@@ -162,7 +162,9 @@ def test_it_refuses_to_approve_or_return_after_the_period_closed_and_recomputes_
     assert f'name="one" value="{submitted.pk}"' not in page
     assert "2025Q3 is closed: reopen it to review." in page
     response = client.post(APPROVE, {"one": submitted.pk}, follow=True)
-    assert f"Record {submitted.pk} is dated 2025-08-01, in the closed" in body(response)
+    # The record is named by its unit and indicator, not by its database id.
+    named = f"The record {submitted.unit.name} · {submitted.indicator_code} is dated 2025-08-01"
+    assert f"{named}, in the closed" in body(response)
     returned = client.post(
         reverse("records:review_return", args=[submitted.pk]), {"reason": "缺少佐证"}
     )

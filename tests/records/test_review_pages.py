@@ -9,6 +9,8 @@ from django.urls import reverse
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
+from qingfeng.org import services as org_services
+from qingfeng.org.models import Station, StationKind
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
@@ -125,3 +127,41 @@ def test_it_refuses_to_approve_a_record_already_approved(
     )
     assert response.status_code == 200
     assert "this step needs it to be" in response.content.decode()
+
+
+def test_the_filters_list_what_the_queue_holds(org: Org, scored: Scored, reviewer: User) -> None:
+    """ST-A's reviewer reviews county A's units, whichever station entered their records:
+    the station filter lists the stations (and units' self-assessments) of its queue, the
+    period filter the periods its records fall in."""
+    petitions = org_services.station_save(
+        station=Station(
+            code="ST-X", name="黎城县信访局", kind=StationKind.DEPARTMENT, region=org.county_a
+        )
+    )
+    by_other = submitted(scored, org.unit_a1, "2025-02-01", quantity=1, station=petitions)
+    own = submitted(scored, org.unit_a2, "2025-05-01", quantity=1, self_assessment=True)
+    client = client_for(reviewer)
+    page = client.get(reverse("records:review"))
+    assert [s.code for s in page.context["stations"]] == ["ST-X"]
+    assert page.context["no_station"] and "单位自评" in page.content.decode()
+    assert page.context["queue_periods"] == ["2025", "2025Q2", "2025Q1"]
+    assert [f.code for f in page.context["frameworks"]] == ["T"]
+    only_x = client.get(reverse("records:review"), {"station": "ST-X"}).content.decode()
+    assert f'data-record="{by_other.pk}"' in only_x and f'data-record="{own.pk}"' not in only_x
+    selfs = client.get(reverse("records:review"), {"station": "-"}).content.decode()
+    assert f'data-record="{own.pk}"' in selfs and f'data-record="{by_other.pk}"' not in selfs
+
+
+def test_the_return_page_shows_the_record_and_names_it(
+    org: Org, scored: Scored, reviewer: User
+) -> None:
+    one = submitted(scored, org.unit_a1, "2025-02-01", quantity=2, note="迟报", problem_type="四风")
+    client = english(client_for(reviewer))
+    page = client.get(reverse("records:review_return", args=[one.pk])).content.decode()
+    assert 'data-testid="return-numbers"' in page and "quantity 2" in page and "四风" in page
+    done = client.post(
+        reverse("records:review_return", args=[one.pk]), {"reason": "请补充材料"}, follow=True
+    )
+    text = done.content.decode()
+    assert f"Returned the record of {org.unit_a1.name} on A1 指标A1 dated 2025-02-01." in text
+    assert f"record {one.pk}" not in text

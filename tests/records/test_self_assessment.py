@@ -13,7 +13,10 @@ from qingfeng.framework.interchange import framework_import, read_framework_file
 from qingfeng.framework.interchange_write import framework_export
 from qingfeng.framework.models import Indicator
 from qingfeng.records.models import Record, RecordStatus
-from tests.conftest import client_for, make_user
+from qingfeng.records.review import record_return, records_approve
+from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import node_codes
+from tests.conftest import client_for, english, make_user
 from tests.records import entry_helpers as helpers
 from tests.records.conftest import Setup
 
@@ -99,3 +102,73 @@ def test_the_flag_must_be_true_or_false(setup: Setup) -> None:
     )
     _spec, issues = read_framework_file(data=text.encode(), filename="x.yaml")
     assert [issue for issue in issues if "self_assessed" in str(issue)]
+
+
+# ---------------------------------------------------------------------------------------
+# "No problem": a nil answer on a deduction (docs/design.md, "A nil answer")
+
+
+@pytest.fixture
+def deduction_liaison(periods: Setup) -> User:
+    """Liaison of unit A1; A1 (deduct 2 per item, max 20) is self-assessed."""
+    Indicator.objects.filter(version=periods.version, code="A1").update(self_assessed=True)
+    return make_user("liaison", Role.UNIT_LIAISON, unit=periods.org.unit_a1)
+
+
+def test_a_liaison_answers_no_problem_on_a_deduction(
+    periods: Setup, deduction_liaison: User, admin_a: User
+) -> None:
+    client = english(client_for(deduction_liaison))
+    page = client.get(url(periods, "A1"))
+    assert 'data-testid="no-problem"' in page.content.decode()
+    assert "2 points deducted each" in page.content.decode()  # the quantity says its worth
+    base = {"unit": periods.org.unit_a1.pk, "date": "2025-08-01"}
+    zero = client.post(url(periods, "A1"), {**base, "quantity": 0})
+    assert zero.context["form"].errors["quantity"] == ["the quantity must be more than 0"]
+    nothing = client.post(url(periods, "A1"), base)
+    assert "no problem found in this period" in nothing.context["form"].errors["quantity"][0]
+    both = client.post(url(periods, "A1"), {**base, "quantity": 2, "no_problem": "on"})
+    assert both.context["form"].errors["quantity"]
+    assert not Record.objects.exists()
+
+    answered = client.post(url(periods, "A1"), {**base, "no_problem": "on", "submit": "1"})
+    assert answered.status_code == 302
+    record = Record.objects.get()
+    assert (record.points, record.quantity, record.self_assessment) == (0, None, True)
+    reviewer = make_user("rev_a", Role.STATION_REVIEWER, station=periods.org.station_a)
+    queue = client_for(reviewer).get(reverse("records:review")).content.decode()
+    assert 'data-testid="nil-answer"' in queue  # the reviewer sees the answer as such
+    # Scored by the ordinary rule: 0 points deducted, so the leaf keeps its maximum; the
+    # record is kept with the score as the answer that moved it.
+    records_approve(records=[record], actor=admin_a)
+    snapshot = Snapshot.objects.get(
+        version=periods.version, period="2025Q3", unit=periods.org.unit_a1
+    )
+    index = node_codes(periods.version).index("A1")
+    assert snapshot.nodes["score"][index] == 20
+    assert record.pk in snapshot.record_ids
+
+
+def test_a_no_problem_answer_is_shown_again_when_corrected(
+    periods: Setup, deduction_liaison: User, admin_a: User
+) -> None:
+    client = client_for(deduction_liaison)
+    base = {"unit": periods.org.unit_a1.pk, "date": "2025-08-01", "no_problem": "on"}
+    client.post(url(periods, "A1"), {**base, "submit": "1"})
+    record = Record.objects.get()
+    record_return(record=record, reason="请核实", actor=admin_a)
+    edit = reverse("records:entry_edit", args=[record.pk])
+    form = client.get(edit).context["form"]
+    assert form.initial["no_problem"] is True
+    corrected = client.post(
+        edit, {"unit": periods.org.unit_a1.pk, "date": "2025-08-02", "quantity": 3}
+    )
+    assert corrected.status_code == 302
+    record.refresh_from_db()
+    assert (record.points, record.quantity) == (None, 3)
+
+
+def test_a_clerk_is_not_offered_no_problem(periods: Setup) -> None:
+    clerk = make_user("clerk", Role.STATION_CLERK, station=periods.org.station_a)
+    page = client_for(clerk).get(helpers.new_url(periods, "A1")).content.decode()
+    assert 'data-testid="no-problem"' not in page
