@@ -520,6 +520,12 @@ def demo_content_create(
                 )
             ]
         )
+    # Work in progress in the open quarter, so each role's home page has something to do.
+    lk = next((fw for fw in frameworks if fw.code == "LK"), None)
+    if lk is not None:
+        from qingfeng.demo.pending import demo_pending_create
+
+        demo_pending_create(seed=seed, region=region, framework=lk, period=QUARTERS[-1].next())
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

@@ -146,12 +146,11 @@ def test_seed_demo_stores_the_records_and_the_spread_is_believable(
     assert [demo.DemoUnit(u.code, u.category.code) for u in units] == UNITS
     planned = demo.plan_records(seed=2026, units=UNITS, frameworks=FRAMEWORKS)
     total = sum(len(rows) for rows in planned.values())
-    assert Record.objects.count() == total and str(total) in demo_county.output
-    assert set(Record.objects.values_list("status", "source").distinct()) == {
-        (RecordStatus.APPROVED, RecordSource.DEMO)
-    }
+    seeded = Record.objects.filter(source=RecordSource.DEMO)
+    assert seeded.count() == total and str(total) in demo_county.output
+    assert set(seeded.values_list("status", flat=True).distinct()) == {RecordStatus.APPROVED}
     assert Record.objects.filter(station__isnull=True).count() == 0
-    assert RecordHistory.objects.filter(history_type="+").count() == total
+    assert RecordHistory.objects.filter(history_type="+", source=RecordSource.DEMO).count() == total
     stored = Record.objects.filter(framework__code="LK").order_by("pk")[:50]
     assert [(r.unit.code, r.indicator_code, r.date, r.points, r.quantity) for r in stored] == [
         (r.unit, r.indicator, r.date, r.points, r.quantity) for r in planned["LK"][:50]
@@ -170,3 +169,29 @@ def test_seed_demo_stores_the_records_and_the_spread_is_believable(
     last = Counter(str(band) for band in quarter_result(lk, 7).unit_band)
     assert last["green"] > len(units) / 2 and last["yellow"] + last["red"] >= 1
     # (--reset deleting the records with the organisation: tests/org/test_seed_demo.py)
+
+
+def test_seed_demo_leaves_work_in_progress_in_the_open_quarter(demo_county: DemoCounty) -> None:
+    """The clerk has drafts, records awaiting review and records returned with a reason;
+    the reviewer's station has pushed records to check; none of it is approved (scores
+    unchanged) and each went through the services (history with who)."""
+    pending = Record.objects.exclude(source=RecordSource.DEMO)
+    open_quarter = demo.QUARTERS[-1].next()
+    assert all(open_quarter.contains(record.date) for record in pending)
+    by = Counter(
+        (r.status, r.station.code, r.created_by.username if r.created_by else None) for r in pending
+    )
+    assert by == {
+        (RecordStatus.DRAFT, "ST-ORG", "clerk"): 3,
+        (RecordStatus.RETURNED, "ST-ORG", "clerk"): 2,
+        (RecordStatus.SUBMITTED, "ST-ORG", "clerk"): 4,
+        (RecordStatus.SUBMITTED, "ST-CASE", None): 6,
+    }
+    assert all(r.return_reason for r in pending if r.status == RecordStatus.RETURNED)
+    returned = pending.filter(status=RecordStatus.RETURNED).first()
+    assert returned is not None
+    assert [h.history_user.username for h in returned.history.order_by("history_id")] == [
+        "clerk",
+        "clerk",
+        "commission",
+    ]
