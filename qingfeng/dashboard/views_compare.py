@@ -22,6 +22,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.records.selectors import PeriodStates
 
 PAGE_SIZE = 50
 NOT_ASSESSED_SHOWN = 100
@@ -60,6 +61,7 @@ def _table_context(request: AuthedRequest, data: Any, period: Period) -> dict[st
         "data": data,
         "framework": data.framework,
         "period": str(data.period),
+        "period_state": PeriodStates(data.framework).state(data.period),
         "page": page,
         "query": _query(request),
         "measure_label": measure_label(data.measure),

@@ -19,6 +19,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import xlsx_response
+from qingfeng.records.selectors import PeriodStates
 from qingfeng.scoring.selectors import latest_period, scored_periods
 
 # Warnings listed on the page; the export has them all.
@@ -78,14 +79,18 @@ def _sort_headers(
 
 @login_required
 def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
-    """Figures, heat map (by unit or by region), ranking, distribution and warnings."""
+    """Figures, distribution, then one tab: the heat map (by unit or by region) or the
+    ranking; and the warnings. An open or incomplete period says so at the top."""
     results, query, periods = _load(request, code, period)
     user = request.user
+    states = PeriodStates(results.framework)
     context: dict[str, Any] = {
         "framework": results.framework,
         "version": results.version,
         "period": str(results.period),
         "periods": periods,
+        "period_state": states.state(results.period),
+        "open_periods": states.open_periods(periods),
         "query": query,
         "categories": ov.categories_in_scope(results=results),
         "figures": ov.overview_figures(user=user, results=results, query=query),
@@ -97,13 +102,14 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         context["regions"] = tables.region_rows(
             user=user, results=results, query=query, matrix=matrix
         )
+    elif query.view == "ranking":
+        context["ranking_page"], context["ranking"] = tables.ranking_page(
+            results=results, query=query, matrix=matrix
+        )
     else:
         context["heatmap_page"], context["heatmap"] = tables.heatmap_page(
             results=results, query=query, matrix=matrix
         )
-    context["ranking_page"], context["ranking"] = tables.ranking_page(
-        results=results, query=query, matrix=matrix
-    )
     context["warnings"], context["warning_count"] = tables.warning_rows(
         results=results, query=query, limit=WARNINGS_SHOWN, matrix=matrix
     )

@@ -80,7 +80,13 @@
 
   charts.register("portrait-trend", function (data) {
     var labels = data.labels || {};
-    var periods = data.trend.map(function (t) { return t.period; });
+    // Periods in words; an open period (still collected) is marked, its point hollow.
+    var names = data.trend_labels || [];
+    var open = data.trend_open || [];
+    var periods = data.trend.map(function (t, i) {
+      var name = names[i] || t.period;
+      return open[i] && labels.open ? name + "\n(" + labels.open + ")" : name;
+    });
     return {
       legend: { data: [labels.total || "total", labels.rank || "rank"], bottom: 0 },
       tooltip: { trigger: "axis" },
@@ -94,8 +100,12 @@
         {
           name: labels.total || "total",
           type: "line",
-          data: data.trend.map(function (t) {
-            return { value: t.total, itemStyle: { color: charts.bandColour(t.band) } };
+          data: data.trend.map(function (t, i) {
+            return {
+              value: t.total,
+              symbol: open[i] ? "emptyCircle" : "circle",
+              itemStyle: { color: charts.bandColour(t.band) }
+            };
           }),
           symbolSize: 9,
           lineStyle: { color: "#1f5f8b", width: 2 },
@@ -114,7 +124,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    var focused = document.querySelector("#score-tree tr.qf-focus");
+    var focused = document.querySelector("[data-testid=score-tree] tr.qf-focus");
     if (focused && !window.location.hash) { focused.scrollIntoView({ block: "center" }); }
   });
 
