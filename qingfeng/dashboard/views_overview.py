@@ -90,7 +90,7 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         "period": str(results.period),
         "periods": periods,
         "period_state": states.state(results.period),
-        "open_periods": states.open_periods(periods),
+        "period_choices": states.choices(periods),
         "query": query,
         "categories": ov.categories_in_scope(results=results),
         "figures": ov.overview_figures(user=user, results=results, query=query),

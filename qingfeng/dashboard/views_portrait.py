@@ -59,6 +59,7 @@ def _page(
         **_headline(data),
         "periods": periods,
         "open_periods": states.open_periods(periods),
+        "period_choices": states.choices(periods),
         "period_state": states.state(data.period),
         "not_comparable": comparison.reason,
         "not_comparable_short": comparison.short,
@@ -138,6 +139,7 @@ def portrait_json(
                 "rank": _("Rank"),
                 "not_assessed": _("not assessed"),
                 "open": _("Collecting, data incomplete"),
+                "incomplete": _("Data incomplete"),
             },
         },
         json_dumps_params={"ensure_ascii": False},
@@ -145,13 +147,15 @@ def portrait_json(
 
 
 def _trend_periods(data: Portrait) -> dict[str, list[Any]]:
-    """The trend's periods in words and whether each is still open (the chart marks those
-    points: their totals are not final)."""
+    """The trend's periods in words, and whether each is still open or otherwise
+    incomplete (the chart marks those points: their totals are not final or not whole)."""
     periods = [point["period"] for point in selectors.trend(portrait=data)]
-    open_now = PeriodStates(data.framework).open_periods(periods) if periods else set()
+    states = PeriodStates(data.framework)
+    found = [states.state(p) for p in periods]
     return {
         "trend_labels": [period_label(p) for p in periods],
-        "trend_open": [p in open_now for p in periods],
+        "trend_open": [state.open for state in found],
+        "trend_incomplete": [not state.complete for state in found],
     }
 
 

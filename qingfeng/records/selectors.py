@@ -301,8 +301,22 @@ class PeriodStates:
         )
 
     def open_periods(self, periods: Sequence[str]) -> set[str]:
-        """Those of ``periods`` (codes) that are open: the period pickers mark them."""
+        """Those of ``periods`` (codes) that are open."""
         return {p for p in periods if self.state(p).open}
+
+    def choices(self, periods: Sequence[str]) -> list[tuple[str, str]]:
+        """(code, words) for a period picker: each period in words, an open one marked
+        "collecting" and an ended one not covered from start to end "data incomplete"."""
+        found = []
+        for code in periods:
+            state = self.state(code)
+            words = period_label(code)
+            if state.open:
+                words = f"{words} · {_('collecting')}"
+            elif not state.covered:
+                words = f"{words} · {_('data incomplete')}"
+            found.append((code, words))
+        return found
 
     def comparison(self, *, period: Period | str, previous: Period | str) -> Comparison:
         """May ``period`` be compared with ``previous``? Only periods of the same kind (a

@@ -80,12 +80,15 @@
 
   charts.register("portrait-trend", function (data) {
     var labels = data.labels || {};
-    // Periods in words; an open period (still collected) is marked, its point hollow.
+    // Periods in words; an open or incomplete period is marked, its point hollow.
     var names = data.trend_labels || [];
     var open = data.trend_open || [];
+    var incomplete = data.trend_incomplete || [];
     var periods = data.trend.map(function (t, i) {
       var name = names[i] || t.period;
-      return open[i] && labels.open ? name + "\n(" + labels.open + ")" : name;
+      if (open[i] && labels.open) { return name + "\n(" + labels.open + ")"; }
+      if (incomplete[i] && labels.incomplete) { return name + "\n(" + labels.incomplete + ")"; }
+      return name;
     });
     return {
       legend: { data: [labels.total || "total", labels.rank || "rank"], bottom: 0 },
@@ -103,7 +106,7 @@
           data: data.trend.map(function (t, i) {
             return {
               value: t.total,
-              symbol: open[i] ? "emptyCircle" : "circle",
+              symbol: open[i] || incomplete[i] ? "emptyCircle" : "circle",
               itemStyle: { color: charts.bandColour(t.band) }
             };
           }),
