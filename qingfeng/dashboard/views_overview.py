@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
+from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
@@ -90,6 +91,7 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         "period": str(results.period),
         "periods": periods,
         "period_state": states.state(results.period),
+        "assessment_note": assessment_note(version=results.version, period=results.period),
         "period_choices": states.choices(periods),
         "query": query,
         "categories": ov.categories_in_scope(results=results),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard import portrait_summary as summary
 from qingfeng.dashboard.portrait import Portrait
+from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
@@ -61,6 +62,7 @@ def _page(
         "open_periods": states.open_periods(periods),
         "period_choices": states.choices(periods),
         "period_state": states.state(data.period),
+        "assessment_note": assessment_note(version=data.version, period=data.period),
         "not_comparable": comparison.reason,
         "not_comparable_short": comparison.short,
         "rows": rows,

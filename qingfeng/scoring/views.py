@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework
-from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.framework.selectors import assessment_note, version_in_force, visible_frameworks
 from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
@@ -89,6 +89,9 @@ def ranking(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     }
     states = PeriodStates(framework)
     context["period_state"] = states.state(period)
+    context["assessment_note"] = (
+        assessment_note(version=version, period=period) if version is not None else ""
+    )
     # No rank change against a previous period that is not comparable (or when this one
     # is still open): the stored change would compare with partial data.
     context["not_comparable"] = states.comparison(period=period, previous=period.previous()).reason

@@ -191,3 +191,33 @@ def test_the_portrait_says_how_its_total_is_made(results: Results) -> None:
     assert "20.00 ÷ 60 × 100 = 33.33" in text
     making = text[text.index('data-testid="not-assessed"') :]
     assert "指标B" in making[: making.index("</p>")]
+
+
+# --- the period kind a version is assessed on --------------------------------------------
+
+
+def test_a_version_says_which_period_kind_it_is_assessed_on(results: Results) -> None:
+    client = english(client_for(results.analyst))
+    url = _url("overview", "T", "2025Q1")
+    assert 'data-testid="assessment-note"' not in client.get(url).content.decode()  # default
+    FrameworkVersion.objects.filter(pk=results.scored.version.pk).update(assessed_on="Y")
+    quarter = client.get(url).content.decode()
+    assert "Monitoring: this framework is assessed on years" in quarter
+    portrait = client.get(_url("portrait", "T", "2025Q1", results.org.unit_a1.pk))
+    assert "Monitoring: this framework is assessed on years" in portrait.content.decode()
+    period_recompute(framework=results.scored.framework, period=Period.parse("2025"))
+    year = client.get(_url("overview", "T", "2025")).content.decode()
+    assert "An assessment period: this framework is assessed on years." in year
+
+
+def test_assessed_on_travels_with_the_interchange_file(results: Results) -> None:
+    from qingfeng.framework.interchange_write import version_to_spec
+    from qingfeng.framework.validation import validate_spec
+
+    version = results.scored.version
+    assert "assessed_on" not in version_to_spec(version)  # unset: older files read the same
+    FrameworkVersion.objects.filter(pk=version.pk).update(assessed_on="Y")
+    version.refresh_from_db()
+    spec = version_to_spec(version)
+    assert spec["assessed_on"] == "Y" and not validate_spec(spec, source="yaml")
+    assert validate_spec({**spec, "assessed_on": "W"}, source="yaml")
