@@ -187,6 +187,7 @@ def compare_trend(request: AuthedRequest, code: str) -> HttpResponse:
             "framework": data.framework,
             "measure_label": measure_label(data.measure),
             "kind_labels": _kind_labels(),
+            "open_periods": PeriodStates(data.framework).open_periods(data.periods),
             "q": q,
             "hits": hits,
             "query": _query(request, "q"),
