@@ -39,7 +39,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import Period, latest_ended
 from qingfeng.org.models import Unit, UnitCategory
-from qingfeng.records.selectors import PeriodStates
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import node_item, node_value, scored_periods
@@ -433,7 +433,7 @@ class YoyRow:
     band_then: str = ""
     band_now: str = ""
     portrait: str | None = None
-    # False when either year is incomplete (``records.selectors.PeriodStates``): no
+    # False when either year is incomplete (``records.period_states.PeriodStates``): no
     # difference is computed then.
     comparable: bool = True
 

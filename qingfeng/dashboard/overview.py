@@ -26,7 +26,7 @@ from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, UnitCategory, within_q
-from qingfeng.records.selectors import PeriodStates
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import latest_period, period_snapshots
@@ -170,7 +170,7 @@ class Figures:
     moved_up: int | None  # units whose band got milder since the previous period
     moved_down: int | None  # … more severe
     # Why no change is computed against the previous period ("" when one is): one of the
-    # two is open or not covered from start to end (``records.selectors.PeriodStates``).
+    # two is open or not covered from start to end (``records.period_states.PeriodStates``).
     not_comparable: str = ""
     not_comparable_short: str = ""  # the same in a few words
 

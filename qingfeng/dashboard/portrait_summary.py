@@ -4,7 +4,7 @@ band may be more severe than all of its children's, and the unit's warning histo
 by period kind (one grid per kind instead of one block per period).
 
 The numbers themselves come from ``dashboard.portrait``; whether a period is open or
-comparable from ``records.selectors.PeriodStates``.
+comparable from ``records.period_states.PeriodStates``.
 """
 
 from __future__ import annotations

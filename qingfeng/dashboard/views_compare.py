@@ -23,7 +23,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
-from qingfeng.records.selectors import PeriodStates
+from qingfeng.records.period_states import PeriodStates
 
 PAGE_SIZE = 50
 NOT_ASSESSED_SHOWN = 100

@@ -20,7 +20,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import xlsx_response
-from qingfeng.records.selectors import PeriodStates
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring.selectors import latest_period, scored_periods
 
 # Warnings listed on the page; the export has them all.

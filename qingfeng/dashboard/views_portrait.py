@@ -24,7 +24,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
-from qingfeng.records.selectors import PeriodStates
+from qingfeng.records.period_states import PeriodStates
 
 # A tree longer than this starts with its level-1 groups closed (but the focused one), so
 # the portrait stays a few screens long; a short tree is shown whole.

@@ -22,8 +22,8 @@ from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import UnitCategory
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.records.rescore import period_recompute
-from qingfeng.records.selectors import PeriodStates
 from qingfeng.scoring.selectors import latest_period, scored_periods, visible_snapshots
 
 

@@ -1,7 +1,7 @@
 """Numbers that explain themselves (issue 11): the heat map sorts by what colours it, an
 open period says so wherever it is shown, and a change against an incomplete period (one
 still collected, or one whose data begins late, like the demo's "2024" with one quarter)
-is "—" with the reason. The rule is ``records.selectors.PeriodStates``, one for every page.
+is "—" with the reason. The rule is ``records.period_states.PeriodStates``, one for every page.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.urls import reverse
 from qingfeng.framework.models import FrameworkVersion
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import CollectionPeriod, PeriodStatus
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.records.rescore import period_recompute
-from qingfeng.records.selectors import PeriodStates
 from tests.conftest import client_for, english, record
 from tests.dashboard.conftest import Results
 
