@@ -39,6 +39,7 @@ from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import Period, latest_ended
 from qingfeng.org.models import Unit, UnitCategory
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import node_item, node_value, scored_periods
@@ -432,17 +433,20 @@ class YoyRow:
     band_then: str = ""
     band_now: str = ""
     portrait: str | None = None
+    # False when either year is incomplete (``records.period_states.PeriodStates``): no
+    # difference is computed then.
+    comparable: bool = True
 
     @property
     def difference(self) -> float | None:
-        if self.then is None or self.now is None:
+        if self.then is None or self.now is None or not self.comparable:
             return None
         return self.now - self.then
 
     @property
     def rank_difference(self) -> int | None:
         """Places gained (positive: moved up), as the ranking's rank change."""
-        if self.rank_then is None or self.rank_now is None:
+        if self.rank_then is None or self.rank_now is None or not self.comparable:
             return None
         return self.rank_then - self.rank_now
 
@@ -457,6 +461,7 @@ class YearOnYear:
     measure: str
     rows: list[YoyRow]
     nodes: list[NodeChoice]
+    not_comparable: str = ""  # why no difference is computed ("" when they are)
 
 
 YOY_SORTS = {
@@ -505,6 +510,7 @@ def compare_yoy(
     if node != TOTAL and node not in results.codes:
         raise NotFound
     previous = year_before(period)
+    comparison = PeriodStates(framework).comparison(period=period, previous=previous)
     now_rows = _period_rows(user=user, framework=framework, period=period, node=node) or []
     then_rows = _period_rows(user=user, framework=framework, period=previous, node=node) or []
     measure = _measure(node, (r.maximum for r in [*now_rows, *then_rows]))
@@ -518,7 +524,13 @@ def compare_yoy(
         for row in rows:
             item = merged.setdefault(
                 row.unit_id,
-                YoyRow(row.unit_id, row.code, row.name, names.get(row.category, row.category)),
+                YoyRow(
+                    row.unit_id,
+                    row.code,
+                    row.name,
+                    names.get(row.category, row.category),
+                    comparable=comparison.ok,
+                ),
             )
             setattr(item, attr, row.value)
             setattr(item, f"rank_{attr}", row.rank)
@@ -534,4 +546,5 @@ def compare_yoy(
         measure=measure,
         rows=ordered,
         nodes=nodes,
+        not_comparable=comparison.reason,
     )

@@ -26,6 +26,7 @@ from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, UnitCategory, within_q
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import latest_period, period_snapshots
@@ -97,7 +98,7 @@ class OverviewQuery:
     sort: str = "total"
     order: str = "desc"
     page: str = "1"
-    view: str = "units"
+    view: str = "units"  # units, regions (the heat map by unit or region) or ranking
     region: Region | None = None
 
     @property
@@ -107,8 +108,8 @@ class OverviewQuery:
 
 def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> OverviewQuery:
     """Read ``category``, ``sort`` (total, name or a level-1 code), ``order``, ``page``,
-    ``view`` (units or regions) and ``region`` (a region pk within the user's scope, else
-    404) from the request."""
+    ``view`` (units, regions or ranking: the page's tabs) and ``region`` (a region pk
+    within the user's scope, else 404) from the request."""
     codes = {node.code for node in results.level_one}
     sort = params.get("sort", "total")
     if sort not in codes and sort not in ("total", "name"):
@@ -131,7 +132,7 @@ def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> O
         sort=sort,
         order=order,
         page=params.get("page", "1"),
-        view="regions" if params.get("view") == "regions" else "units",
+        view=view if (view := params.get("view", "")) in ("regions", "ranking") else "units",
         region=region,
     )
 
@@ -168,10 +169,14 @@ class Figures:
     previous_mean: float | None
     moved_up: int | None  # units whose band got milder since the previous period
     moved_down: int | None  # … more severe
+    # Why no change is computed against the previous period ("" when one is): one of the
+    # two is open or not covered from start to end (``records.period_states.PeriodStates``).
+    not_comparable: str = ""
+    not_comparable_short: str = ""  # the same in a few words
 
     @property
     def change(self) -> float | None:
-        if self.mean is None or self.previous_mean is None:
+        if self.mean is None or self.previous_mean is None or self.not_comparable:
             return None
         return self.mean - self.previous_mean
 
@@ -194,6 +199,7 @@ class Figures:
             "moved": self.moved,
             "moved_up": self.moved_up,
             "moved_down": self.moved_down,
+            "not_comparable": self.not_comparable or None,
         }
 
 
@@ -216,7 +222,10 @@ def _previous_snapshots(
 
 def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery) -> Figures:
     """Units assessed, count per band, vetoed, mean total, its change since the previous
-    period of the same length, and how many units changed band: SQL aggregates only."""
+    period of the same length, and how many units changed band: SQL aggregates only. No
+    change and no band moves when either period is incomplete (``not_comparable`` says
+    why): a period still being collected, or one whose data begins after it started, would
+    make a change that means nothing."""
     snapshots = filtered_snapshots(results=results, query=query)
     levels = band_levels(results.version)
     scored = Q(total__isnull=False)
@@ -232,8 +241,11 @@ def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery)
     )
     previous = _previous_snapshots(user=user, results=results, query=query)
     previous_mean = previous.aggregate(mean=Avg("total"))["mean"]
+    comparison = PeriodStates(results.framework).comparison(
+        period=results.period, previous=results.period.previous()
+    )
     moved_up = moved_down = None
-    if previous_mean is not None:
+    if previous_mean is not None and comparison.ok:
         severity = severity_of(results.version)
         # The unit's own band then (whatever its category or scope then): an index lookup.
         before = (
@@ -267,6 +279,8 @@ def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery)
         previous_mean=previous_mean,
         moved_up=moved_up,
         moved_down=moved_down,
+        not_comparable=comparison.reason if previous_mean is not None else "",
+        not_comparable_short=comparison.short if previous_mean is not None else "",
     )
 
 

@@ -49,6 +49,8 @@ ROW_FIELDS = (
     "category_rank",
     "rank_change",
 )
+# Read with a page's rows (heat map, ranking): what its totals are made of, for the hover.
+MAKING_FIELDS = ("raw", "applicable_max")
 
 
 # ---------------------------------------------------------------------------- rows
@@ -75,6 +77,19 @@ class Cell:
         """The score as the heat map shows it: two decimals, none when whole."""
         return "—" if self.score is None else _two_decimals(self.score)
 
+    @property
+    def max_text(self) -> str:
+        """The applicable max as the cell's hover shows it ("—" when unknown)."""
+        return "—" if self.max is None else _two_decimals(self.max)
+
+    @property
+    def percent_text(self) -> str:
+        """The score rate score ÷ applicable max in percent, which colours and sorts the
+        cell ("—" when there is none)."""
+        if self.score is None or not self.max:
+            return "—"
+        return f"{self.score / self.max * 100:.1f}"
+
 
 @dataclass
 class UnitRow:
@@ -92,6 +107,8 @@ class UnitRow:
     category_rank: int | None
     rank_change: int | None
     cells: list[Cell] = field(default_factory=list)
+    raw: float | None = None
+    applicable_max: float | None = None
 
     @property
     def total_text(self) -> str:
@@ -128,6 +145,8 @@ def unit_row(values: dict[str, Any], columns: list[Column] | None = None) -> Uni
         category_rank=values["category_rank"],
         rank_change=values["rank_change"],
         cells=cells,
+        raw=values.get("raw"),
+        applicable_max=values.get("applicable_max"),
     )
 
 
@@ -227,7 +246,7 @@ def unit_ordering(*, results: PeriodResults, query: OverviewQuery) -> list[Order
 def _rows_of(pks: list[int], columns: list[Column] | None) -> list[UnitRow]:
     """The rows of these snapshots, in this order, with their unit's name and category
     (and the level-1 cells for ``columns``)."""
-    fields = (*ROW_FIELDS, "nodes") if columns is not None else ROW_FIELDS
+    fields = (*ROW_FIELDS, *MAKING_FIELDS, *(("nodes",) if columns is not None else ()))
     by_pk = {v["pk"]: v for v in Snapshot.objects.filter(pk__in=pks).values("pk", *fields)}
     return [unit_row(by_pk[pk], columns) for pk in pks]
 

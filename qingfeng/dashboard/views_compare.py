@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from qingfeng.dashboard import compare
 from qingfeng.dashboard.access import analysis_framework
+from qingfeng.framework.selectors import assessment_note, version_in_force
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.records.period_states import PeriodStates
 
 PAGE_SIZE = 50
 NOT_ASSESSED_SHOWN = 100
@@ -50,6 +52,12 @@ def _common(request: AuthedRequest, code: str) -> dict[str, Any]:
     }
 
 
+def _assessment_note(data: Any) -> str:
+    """The version's word on the period (assessment or monitoring), "" when none."""
+    version = version_in_force(framework=data.framework, period=data.period)
+    return assessment_note(version=version, period=data.period) if version else ""
+
+
 def _table_context(request: AuthedRequest, data: Any, period: Period) -> dict[str, Any]:
     """What both paged comparison tables show: the data with its framework, period and
     measure, and this page of the rows, each with the link to its unit's portrait."""
@@ -60,6 +68,8 @@ def _table_context(request: AuthedRequest, data: Any, period: Period) -> dict[st
         "data": data,
         "framework": data.framework,
         "period": str(data.period),
+        "period_state": PeriodStates(data.framework).state(data.period),
+        "assessment_note": _assessment_note(data),
         "page": page,
         "query": _query(request),
         "measure_label": measure_label(data.measure),
@@ -177,6 +187,7 @@ def compare_trend(request: AuthedRequest, code: str) -> HttpResponse:
             "framework": data.framework,
             "measure_label": measure_label(data.measure),
             "kind_labels": _kind_labels(),
+            "open_periods": PeriodStates(data.framework).open_periods(data.periods),
             "q": q,
             "hits": hits,
             "query": _query(request, "q"),

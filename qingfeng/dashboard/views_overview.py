@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
+from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import xlsx_response
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring.selectors import latest_period, scored_periods
 
 # Warnings listed on the page; the export has them all.
@@ -78,14 +80,19 @@ def _sort_headers(
 
 @login_required
 def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
-    """Figures, heat map (by unit or by region), ranking, distribution and warnings."""
+    """Figures, distribution, then one tab: the heat map (by unit or by region) or the
+    ranking; and the warnings. An open or incomplete period says so at the top."""
     results, query, periods = _load(request, code, period)
     user = request.user
+    states = PeriodStates(results.framework)
     context: dict[str, Any] = {
         "framework": results.framework,
         "version": results.version,
         "period": str(results.period),
         "periods": periods,
+        "period_state": states.state(results.period),
+        "assessment_note": assessment_note(version=results.version, period=results.period),
+        "period_choices": states.choices(periods),
         "query": query,
         "categories": ov.categories_in_scope(results=results),
         "figures": ov.overview_figures(user=user, results=results, query=query),
@@ -97,13 +104,14 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         context["regions"] = tables.region_rows(
             user=user, results=results, query=query, matrix=matrix
         )
+    elif query.view == "ranking":
+        context["ranking_page"], context["ranking"] = tables.ranking_page(
+            results=results, query=query, matrix=matrix
+        )
     else:
         context["heatmap_page"], context["heatmap"] = tables.heatmap_page(
             results=results, query=query, matrix=matrix
         )
-    context["ranking_page"], context["ranking"] = tables.ranking_page(
-        results=results, query=query, matrix=matrix
-    )
     context["warnings"], context["warning_count"] = tables.warning_rows(
         results=results, query=query, limit=WARNINGS_SHOWN, matrix=matrix
     )

@@ -16,12 +16,19 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from qingfeng.dashboard import portrait as selectors
+from qingfeng.dashboard import portrait_summary as summary
 from qingfeng.dashboard.portrait import Portrait
+from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.records.period_states import PeriodStates
+
+# A tree longer than this starts with its level-1 groups closed (but the focused one), so
+# the portrait stays a few screens long; a short tree is shown whole.
+TREE_OPEN_ROWS = 40
 
 
 def _load(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> Portrait:
@@ -43,16 +50,48 @@ def _headline(data: Portrait) -> dict[str, Any]:
 def _page(
     request: AuthedRequest, data: Portrait, focus: str, panel: dict[str, Any] | None = None
 ) -> HttpResponse:
+    rows = selectors.tree_rows(portrait=data, focus=focus)
+    states = PeriodStates(data.framework)
+    periods = selectors.unit_periods(portrait=data)
+    warnings = selectors.unit_warnings(portrait=data)
+    comparison = states.comparison(period=data.period, previous=data.period.previous())
+    leaders, _former = selectors.leadership(user=request.user, unit=data.unit)
     context = {
         **_headline(data),
-        "periods": selectors.unit_periods(portrait=data),
-        "rows": selectors.tree_rows(portrait=data, focus=focus),
+        "periods": periods,
+        "open_periods": states.open_periods(periods),
+        "period_choices": states.choices(periods),
+        "period_state": states.state(data.period),
+        "assessment_note": assessment_note(version=data.version, period=data.period),
+        "not_comparable": comparison.reason,
+        "not_comparable_short": comparison.short,
+        "rows": rows,
+        "groups": _tree_groups(rows, focus=focus),
         "focus": focus if focus in data.by_code else "",
-        "warnings": selectors.unit_warnings(portrait=data),
+        "making": summary.total_making(portrait=data),
+        "band_notes": summary.band_notes(portrait=data),
+        "warnings": warnings,
+        "warning_groups": summary.warning_groups(
+            warnings=warnings, periods=periods, current=data.period
+        ),
         "history": selectors.trend(portrait=data),
+        "leaders": leaders,
         "panel": panel,
     }
     return render(request, "dashboard/portrait.html", context)
+
+
+def _tree_groups(rows: list[selectors.TreeRow], *, focus: str) -> list[dict[str, Any]]:
+    """The tree rows cut into level-1 groups (each a collapsible section): all open for a
+    short tree; for a long one only the group holding the focused node."""
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if row.depth == 0:
+            groups.append({"head": row, "rows": [], "open": len(rows) <= TREE_OPEN_ROWS})
+        groups[-1]["rows"].append(row)
+        if focus and (row.focused or row.focus_path):
+            groups[-1]["open"] = True
+    return groups
 
 
 @login_required
@@ -93,16 +132,33 @@ def portrait_json(
             "vetoed": snapshot.vetoed,
             "radar": selectors.radar(portrait=data),
             "trend": selectors.trend(portrait=data),
+            # Parallel to ``trend``: each period in words, and whether it is still open.
+            **_trend_periods(data),
             "labels": {
                 "unit": data.unit.name,
                 "mean": _("Mean of the units you analyse"),
                 "total": _("Total"),
                 "rank": _("Rank"),
                 "not_assessed": _("not assessed"),
+                "open": _("Collecting, data incomplete"),
+                "incomplete": _("Data incomplete"),
             },
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _trend_periods(data: Portrait) -> dict[str, list[Any]]:
+    """The trend's periods in words, and whether each is still open or otherwise
+    incomplete (the chart marks those points: their totals are not final or not whole)."""
+    periods = [point["period"] for point in selectors.trend(portrait=data)]
+    states = PeriodStates(data.framework)
+    found = [states.state(p) for p in periods]
+    return {
+        "trend_labels": [period_label(p) for p in periods],
+        "trend_open": [state.open for state in found],
+        "trend_incomplete": [not state.complete for state in found],
+    }
 
 
 def _sheets(data: Portrait) -> list[Sheet]:

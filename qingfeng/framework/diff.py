@@ -16,7 +16,7 @@ from qingfeng.framework.interchange_format import NODE_SETTINGS
 from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import FrameworkVersion
 
-SETTINGS = ("name", "year", "scale", "bands", "components")
+SETTINGS = ("name", "year", "scale", "assessed_on", "bands", "components")
 NODE_FIELDS = ("name", "parent", *NODE_SETTINGS, "rule")
 
 

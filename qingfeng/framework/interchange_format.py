@@ -21,7 +21,9 @@ from qingfeng.lib.tabular import Issue, sheet_where
 
 Source = Literal["yaml", "xlsx"]
 
-TOP_KEYS = ("code", "name", "year", "scale", "bands", "components", "indicators")
+TOP_KEYS = ("code", "name", "year", "scale", "assessed_on", "bands", "components", "indicators")
+# The period kinds ``assessed_on`` may name (empty or absent: every kind).
+ASSESSED_ON = ("Y", "H", "Q", "M")
 # An indicator's own settings, alike in the YAML, the .xlsx and the diff of two versions.
 NODE_SETTINGS = ("max", "standard", "method", "station", "applies_to", "component", "bands")
 NODE_KEYS = ("code", "name", *NODE_SETTINGS, "rule", "children")

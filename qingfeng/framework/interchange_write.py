@@ -43,6 +43,8 @@ def spec_of(version: FrameworkVersion, nodes: list[Indicator]) -> dict[str, Any]
         "year": version.year,
         "scale": canonical_number(version.scale),
     }
+    if version.assessed_on:  # written only when set: older files read the same
+        spec["assessed_on"] = version.assessed_on
     if version.bands:
         spec["bands"] = bands_spec(version.bands)
     if version.components:

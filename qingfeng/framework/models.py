@@ -49,8 +49,23 @@ class VersionStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+class AssessedOn(models.TextChoices):
+    """The period kind a version's official assessment is made on; results of shorter
+    periods are then monitoring. Empty: every period kind is an assessment (as before the
+    field existed)."""
+
+    EVERY = "", _("every period kind")
+    YEAR = "Y", _("years")
+    HALF = "H", _("half-years")
+    QUARTER = "Q", _("quarters")
+    MONTH = "M", _("months")
+
+
 class FrameworkVersion(models.Model):
-    """One edition of a framework. Only a draft may change."""
+    """One edition of a framework. Only a draft may change.
+
+    ``assessed_on`` names the period kind of the official assessment (e.g. a year, with
+    quarterly monitoring); pages label results of other kinds as monitoring."""
 
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="versions"
@@ -64,6 +79,17 @@ class FrameworkVersion(models.Model):
     )
     bands = models.JSONField(_("warning bands"), default=list, blank=True)
     components = models.JSONField(_("components"), default=list, blank=True)
+    assessed_on = models.CharField(
+        _("assessed on"),
+        max_length=1,
+        choices=AssessedOn.choices,
+        default=AssessedOn.EVERY,
+        blank=True,
+        help_text=_(
+            "The period kind of the official assessment; results of other periods are "
+            "monitoring. Empty: every period kind is an assessment."
+        ),
+    )
     based_on = models.ForeignKey(
         "self",
         verbose_name=_("based on"),

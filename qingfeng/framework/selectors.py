@@ -7,10 +7,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
+from qingfeng.framework.models import (
+    AssessedOn,
+    Framework,
+    FrameworkVersion,
+    Indicator,
+    VersionStatus,
+)
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import path_ids
 from qingfeng.scoring import engine
@@ -55,6 +62,27 @@ def in_force_among(versions: Iterable[FrameworkVersion], year: int) -> Framework
     one framework), for pages that need it for many periods or dates without a query each."""
     candidates = [v for v in versions if v.year <= year]
     return max(candidates, key=lambda v: (v.year, v.number), default=None)
+
+
+def assessment_note(*, version: FrameworkVersion, period: Period) -> str:
+    """What the version's ``assessed_on`` makes of a period, in words for the pages: ""
+    when the version assesses every period kind (or the period is of the assessed kind and
+    nothing needs saying), else a sentence naming the assessed kind and saying that the
+    results of this period are monitoring."""
+    if not version.assessed_on:
+        return ""
+    kind = AssessedOn(version.assessed_on).label
+    if period.kind == version.assessed_on:
+        return str(
+            _("An assessment period: this framework is assessed on %(kind)s.") % {"kind": kind}
+        )
+    return str(
+        _(
+            "Monitoring: this framework is assessed on %(kind)s; results of this period "
+            "show the way, they are not the assessment."
+        )
+        % {"kind": kind}
+    )
 
 
 def ordered_indicators(version: FrameworkVersion) -> list[Indicator]:

@@ -126,6 +126,7 @@ def _settings(version: FrameworkVersion, spec: dict[str, Any]) -> None:
     version.name = spec["name"]
     version.year = spec["year"]
     version.scale = spec["scale"]
+    version.assessed_on = spec.get("assessed_on") or ""
     version.bands = list(spec.get("bands") or [])
     version.components = list(spec.get("components") or [])
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.interchange_format import (
+    ASSESSED_ON,
     BAND_KEYS,
     COMPONENT_KEYS,
     MAX_DEPTH,
@@ -230,6 +231,13 @@ class _Validator:
             self.top(
                 Top("scale"),
                 _('the scale must be 100 or 1000, not "%(value)s"') % {"value": _shown(scale)},
+            )
+        assessed_on = spec.get("assessed_on")
+        if assessed_on not in (None, "") and assessed_on not in ASSESSED_ON:
+            self.top(
+                Top("assessed_on"),
+                _('expected one of %(kinds)s (year, half, quarter, month), got "%(value)s"')
+                % {"kinds": ", ".join(ASSESSED_ON), "value": _shown(assessed_on)},
             )
         if spec.get("bands") is not None:
             _check_bands(

@@ -4,6 +4,7 @@ is the dashboard's unit portrait (the old ``unit_scores`` URL redirects there)."
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework
-from qingfeng.framework.selectors import version_in_force, visible_frameworks
+from qingfeng.framework.selectors import assessment_note, version_in_force, visible_frameworks
 from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import UnitCategory
+from qingfeng.records.period_states import PeriodStates
 from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.selectors import latest_period, scored_periods, visible_snapshots
 
@@ -71,7 +73,7 @@ def ranking(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
             "category", flat=True
         )
     )
-    context = {
+    context: dict[str, Any] = {
         "framework": framework,
         "version": version,
         "period": str(period),
@@ -85,6 +87,14 @@ def ranking(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         "category": category,
         "can_recompute": _can_recompute(request, framework),
     }
+    states = PeriodStates(framework)
+    context["period_state"] = states.state(period)
+    context["assessment_note"] = (
+        assessment_note(version=version, period=period) if version is not None else ""
+    )
+    # No rank change against a previous period that is not comparable (or when this one
+    # is still open): the stored change would compare with partial data.
+    context["not_comparable"] = states.comparison(period=period, previous=period.previous()).reason
     return render(request, "scoring/ranking.html", context)
 
 

@@ -80,7 +80,16 @@
 
   charts.register("portrait-trend", function (data) {
     var labels = data.labels || {};
-    var periods = data.trend.map(function (t) { return t.period; });
+    // Periods in words; an open or incomplete period is marked, its point hollow.
+    var names = data.trend_labels || [];
+    var open = data.trend_open || [];
+    var incomplete = data.trend_incomplete || [];
+    var periods = data.trend.map(function (t, i) {
+      var name = names[i] || t.period;
+      if (open[i] && labels.open) { return name + "\n(" + labels.open + ")"; }
+      if (incomplete[i] && labels.incomplete) { return name + "\n(" + labels.incomplete + ")"; }
+      return name;
+    });
     return {
       legend: { data: [labels.total || "total", labels.rank || "rank"], bottom: 0 },
       tooltip: { trigger: "axis" },
@@ -94,8 +103,12 @@
         {
           name: labels.total || "total",
           type: "line",
-          data: data.trend.map(function (t) {
-            return { value: t.total, itemStyle: { color: charts.bandColour(t.band) } };
+          data: data.trend.map(function (t, i) {
+            return {
+              value: t.total,
+              symbol: open[i] || incomplete[i] ? "emptyCircle" : "circle",
+              itemStyle: { color: charts.bandColour(t.band) }
+            };
           }),
           symbolSize: 9,
           lineStyle: { color: "#1f5f8b", width: 2 },
@@ -114,7 +127,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    var focused = document.querySelector("#score-tree tr.qf-focus");
+    var focused = document.querySelector("[data-testid=score-tree] tr.qf-focus");
     if (focused && !window.location.hash) { focused.scrollIntoView({ block: "center" }); }
   });
 

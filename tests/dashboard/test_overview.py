@@ -181,7 +181,11 @@ def test_it_shows_county_a_with_the_official_ranks(results: Results) -> None:
     # A1 lost 10 of A1's 30 points and has no bonus: A = 20 of 60, red; B not assessed.
     assert (a1[4][0]["data-code"], a1[4][0]["data-band"], a1[4][1]) == ("A", "red", "20")
     assert (a1[5][0]["data-code"], a1[5][0]["data-band"], a1[5][1]) == ("B", "none", "—")
-    ranking = _body(page.tables["ranking"])
+    # The ranking is its own tab (the heat map already lists the units once).
+    assert "ranking" not in page.tables
+    tab = _page(client_for(results.analyst), _url("overview", "T", "2025Q1") + "?view=ranking")
+    assert "heatmap" not in tab.tables
+    ranking = _body(tab.tables["ranking"])
     assert [row[2][1] for row in ranking] == ["黎城县第一中学", "黎侯镇", "黎城县教育局"]
     assert [row[0][1] for row in ranking] == ["1", "3", "4"]
 
@@ -248,16 +252,17 @@ def test_it_pages_the_heat_map_and_the_ranking(
     first, second = _page(client, url), _page(client, url + "?page=2")
     assert [row[1][1] for row in _body(first.tables["heatmap"])] == ["黎城县第一中学", "黎侯镇"]
     assert [row[1][1] for row in _body(second.tables["heatmap"])] == ["黎城县教育局"]
-    assert [row[0][1] for row in _body(second.tables["ranking"])] == ["4"]
+    ranking = _page(client, url + "?view=ranking&page=2")
+    assert [row[0][1] for row in _body(ranking.tables["ranking"])] == ["4"]
     data = client.get(_url("heatmap_json", "T", "2025Q1") + "?page=2").json()
     assert (data["page"], data["pages"], data["count"]) == (2, 2, 3)
 
 
 def test_it_filters_by_category_with_the_rank_in_category(results: Results) -> None:
-    page = _page(
-        client_for(results.analyst), _url("overview", "T", "2025Q1") + "?category=government"
-    )
-    ranking = _body(page.tables["ranking"])
+    client = client_for(results.analyst)
+    url = _url("overview", "T", "2025Q1") + "?category=government"
+    page, tab = _page(client, url), _page(client, url + "&view=ranking")
+    ranking = _body(tab.tables["ranking"])
     # rank, change, rank in category, unit …: A1-1 first of the government units, A1 third
     # (B1, outside the scope, is second).
     assert [(row[0][1], row[2][1], row[3][1]) for row in ranking] == [
@@ -268,7 +273,7 @@ def test_it_filters_by_category_with_the_rank_in_category(results: Results) -> N
 
 
 def test_it_shows_rank_changes(results: Results) -> None:
-    page = _page(client_for(results.analyst), _url("overview", "T", "2025Q3"))
+    page = _page(client_for(results.analyst), _url("overview", "T", "2025Q3") + "?view=ranking")
     changes = {row[2][1]: row[1][1] for row in _body(page.tables["ranking"])}
     # A1 4 -> 1, A1-1 1 -> 2, A2 2 -> 4.
     assert changes == {"黎城县教育局": "↑3", "黎城县第一中学": "↓1", "黎侯镇": "↓2"}
