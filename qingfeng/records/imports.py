@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.headers import column_words
 from qingfeng.lib.numbers import (
     POINTS_LIMIT,
     QUANTITY_LIMIT,
@@ -156,7 +157,7 @@ def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
         return []
     for required in REQUIRED:
         if required not in names:
-            issues.at(1, None, _('the column "%(name)s" is missing') % {"name": required})
+            issues.at(1, None, _("%(column)s is missing") % {"column": column_words(required)})
     if issues:
         return []  # with a wrong header, per-row messages would only mislead
     limit = max_rows()

@@ -46,8 +46,10 @@ class TestIssues:
 
     def test_it_words_them_in_chinese(self) -> None:
         with override("zh-hans"):
-            assert str(Issue("", 3, "date", "错")) == "第 3 行 date 列：错"
-            assert str(Issue("units", 3, "code", "错")) == "units 工作表第 3 行 code 列：错"
+            # A column or sheet by its Chinese name and its code (qingfeng.lib.headers).
+            assert str(Issue("", 3, "date", "错")) == "第 3 行“日期”列（date）：错"
+            assert str(Issue("units", 3, "code", "错")) == "“单位”工作表（units）第 3 行“编码”列（code）：错"
+            assert str(Issue("", 3, "E", "错")) == "第 3 行 E 列：错"
             assert str(Issue(FILE, None, None, "错")) == "文件：错"
 
     def test_node_and_field_do_not_change_an_issue(self) -> None:
