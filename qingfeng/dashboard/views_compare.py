@@ -19,9 +19,9 @@ from qingfeng.dashboard import compare
 from qingfeng.dashboard.access import analysis_framework
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 
 PAGE_SIZE = 50
 NOT_ASSESSED_SHOWN = 100
@@ -140,7 +140,8 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
         )
         bands[(i, 7)] = r.band
     title = (
-        f"{data.framework.name} · {data.period} · {data.node_name} ({measure_label(data.measure)})"
+        f"{data.framework.name} · {period_label(data.period)} · {data.node_name} "
+        f"({measure_label(data.measure)})"
     )
     sheets = [
         Sheet(_("Comparison"), headers, rows, title=title, band_of=bands),
@@ -150,7 +151,10 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
             [[r.code, r.name, r.category_name] for r in data.not_assessed],
         ),
     ]
-    return xlsx_response(f"{data.framework.code}-{data.period}-{data.node}-compare.xlsx", sheets)
+    name = download_name(
+        data.framework.name, period_label(data.period), data.node_name, _("comparison")
+    )
+    return xlsx_response(name, sheets)
 
 
 def _trend(request: AuthedRequest, code: str) -> compare.TrendComparison:
@@ -220,8 +224,9 @@ def compare_trend_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
     rows: list[list[Any]] = [[s.code, s.name, *s.values] for s in data.series]
     rows.append(["", _("Mean of the units in scope"), *data.mean])
     title = f"{data.framework.name} · {data.node_name} ({measure_label(data.measure)})"
-    sheet = Sheet(_("Trend"), [_("Unit code"), _("Unit"), *data.periods], rows, title=title)
-    return xlsx_response(f"{data.framework.code}-{data.node}-trend.xlsx", [sheet])
+    periods = [period_label(period) for period in data.periods]
+    sheet = Sheet(_("Trend"), [_("Unit code"), _("Unit"), *periods], rows, title=title)
+    return xlsx_response(download_name(data.framework.name, data.node_name, _("trend")), [sheet])
 
 
 @login_required
@@ -283,6 +288,10 @@ def compare_yoy_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpR
             ]
         )
         bands[(i, 9)], bands[(i, 10)] = r.band_then, r.band_now
-    title = f"{data.framework.name} · {data.previous} → {data.period} · {data.node_name}"
+    title = (
+        f"{data.framework.name} · {period_label(data.previous)} → {period_label(data.period)}"
+        f" · {data.node_name}"
+    )
     sheet = Sheet(_("Year on year"), headers, rows, title=title, band_of=bands)
-    return xlsx_response(f"{data.framework.code}-{data.period}-yoy.xlsx", [sheet])
+    name = download_name(data.framework.name, period_label(data.period), _("year on year"))
+    return xlsx_response(name, [sheet])

@@ -19,9 +19,9 @@ from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard.portrait import Portrait
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 
 
 def _load(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> Portrait:
@@ -205,7 +205,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
 def portrait_xlsx(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
     """The portrait as a workbook: the tree, the records, the trend and the warnings."""
     data = _load(request, code, period, unit_pk)
-    filename = f"{data.unit.name}-{data.framework.code}-{data.period}.xlsx"
+    filename = download_name(data.unit.name, data.framework.name, period_label(data.period))
     return xlsx_response(filename, _sheets(data))
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from qingfeng.framework.interchange_format import NODE_SETTINGS
-from qingfeng.framework.interchange_write import version_to_spec
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from qingfeng.framework.interchange_format import NODE_SETTINGS
+from qingfeng.framework.interchange_write import version_to_spec
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.rule_text import rule_sentence
 from qingfeng.lib.bands import band_label
@@ -53,7 +53,7 @@ def field_label(name: str) -> str:
         return str(_("parent indicator"))
     for model in (Indicator, FrameworkVersion):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:
             continue
     return name

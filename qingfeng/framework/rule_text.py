@@ -9,7 +9,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 
-
 def is_number(value: Any) -> bool:
     """A real number (not a bool, which Python counts as an int)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -40,9 +39,7 @@ def _bonus(rule: dict[str, Any]) -> str:
         )
         return _("points added by grade (%(table)s), up to the maximum") % {"table": table}
     if is_number(rule.get("per")):
-        return _("%(per)s points added per item, up to the maximum") % {
-            "per": _num(rule["per"])
-        }
+        return _("%(per)s points added per item, up to the maximum") % {"per": _num(rule["per"])}
     return _("the points each item carries are added, up to the maximum")
 
 
@@ -51,7 +48,7 @@ def _rate(rule: dict[str, Any]) -> str:
     if not (is_number(zero) and is_number(full)):
         return _("scored in proportion to a rate")
     values = {"full": _num(full), "zero": _num(zero)}
-    if full >= zero:
+    if full >= zero:  # type: ignore[operator]  # both numbers (is_number)
         return _("full points at %(full)s%% or more, none at %(zero)s%% or less") % values
     return _("full points at %(full)s%% or less, none at %(zero)s%% or more") % values
 

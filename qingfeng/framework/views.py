@@ -19,6 +19,7 @@ from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.xlsx import attachment, download_name
 
 CONTENT_TYPES = {
     "yaml": "application/yaml; charset=utf-8",
@@ -114,8 +115,8 @@ def version_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         framework_export(version=version, fmt="yaml" if fmt == "yaml" else "xlsx"),
         content_type=CONTENT_TYPES[fmt],
     )
-    name = f"{version.framework.code}-v{version.number}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    name = download_name(version.framework.name, f"v{version.number}", ext=fmt)
+    response["Content-Disposition"] = attachment(name)
     return response
 
 

@@ -68,6 +68,7 @@ CHINESE_NAMES: dict[str, str] = {
     "active": "在用",
 }
 
+
 def code_of(name: str, codes: object) -> str:
     """The code a header cell or sheet title ``name`` stands for among ``codes`` (a
     container of codes): the code itself (any case) or its Chinese name; ``name``
@@ -91,6 +92,7 @@ def column_words(column: str) -> str:
     label = CHINESE_NAMES.get(column)
     if label and _chinese():
         return _("column “%(label)s” (%(code)s)") % {"label": label, "code": column}
+    # Chinese: " E 列", the space setting a code apart from the words before it.
     return _("column %(column)s") % {"column": column}
 
 

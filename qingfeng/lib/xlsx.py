@@ -142,6 +142,13 @@ def xlsx_response(
     return response
 
 
+def download_name(*parts: object, ext: str = "xlsx") -> str:
+    """A download's file name in the words its user knows, the empty parts left out:
+    ``龙口式政治生态监测评价体系-2026年第三季度-对比.xlsx`` (the codes stay in the URL).
+    ``attachment`` sends it with an ASCII fallback."""
+    return "-".join(str(part) for part in parts if part) + f".{ext}"
+
+
 def attachment(filename: str) -> str:
     """The Content-Disposition of a download named ``filename`` (which may hold stored
     text, Chinese or not): an ASCII fallback and the RFC 5987 UTF-8 name."""

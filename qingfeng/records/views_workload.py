@@ -14,7 +14,6 @@ from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.records.workload import station_workload
 
-
 # What a user types for every date: the word of their language, or the original "all".
 ALL_PERIODS = ("all", "全部")
 

@@ -48,7 +48,8 @@ class TestIssues:
         with override("zh-hans"):
             # A column or sheet by its Chinese name and its code (qingfeng.lib.headers).
             assert str(Issue("", 3, "date", "错")) == "第 3 行“日期”列（date）：错"
-            assert str(Issue("units", 3, "code", "错")) == "“单位”工作表（units）第 3 行“编码”列（code）：错"
+            in_units = "“单位”工作表（units）第 3 行“编码”列（code）：错"
+            assert str(Issue("units", 3, "code", "错")) == in_units
             assert str(Issue("", 3, "E", "错")) == "第 3 行 E 列：错"
             assert str(Issue(FILE, None, None, "错")) == "文件：错"
 

@@ -220,7 +220,7 @@ def test_it_rejects_unknown_duplicate_and_missing_columns(setup: Setup) -> None:
         'row 1, column ponts: unknown column "ponts"; expected one of: unit, indicator, date, '
         "points, quantity, grade, value, problem_type, note",
         "row 1, column unit: duplicate column",
-        'row 1: column date is missing',
+        "row 1: column date is missing",
     ]
     assert not Record.objects.exists()
 
