@@ -102,9 +102,7 @@ def test_it_builds_the_station_template(opened: Setup, clerk: User) -> None:
     assert validations["H2"].startswith("='问题类型列表'!$A$2:")
     # Only ST-A's leaves: B1 is ST-B's, A and B are groups.
     assert column(workbook["指标说明"]) == ["A1", "A2", "A3", "A4", "A5", "A6", "B2"]
-    hints = dict(
-        zip(column(workbook["指标说明"]), column(workbook["指标说明"], 3), strict=True)
-    )
+    hints = dict(zip(column(workbook["指标说明"]), column(workbook["指标说明"], 3), strict=True))
     assert hints["A1"] == (
         "Deduction: 2 points per item, fill in quantity; or fill in points directly"
         " (at most 20 in all)"
