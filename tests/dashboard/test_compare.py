@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qingfeng.framework.models import FrameworkVersion, Indicator
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org import services
 from qingfeng.org.models import Unit
 from qingfeng.records.rescore import period_recompute
@@ -373,7 +373,7 @@ def test_it_trend_xlsx_reads_back(results: Results) -> None:
     sheet = _book(response).worksheets[0]
     header = list(next(sheet.iter_rows(min_row=3, max_row=3, values_only=True)))
     assert header[1] == "单位"
-    assert header[2:] == QUARTERS
+    assert header[2:] == [period_label(q) for q in QUARTERS]  # periods in words
     rows = _values(sheet, 4)
     assert rows[0][:2] == ["A1", "黎城县教育局"]
     assert rows[0][2:] == [33.3333, 0.0, 62.0, 50.0]
