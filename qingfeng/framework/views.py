@@ -20,6 +20,7 @@ from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import attachment, download_name
+from qingfeng.org.models import UnitCategory
 
 CONTENT_TYPES = {
     "yaml": "application/yaml; charset=utf-8",
@@ -75,7 +76,17 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     for node in nodes:
         depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id else 0
     parents = {node.parent_id for node in nodes}
-    rows = [{"node": n, "depth": depth[n.pk], "is_leaf": n.pk not in parents} for n in nodes]
+    # Unit categories by name (a framework stores their codes).
+    category_names = dict(UnitCategory.objects.values_list("code", "name"))
+    rows = [
+        {
+            "node": n,
+            "depth": depth[n.pk],
+            "is_leaf": n.pk not in parents,
+            "categories": "、".join(category_names.get(code, code) for code in n.applies_to or []),
+        }
+        for n in nodes
+    ]
     return render(
         request,
         "framework/version_detail.html",

@@ -42,7 +42,8 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 # Words a Chinese user reads as they are. Kept short; each with its reason. The codes of
 # the demo's own data (units, indicators, frameworks, regions, stations: LK, PG, LS…) and
 # the demo usernames are allowed from the database (``data_words``): they are identifiers
-# users type and see in their files, not prose.
+# users type and see in their files, not prose. Not the unit categories' codes (township,
+# school…): pages name a category by its name.
 ALLOWED = {
     # Names of products and file types, as Chinese software writes them (Excel 模板,
     # .xlsx 或 .csv 文件, 支持 PDF、Word 文件) and the user meets them in the file dialog.
@@ -109,9 +110,22 @@ class VisibleText(HTMLParser):
 def data_words() -> set[str]:
     """The demo's own identifiers (see ``ALLOWED``)."""
     words: set[str] = set(DEMO_USERNAMES)
-    for model in (Unit, Indicator, Framework, Region, Station, UnitCategory, DisciplineGroup):
+    for model in (Unit, Indicator, Framework, Region, Station, DisciplineGroup):
         for code in model.objects.values_list("code", flat=True).distinct():
             words.update(WORD.findall(code))
+    return words
+
+
+# The pages of the unit categories themselves, where a category's code is shown beside its
+# name as the identifier the frameworks use (applies_to); every other page names them.
+CATEGORY_PAGES = {"org:category_list", "org:category_edit", "core:history"}
+
+
+def category_codes() -> set[str]:
+    """The words of the unit categories' codes."""
+    words: set[str] = set()
+    for code in UnitCategory.objects.values_list("code", flat=True):
+        words.update(WORD.findall(code))
     return words
 
 
@@ -177,7 +191,8 @@ def walk(
         overall[name] += 1
         parser = VisibleText()
         parser.feed(response.content.decode())
-        for text in english_in(parser.texts, allowed):
+        page_allowed = allowed | category_codes() if name in CATEGORY_PAGES else allowed
+        for text in english_in(parser.texts, page_allowed):
             problems.setdefault(text, url)
         for href in parser.links:
             link = walkable(href)

@@ -146,7 +146,7 @@ class TestErrorsWorkbook:
         assert out is not None
         sheet = load_workbook(io.BytesIO(out))["records"]
         assert [c.value for c in sheet[1]] == ["unit", "date", "error"]
-        assert sheet["C2"].value == "date: bad date" and sheet["C3"].value is None
+        assert sheet["C2"].value == "column date: bad date" and sheet["C3"].value is None
         assert sheet["B2"].fill.start_color.rgb.endswith("FFC7CE")
         assert sheet["A2"].fill.fill_type is None
 
