@@ -205,6 +205,8 @@ def compare_trend_json(request: AuthedRequest, code: str) -> FiniteJsonResponse:
             "measure": data.measure,
             "measure_label": measure_label(data.measure),
             "periods": data.periods,
+            # The axis says the periods in words; the codes above build the links.
+            "period_labels": [period_label(period) for period in data.periods],
             "series": [
                 {"id": s.unit_id, "code": s.code, "name": s.name, "values": s.values}
                 for s in data.series
@@ -265,8 +267,8 @@ def compare_yoy_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpR
     """The year-on-year table, every unit, in the page's order."""
     data = _yoy(request, code, period)
     label = measure_label(data.measure)
-    then = _("%(what)s, %(period)s") % {"what": label, "period": data.previous}
-    now = _("%(what)s, %(period)s") % {"what": label, "period": data.period}
+    then = _("%(what)s, %(period)s") % {"what": label, "period": period_label(data.previous)}
+    now = _("%(what)s, %(period)s") % {"what": label, "period": period_label(data.period)}
     headers = [_("Unit code"), _("Unit"), _("Category"), then, now, _("Difference")]
     headers += [_("Rank then"), _("Rank now"), _("Rank difference"), _("Band then"), _("Band now")]
     rows: list[list[Any]] = []

@@ -103,7 +103,12 @@ def problems_json(request: AuthedRequest, code: str, period: Period) -> FiniteJs
         trend = problems.by_type_over_periods(user=request.user, window=window)
         data["trend"] = {
             "periods": [
-                {"period": str(p), "from": p.start.isoformat(), "to": p.end.isoformat()}
+                {
+                    "period": str(p),
+                    "label": period_label(p),  # the chart's axis: the period in words
+                    "from": p.start.isoformat(),
+                    "to": p.end.isoformat(),
+                }
                 for p in trend.periods
             ],
             "series": [

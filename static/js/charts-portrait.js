@@ -80,7 +80,7 @@
 
   charts.register("portrait-trend", function (data) {
     var labels = data.labels || {};
-    var periods = data.trend.map(function (t) { return t.period; });
+    var periods = data.trend.map(function (t) { return t.label || t.period; });
     return {
       legend: { data: [labels.total || "total", labels.rank || "rank"], bottom: 0 },
       tooltip: { trigger: "axis" },

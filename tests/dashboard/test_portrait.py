@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org import services
 from qingfeng.org.models import Gender, ManagedLevel, Person, PostRole, Unit
 from qingfeng.records.evidence import evidence_add
@@ -224,7 +224,14 @@ def test_it_serves_the_trend_of_the_stored_totals_and_ranks(results: Results) ->
     data = client_for(results.analyst).get(_url("portrait_json", results, a1, "2025Q3")).json()
     stored = [_snapshot(a1, q) for q in QUARTERS]
     assert data["trend"] == [
-        {"period": s.period, "total": s.total, "rank": s.rank, "band": s.band} for s in stored
+        {
+            "period": s.period,
+            "label": period_label(s.period),  # the axis label: the period in words
+            "total": s.total,
+            "rank": s.rank,
+            "band": s.band,
+        }
+        for s in stored
     ]
     assert [t["total"] for t in data["trend"]] == [33.3333, 0.0, 62.0, 50.0]
     assert [t["rank"] for t in data["trend"]] == [4, 4, 1, 4]
