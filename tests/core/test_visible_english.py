@@ -38,6 +38,9 @@ from tests.demo_county import DemoCounty
 pytestmark = pytest.mark.django_db
 
 WORD = re.compile(r"[A-Za-z]{2,}")
+PERIOD_CODE = re.compile(r"\b\d{4}(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2]))\b")
+# The hints of the fields where a user types a period's code show examples of them.
+EXAMPLE = re.compile(r"2026H1、2026Q3|2025H1（")
 
 # Words a Chinese user reads as they are. Kept short; each with its reason. The codes of
 # the demo's own data (units, indicators, frameworks, regions, stations: LK, PG, LS…) and
@@ -85,6 +88,7 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self.links: list[str] = []
+        self.placeholders: list[str] = []  # examples of what to type (a period's code)
         self.hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -92,6 +96,8 @@ class VisibleText(HTMLParser):
         if tag in self.HIDDEN:
             self.hidden += 1
         self.texts.extend(values[name] for name in self.ATTRIBUTES if values.get(name))
+        if values.get("placeholder"):
+            self.placeholders.append(values["placeholder"])
         is_button = tag == "button" or values.get("type") in {"submit", "button", "reset"}
         if is_button and values.get("value") and tag == "input":
             self.texts.append(values["value"])
@@ -130,10 +136,13 @@ def category_codes() -> set[str]:
 
 
 def english_in(texts: list[str], allowed: set[str]) -> list[str]:
-    """The texts of ``texts`` with a disallowed word, each with its words."""
+    """The texts of ``texts`` with a disallowed word or a period's code (2026Q3: pages say
+    2026年第三季度), each with its words."""
     found = []
     for text in texts:
         words = [word for word in WORD.findall(text) if word not in allowed]
+        if not EXAMPLE.search(text):
+            words += PERIOD_CODE.findall(text)
         if words:
             found.append(f"{' '.join(text.split())[:100]!r} {sorted(set(words))}")
     return found
@@ -192,7 +201,9 @@ def walk(
         parser = VisibleText()
         parser.feed(response.content.decode())
         page_allowed = allowed | category_codes() if name in CATEGORY_PAGES else allowed
-        for text in english_in(parser.texts, page_allowed):
+        texts = [text for text in parser.texts if text not in parser.placeholders]
+        texts += [text for text in parser.placeholders if not PERIOD_CODE.fullmatch(text)]
+        for text in english_in(texts, page_allowed):
             problems.setdefault(text, url)
         for href in parser.links:
             link = walkable(href)
