@@ -106,7 +106,7 @@ def portrait_json(
 
 
 def _sheets(data: Portrait) -> list[Sheet]:
-    title = f"{data.unit.name} · {data.framework.name} · {data.period}"
+    title = f"{data.unit.name} · {data.framework.name} · {period_label(data.period)}"
     tree = selectors.tree_rows(portrait=data)
     tree_bands = {(i, 5): row.band for i, row in enumerate(tree) if row.band}
     records = selectors.counted_records(portrait=data)
@@ -177,7 +177,10 @@ def _sheets(data: Portrait) -> list[Sheet]:
         Sheet(
             _("Trend"),
             [_("Period"), _("Total"), _("Rank"), _("Band")],
-            [[h["period"], h["total"], h["rank"], band_label(h["band"])] for h in history],
+            [
+                [period_label(h["period"]), h["total"], h["rank"], band_label(h["band"])]
+                for h in history
+            ],
             title=title,
             band_of={(i, 3): h["band"] for i, h in enumerate(history) if h["band"]},
         ),
@@ -186,7 +189,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
             [_("Period"), _("Indicator"), _("Score"), _("Max"), _("Band"), _("vetoed")],
             [
                 [
-                    w.period,
+                    period_label(w.period),
                     f"{w.code} {w.name}" if w.code else _("Total score"),
                     w.score,
                     w.max,
