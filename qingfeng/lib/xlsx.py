@@ -153,5 +153,13 @@ def attachment(filename: str) -> str:
     """The Content-Disposition of a download named ``filename`` (which may hold stored
     text, Chinese or not): an ASCII fallback and the RFC 5987 UTF-8 name."""
     filename = safe_filename(filename)
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    # The fallback for old clients keeps the name's ASCII words (codes, the year) joined by
+    # "-", not a row of underscores; "download" when it has none.
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    words = re.findall(r"[A-Za-z0-9_]+", stem)
+    ascii_name = "-".join(words) or "download"
+    if ext and re.fullmatch(r"[A-Za-z0-9]+", ext):
+        ascii_name += f".{ext}"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

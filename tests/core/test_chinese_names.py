@@ -96,5 +96,5 @@ def test_a_download_has_a_chinese_name_and_an_ascii_fallback() -> None:
     name = download_name("龙口式政治生态监测评价体系", "2026年第三季度", "对比")
     assert name == "龙口式政治生态监测评价体系-2026年第三季度-对比.xlsx"
     header = attachment(name)
-    assert header.startswith('attachment; filename="') and header.isascii()
+    assert header.startswith('attachment; filename="2026.xlsx"; ') and header.isascii()
     assert f"filename*=UTF-8''{quote(name)}" in header
