@@ -273,6 +273,7 @@ def test_every_page_speaks_chinese_to_every_role(demo_county: DemoCounty) -> Non
     # and JSON are not pages to read).
     assert {"dashboard:portrait", "framework:version_diff", "records:entry_edit"} <= set(names)
     assert {"records:review_return", "framework:indicator_edit", "org:unit_detail"} <= set(names)
+    print(f"walked {names.total()} pages in {time.monotonic() - started:.1f} s")
     assert time.monotonic() - started < 60, sorted(names.items())
 
 
