@@ -292,7 +292,7 @@ def _excel_errors(w: World) -> str:
     client = w.client("clerk_a")
     template = client.get(reverse("records:excel_template")).content
     workbook = load_workbook(io.BytesIO(template))
-    workbook["records"].append(["ZZ", "A1", "2025-08-03", None, 1])
+    workbook["填报记录"].append(["ZZ", "A1", "2025-08-03", None, 1])
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("filled.xlsx", buffer.getvalue())

@@ -30,6 +30,7 @@ from qingfeng.dashboard.overview_tables import (
     ranking_order,
 )
 from qingfeng.lib.bands import band_label as _band_label
+from qingfeng.lib.periods import period_label
 from qingfeng.lib.xlsx import Sheet
 
 
@@ -46,7 +47,7 @@ _LABELS: dict[tuple[str | None, str | None], str] = {}
 
 
 def _title(results: PeriodResults, what: str, query: OverviewQuery | None = None) -> str:
-    parts = [results.framework.name, str(results.period), what]
+    parts = [results.framework.name, period_label(results.period), what]
     if query is not None and query.category:
         parts.append(f"{_('Category')}: {query.category}")
     if query is not None and query.region is not None:
@@ -214,7 +215,7 @@ def summary_sheet(*, results: PeriodResults, figures: Figures) -> Sheet:
         [_("Framework"), f"{results.framework.code} {results.framework.name}"],
         [_("Version"), f"{version.name} v{version.number} ({version.year})"],
         [_("Scale"), version.scale],
-        [_("Period"), str(results.period)],
+        [_("Period"), period_label(results.period)],
         [_("Units assessed"), figures.units],
         [_("Units not assessed"), figures.not_assessed],
     ]
@@ -222,7 +223,7 @@ def summary_sheet(*, results: PeriodResults, figures: Figures) -> Sheet:
     data += [
         [_("vetoed"), figures.vetoed],
         [_("Mean total"), figures.mean],
-        [_("Previous period"), figures.previous_period],
+        [_("Previous period"), period_label(figures.previous_period or "")],
         [_("Mean total in the previous period"), figures.previous_mean],
         [_("Change of the mean total"), figures.change],
         [_("Units that moved band"), figures.moved],

@@ -31,7 +31,7 @@ from qingfeng.framework.selectors import (
     visible_frameworks,
 )
 from qingfeng.lib.errors import NotFound, get_or_not_found
-from qingfeng.lib.periods import Period, latest_ended, period_sort_key
+from qingfeng.lib.periods import Period, latest_ended, period_label, period_sort_key
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
@@ -410,7 +410,13 @@ def trend(*, portrait: Portrait) -> list[dict[str, Any]]:
     (quarters with quarters …), oldest first."""
     kind = portrait.period.kind
     return [
-        {"period": row.period, "total": row.total, "rank": row.rank, "band": row.band or None}
+        {
+            "period": row.period,
+            "label": period_label(row.period),  # the chart's axis: the period in words
+            "total": row.total,
+            "rank": row.rank,
+            "band": row.band or None,
+        }
         for row in portrait.history
         if Period.parse(row.period).kind == kind
     ]

@@ -20,9 +20,9 @@ from qingfeng.dashboard.access import analysis_framework
 from qingfeng.framework.selectors import assessment_note, version_in_force
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 from qingfeng.records.period_states import PeriodStates
 
 PAGE_SIZE = 50
@@ -150,7 +150,8 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
         )
         bands[(i, 7)] = r.band
     title = (
-        f"{data.framework.name} · {data.period} · {data.node_name} ({measure_label(data.measure)})"
+        f"{data.framework.name} · {period_label(data.period)} · {data.node_name} "
+        f"({measure_label(data.measure)})"
     )
     sheets = [
         Sheet(_("Comparison"), headers, rows, title=title, band_of=bands),
@@ -160,7 +161,10 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
             [[r.code, r.name, r.category_name] for r in data.not_assessed],
         ),
     ]
-    return xlsx_response(f"{data.framework.code}-{data.period}-{data.node}-compare.xlsx", sheets)
+    name = download_name(
+        data.framework.name, period_label(data.period), data.node_name, _("comparison")
+    )
+    return xlsx_response(name, sheets)
 
 
 def _trend(request: AuthedRequest, code: str) -> compare.TrendComparison:
@@ -212,6 +216,8 @@ def compare_trend_json(request: AuthedRequest, code: str) -> FiniteJsonResponse:
             "measure": data.measure,
             "measure_label": measure_label(data.measure),
             "periods": data.periods,
+            # The axis says the periods in words; the codes above build the links.
+            "period_labels": [period_label(period) for period in data.periods],
             "series": [
                 {"id": s.unit_id, "code": s.code, "name": s.name, "values": s.values}
                 for s in data.series
@@ -231,8 +237,9 @@ def compare_trend_xlsx(request: AuthedRequest, code: str) -> HttpResponse:
     rows: list[list[Any]] = [[s.code, s.name, *s.values] for s in data.series]
     rows.append(["", _("Mean of the units in scope"), *data.mean])
     title = f"{data.framework.name} · {data.node_name} ({measure_label(data.measure)})"
-    sheet = Sheet(_("Trend"), [_("Unit code"), _("Unit"), *data.periods], rows, title=title)
-    return xlsx_response(f"{data.framework.code}-{data.node}-trend.xlsx", [sheet])
+    periods = [period_label(period) for period in data.periods]
+    sheet = Sheet(_("Trend"), [_("Unit code"), _("Unit"), *periods], rows, title=title)
+    return xlsx_response(download_name(data.framework.name, data.node_name, _("trend")), [sheet])
 
 
 @login_required
@@ -271,8 +278,8 @@ def compare_yoy_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpR
     """The year-on-year table, every unit, in the page's order."""
     data = _yoy(request, code, period)
     label = measure_label(data.measure)
-    then = _("%(what)s, %(period)s") % {"what": label, "period": data.previous}
-    now = _("%(what)s, %(period)s") % {"what": label, "period": data.period}
+    then = _("%(what)s, %(period)s") % {"what": label, "period": period_label(data.previous)}
+    now = _("%(what)s, %(period)s") % {"what": label, "period": period_label(data.period)}
     headers = [_("Unit code"), _("Unit"), _("Category"), then, now, _("Difference")]
     headers += [_("Rank then"), _("Rank now"), _("Rank difference"), _("Band then"), _("Band now")]
     rows: list[list[Any]] = []
@@ -294,6 +301,10 @@ def compare_yoy_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpR
             ]
         )
         bands[(i, 9)], bands[(i, 10)] = r.band_then, r.band_now
-    title = f"{data.framework.name} · {data.previous} → {data.period} · {data.node_name}"
+    title = (
+        f"{data.framework.name} · {period_label(data.previous)} → {period_label(data.period)}"
+        f" · {data.node_name}"
+    )
     sheet = Sheet(_("Year on year"), headers, rows, title=title, band_of=bands)
-    return xlsx_response(f"{data.framework.code}-{data.period}-yoy.xlsx", [sheet])
+    name = download_name(data.framework.name, period_label(data.period), _("year on year"))
+    return xlsx_response(name, [sheet])

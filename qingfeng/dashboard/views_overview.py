@@ -17,9 +17,9 @@ from qingfeng.dashboard import overview_tables as tables
 from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import xlsx_response
+from qingfeng.lib.xlsx import download_name, xlsx_response
 from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring.selectors import latest_period, scored_periods
 
@@ -197,7 +197,7 @@ def heatmap_json(request: AuthedRequest, code: str, period: Period) -> FiniteJso
 
 
 def _filename(results: access.PeriodResults, what: str) -> str:
-    return f"{results.framework.code}-{results.period}-{what}.xlsx"
+    return download_name(results.framework.name, period_label(results.period), what)
 
 
 @login_required

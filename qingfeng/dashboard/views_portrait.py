@@ -23,7 +23,7 @@ from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 from qingfeng.records.period_states import PeriodStates
 
 # A tree longer than this starts with its level-1 groups closed (but the focused one), so
@@ -162,7 +162,7 @@ def _trend_periods(data: Portrait) -> dict[str, list[Any]]:
 
 
 def _sheets(data: Portrait) -> list[Sheet]:
-    title = f"{data.unit.name} · {data.framework.name} · {data.period}"
+    title = f"{data.unit.name} · {data.framework.name} · {period_label(data.period)}"
     tree = selectors.tree_rows(portrait=data)
     tree_bands = {(i, 5): row.band for i, row in enumerate(tree) if row.band}
     records = selectors.counted_records(portrait=data)
@@ -233,7 +233,10 @@ def _sheets(data: Portrait) -> list[Sheet]:
         Sheet(
             _("Trend"),
             [_("Period"), _("Total"), _("Rank"), _("Band")],
-            [[h["period"], h["total"], h["rank"], band_label(h["band"])] for h in history],
+            [
+                [period_label(h["period"]), h["total"], h["rank"], band_label(h["band"])]
+                for h in history
+            ],
             title=title,
             band_of={(i, 3): h["band"] for i, h in enumerate(history) if h["band"]},
         ),
@@ -242,7 +245,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
             [_("Period"), _("Indicator"), _("Score"), _("Max"), _("Band"), _("vetoed")],
             [
                 [
-                    w.period,
+                    period_label(w.period),
                     f"{w.code} {w.name}" if w.code else _("Total score"),
                     w.score,
                     w.max,
@@ -261,7 +264,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
 def portrait_xlsx(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> HttpResponse:
     """The portrait as a workbook: the tree, the records, the trend and the warnings."""
     data = _load(request, code, period, unit_pk)
-    filename = f"{data.unit.name}-{data.framework.code}-{data.period}.xlsx"
+    filename = download_name(data.unit.name, data.framework.name, period_label(data.period))
     return xlsx_response(filename, _sheets(data))
 
 

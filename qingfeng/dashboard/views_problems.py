@@ -23,9 +23,9 @@ from qingfeng.dashboard.access import analysis_framework
 from qingfeng.dashboard.compare import portrait_url
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.json_response import FiniteJsonResponse
-from qingfeng.lib.periods import Period, periods_containing
+from qingfeng.lib.periods import Period, period_label, periods_containing
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000  # records in one drill-down export
@@ -103,7 +103,12 @@ def problems_json(request: AuthedRequest, code: str, period: Period) -> FiniteJs
         trend = problems.by_type_over_periods(user=request.user, window=window)
         data["trend"] = {
             "periods": [
-                {"period": str(p), "from": p.start.isoformat(), "to": p.end.isoformat()}
+                {
+                    "period": str(p),
+                    "label": period_label(p),  # the chart's axis: the period in words
+                    "from": p.start.isoformat(),
+                    "to": p.end.isoformat(),
+                }
                 for p in trend.periods
             ],
             "series": [
@@ -205,7 +210,9 @@ def problems_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResp
         matrix_rows,
         title=title,
     )
-    filename = f"{window.framework.code}-{window.period}-problems.xlsx"
+    filename = download_name(
+        window.framework.name, period_label(window.period), _("problem analysis")
+    )
     return xlsx_response(filename, [by_type, by_unit, by_category])
 
 
@@ -303,4 +310,5 @@ def problem_records_xlsx(request: AuthedRequest, code: str, period: Period) -> H
     ]
     title = f"{window.framework.name} · {window.start} – {window.end}"
     sheet = Sheet(_("Problem records"), headers, rows, title=title)
-    return xlsx_response(f"{window.framework.code}-{window.period}-problem-records.xlsx", [sheet])
+    name = download_name(window.framework.name, period_label(window.period), _("problem records"))
+    return xlsx_response(name, [sheet])

@@ -12,20 +12,81 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
 from qingfeng.framework.interchange_format import NODE_SETTINGS
 from qingfeng.framework.interchange_write import version_to_spec
-from qingfeng.framework.models import FrameworkVersion
+from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.framework.rule_text import rule_sentence
+from qingfeng.lib.bands import band_label
+from qingfeng.org.models import Station, UnitCategory
 
 SETTINGS = ("name", "year", "scale", "assessed_on", "bands", "components")
 NODE_FIELDS = ("name", "parent", *NODE_SETTINGS, "rule")
 
 
 class FieldChange(NamedTuple):
-    """One field's old and new value (None: not set)."""
+    """One field's old and new value (None: not set), and both in words for the page."""
 
     field: str
     old: Any
     new: Any
+
+    @property
+    def label(self) -> str:
+        """The field's name in the user's language (the model's verbose name)."""
+        return field_label(self.field)
+
+    @property
+    def old_text(self) -> str:
+        return value_text(self.field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return value_text(self.field, self.new)
+
+
+def field_label(name: str) -> str:
+    """A version setting's or an indicator field's name as the forms call it."""
+    if name == "parent":
+        return str(_("parent indicator"))
+    for model in (Indicator, FrameworkVersion):
+        try:
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+def value_text(name: str, value: Any) -> str:
+    """A field's value in words: a rule as its sentence, bands by their level names,
+    categories and stations by name; "—" for none."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if name == "rule":
+        return rule_sentence(value)
+    if name == "bands" and isinstance(value, list):
+        return "、".join(
+            f"{band_label(str(band.get('level')))} < {band.get('below')}"
+            for band in value
+            if isinstance(band, dict)
+        )
+    if name == "components" and isinstance(value, list):
+        return "、".join(
+            f"{item.get('name')} {item.get('weight')}" for item in value if isinstance(item, dict)
+        )
+    if name == "applies_to" and isinstance(value, list):
+        names = dict(UnitCategory.objects.filter(code__in=value).values_list("code", "name"))
+        return "、".join(names.get(code, str(code)) for code in value)
+    if name == "station":
+        station = Station.objects.filter(code=value).first()
+        return station.name if station else str(value)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 class NodeRef(NamedTuple):

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import RuleType
+from qingfeng.lib.headers import field_words
 from qingfeng.lib.tabular import Issue, sheet_where
 
 Source = Literal["yaml", "xlsx"]
@@ -176,9 +177,9 @@ class Locator:
 
     def node(self, node: NodePlace, field: str | None) -> str:
         if self.source == "yaml":
-            values = {"path": " > ".join(node.path), "field": field}
+            values = {"path": " > ".join(node.path), "field": field_words(field or "")}
             if field:
-                return _("indicators %(path)s, field %(field)s") % values
+                return _("indicators %(path)s, %(field)s") % values
             return _("indicators %(path)s") % values
         rows = self.rows.nodes
         row = rows[node.index] if node.index < len(rows) else node.index + 2

@@ -26,6 +26,7 @@ from qingfeng.framework.interchange_format import (
     Source,
     XlsxRows,
 )
+from qingfeng.lib.headers import code_of
 from qingfeng.lib.notation import NotationError, number_text, parse_bands, parse_grades
 from qingfeng.lib.tabular import (
     FILE,
@@ -248,7 +249,7 @@ def _read_xlsx(data: bytes, issues: Issues) -> tuple[dict[str, Any] | None, Xlsx
         return None, rows
     sheets: dict[str, list[list[Any]]] = {}
     for title, cells in workbook.items():
-        name = title.strip().lower()
+        name = code_of(title, SHEETS)  # the code or its Chinese name (lib.headers)
         if name in SHEETS:
             sheets[name] = cells
         elif cells:
@@ -287,7 +288,7 @@ class _XlsxReader:
             if all(v is None for v in values):
                 continue
             key = canonical_text(values[0])
-            key = key.lower() if isinstance(key, str) else key
+            key = code_of(key, (*FRAMEWORK_KEYS, "key")) if isinstance(key, str) else key
             if number == 1 and key == "key":
                 continue
             for index, value in enumerate(values[2:], start=3):

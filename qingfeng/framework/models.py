@@ -198,14 +198,7 @@ class Indicator(models.Model):
 
     @property
     def rule_label(self) -> str:
-        """The rule's type in words, with its parameters (for the tree page)."""
-        rule = self.rule or {}
-        if not rule:
-            return ""
-        params = [f"{k}={v:g}" for k, v in rule.items() if isinstance(v, int | float)]
-        if rule.get("grades"):
-            params.append("、".join(f"{g}:{p:g}" for g, p in rule["grades"].items()))
-        label = (
-            str(RuleType(rule["type"]).label) if rule["type"] in RuleType.values else rule["type"]
-        )
-        return f"{label} ({', '.join(params)})" if params else label
+        """How this leaf scores, as a sentence (``rule_text.rule_sentence``)."""
+        from qingfeng.framework.rule_text import rule_sentence
+
+        return rule_sentence(self.rule)

@@ -20,6 +20,8 @@ from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.xlsx import attachment, download_name
+from qingfeng.org.models import UnitCategory
 
 CONTENT_TYPES = {
     "yaml": "application/yaml; charset=utf-8",
@@ -75,7 +77,17 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     for node in nodes:
         depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id else 0
     parents = {node.parent_id for node in nodes}
-    rows = [{"node": n, "depth": depth[n.pk], "is_leaf": n.pk not in parents} for n in nodes]
+    # Unit categories by name (a framework stores their codes).
+    category_names = dict(UnitCategory.objects.values_list("code", "name"))
+    rows = [
+        {
+            "node": n,
+            "depth": depth[n.pk],
+            "is_leaf": n.pk not in parents,
+            "categories": "、".join(category_names.get(code, code) for code in n.applies_to or []),
+        }
+        for n in nodes
+    ]
     editing = version.is_draft and can_edit(request, version.framework)
     return render(
         request,
@@ -119,8 +131,8 @@ def version_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         framework_export(version=version, fmt="yaml" if fmt == "yaml" else "xlsx"),
         content_type=CONTENT_TYPES[fmt],
     )
-    name = f"{version.framework.code}-v{version.number}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    name = download_name(version.framework.name, f"v{version.number}", ext=fmt)
+    response["Content-Disposition"] = attachment(name)
     return response
 
 

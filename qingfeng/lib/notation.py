@@ -43,8 +43,25 @@ def _parts(written: str) -> list[str]:
     return [part for part in (p.strip() for p in _ITEMS.split(written or "")) if part]
 
 
+# The usual levels by their Chinese names (蓝色<0.9 as the help text of the forms says): a
+# framework stores the codes of docs/design.md.
+BAND_CODES = {
+    "绿色": "green",
+    "蓝色": "blue",
+    "黄色": "yellow",
+    "橙色": "orange",
+    "红色": "red",
+    "绿": "green",
+    "蓝": "blue",
+    "黄": "yellow",
+    "橙": "orange",
+    "红": "red",
+}
+
+
 def parse_bands(written: str) -> list[dict[str, Any]]:
-    """``blue<0.9, yellow<0.8`` as ``[{level, below}, …]``; ``none`` (无, -) as ``[]``."""
+    """``blue<0.9, yellow<0.8`` (or 蓝色<0.9, 黄色<0.8) as ``[{level, below}, …]``; ``none``
+    (无, -) as ``[]``."""
     if written.strip().lower() in NO_BANDS:
         return []
     bands = []
@@ -56,7 +73,8 @@ def parse_bands(written: str) -> list[dict[str, Any]]:
                 _('write bands as level<fraction, e.g. blue<0.9, yellow<0.8 (not "%(part)s")')
                 % {"part": part}
             )
-        bands.append({"level": level.strip(), "below": value})
+        level = level.strip()
+        bands.append({"level": BAND_CODES.get(level, level), "below": value})
     return bands
 
 

@@ -32,13 +32,23 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Read ``2025``, ``2025H1``, ``2025Q3`` or ``2025M07`` of a year from ``MIN_YEAR``
         to ``MAX_YEAR``; ValueError otherwise (so the ``<period:…>`` URLs of 0001 or 9999
-        are a 404)."""
+        are a 404). The error's message is worded for users, in their language: pages show
+        it as it is."""
         match = _PATTERN.match(text.strip().upper())
         if not match:
-            raise ValueError(f"not a period: {text!r} (use 2025, 2025H1, 2025Q3 or 2025M07)")
+            raise ValueError(
+                _(
+                    "“%(text)s” is not a period: write a year, half, quarter or month "
+                    "as 2025, 2025H1, 2025Q3 or 2025M07"
+                )
+                % {"text": text}
+            )
         year = int(match.group(1))
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValueError(f"not a period: {text!r} (years {MIN_YEAR} to {MAX_YEAR})")
+            raise ValueError(
+                _("“%(text)s” is not a period: the year must be from %(min)d to %(max)d")
+                % {"text": text, "min": MIN_YEAR, "max": MAX_YEAR}
+            )
         for kind_group, index_group in ((2, 3), (4, 5), (6, 7)):
             if match.group(kind_group):
                 return cls(year, match.group(kind_group), int(match.group(index_group)))

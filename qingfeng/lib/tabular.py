@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.lib import sheet_limits
 from qingfeng.lib.cells import safe_cell, unquoted
+from qingfeng.lib.headers import CHINESE_NAMES, code_of, column_words, columns_words, sheet_words
 from qingfeng.lib.numbers import NumberError, parse_number, parse_within
 
 try:  # libyaml's parser when present: several times faster on big files
@@ -57,27 +58,32 @@ _FALSE = frozenset({"false", "no", "n", "0", "否", "f"})
 
 
 def sheet_where(sheet: str, row: int | None = None, column: str | None = None) -> str:
-    """A place in a workbook in words: "sheet units, row 3, column code"."""
-    values = {"sheet": sheet, "row": row or 0, "column": column}
+    """A place in a workbook in words: "sheet units, row 3, column code" (in Chinese
+    “单位”工作表（units）第 3 行“编码”列（code）: ``lib.headers``)."""
+    values = {
+        "sheet": sheet_words(sheet),
+        "row": row or 0,
+        "column": column_words(column) if column else "",
+    }
     if row is not None and column:
-        return _("sheet %(sheet)s, row %(row)d, column %(column)s") % values
+        return _("%(sheet)s, row %(row)d, %(column)s") % values
     if row is not None:
-        return _("sheet %(sheet)s, row %(row)d") % values
+        return _("%(sheet)s, row %(row)d") % values
     if column:
-        return _("sheet %(sheet)s, column %(column)s") % values
-    return _("sheet %(sheet)s") % values
+        return _("%(sheet)s, %(column)s") % values
+    return str(values["sheet"]).strip()
 
 
 def row_where(row: int | None = None, column: str | None = None) -> str:
     """A place in a file of one sheet (records, an API batch) in words: "row 3, column
-    date"; empty for the file as a whole."""
-    values = {"row": row or 0, "column": column}
+    date" (第 3 行“日期”列（date）); empty for the file as a whole."""
+    values = {"row": row or 0, "column": column_words(column) if column else ""}
     if row is not None and column:
-        return _("row %(row)d, column %(column)s") % values
+        return _("row %(row)d, %(column)s") % values
     if row is not None:
         return _("row %(row)d") % values
     if column:
-        return _("column %(column)s") % values
+        return str(values["column"]).strip()
     return ""
 
 
@@ -290,7 +296,8 @@ def read_header(
     ignored: Iterable[str] = (),
 ) -> list[str | None]:
     """The column names of a header row (row 1, ``cell``-normalised as ``read_xlsx`` and
-    ``read_csv_cells`` give it), lower-cased; None where a column has no usable name.
+    ``read_csv_cells`` give it), lower-cased, a Chinese name as its code; None where a
+    column has no usable name.
     Unknown and repeated names are reported (at row 1) and left unnamed; ``accepted``
     names are allowed besides ``columns`` (not listed as expected) and ``ignored`` ones
     (e.g. the error column of ``errors_workbook``) are silently unnamed."""
@@ -298,13 +305,14 @@ def read_header(
     skip = {name.lower() for name in ignored}
     names: list[str | None] = []
     for value in cells:
-        name = str(value).lower() if value is not None else None
+        # A column's code or its Chinese name (``lib.headers``) names it.
+        name = code_of(str(value), allowed) if value is not None else None
         if name is not None and name in skip:
             name = None
         elif name is not None and name not in allowed:
             message = _('unknown column "%(name)s"; expected one of: %(expected)s') % {
                 "name": name,
-                "expected": ", ".join(columns),
+                "expected": columns_words(columns),
             }
             issues.items.append(Issue(sheet, 1, name, message))
             name = None
@@ -549,7 +557,8 @@ def errors_workbook(
     for index in range(1, last + 1):
         name = worksheet.cell(row=1, column=index).value
         if name is not None:
-            positions.setdefault(str(name).strip().lower(), index)
+            # A Chinese header names its code's column (lib.headers).
+            positions.setdefault(code_of(str(name), CHINESE_NAMES), index)
     error_column = last + 1
     header = worksheet.cell(row=1, column=error_column, value=_("error"))
     header.font = Font(bold=True)
@@ -557,7 +566,10 @@ def errors_workbook(
     fill = PatternFill(fill_type="solid", start_color=_RED, end_color=_RED)
     for row, row_issues in sorted(by_row.items()):
         written = "; ".join(
-            f"{issue.column}: {issue.message}" if issue.column else issue.message
+            _("%(where)s: %(message)s")
+            % {"where": column_words(issue.column), "message": issue.message}
+            if issue.column
+            else issue.message
             for issue in row_issues
         )
         # Messages quote the user's values: through the one sanitiser like every export.
@@ -585,7 +597,7 @@ def _uploaded_sheet(data: bytes, filename: str, sheet: str) -> Worksheet | None:
             workbook = load_workbook(io.BytesIO(data))
         except Exception:
             return None
-        named = [ws for ws in workbook.worksheets if ws.title.strip().lower() == sheet]
+        named = [ws for ws in workbook.worksheets if code_of(ws.title, (sheet,)) == sheet]
         sheets = named or workbook.worksheets
         return sheets[0] if sheets else None
     if name.endswith(".csv"):

@@ -142,9 +142,24 @@ def xlsx_response(
     return response
 
 
+def download_name(*parts: object, ext: str = "xlsx") -> str:
+    """A download's file name in the words its user knows, the empty parts left out:
+    ``龙口式政治生态监测评价体系-2026年第三季度-对比.xlsx`` (the codes stay in the URL).
+    ``attachment`` sends it with an ASCII fallback."""
+    return "-".join(str(part) for part in parts if part) + f".{ext}"
+
+
 def attachment(filename: str) -> str:
     """The Content-Disposition of a download named ``filename`` (which may hold stored
     text, Chinese or not): an ASCII fallback and the RFC 5987 UTF-8 name."""
     filename = safe_filename(filename)
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    # The fallback for old clients keeps the name's ASCII words (codes, the year) joined by
+    # "-", not a row of underscores; "download" when it has none.
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    words = re.findall(r"[A-Za-z0-9_]+", stem)
+    ascii_name = "-".join(words) or "download"
+    if ext and re.fullmatch(r"[A-Za-z0-9]+", ext):
+        ascii_name += f".{ext}"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

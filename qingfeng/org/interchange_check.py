@@ -308,6 +308,7 @@ class Checker:
             "stations": self.db_stations,
             "discipline_groups": self.db_groups,
         }
+        self._categories_by_name()
         for sheet in SHEETS:
             for code, row in self.rows[sheet].items():
                 obj = dbs[sheet].get(code)
@@ -324,6 +325,23 @@ class Checker:
                     entry.changed = True
                 if entry.end_posts or entry.new_post or entry.fix_post:
                     entry.changed = True
+
+    def _categories_by_name(self) -> None:
+        """A unit's category may be given by its name (学校) as well as by its code: a value
+        that is no category's code but one category's name (in the file or the database)
+        stands for that category's code."""
+        codes: dict[str, str] = {cat.name: code for code, cat in self.db_categories.items()}
+        for code, row in self.rows["categories"].items():
+            if isinstance(row.fields.get("name"), str):
+                codes[row.fields["name"]] = code
+        for row in self.rows["units"].values():
+            value = row.fields.get("category")
+            if (
+                isinstance(value, str)
+                and not self._known("categories", self.db_categories, value)
+                and value in codes
+            ):
+                row.fields["category"] = codes[value]
 
     def plan(self) -> Plan:
         """The plan to apply, items in order (parents before their children)."""

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from qingfeng.lib.headers import code_of
 from qingfeng.lib.tabular import (
     FILE,
     BadValue,
@@ -218,7 +219,7 @@ def _parse_xlsx(data: bytes, issues: Issues) -> dict[str, list[RawItem]]:
     workbook = read_xlsx(data, issues)
     sheets: dict[str, list[RawItem]] = {}
     for title, rows in (workbook or {}).items():
-        sheet = title.strip().lower()
+        sheet = code_of(title, COLUMNS)  # the code or its Chinese name (lib.headers)
         if sheet not in COLUMNS:
             if rows:
                 issues.add(title, None, None, unknown_sheet(title, SHEETS))

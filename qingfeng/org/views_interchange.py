@@ -16,6 +16,7 @@ from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import Upload, upload_page
+from qingfeng.lib.xlsx import attachment, download_name
 from qingfeng.org.interchange import export_org, import_org
 
 CONTENT_TYPES = {
@@ -58,5 +59,5 @@ def export_download(request: AuthedRequest, fmt: str) -> HttpResponse:
     )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.{fmt}"'
+    response["Content-Disposition"] = attachment(download_name(_("organisation"), stamp, ext=fmt))
     return response

@@ -1,9 +1,10 @@
 """The Excel side of a station's records: its template, and an uploaded file with its errors.
 
-The template (``build_template``) is what a station fills in: the sheet ``records`` with the
-import's columns (``qingfeng.records.imports.COLUMNS``) and drop-downs for the unit, the
-indicator and the problem type; a sheet ``indicators`` saying what to fill for each of the
-station's indicators; and a sheet ``说明`` with the instructions. The drop-downs refer to
+The template (``build_template``) is what a station fills in: the sheet ``填报记录``
+(``records``) with the import's columns (``qingfeng.records.imports.COLUMNS``) by their
+Chinese names (``qingfeng.lib.headers``) and drop-downs for the unit, the indicator and the
+problem type; a sheet ``指标说明`` saying what to fill for each of the station's indicators;
+and a sheet ``说明`` with the instructions. The drop-downs refer to
 ranges of other sheets, because a literal list in a data validation is limited to 255
 characters, far fewer than a county's units.
 
@@ -33,6 +34,7 @@ from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.cells import safe_row
+from qingfeng.lib.headers import CHINESE_NAMES, columns_words
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.imports import COLUMNS, SHEET
@@ -44,6 +46,10 @@ if TYPE_CHECKING:
 
     from qingfeng.accounts.models import User
 
+# The template's other sheets, which no import reads (their names are free).
+INDICATORS_SHEET = "指标说明"
+UNITS_SHEET = "单位列表"
+PROBLEM_TYPES_SHEET = "问题类型列表"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_MAX_AGE = 3600  # seconds an errors workbook waits for its download
 _ERRORS_DIR = "tmp"
@@ -148,12 +154,13 @@ def build_template(
     workbook = Workbook()
     records = workbook.active
     assert records is not None
-    records.title = SHEET
-    _header(records, COLUMNS, [16, 14, 13, 9, 10, 10, 10, 18, 40])
+    # Chinese sheet and column names (lib.headers): the import reads them as the codes.
+    records.title = CHINESE_NAMES[SHEET]
+    _header(records, [CHINESE_NAMES[c] for c in COLUMNS], [16, 14, 13, 9, 10, 10, 10, 18, 40])
     # A column style, not 2,000 empty cells: appended rows must land on row 2.
     records.column_dimensions[_letter(COLUMNS.index("date") + 1)].number_format = "yyyy-mm-dd"
 
-    indicators = workbook.create_sheet("indicators")
+    indicators = workbook.create_sheet(INDICATORS_SHEET)
     _header(
         indicators,
         (
@@ -179,24 +186,24 @@ def build_template(
         instructions.append(safe_row([line]))
     instructions["A1"].font = _bold()
 
-    unit_sheet = workbook.create_sheet("units")
+    unit_sheet = workbook.create_sheet(UNITS_SHEET)
     _header(unit_sheet, (_("code"), _("name")), [16, 40])
     for code, name in units:
         unit_sheet.append(safe_row([code, name]))
     unit_sheet.sheet_state = "hidden"
 
-    type_sheet = workbook.create_sheet("problem_types")
+    type_sheet = workbook.create_sheet(PROBLEM_TYPES_SHEET)
     _header(type_sheet, (_("problem type"),), [30])
     for name in problem_types:
         type_sheet.append(safe_row([name]))
     type_sheet.sheet_state = "hidden"
 
-    _drop_down(records, "unit", f"units!$A$2:$A${len(units) + 1}", len(units))
-    _drop_down(records, "indicator", f"indicators!$A$2:$A${len(leaves) + 1}", len(leaves))
+    _drop_down(records, "unit", f"'{UNITS_SHEET}'!$A$2:$A${len(units) + 1}", len(units))
+    _drop_down(records, "indicator", f"'{INDICATORS_SHEET}'!$A$2:$A${len(leaves) + 1}", len(leaves))
     _drop_down(
         records,
         "problem_type",
-        f"problem_types!$A$2:$A${len(problem_types) + 1}",
+        f"'{PROBLEM_TYPES_SHEET}'!$A$2:$A${len(problem_types) + 1}",
         len(problem_types),
         strict=False,
     )
@@ -214,7 +221,7 @@ def _instructions(
         "version": str(version) if version is not None else "—",
         "today": today.isoformat(),
         "periods": periods or _("none"),
-        "columns": ", ".join(COLUMNS),
+        "columns": columns_words(COLUMNS),
     }
     lines = [
         _("Records template of %(station)s for %(framework)s (%(version)s), made on %(today)s"),

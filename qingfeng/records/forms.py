@@ -24,7 +24,7 @@ from qingfeng.lib.numbers import (
 from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.org.models import Unit
-from qingfeng.records.models import ProblemType
+from qingfeng.records.models import ProblemType, Record
 
 
 def rule_inputs(leaf: Indicator) -> list[str]:
@@ -218,5 +218,7 @@ def parse_quick_row(
             try:
                 values[name] = parse_within(text, limit=RECORD_LIMITS[name])
             except NumberError as error:
-                problems.append(_("%(field)s: %(message)s") % {"field": name, "message": error})
+                # The field by its label (数量), as the table's column heading says it.
+                label = getattr(Record._meta.get_field(name), "verbose_name", name)
+                problems.append(_("%(field)s: %(message)s") % {"field": label, "message": error})
     return values, problems

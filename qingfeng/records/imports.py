@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.headers import code_of, column_words
 from qingfeng.lib.numbers import (
     POINTS_LIMIT,
     QUANTITY_LIMIT,
@@ -139,8 +140,8 @@ def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
 
 
 def _records_sheet(titles: list[str]) -> str:
-    """The sheet named ``records`` if there is one, else the first."""
-    named = [title for title in titles if title.strip().lower() == SHEET]
+    """The sheet named ``records`` (or 填报记录) if there is one, else the first."""
+    named = [title for title in titles if code_of(title, (SHEET,)) == SHEET]
     return (named or titles)[0]
 
 
@@ -156,7 +157,7 @@ def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
         return []
     for required in REQUIRED:
         if required not in names:
-            issues.at(1, None, _('the column "%(name)s" is missing') % {"name": required})
+            issues.at(1, None, _("%(column)s is missing") % {"column": column_words(required)})
     if issues:
         return []  # with a wrong header, per-row messages would only mislead
     limit = max_rows()

@@ -32,6 +32,7 @@ from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.tabular import errors_workbook
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
+from qingfeng.lib.xlsx import attachment, download_name
 from qingfeng.org.models import Station
 from qingfeng.records import excel
 from qingfeng.records.imports import SHEET
@@ -160,8 +161,10 @@ def excel_template(request: AuthedRequest) -> HttpResponse:
         framework=choice.framework, station=choice.station, user=request.user, today=today
     )
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    name = f"records-{choice.framework.code}-{choice.station.code}-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    name = download_name(
+        _("records template"), choice.framework.name, choice.station.name, f"{today:%Y%m%d}"
+    )
+    response["Content-Disposition"] = attachment(name)
     return response
 
 
@@ -177,5 +180,5 @@ def excel_errors(request: AuthedRequest, token: str) -> HttpResponse:
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="records-errors.xlsx"'
+    response["Content-Disposition"] = attachment(download_name(_("records with errors")))
     return response

@@ -7,17 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.records.workload import station_workload
 
+# What a user types for every date: the word of their language, or the original "all".
+ALL_PERIODS = ("all", "全部")
+
 
 @login_required
 def workload(request: AuthedRequest) -> HttpResponse:
     """Per station of the framework's region that the user sees; the current quarter by
-    default, every date with ``period=all``."""
+    default, every date with ``period=all`` (or 全部)."""
     frameworks = visible_frameworks(request.user).order_by("code")
     code = request.GET.get("framework", "")
     if not code:
@@ -28,7 +32,7 @@ def workload(request: AuthedRequest) -> HttpResponse:
     error = ""
     if not text:
         period = periods_containing(timezone.localdate())[2]  # the current quarter
-    elif text.lower() != "all":
+    elif text.lower() not in ALL_PERIODS:
         try:
             period = Period.parse(text)
         except ValueError as exc:
@@ -40,7 +44,7 @@ def workload(request: AuthedRequest) -> HttpResponse:
         {
             "frameworks": frameworks,
             "framework": framework,
-            "period": str(period) if period else "all",
+            "period": str(period) if period else _("all"),
             "error": error,
             "rows": rows,
             "totals": totals,

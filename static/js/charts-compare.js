@@ -70,7 +70,7 @@
       grid: { left: 48, right: 24, top: 56, bottom: 36 },
       tooltip: { trigger: "axis", valueFormatter: fixed },
       legend: { type: "scroll", top: 0 },
-      xAxis: { type: "category", data: data.periods },
+      xAxis: { type: "category", data: data.period_labels || data.periods },
       yAxis: { type: "value", name: data.measure_label, scale: true },
       series: series
     };

@@ -85,7 +85,7 @@
     var open = data.trend_open || [];
     var incomplete = data.trend_incomplete || [];
     var periods = data.trend.map(function (t, i) {
-      var name = names[i] || t.period;
+      var name = names[i] || t.label || t.period;
       if (open[i] && labels.open) { return name + "\n(" + labels.open + ")"; }
       if (incomplete[i] && labels.incomplete) { return name + "\n(" + labels.incomplete + ")"; }
       return name;

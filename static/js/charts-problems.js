@@ -22,7 +22,7 @@
       grid: { left: 40, right: 16, top: 56, bottom: 32 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { type: "scroll", top: 0 },
-      xAxis: { type: "category", data: periods.map(function (p) { return p.period; }) },
+      xAxis: { type: "category", data: periods.map(function (p) { return p.label || p.period; }) },
       yAxis: { type: "value", minInterval: 1 },
       series: series,
       qfOnClick: function (p) {

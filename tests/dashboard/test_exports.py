@@ -128,7 +128,7 @@ def test_it_exports_the_whole_period(results: Results) -> None:
     assert book.sheetnames[:4] == names and len(book.sheetnames) == 5
     summary, ranking, nodes, warnings, tree = book.worksheets
     facts = {row[0]: row[1] for row in _rows(summary)[1:]}
-    assert facts["考核周期"] == "2025Q2"
+    assert facts["考核周期"] == "2025年第二季度"  # the period in words
     assert "测试体系" in facts["指标体系"]
     assert len(_rows(ranking)) - 1 == 3
     # Every unit x node: one row per unit in rank order, one column per node.

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org import services
 from qingfeng.org.models import Gender, ManagedLevel, Person, PostRole, Unit
 from qingfeng.records.evidence import evidence_add
@@ -224,7 +224,14 @@ def test_it_serves_the_trend_of_the_stored_totals_and_ranks(results: Results) ->
     data = client_for(results.analyst).get(_url("portrait_json", results, a1, "2025Q3")).json()
     stored = [_snapshot(a1, q) for q in QUARTERS]
     assert data["trend"] == [
-        {"period": s.period, "total": s.total, "rank": s.rank, "band": s.band} for s in stored
+        {
+            "period": s.period,
+            "label": period_label(s.period),  # the axis label: the period in words
+            "total": s.total,
+            "rank": s.rank,
+            "band": s.band,
+        }
+        for s in stored
     ]
     assert [t["total"] for t in data["trend"]] == [33.3333, 0.0, 62.0, 50.0]
     assert [t["rank"] for t in data["trend"]] == [4, 4, 1, 4]
@@ -323,11 +330,11 @@ def test_it_exports_the_portrait_with_chinese_headers(results: Results) -> None:
     (only,) = list(records.iter_rows(min_row=4, values_only=True))
     assert only[0] == "2025-02-01" and only[8] == "−10" and only[9] == "公车私用"
     assert [c.value for c in trend[3]] == ["考核周期", "折算得分", "排名", "预警等级"]
-    assert [r[:3] for r in trend.iter_rows(min_row=4, values_only=True)] == [
-        ("2025Q1", 33.3333, 4),
-        ("2025Q2", 0.0, 4),
-        ("2025Q3", 62.0, 1),
-        ("2025Q4", 50.0, 4),
+    assert [r[:3] for r in trend.iter_rows(min_row=4, values_only=True)] == [  # periods in words
+        ("2025年第一季度", 33.3333, 4),
+        ("2025年第二季度", 0.0, 4),
+        ("2025年第三季度", 62.0, 1),
+        ("2025年第四季度", 50.0, 4),
     ]
     assert [c.value for c in warnings[3]][:3] == ["考核周期", "指标", "得分"]
     assert warnings.max_row == 3 + 9

@@ -144,6 +144,7 @@ def test_it_counts_by_type_over_the_last_eight_periods(results: Results) -> None
     assert periods == [f"2024Q{i}" for i in range(1, 5)] + [f"2025Q{i}" for i in range(1, 5)]
     assert data["trend"]["periods"][4] == {
         "period": "2025Q1",
+        "label": "2025年第一季度",  # the axis label
         "from": "2025-01-01",
         "to": "2025-03-31",
     }

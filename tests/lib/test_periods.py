@@ -36,7 +36,7 @@ def test_it_parses_periods_and_their_bounds(
 
 @pytest.mark.parametrize("text", ["25Q1", "2025Q5", "2025M13", "2025H3", "2025-Q1", ""])
 def test_it_rejects_malformed_periods(text: str) -> None:
-    with pytest.raises(ValueError, match="not a period"):
+    with pytest.raises(ValueError, match="不是考核周期"):  # worded for users, in Chinese first
         Period.parse(text)
 
 

@@ -46,8 +46,11 @@ class TestIssues:
 
     def test_it_words_them_in_chinese(self) -> None:
         with override("zh-hans"):
-            assert str(Issue("", 3, "date", "错")) == "第 3 行 date 列：错"
-            assert str(Issue("units", 3, "code", "错")) == "units 工作表第 3 行 code 列：错"
+            # A column or sheet by its Chinese name and its code (qingfeng.lib.headers).
+            assert str(Issue("", 3, "date", "错")) == "第 3 行“日期”列（date）：错"
+            in_units = "“单位”工作表（units）第 3 行“编码”列（code）：错"
+            assert str(Issue("units", 3, "code", "错")) == in_units
+            assert str(Issue("", 3, "E", "错")) == "第 3 行 E 列：错"
             assert str(Issue(FILE, None, None, "错")) == "文件：错"
 
     def test_node_and_field_do_not_change_an_issue(self) -> None:
@@ -143,7 +146,7 @@ class TestErrorsWorkbook:
         assert out is not None
         sheet = load_workbook(io.BytesIO(out))["records"]
         assert [c.value for c in sheet[1]] == ["unit", "date", "error"]
-        assert sheet["C2"].value == "date: bad date" and sheet["C3"].value is None
+        assert sheet["C2"].value == "column date: bad date" and sheet["C3"].value is None
         assert sheet["B2"].fill.start_color.rgb.endswith("FFC7CE")
         assert sheet["A2"].fill.fill_type is None
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.selectors import visible_units
+from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo import org as demo
 from qingfeng.demo.accounts import DEMO_ACCOUNTS
 from qingfeng.framework.models import Framework
@@ -175,7 +176,7 @@ def test_it_records_history_for_what_it_creates(demo_county: DemoCounty) -> None
     for model in (Region, Unit, Person, Post, Station, DisciplineGroup):
         history = model.history.filter(history_type="+")
         assert history.count() == model.objects.count(), model.__name__
-        assert set(history.values_list("history_change_reason", flat=True)) == {"seed_demo"}
+        assert set(history.values_list("history_change_reason", flat=True)) == {CHANGE_REASON}
     unit = Unit.objects.filter(parent__isnull=False).first()
     assert unit is not None
     assert unit.history.get().parent_id == unit.parent_id

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
+from qingfeng.lib.headers import CHINESE_NAMES
 from qingfeng.records import excel
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.records.periods import period_close, period_open
@@ -77,7 +78,7 @@ def upload(client: Client, data: bytes, name: str = "filled.xlsx", **query: str)
 
 def filled(template: bytes, rows: list[list[object]]) -> bytes:
     workbook = load_workbook(io.BytesIO(template))
-    sheet = workbook["records"]
+    sheet = workbook["填报记录"]
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -87,31 +88,30 @@ def filled(template: bytes, rows: list[list[object]]) -> bytes:
 
 def test_it_builds_the_station_template(opened: Setup, clerk: User) -> None:
     workbook = load_workbook(io.BytesIO(template_of(english(clerk))))
-    assert workbook.sheetnames[:3] == ["records", "indicators", "说明"]
-    records = workbook["records"]
-    assert [cell.value for cell in records[1]] == HEADER
+    # Chinese sheet and column names (the import reads them as the codes of HEADER).
+    assert workbook.sheetnames[:3] == ["填报记录", "指标说明", "说明"]
+    records = workbook["填报记录"]
+    assert [cell.value for cell in records[1]] == [CHINESE_NAMES[code] for code in HEADER]
     assert records.freeze_panes == "A2"
     assert records["A1"].font.bold
     validations = {
         str(v.sqref).split(":")[0]: v.formula1 for v in records.data_validations.dataValidation
     }
-    assert validations["A2"] == "=units!$A$2:$A$4"
-    assert validations["B2"] == "=indicators!$A$2:$A$8"
-    assert validations["H2"].startswith("=problem_types!$A$2:")
+    assert validations["A2"] == "='单位列表'!$A$2:$A$4"
+    assert validations["B2"] == "='指标说明'!$A$2:$A$8"
+    assert validations["H2"].startswith("='问题类型列表'!$A$2:")
     # Only ST-A's leaves: B1 is ST-B's, A and B are groups.
-    assert column(workbook["indicators"]) == ["A1", "A2", "A3", "A4", "A5", "A6", "B2"]
-    hints = dict(
-        zip(column(workbook["indicators"]), column(workbook["indicators"], 3), strict=True)
-    )
+    assert column(workbook["指标说明"]) == ["A1", "A2", "A3", "A4", "A5", "A6", "B2"]
+    hints = dict(zip(column(workbook["指标说明"]), column(workbook["指标说明"], 3), strict=True))
     assert hints["A1"] == (
         "Deduction: 2 points per item, fill in quantity; or fill in points directly"
         " (at most 20 in all)"
     )
     assert "一档 = 5" in str(hints["A2"])
     # Only units in the clerk's scope (county A), not B1.
-    assert workbook["units"].sheet_state == "hidden"
-    assert column(workbook["units"]) == ["A1", "A1-1", "A2"]
-    assert column(workbook["problem_types"])
+    assert workbook["单位列表"].sheet_state == "hidden"
+    assert column(workbook["单位列表"]) == ["A1", "A1-1", "A2"]
+    assert column(workbook["问题类型列表"])
     instructions = "\n".join(str(row[0]) for row in workbook["说明"].iter_rows(values_only=True))
     assert "YYYY-MM-DD" in instructions
     assert "Open now: 2026" in instructions
@@ -175,7 +175,7 @@ def test_it_rejects_a_file_with_bad_rows_and_returns_it_with_errors(
     errors = client.get(response.context["errors_url"])
     assert errors.status_code == 200
     workbook = load_workbook(io.BytesIO(errors.content))
-    sheet = workbook["records"]
+    sheet = workbook["填报记录"]
     assert sheet.cell(row=1, column=10).value == "error"
     notes = {row: sheet.cell(row=row, column=10).value for row in range(2, 8)}
     assert notes[2] is None
@@ -245,7 +245,7 @@ def test_it_keeps_stations_and_units_in_scope(opened: Setup, clerk: User, admin_
     assert response.status_code == 200
     assert response.context["choice"].framework == opened.framework
     workbook = load_workbook(io.BytesIO(template_of(english(admin_a), station="ST-A")))
-    assert column(workbook["units"]) == ["A1", "A1-1", "A2"]
+    assert column(workbook["单位列表"]) == ["A1", "A1-1", "A2"]
     # No such framework.
     missing = english(admin_a).get(reverse("records:excel"), {"framework": "NOPE"})
     assert missing.status_code == 404

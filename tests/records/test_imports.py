@@ -184,7 +184,7 @@ def test_it_reports_in_chinese_by_default(setup: Setup) -> None:
     with override("zh-hans"):
         result = records_import(data=data, filename="r.csv", framework=setup.framework)
         text = str(result.issues[0])
-    assert text == "第 2 行 date 列：应为 YYYY-MM-DD 格式的日期，实际为“2025-13-01”"
+    assert text == "第 2 行“日期”列（date）：应为 YYYY-MM-DD 格式的日期，实际为“2025-13-01”"
 
 
 def test_it_hides_units_outside_the_scope_like_missing_ones(setup: Setup, actor: User) -> None:
@@ -220,7 +220,7 @@ def test_it_rejects_unknown_duplicate_and_missing_columns(setup: Setup) -> None:
         'row 1, column ponts: unknown column "ponts"; expected one of: unit, indicator, date, '
         "points, quantity, grade, value, problem_type, note",
         "row 1, column unit: duplicate column",
-        'row 1: the column "date" is missing',
+        "row 1: column date is missing",
     ]
     assert not Record.objects.exists()
 

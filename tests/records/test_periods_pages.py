@@ -46,7 +46,7 @@ def test_it_opens_closes_and_reopens_with_a_reason(
     assert date_problems(scored, "2025-08-01") == []
 
     bad = client.post(list_url(), {"period": "2025Q5"})
-    assert bad.status_code == 200 and "not a period" in bad.content.decode()
+    assert bad.status_code == 200 and "“2025Q5”不是考核周期" in bad.content.decode()
 
     client.post(reverse("records:period_close", args=[collection.pk]))
     collection.refresh_from_db()

@@ -160,7 +160,7 @@ def test_it_refuses_to_approve_or_return_after_the_period_closed_and_recomputes_
     page = body(client.get(reverse("records:review")))
     assert f'data-record="{submitted.pk}"' in page
     assert f'name="one" value="{submitted.pk}"' not in page
-    assert "2025Q3 is closed: reopen it to review." in page
+    assert "Q3 2025 is closed: reopen it to review." in page
     response = client.post(APPROVE, {"one": submitted.pk}, follow=True)
     # The record is named by its unit and indicator, not by its database id.
     named = f"The record {submitted.unit.name} · {submitted.indicator_code} is dated 2025-08-01"

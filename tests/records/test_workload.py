@@ -83,4 +83,4 @@ def test_it_shows_the_current_quarter_by_default_and_reports_a_bad_period(
     page = client.get(reverse("records:workload"), {"framework": "T"})
     assert page.status_code == 200 and 'data-station="ST-A"' in page.content.decode()
     bad = client.get(reverse("records:workload"), {"framework": "T", "period": "2025Q9"})
-    assert "not a period" in bad.content.decode()
+    assert "“2025Q9”不是考核周期" in bad.content.decode()
