@@ -36,7 +36,7 @@ def version_problems(*, version: FrameworkVersion) -> list[Issue]:
     """Every problem publishing ``version`` would refuse (the checks of ``validate_spec``,
     children worth more than their parent included)."""
     spec = version_to_spec(version)
-    return validate_spec(spec, source="yaml", region=version.framework.region)
+    return validate_spec(spec, source="page", region=version.framework.region)
 
 
 @dataclass(frozen=True)

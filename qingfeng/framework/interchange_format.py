@@ -14,13 +14,16 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import RuleType
-from qingfeng.lib.headers import field_words
+from qingfeng.lib.headers import CHINESE_NAMES, field_words
 from qingfeng.lib.tabular import Issue, sheet_where
 
-Source = Literal["yaml", "xlsx"]
+# "page": a stored version checked on its own pages (editing, publishing): worded like
+# "yaml" but without the file's keys, which the user of a page never sees.
+Source = Literal["yaml", "xlsx", "page"]
 
 TOP_KEYS = ("code", "name", "year", "scale", "assessed_on", "bands", "components", "indicators")
 # The period kinds ``assessed_on`` may name (empty or absent: every kind).
@@ -146,6 +149,10 @@ class NodePlace:
         )
 
 
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
 class Locator:
     """Writes places in a file of ``source`` the way its user finds them."""
 
@@ -155,7 +162,14 @@ class Locator:
         self.laid_out = rows is None  # assume the layout framework_export writes
 
     def top(self, place: Top) -> str:
-        if self.source == "yaml":
+        if self.source == "page" and _chinese():  # in English the keys are the words
+            label = CHINESE_NAMES.get(place.key, place.key)
+            if place.index is not None:
+                label = _("%(label)s no. %(index)s") % {"label": label, "index": place.index + 1}
+            if place.field:
+                return f"{label} {field_words(place.field, with_code=False)}"
+            return label
+        if self.source in ("yaml", "page"):
             if place.index is None:
                 return place.key
             text = f"{place.key}[{place.index + 1}]"
@@ -176,8 +190,9 @@ class Locator:
         return xlsx_where(FRAMEWORK_SHEET)
 
     def node(self, node: NodePlace, field: str | None) -> str:
-        if self.source == "yaml":
-            values = {"path": " > ".join(node.path), "field": field_words(field or "")}
+        if self.source in ("yaml", "page"):
+            words = field_words(field or "", with_code=self.source == "yaml")
+            values = {"path": " > ".join(node.path), "field": words}
             if field:
                 return _("indicators %(path)s, %(field)s") % values
             return _("indicators %(path)s") % values

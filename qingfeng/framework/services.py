@@ -78,7 +78,7 @@ def _issues(version: FrameworkVersion, *, sums: bool = True) -> list[Issue]:
     """The version's problems; ``sums=False`` leaves out children adding up past their
     parent, which editing lets a draft pass through (checked when publishing)."""
     spec = version_to_spec(version)
-    return validate_spec(spec, source="yaml", region=version.framework.region, sums=sums)
+    return validate_spec(spec, source="page", region=version.framework.region, sums=sums)
 
 
 # ---------------------------------------------------------------------------------------

@@ -105,11 +105,14 @@ def sheet_words(sheet: str) -> str:
     return _("sheet %(sheet)s") % {"sheet": sheet}
 
 
-def field_words(field: str) -> str:
-    """A YAML field (``max``, ``rule.per``) in a message: “分值”字段（max） in Chinese."""
+def field_words(field: str, *, with_code: bool = True) -> str:
+    """A YAML field (``max``, ``rule.per``) in a message: “分值”字段（max） in Chinese;
+    without the code (“分值”字段) on a page, where the user never sees the file's keys."""
     last = field.rsplit(".", 1)[-1].split("[", 1)[0]
     label = CHINESE_NAMES.get(last)
     if label and _chinese():
+        if not with_code:
+            return _("field “%(label)s”") % {"label": label}
         return _("field “%(label)s” (%(code)s)") % {"label": label, "code": field}
     return _("field %(field)s") % {"field": field}
 
