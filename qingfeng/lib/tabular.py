@@ -388,6 +388,8 @@ def cell(value: Any) -> Any:
 
 def text(value: Any) -> str | None:
     """One value as trimmed text (numbers as written, dates as YYYY-MM-DD)."""
+    if type(value) is str:  # the common case, first: the checks below don't apply
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, (bool, list, dict)):
