@@ -333,23 +333,27 @@ def read_items(
     from openpyxl.utils import get_column_letter
 
     header = list(rows[0]) if rows else []
+    named = [(index, name) for index, name in enumerate(names) if name is not None]
+    # How many columns from the first all have a name: a row no wider has no value to report.
+    prefix = next((index for index, name in enumerate(names) if name is None), len(names))
     for number, values in enumerate(rows[first - 1 :], start=first):
-        if all(v is None for v in values):
+        if values.count(None) == len(values):  # blank (``count`` runs in C)
             continue
-        item: dict[str, Any] = {}
-        for index, value in enumerate(values):
-            name = names[index] if index < len(names) else None
-            if name is not None:
-                item[name] = value
-            elif value is not None and (index >= len(header) or header[index] is None):
-                issues.items.append(
-                    Issue(
-                        sheet,
-                        number,
-                        get_column_letter(index + 1),
-                        _("a value in a column without a name"),
+        width = len(values)
+        item: dict[str, Any] = {name: values[index] for index, name in named if index < width}
+        if width > prefix:  # only then can a value lie in a column without a name
+            for index, value in enumerate(values):
+                name = names[index] if index < len(names) else None
+                headless = index >= len(header) or header[index] is None
+                if name is None and value is not None and headless:
+                    issues.items.append(
+                        Issue(
+                            sheet,
+                            number,
+                            get_column_letter(index + 1),
+                            _("a value in a column without a name"),
+                        )
                     )
-                )
         yield RawItem(number, item)
 
 
