@@ -60,8 +60,9 @@ def stored_rows(worksheet: Any) -> Iterator[tuple[int, dict[int, Any]]]:
     in order, without the rows between them and without empty cells.
 
     ``worksheet`` is a read-only openpyxl worksheet (``load_workbook(read_only=True)``).
-    This is what its ``iter_rows`` does (same parser, same cell conversion), minus the
-    filling of missing rows and cells up to the declared dimension.
+    This is what its ``iter_rows`` does (openpyxl's parser, ``xlsx_read.SheetParser``,
+    same cell conversion), minus the filling of missing rows and cells up to the
+    declared dimension.
     """
     return _stored_rows(worksheet, None)
 
@@ -71,11 +72,11 @@ def _stored_rows(
 ) -> Iterator[tuple[int, dict[int, Any]]]:
     """``stored_rows``, each value ``normalise``d (when given) and left out if that makes
     it None: one pass over the cells rather than two."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from qingfeng.lib.xlsx_read import SheetParser
 
     workbook = worksheet.parent
     with worksheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = SheetParser(
             source,
             worksheet._shared_strings,
             data_only=workbook.data_only,

@@ -245,7 +245,7 @@ def read_xlsx(
     data (some programs write A1:XFD1048576) neither pads the rows nor the columns, rows
     end at their last value and the sheet at its last non-blank row.
     """
-    from openpyxl import load_workbook
+    from qingfeng.lib.xlsx_read import open_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -255,7 +255,7 @@ def read_xlsx(
                 Issue(sheet, None, None, _("the workbook is too large when unpacked"))
             )
             return None
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(io.BytesIO(data))
     except Exception:
         issues.items.append(Issue(sheet, None, None, _("the file is not a valid .xlsx workbook")))
         return None
