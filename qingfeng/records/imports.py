@@ -243,6 +243,7 @@ class RecordChecker:
         # Answers that depend on one thing only, kept for the many rows that repeat it.
         self._unit_problems: dict[int, list[Problem]] = {}
         self._open_days: dict[datetime.date, bool] = {}
+        self._applies_to: dict[tuple[int, int], bool] = {}
 
     # Units
 
@@ -306,6 +307,12 @@ class RecordChecker:
                 )
             ]
         return []
+
+    def _applies(self, leaf: _Leaf, unit: Unit) -> bool:
+        key = (leaf.indicator.pk, unit.category_id)
+        if key not in self._applies_to:
+            self._applies_to[key] = all(unit.category.code in ok for ok in leaf.applies)
+        return self._applies_to[key]
 
     def _is_open(self, day: datetime.date) -> bool:
         if day not in self._open_days:
@@ -414,7 +421,7 @@ class RecordChecker:
                     % {"code": indicator_code},
                 )
             )
-        if unit is not None and any(unit.category.code not in ok for ok in leaf.applies):
+        if unit is not None and leaf.applies and not self._applies(leaf, unit):
             problems.append(
                 (
                     "indicator",
@@ -551,7 +558,7 @@ def _row_problems(fields: dict[str, Any], bad: set[str], checker: RecordChecker)
         else:
             problems.extend(checker.unit_problems(unit))
             fields["unit"] = unit
-            if any(column == "unit" for column, _message in problems):
+            if problems and any(column == "unit" for column, _message in problems):
                 unit = None
     if fields.get("indicator") is not None and fields.get("date") is not None:
         found = checker.check(
