@@ -8,7 +8,10 @@ it, seeds the demo county (``seed_demo``), reopens 2026Q3 of the LK framework, i
 token for the data station owning the most LK leaves, and POSTs one batch of 10,000
 records (spread over the station's leaves and the units they apply to) with Django's test
 client to /api/frameworks/LK/records. Then the same batch again (all skipped as existing).
-Target (issue 4): < 10 s for the first POST.
+Targets: < 10 s for the first POST (issue 4), < 2 s (issue 10). The request goes through
+Django's test client: the whole server side (middleware, token, ninja's body parsing and
+schema, the import's checks, the insert) without a socket; the process's CPU time is
+printed beside the wall time, steadier when other jobs share the machine.
 """
 
 from __future__ import annotations
@@ -129,11 +132,11 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     response = client.post(
         "/api/frameworks/LK/records", body, content_type="application/json", **headers
     )
-    first = time.perf_counter() - start
+    first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
     answer = response.json()
     if response.status_code != 201:
         print(response.status_code, json.dumps(answer, ensure_ascii=False)[:2000])
@@ -141,7 +144,7 @@ def main() -> None:
     stored = Record.objects.filter(source=RecordSource.API, station=station).count()
     print(
         f"POST {BATCH:,} records ({len(body) / 2**20:.1f} MiB): {first:.2f} s "
-        f"(target < 10 s) · created {answer['created']:,} · stored {stored:,}"
+        f"(CPU {first_cpu:.2f} s; target < 2 s) · created {answer['created']:,} · stored {stored:,}"
     )
 
     start = time.perf_counter()

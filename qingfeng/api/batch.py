@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.models import StationToken
@@ -25,9 +24,9 @@ from qingfeng.lib.tabular import Issue, Issues, RawItem
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.imports import COLUMNS, RecordChecker, validate_records
 from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.storage import records_insert
 
 _CHUNK = 500  # ids per ``IN (...)`` query, well under SQLite's variable limit
-_BATCH = 2000
 
 
 @dataclass
@@ -99,21 +98,19 @@ def records_push(*, framework: Framework, token: StationToken, items: list[Recor
 
     now = timezone.now()
     for row, record in zip(fresh, records, strict=True):
-        record.external_id = external[row.row]
-        record.submitted_at = now
+        record["external_id"] = external[row.row]
+        record["submitted_at"] = now
     reason = f"API token {token.prefix}… ({token.name})"
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(
-                records, Record, batch_size=_BATCH, default_change_reason=reason
-            )
+            created = records_insert(rows=records, history_user=None, change_reason=reason)
     except IntegrityError:
         # Another request with some of the same external ids won the race; nothing of this
         # one was stored, and resending it now creates only what is still missing.
         message = _("a concurrent request stored some of these records; send the batch again")
         result.errors.append(Issue("", None, "external_id", message))
         return result
-    new_ids = {record.external_id: record.pk for record in created}
+    new_ids = {record["external_id"]: pk for record, pk in zip(records, created, strict=True)}
     result.created = len(created)
     result.existing = len(rows) - len(fresh)
     result.ids = [

@@ -16,7 +16,6 @@ deduction's points are 0 or more, a quantity more than 0), which says so in its 
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 import unicodedata
@@ -51,8 +50,10 @@ def parse_number(value: Any) -> float | None:
         return None
     converted: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        with contextlib.suppress(OverflowError):  # an int past the float range: refused
+        try:
             converted = float(value)
+        except OverflowError:  # an int past the float range: refused below
+            converted = None
     elif isinstance(value, str):
         written = unicodedata.normalize("NFKC", value).strip()
         if _NUMBER.match(written):

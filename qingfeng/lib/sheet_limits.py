@@ -60,14 +60,23 @@ def stored_rows(worksheet: Any) -> Iterator[tuple[int, dict[int, Any]]]:
     in order, without the rows between them and without empty cells.
 
     ``worksheet`` is a read-only openpyxl worksheet (``load_workbook(read_only=True)``).
-    This is what its ``iter_rows`` does (same parser, same cell conversion), minus the
-    filling of missing rows and cells up to the declared dimension.
+    This is what its ``iter_rows`` does (openpyxl's parser, ``xlsx_read.SheetParser``,
+    same cell conversion), minus the filling of missing rows and cells up to the
+    declared dimension.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
+    return _stored_rows(worksheet, None)
+
+
+def _stored_rows(
+    worksheet: Any, normalise: Callable[[Any], Any] | None
+) -> Iterator[tuple[int, dict[int, Any]]]:
+    """``stored_rows``, each value ``normalise``d (when given) and left out if that makes
+    it None: one pass over the cells rather than two."""
+    from qingfeng.lib.xlsx_read import SheetParser
 
     workbook = worksheet.parent
     with worksheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = SheetParser(
             source,
             worksheet._shared_strings,
             data_only=workbook.data_only,
@@ -76,7 +85,13 @@ def stored_rows(worksheet: Any) -> Iterator[tuple[int, dict[int, Any]]]:
             timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
+            values = {}
+            for stored in cells:
+                value = stored["value"]
+                if value is not None and normalise is not None:
+                    value = normalise(value)
+                if value is not None:
+                    values[stored["column"]] = value
             if values:
                 yield number, values
 
@@ -89,15 +104,11 @@ def bounded_rows(
     lies past the row or column limit (reading stops there)."""
     last_row, last_column = max_rows() + 1, max_columns()
     rows: list[list[Any]] = []
-    for number, stored in stored_rows(worksheet):
-        values = {column: normalise(value) for column, value in stored.items()}
-        columns = [column for column, value in values.items() if value is not None]
-        if not columns:
-            continue
+    for number, values in _stored_rows(worksheet, normalise):
         if number > last_row:
             report(None, too_many_rows(number))
             return None
-        width = max(columns)
+        width = max(values)
         if width > last_column:
             report(_letter(width), too_many_columns(width, number))
             return None

@@ -251,7 +251,7 @@ def read_xlsx(
     data (some programs write A1:XFD1048576) neither pads the rows nor the columns, rows
     end at their last value and the sheet at its last non-blank row.
     """
-    from openpyxl import load_workbook
+    from qingfeng.lib.xlsx_read import open_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -261,7 +261,7 @@ def read_xlsx(
                 Issue(sheet, None, None, _("the workbook is too large when unpacked"))
             )
             return None
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(io.BytesIO(data))
     except Exception:
         issues.items.append(Issue(sheet, None, None, _("the file is not a valid .xlsx workbook")))
         return None
@@ -341,23 +341,27 @@ def read_items(
     from openpyxl.utils import get_column_letter
 
     header = list(rows[0]) if rows else []
+    named = [(index, name) for index, name in enumerate(names) if name is not None]
+    # How many columns from the first all have a name: a row no wider has no value to report.
+    prefix = next((index for index, name in enumerate(names) if name is None), len(names))
     for number, values in enumerate(rows[first - 1 :], start=first):
-        if all(v is None for v in values):
+        if values.count(None) == len(values):  # blank (``count`` runs in C)
             continue
-        item: dict[str, Any] = {}
-        for index, value in enumerate(values):
-            name = names[index] if index < len(names) else None
-            if name is not None:
-                item[name] = value
-            elif value is not None and (index >= len(header) or header[index] is None):
-                issues.items.append(
-                    Issue(
-                        sheet,
-                        number,
-                        get_column_letter(index + 1),
-                        _("a value in a column without a name"),
+        width = len(values)
+        item: dict[str, Any] = {name: values[index] for index, name in named if index < width}
+        if width > prefix:  # only then can a value lie in a column without a name
+            for index, value in enumerate(values):
+                name = names[index] if index < len(names) else None
+                headless = index >= len(header) or header[index] is None
+                if name is None and value is not None and headless:
+                    issues.items.append(
+                        Issue(
+                            sheet,
+                            number,
+                            get_column_letter(index + 1),
+                            _("a value in a column without a name"),
+                        )
                     )
-                )
         yield RawItem(number, item)
 
 
@@ -396,6 +400,8 @@ def cell(value: Any) -> Any:
 
 def text(value: Any) -> str | None:
     """One value as trimmed text (numbers as written, dates as YYYY-MM-DD)."""
+    if type(value) is str:  # the common case, first: the checks below don't apply
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, (bool, list, dict)):

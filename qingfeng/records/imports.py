@@ -58,6 +58,7 @@ from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import leaves_with_applies
+from qingfeng.records.storage import RecordValues
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -240,6 +241,10 @@ class RecordChecker:
         self._looked_up: set[str] = set()
         self._visible: set[int] = set()
         self._versions: dict[int, _Version | None] = {}
+        # Answers that depend on one thing only, kept for the many rows that repeat it.
+        self._unit_problems: dict[int, list[Problem]] = {}
+        self._open_days: dict[datetime.date, bool] = {}
+        self._applies_to: dict[tuple[int, int], bool] = {}
 
     # Units
 
@@ -266,7 +271,8 @@ class RecordChecker:
 
     def unit(self, code: str) -> Unit | None:
         """The unit of ``code`` if it exists and is in the checker's scope."""
-        self.load_units([code])
+        if code not in self._looked_up:
+            self.load_units([code])
         unit = self._units.get(code)
         if unit is None or self._hidden(unit):
             return None
@@ -278,6 +284,11 @@ class RecordChecker:
         framework's region is not assessed by it."""
         if self.unit_scope is not None and unit.code not in self._looked_up:
             self.load_units([unit.code])
+        if unit.pk not in self._unit_problems:
+            self._unit_problems[unit.pk] = self._unit_problems_of(unit)
+        return list(self._unit_problems[unit.pk])
+
+    def _unit_problems_of(self, unit: Unit) -> list[Problem]:
         if self._hidden(unit):
             return [("unit", _('unknown unit "%(code)s"') % {"code": unit.code})]
         if not unit.active:
@@ -312,6 +323,18 @@ class RecordChecker:
             return []
         message = _('unknown problem type "%(name)s"; choose one of: %(names)s')
         return [("problem_type", message % {"name": name, "names": "、".join(self.problem_types)})]
+
+    def _applies(self, leaf: _Leaf, unit: Unit) -> bool:
+        key = (leaf.indicator.pk, unit.category_id)
+        if key not in self._applies_to:
+            self._applies_to[key] = all(unit.category.code in ok for ok in leaf.applies)
+        return self._applies_to[key]
+
+    def _is_open(self, day: datetime.date) -> bool:
+        if day not in self._open_days:
+            assert self.open_dates is not None
+            self._open_days[day] = self.open_dates.is_open(day)
+        return self._open_days[day]
 
     # Indicators
 
@@ -373,7 +396,7 @@ class RecordChecker:
             return [*problems, ("date", message % {"min": MIN_YEAR, "max": MAX_YEAR})]
         if quantity is not None and quantity <= 0:
             problems.append(("quantity", _("the quantity must be more than 0")))
-        if self.open_dates is not None and not self.open_dates.is_open(date):
+        if self.open_dates is not None and not self._is_open(date):
             problems.append(
                 (
                     "date",
@@ -417,7 +440,7 @@ class RecordChecker:
                     % {"code": indicator_code},
                 )
             )
-        if unit is not None and any(unit.category.code not in ok for ok in leaf.applies):
+        if unit is not None and leaf.applies and not self._applies(leaf, unit):
             problems.append(
                 (
                     "indicator",
@@ -429,6 +452,11 @@ class RecordChecker:
         return problems
 
 
+def _negative() -> Problem:
+    # Worded only when it is needed: a translation lookup for every row is measurable.
+    return ("points", _("points must be 0 or more"))
+
+
 def _rule_problems(
     indicator: Indicator, points: float | None, grade: str | None, value: float | None
 ) -> list[Problem]:
@@ -436,10 +464,9 @@ def _rule_problems(
     rule = indicator.rule or {}
     kind = rule.get("type")
     has_per = rule.get("per") is not None
-    negative = ("points", _("points must be 0 or more"))
     if kind == "deduct":
         if points is not None and points < 0:
-            return [negative]
+            return [_negative()]
         if points is None and not has_per:
             return [("points", _("points are required (the rule gives no points per item)"))]
     elif kind == "bonus":
@@ -453,7 +480,7 @@ def _rule_problems(
             )
             problems.append(("grade", message % {"grade": grade, "grades": ", ".join(grades)}))
         if points is not None and points < 0:
-            problems.append(negative)
+            problems.append(_negative())
         elif points is None and grade is None and not has_per:
             problems.append(("points", _("points or a grade are required")))
         return problems
@@ -489,8 +516,9 @@ def validate_records(
     issues: Issues,
     status: str = RecordStatus.APPROVED,
     source: str = RecordSource.IMPORTED,
-) -> list[Record]:
-    """Convert and check every row; the unsaved records, or [] if any issue was added.
+) -> list[RecordValues]:
+    """Convert and check every row; the records to store (``records.storage``' rows by
+    field), or [] if any issue was added.
 
     Every problem of every row is added to ``issues``, in row order and, within a row, in
     column order. The records carry the checker's framework, station and actor.
@@ -500,6 +528,9 @@ def validate_records(
         fields: dict[str, Any] = {}
         problems: list[Problem] = []
         for name, raw in item.values.items():
+            if raw is None:  # every converter gives None for an empty cell
+                fields[name] = None
+                continue
             try:
                 fields[name] = CONVERTERS[name](raw)
             except BadValue as exc:
@@ -508,7 +539,16 @@ def validate_records(
     checker.load_units(
         fields["unit"] for _row, fields, _problems in converted if fields.get("unit")
     )
-    records: list[Record] = []
+    records: list[RecordValues] = []
+    # What every record of the file shares: framework, status, source, station, author.
+    common: RecordValues = {
+        "framework_id": checker.framework.pk,
+        "status": status,
+        "source": source,
+        "station_id": None if checker.station is None else checker.station.pk,
+        "created_by_id": None if checker.actor is None else checker.actor.pk,
+        "submitted_at": timezone.now() if status == RecordStatus.SUBMITTED else None,
+    }
     order = {name: index for index, name in enumerate(COLUMNS)}
     for row, fields, problems in converted:
         bad = {column for column, _message in problems}
@@ -518,7 +558,7 @@ def validate_records(
             for column, message in problems:
                 issues.at(row, column, message)
         elif not issues:
-            records.append(_record(fields, checker, status, source))
+            records.append(_record(fields, common))
     return [] if issues else records
 
 
@@ -537,7 +577,7 @@ def _row_problems(fields: dict[str, Any], bad: set[str], checker: RecordChecker)
         else:
             problems.extend(checker.unit_problems(unit))
             fields["unit"] = unit
-            if any(column == "unit" for column, _message in problems):
+            if problems and any(column == "unit" for column, _message in problems):
                 unit = None
     if fields.get("indicator") is not None and fields.get("date") is not None:
         found = checker.check(
@@ -555,23 +595,16 @@ def _row_problems(fields: dict[str, Any], bad: set[str], checker: RecordChecker)
     return problems
 
 
-def _record(fields: dict[str, Any], checker: RecordChecker, status: str, source: str) -> Record:
-    record = Record(
-        framework=checker.framework,
-        indicator_code=fields["indicator"],
-        unit=fields["unit"],
-        date=fields["date"],
-        points=fields.get("points"),
-        quantity=fields.get("quantity"),
-        grade=fields.get("grade") or "",
-        value=fields.get("value"),
-        problem_type=fields.get("problem_type") or "",
-        note=fields.get("note") or "",
-        status=status,
-        source=source,
-        station=checker.station,
-        created_by=checker.actor,
-        submitted_at=timezone.now() if status == RecordStatus.SUBMITTED else None,
-    )
-    record._history_user = checker.actor  # type: ignore[attr-defined]
-    return record
+def _record(fields: dict[str, Any], common: RecordValues) -> RecordValues:
+    return {
+        **common,
+        "indicator_code": fields["indicator"],
+        "unit_id": fields["unit"].pk,
+        "date": fields["date"],
+        "points": fields.get("points"),
+        "quantity": fields.get("quantity"),
+        "grade": fields.get("grade") or "",
+        "value": fields.get("value"),
+        "problem_type": fields.get("problem_type") or "",
+        "note": fields.get("note") or "",
+    }

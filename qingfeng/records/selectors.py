@@ -21,7 +21,7 @@ from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import FrozenRecords
-from qingfeng.scoring.inputs import ABSENT, RecordRow
+from qingfeng.scoring.inputs import ABSENT, RecordColumns
 
 
 def clerk_stations(user: Any) -> QuerySet[Station]:
@@ -166,9 +166,10 @@ def own_record_rows(*, user: Any, records: Sequence[Record]) -> list[OwnRecord]:
     return rows
 
 
-def records_for_scoring(*, framework: Framework, period: Period) -> list[RecordRow]:
-    """The approved records of ``framework`` dated within ``period``, as the rows scoring
-    reads (``scoring.inputs.RecordRow``, absent numbers as ``ABSENT``), in no set order."""
+def records_for_scoring(*, framework: Framework, period: Period) -> RecordColumns:
+    """The approved records of ``framework`` dated within ``period``, column by column as
+    scoring reads them (``scoring.inputs.RecordColumns``, absent numbers as ``ABSENT``),
+    in no set order."""
     absent = Value(ABSENT, output_field=FloatField())
     query = Record.objects.filter(
         framework=framework,
@@ -188,5 +189,16 @@ def records_for_scoring(*, framework: Framework, period: Period) -> list[RecordR
     # its row iterator saves a quarter of the read at province scale (bench/recompute.py).
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The database gathers each column into one array (the aggregates of one
+            # query see the rows in the same order): no Python tuple per record, which
+            # halves the read of a province's 500,000 records.
+            names = ", ".join(f"c{k}" for k in range(7))
+            arrays = ", ".join(f"array_agg(c{k})" for k in range(7))
+            cursor.execute(f"SELECT {arrays} FROM ({sql}) AS records ({names})", params)
+            found = cursor.fetchone()
+            if found is None or found[0] is None:  # no record: NULL aggregates
+                return RecordColumns.from_rows([])
+            return RecordColumns(*found)
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return RecordColumns.from_rows(cursor.fetchall())

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import MONTHS
@@ -26,13 +25,12 @@ from qingfeng.records.imports import (
 )
 from qingfeng.records.models import Record, RecordSource, RecordStatus
 from qingfeng.records.rescore import recompute_after_change
+from qingfeng.records.storage import records_insert
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
 __all__ = ["record_create", "records_import"]
-
-_BATCH = 2000
 
 
 def records_import(
@@ -79,11 +77,11 @@ def records_import(
     # The records and the recompute of their periods commit together (finding 4 of issue
     # 10): a crash in between must not leave records whose scores were never computed.
     with transaction.atomic():
-        created = bulk_create_with_history(records, Record, batch_size=_BATCH, default_user=actor)
+        ids = records_insert(rows=records, history_user=actor)
         if status == RecordStatus.APPROVED:
-            result.periods = _recompute(framework, (record.date for record in created))
-    result.created = len(created)
-    result.record_ids = [record.pk for record in created]
+            result.periods = _recompute(framework, (record["date"] for record in records))
+    result.created = len(ids)
+    result.record_ids = ids
     return result
 
 

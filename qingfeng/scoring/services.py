@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ from qingfeng.framework.selectors import engine_framework, version_in_force
 from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.org.models import Unit
 from qingfeng.scoring import engine
-from qingfeng.scoring.inputs import ABSENT, RecordReader, RecordRow
+from qingfeng.scoring.inputs import ABSENT, RecordColumns, RecordReader
 from qingfeng.scoring.models import Snapshot
 
 SCORE_DECIMALS = 4
@@ -58,30 +57,29 @@ def _units_of(framework: Framework) -> tuple[np.ndarray, list[str], list[str]]:
     return ids, [r[1] for r in rows], [r[2] for r in rows]
 
 
-def _column(values: list[float]) -> np.ndarray:
+def _column(values: Sequence[float]) -> np.ndarray:
     array = np.array(values, dtype=np.float64)
     array[array == ABSENT] = np.nan
     return array
 
 
 def _engine_records(
-    *, rows: list[RecordRow], unit_ids: np.ndarray, codes: list[str]
+    *, columns: RecordColumns, unit_ids: np.ndarray, codes: list[str]
 ) -> tuple[engine.Records, int]:
     """The rows as engine arrays (units indexed like ``unit_ids``, indicators like
     ``codes``), and how many were ignored because their unit is not assessed or their
     indicator is not a leaf of this version."""
-    if not rows:
+    count = len(columns)
+    if not count:
         return engine.Records.empty(), 0
-    # Column by column with itemgetter: four times faster than zip(*rows) on 500,000 rows.
-    ids, unit, code, points, quantity, value, grade = (
-        list(map(itemgetter(k), rows)) for k in range(7)
-    )
+    ids, unit, code, grade = columns.id, columns.unit, columns.code, columns.grade
+    points, quantity, value = columns.points, columns.quantity, columns.value
     record_units = np.array(unit, dtype=np.int64)
     if len(unit_ids):
         unit_index = np.minimum(np.searchsorted(unit_ids, record_units), len(unit_ids) - 1)
         known_unit = unit_ids[unit_index] == record_units
     else:
-        unit_index, known_unit = record_units * 0, np.zeros(len(rows), dtype=bool)
+        unit_index, known_unit = record_units * 0, np.zeros(count, dtype=bool)
     leaf_of = {c: i for i, c in enumerate(codes)}
     leaf_index = np.array([leaf_of.get(c, -1) for c in code], dtype=np.int64)
     keep = known_unit & (leaf_index >= 0)
@@ -131,8 +129,8 @@ def score_period(
     result.seconds["load_framework_units"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    rows = read_records(framework=framework, period=period)
-    records, ignored = _engine_records(rows=rows, unit_ids=unit_ids, codes=_leaf_codes(fw))
+    columns = read_records(framework=framework, period=period)
+    records, ignored = _engine_records(columns=columns, unit_ids=unit_ids, codes=_leaf_codes(fw))
     result.seconds["read_records"] = time.perf_counter() - clock
     result.units, result.records, result.ignored_records = len(unit_ids), len(records.id), ignored
 
@@ -166,8 +164,8 @@ def scores_with(
     framework = version.framework
     fw = engine_framework(version)
     unit_ids, categories, _unit_codes = _units_of(framework)
-    rows = read_records(framework=framework, period=period)
-    records, _ignored = _engine_records(rows=rows, unit_ids=unit_ids, codes=_leaf_codes(fw))
+    columns = read_records(framework=framework, period=period)
+    records, _ignored = _engine_records(columns=columns, unit_ids=unit_ids, codes=_leaf_codes(fw))
     scored = engine.score(fw, categories, records)
     return _snapshots(version, period, fw, scored, unit_ids, categories, {})
 
@@ -274,11 +272,18 @@ def _snapshots(
     record_ids = scored.record_id.tolist()
     component_codes = [c.code for c in fw.components]
     totals, raws = scored.total.tolist(), scored.raw.tolist()
+    # Whole columns to Python values at once: a numpy scalar read (and rounded) unit by
+    # unit costs ten times more. ``np.round`` rounds as the scalar's ``round`` did.
+    applicable_max = scored.applicable_max.tolist()
+    rounded_max = np.round(scored.applicable_max, SCORE_DECIMALS).tolist()
+    ranks, category_ranks = scored.rank.tolist(), scored.category_rank.tolist()
+    vetoed = scored.vetoed.tolist()
+    percents = scored.component_percent.tolist()
     snapshots = []
     for u, unit_id in enumerate(unit_ids.tolist()):
-        rank = int(scored.rank[u]) or None
+        rank = int(ranks[u]) or None
         before = previous_rank.get(unit_id)
-        has_max = bool(scored.applicable_max[u])
+        has_max = bool(applicable_max[u])
         snapshots.append(
             {
                 "version_id": version.pk,
@@ -287,15 +292,13 @@ def _snapshots(
                 "category": categories[u],
                 "total": _round(totals[u]),
                 "raw": _round(raws[u]) if has_max else None,
-                "applicable_max": float(round(scored.applicable_max[u], SCORE_DECIMALS)),
+                "applicable_max": float(rounded_max[u]),
                 "band": scored.unit_band[u] or "",
-                "vetoed": bool(scored.vetoed[u]),
+                "vetoed": bool(vetoed[u]),
                 "rank": rank,
-                "category_rank": int(scored.category_rank[u]) or None,
+                "category_rank": int(category_ranks[u]) or None,
                 "rank_change": (before - rank) if (before and rank) else None,
-                "components": {
-                    c: _round(scored.component_percent[u, i]) for i, c in enumerate(component_codes)
-                },
+                "components": {c: _round(percents[u][i]) for i, c in enumerate(component_codes)},
                 "nodes": {"score": score_lists[u], "max": max_lists[u], "band": bands[u]},
                 "record_ids": record_ids[starts[u] : starts[u + 1]],
             }
