@@ -29,8 +29,11 @@ def aggregate_groups(p: Plan, score: FloatArray, maxima: FloatArray, applicable:
         any_child = np.zeros(n_units, dtype=bool)
         for c in p.children[g]:
             app = applicable[c]
-            s += np.where(app, score[c], 0.0)
-            m += np.where(app, maxima[c], 0.0)
+            # Adding only where applicable equals adding 0.0 elsewhere (s starts at +0.0
+            # and so is never -0.0), without a temporary; a max is already 0 where its
+            # node does not apply.
+            np.add(s, score[c], out=s, where=app)
+            m += maxima[c]
             any_child |= app
         score[g] = np.where(any_child, s, np.nan)
         maxima[g] = m

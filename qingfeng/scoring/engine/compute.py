@@ -29,15 +29,18 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     check_records(p, n_units, records)
 
     # Applicability is decided per category (a handful), then spread over the units.
-    category_codes, unit_category = np.unique(
-        np.asarray(list(categories), dtype=str), return_inverse=True
-    )
-    unit_category = unit_category.ravel().astype(np.int64)
-    applies = p.applies([str(c) for c in category_codes])  # [category, node]
-    node_applies = applies.T[:, unit_category]  # [node, unit]
+    # A dict pass over the units, not a sort of their strings; categories numbered in
+    # sorted order, as np.unique would.
+    first_seen: dict[str, int] = {}
+    seen = [first_seen.setdefault(str(c), len(first_seen)) for c in categories]
+    category_codes = sorted(first_seen)
+    renumber = np.empty(len(category_codes), dtype=np.int64)
+    renumber[[first_seen[c] for c in category_codes]] = np.arange(len(category_codes))
+    unit_category = renumber[np.array(seen, dtype=np.int64)]
+    applies = p.applies(category_codes)  # [category, node]
 
     counted = count_records(p, applies, unit_category, records)
-    lv = score_leaves(p, node_applies, records, counted, n_units)
+    lv = score_leaves(p, applies, unit_category, records, counted)
     aggregate_groups(p, lv.score, lv.max, lv.applicable)
     totals = unit_totals(p, lv.score, lv.max, lv.applicable)
 
