@@ -14,7 +14,7 @@ from .aggregate import BandLabels, aggregate_groups, node_bands, unit_bands, uni
 from .leaves import count_records, score_leaves
 from .model import Framework, Records, Result
 from .plan import VETO, check_records, plan
-from .rank import ranks, stable_argsort
+from .rank import ranks, stable_lexsort
 
 
 def score(framework: Framework, categories: Sequence[str], records: Records) -> Result:
@@ -29,14 +29,13 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     check_records(p, n_units, records)
 
     # Applicability is decided per category (a handful), then spread over the units.
-    # A dict pass over the units, not a sort of their strings; categories numbered in
-    # sorted order, as np.unique would.
-    first_seen: dict[str, int] = {}
-    seen = [first_seen.setdefault(str(c), len(first_seen)) for c in categories]
-    category_codes = sorted(first_seen)
-    renumber = np.empty(len(category_codes), dtype=np.int64)
-    renumber[[first_seen[c] for c in category_codes]] = np.arange(len(category_codes))
-    unit_category = renumber[np.array(seen, dtype=np.int64)]
+    # A set and a dict look-up per unit, not a sort of their strings; categories are
+    # numbered in sorted order, as np.unique would.
+    category_codes = sorted(set(map(str, categories)))
+    index = {c: i for i, c in enumerate(category_codes)}
+    unit_category = np.fromiter(
+        map(index.__getitem__, map(str, categories)), dtype=np.int64, count=n_units
+    )
     applies = p.applies(category_codes)  # [category, node]
 
     counted = count_records(p, applies, unit_category, records)
@@ -53,8 +52,7 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
 
     # Explanations: the counted records sorted by (unit, leaf), record order kept within.
     rows = np.flatnonzero(counted.mask)
-    key = records.unit[rows] * max(p.n, 1) + records.indicator[rows]
-    rows = rows[stable_argsort(key)]
+    rows = rows[stable_lexsort([records.indicator[rows], records.unit[rows]])]
 
     subtree = np.zeros((p.n, p.n), dtype=bool)
     for n, chain in enumerate(p.ancestors):

@@ -114,21 +114,24 @@ def score_leaves(
     ``unit_category[u]`` unit u's category index."""
     n_units = len(unit_category)
     size = p.n * n_units
-    sel = counted.mask
-    # Keyed by node index (not leaf rank): the sums land on the nodes' own rows.
-    key = rec.indicator[sel] * n_units + rec.unit[sel]
+    # Keyed by node index (not leaf rank): the sums land on the nodes' own rows. Records
+    # that do not count go to one extra bin, dropped after: cheaper than picking the
+    # counted ones out of three arrays.
+    key = rec.indicator * n_units
+    key += rec.unit
+    key[~counted.mask] = size
     # bincount adds in record order, the order a plain loop over the records would use.
-    total = np.bincount(key, weights=counted.amount[sel], minlength=size)
+    sums = np.bincount(key, weights=counted.amount, minlength=size + 1)[:size]
     # (An empty bincount is int64 whatever its weights.)
-    total = total.astype(np.float64, copy=False).reshape(p.n, n_units)
-    count = np.bincount(key, minlength=size).reshape(p.n, n_units)
+    total: FloatArray = sums.astype(np.float64, copy=False).reshape(p.n, n_units)
+    count = np.bincount(key, minlength=size + 1)[:size].reshape(p.n, n_units)
 
     score = np.full((p.n, n_units), np.nan)
     maxima = np.zeros((p.n, n_units))
     applicable = np.zeros((p.n, n_units), dtype=bool)
     vetoed = np.zeros(n_units, dtype=bool)
-    # Most nodes apply to every category: only the others are spread over the units.
-    restricted = ~applies.all(axis=0)
+    # Most nodes apply to every category: only the others' rows are spread over the units.
+    restricted = np.logical_not(applies.all(axis=0))
     for kind in (DEDUCT, BONUS, DIRECT, RATE, SURVEY, VETO):
         nodes = np.flatnonzero(p.rule == kind)
         if not len(nodes):
@@ -142,13 +145,10 @@ def score_leaves(
         if kind == DEDUCT:
             np.fmin(t, p.cap[nodes][:, None], out=t)  # NaN cap: no cap
             s = np.subtract(m, t, out=t)
-            ok = np.ones(t.shape, dtype=bool)
         elif kind == BONUS:
             s = t
-            ok = np.ones(t.shape, dtype=bool)
         else:
             c = count[nodes]
-            ok = c > 0
             # Mean of the records' numbers first, then the rule's formula.
             with np.errstate(divide="ignore", invalid="ignore"):
                 v = np.divide(t, c, out=t)
@@ -162,10 +162,21 @@ def score_leaves(
                 s = m * np.clip(v / 100.0, 0.0, 1.0)
         # Every leaf stays within [0, max]: deductions floor at 0, bonuses cap at max, and
         # negative inputs (which validation elsewhere rejects) cannot push it outside.
-        s = np.minimum(np.maximum(s, 0.0), m, out=s)
-        limited = restricted[nodes]
-        if limited.any():
-            ok[limited] &= applies.T[nodes[limited]][:, unit_category]
+        s = np.minimum(np.maximum(s, 0.0, out=s), m, out=s)
+        if kind in (DEDUCT, BONUS):
+            # Assessed wherever the leaf applies: everywhere but on its restricted rows.
+            score[nodes] = s
+            maxima[nodes] = m
+            applicable[nodes] = True
+            nodes = nodes[restricted[nodes]]
+            if not len(nodes):
+                continue
+            ok = applies.T[nodes][:, unit_category]
+            s = score[nodes]
+            m = maxima[nodes]
+        else:
+            # Assessed where a record counted, which it does only where the leaf applies.
+            ok = c > 0
         score[nodes] = np.where(ok, s, np.nan)
         maxima[nodes] = np.where(ok, m, 0.0)
         applicable[nodes] = ok
