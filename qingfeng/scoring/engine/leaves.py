@@ -22,31 +22,34 @@ class Counted:
     amount: FloatArray  # [record]: what the record contributes (meaningless where not counted)
 
 
-def _grade_points(p: Plan, leaf: IntArray, grade: ObjectArray) -> FloatArray:
-    """Points of each record's grade in its leaf's table; 0 for a grade the table lacks."""
-    codes, inverse = np.unique(grade.astype(str), return_inverse=True)
-    # One sorted key per (leaf, grade) known to a rule, looked up with searchsorted: no
-    # dense leaf x grade table, whatever junk grades the records hold.
-    keys: list[int] = []
-    points: list[float] = []
-    for i in np.flatnonzero(p.rule == BONUS):
-        rule = p.framework.indicators[i].rule
+def _grade_points(p: Plan, leaf: IntArray, grade: ObjectArray) -> tuple[BoolArray, FloatArray]:
+    """Which records name a grade (not None, not ""), and for those the points of that
+    grade in their leaf's table (0 for a grade the table lacks)."""
+    bonus = [int(i) for i in np.flatnonzero(p.rule == BONUS)]
+    tables = [p.framework.indicators[i].rule for i in bonus]
+    names = sorted({name for rule in tables if rule is not None for name in rule.grades})
+    # A dense [node, grade] table over the grades the rules name, plus a column of zeros
+    # for any other grade.
+    points = np.zeros((p.n, len(names) + 1))
+    for i, rule in zip(bonus, tables, strict=True):
         assert rule is not None
         for name, value in rule.grades.items():
-            j = int(np.searchsorted(codes, name))
-            if j < len(codes) and codes[j] == name:
-                keys.append(int(i) * len(codes) + j)
-                points.append(float(value))
-    out = np.zeros(len(leaf))
-    if keys:
-        order = np.argsort(keys)
-        table_keys = np.asarray(keys, dtype=np.int64)[order]
-        table_points = np.asarray(points)[order]
-        wanted = leaf * len(codes) + inverse.ravel()
-        at = np.minimum(np.searchsorted(table_keys, wanted), len(table_keys) - 1)
-        found = table_keys[at] == wanted
-        out[found] = table_points[at[found]]
-    return out
+            points[i, names.index(name)] = float(value)
+    unknown, no_grade = len(names), -1
+    column: dict[object, int] = {name: j for j, name in enumerate(names)}
+    column[None] = column[""] = no_grade
+    values = grade.tolist()
+    try:
+        # A dict look-up per record, in C; anything not found is looked at once more.
+        found = list(map(column.get, values))
+    except TypeError:  # an unhashable grade: every record takes the slow way
+        found = [None] * len(values)
+    for k in [k for k, j in enumerate(found) if j is None]:
+        # A grade is compared as text, as str() writes it (a number, say).
+        found[k] = column.get(str(values[k]), unknown)
+    at = np.array(found, dtype=np.int64)
+    named = at != no_grade
+    return named, points[leaf[named], at[named]]
 
 
 def count_records(p: Plan, applies: BoolArray, unit_category: IntArray, rec: Records) -> Counted:
@@ -75,13 +78,11 @@ def count_records(p: Plan, applies: BoolArray, unit_category: IntArray, rec: Rec
     # adds 0: it does not fall back to `per`).
     if BONUS in present:
         rows = np.flatnonzero((kind == BONUS) & ~has_points)
-        grade = rec.grade[rows]
-        rows = rows[grade != None]  # noqa: E711 (elementwise)
         if len(rows):
-            named = rec.grade[rows].astype(str) != ""
+            # No grade (None or "") keeps `per`.
+            named, graded = _grade_points(p, leaf[rows], rec.grade[rows])
             rows = rows[named]
-        if len(rows):
-            amount[rows] = _grade_points(p, leaf[rows], rec.grade[rows]) * quantity[rows]
+            amount[rows] = graded * quantity[rows]
 
     # Averaged rules read one number; a record without it is ignored.
     mask = on_applicable
