@@ -59,9 +59,11 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
         subtree[chain, n] = True
     return Result(
         codes=p.codes,
-        score=np.ascontiguousarray(lv.score.T),
-        max=np.ascontiguousarray(lv.max.T),
-        applicable=np.ascontiguousarray(lv.applicable.T),
+        # [unit, node] views of the node-major arrays (Fortran order): a copy into C order
+        # would cost more than the consumers' one pass over them gains.
+        score=lv.score.T,
+        max=lv.max.T,
+        applicable=lv.applicable.T,
         band=band,
         raw=totals.raw,
         applicable_max=totals.applicable_max,
