@@ -51,8 +51,10 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     category_rank = ranks(totals.total, lv.vetoed, unit_category)
 
     # Explanations: the counted records sorted by (unit, leaf), record order kept within.
-    rows = np.flatnonzero(counted.mask)
-    rows = rows[stable_lexsort([records.indicator[rows], records.unit[rows]])]
+    # Picked out in record order first, so that the sort's gathers read compact arrays.
+    record_unit = records.unit[counted.mask]
+    record_leaf = records.indicator[counted.mask]
+    order = stable_lexsort([record_leaf, record_unit])
 
     subtree = np.zeros((p.n, p.n), dtype=bool)
     for n, chain in enumerate(p.ancestors):
@@ -73,9 +75,9 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
         rank=rank,
         category_rank=category_rank,
         component_percent=totals.component_percent,
-        record_unit=records.unit[rows],
-        record_leaf=records.indicator[rows],
-        record_id=records.id[rows],
+        record_unit=record_unit[order],
+        record_leaf=record_leaf[order],
+        record_id=records.id[counted.mask][order],
         ancestors=p.ancestors,
         component_codes=[c.code for c in framework.components],
         veto_leaf=p.rule == VETO,
