@@ -107,7 +107,7 @@ class BandLabels:
 
 
 def node_bands(
-    p: Plan, labels: BandLabels, score: FloatArray, maxima: FloatArray, applicable: BoolArray
+    p: Plan, score: FloatArray, maxima: FloatArray, applicable: BoolArray
 ) -> ObjectArray:
     """[unit, node] band names: None where not applicable, green where the max is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -44,7 +44,7 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     totals = unit_totals(p, lv.score, lv.max, lv.applicable)
 
     labels = BandLabels(p)
-    band = node_bands(p, labels, lv.score, lv.max, lv.applicable)
+    band = node_bands(p, lv.score, lv.max, lv.applicable)
     unit_band = unit_bands(p, labels, totals.total, lv.vetoed)
 
     rank = ranks(totals.total, lv.vetoed, np.zeros(n_units, dtype=np.int64))
