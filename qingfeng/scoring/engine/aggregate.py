@@ -29,8 +29,11 @@ def aggregate_groups(p: Plan, score: FloatArray, maxima: FloatArray, applicable:
         any_child = np.zeros(n_units, dtype=bool)
         for c in p.children[g]:
             app = applicable[c]
-            s += np.where(app, score[c], 0.0)
-            m += np.where(app, maxima[c], 0.0)
+            # Adding only where applicable equals adding 0.0 elsewhere (s starts at +0.0
+            # and so is never -0.0), without a temporary; a max is already 0 where its
+            # node does not apply.
+            np.add(s, score[c], out=s, where=app)
+            m += maxima[c]
             any_child |= app
         score[g] = np.where(any_child, s, np.nan)
         maxima[g] = m
@@ -104,23 +107,35 @@ class BandLabels:
 
 
 def node_bands(
-    p: Plan, labels: BandLabels, score: FloatArray, maxima: FloatArray, applicable: BoolArray
+    p: Plan, score: FloatArray, maxima: FloatArray, applicable: BoolArray
 ) -> ObjectArray:
     """[unit, node] band names: None where not applicable, green where the max is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = score / maxima
+    # One table of names for every band set (its bands, then green), then green and None:
+    # each node's index into it is its set's offset plus the bands its ratio passes, so the
+    # names come from one gather over small integers.
+    names: list[str | None] = []
+    offsets = []
+    for bands in p.band_sets:
+        offsets.append(len(names))
+        names += [b.level for b in bands] + [GREEN]
+    table = np.array([*names, GREEN, None], dtype=object)
+    index_type = np.uint8 if len(table) <= 256 else np.int64
     if len(p.band_sets) == 1:
-        codes = labels.classify(p.band_sets[0], ratio)
+        index = bands_passed(p.band_sets[0], ratio, index_type)
     else:
-        codes = np.empty(score.shape, dtype=np.int16)
+        index = np.empty(score.shape, dtype=index_type)
         for k, bands in enumerate(p.band_sets):
             nodes = np.flatnonzero(p.band_set == k)
             if len(nodes):
-                codes[nodes] = labels.classify(bands, ratio[nodes])
-    codes[maxima == 0] = labels.code[GREEN]
-    codes[~applicable] = labels.code[None]
-    # Transpose the small int codes, not the object array: [unit, node], C order.
-    return labels.names[np.ascontiguousarray(codes.T)]
+                index[nodes] = bands_passed(bands, ratio[nodes], index_type) + offsets[k]
+    # A NaN ratio passes no band; those with max 0 are green, or None where the node does
+    # not apply (its max is 0 too).
+    no_max = np.add(~applicable, len(names), dtype=index_type)
+    np.copyto(index, no_max, where=maxima == 0)
+    # Transpose the small integers, not the objects: [unit, node], C order.
+    return table[np.ascontiguousarray(index.T)]
 
 
 def unit_bands(p: Plan, labels: BandLabels, total: FloatArray, vetoed: BoolArray) -> ObjectArray:

@@ -25,18 +25,21 @@ def sorted_bands(bands: Iterable[Band]) -> tuple[Band, ...]:
     return tuple(sorted(bands, key=lambda band: band.below))
 
 
-def bands_passed(bands_sorted: tuple[Band, ...], ratio: FloatArray) -> npt.NDArray[np.int16]:
+def bands_passed(
+    bands_sorted: tuple[Band, ...], ratio: FloatArray, dtype: type[np.integer] = np.int16
+) -> npt.NDArray[np.integer]:
     """For each ratio, how many of the (sorted) bands it escapes, i.e. the index in
     ``bands_sorted`` of its band, ``len(bands_sorted)`` meaning green.
 
     A ratio escapes a band iff ratio >= below - TOLERANCE. With thresholds ascending, the
     count of those passed is the index of the first, most severe, band whose threshold
     exceeds the ratio. One comparison pass per band is several times faster than
-    searchsorted here. A NaN ratio passes none: callers decide what it means.
+    searchsorted here. A NaN ratio passes none: callers decide what it means. ``dtype``
+    must hold ``len(bands_sorted)``; the engine's node bands use uint8 (less to move).
     """
-    passed = np.zeros(np.shape(ratio), dtype=np.int16)
+    passed = np.zeros(np.shape(ratio), dtype=dtype)
     for band in bands_sorted:
-        passed += ratio >= band.below - TOLERANCE
+        np.add(passed, ratio >= band.below - TOLERANCE, out=passed, casting="unsafe")
     return passed
 
 

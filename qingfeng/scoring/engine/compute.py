@@ -14,7 +14,7 @@ from .aggregate import BandLabels, aggregate_groups, node_bands, unit_bands, uni
 from .leaves import count_records, score_leaves
 from .model import Framework, Records, Result
 from .plan import VETO, check_records, plan
-from .rank import ranks, stable_argsort
+from .rank import ranks, stable_lexsort
 
 
 def score(framework: Framework, categories: Sequence[str], records: Records) -> Result:
@@ -29,38 +29,43 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
     check_records(p, n_units, records)
 
     # Applicability is decided per category (a handful), then spread over the units.
-    category_codes, unit_category = np.unique(
-        np.asarray(list(categories), dtype=str), return_inverse=True
+    # A set and a dict look-up per unit, not a sort of their strings; categories are
+    # numbered in sorted order, as np.unique would.
+    category_codes = sorted(set(map(str, categories)))
+    index = {c: i for i, c in enumerate(category_codes)}
+    unit_category = np.fromiter(
+        map(index.__getitem__, map(str, categories)), dtype=np.int64, count=n_units
     )
-    unit_category = unit_category.ravel().astype(np.int64)
-    applies = p.applies([str(c) for c in category_codes])  # [category, node]
-    node_applies = applies.T[:, unit_category]  # [node, unit]
+    applies = p.applies(category_codes)  # [category, node]
 
     counted = count_records(p, applies, unit_category, records)
-    lv = score_leaves(p, node_applies, records, counted, n_units)
+    lv = score_leaves(p, applies, unit_category, records, counted)
     aggregate_groups(p, lv.score, lv.max, lv.applicable)
     totals = unit_totals(p, lv.score, lv.max, lv.applicable)
 
     labels = BandLabels(p)
-    band = node_bands(p, labels, lv.score, lv.max, lv.applicable)
+    band = node_bands(p, lv.score, lv.max, lv.applicable)
     unit_band = unit_bands(p, labels, totals.total, lv.vetoed)
 
     rank = ranks(totals.total, lv.vetoed, np.zeros(n_units, dtype=np.int64))
     category_rank = ranks(totals.total, lv.vetoed, unit_category)
 
     # Explanations: the counted records sorted by (unit, leaf), record order kept within.
-    rows = np.flatnonzero(counted.mask)
-    key = records.unit[rows] * max(p.n, 1) + records.indicator[rows]
-    rows = rows[stable_argsort(key)]
+    # Picked out in record order first, so that the sort's gathers read compact arrays.
+    record_unit = records.unit[counted.mask]
+    record_leaf = records.indicator[counted.mask]
+    order = stable_lexsort([record_leaf, record_unit])
 
     subtree = np.zeros((p.n, p.n), dtype=bool)
     for n, chain in enumerate(p.ancestors):
         subtree[chain, n] = True
     return Result(
         codes=p.codes,
-        score=np.ascontiguousarray(lv.score.T),
-        max=np.ascontiguousarray(lv.max.T),
-        applicable=np.ascontiguousarray(lv.applicable.T),
+        # [unit, node] views of the node-major arrays (Fortran order): a copy into C order
+        # would cost more than the consumers' one pass over them gains.
+        score=lv.score.T,
+        max=lv.max.T,
+        applicable=lv.applicable.T,
         band=band,
         raw=totals.raw,
         applicable_max=totals.applicable_max,
@@ -70,9 +75,9 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
         rank=rank,
         category_rank=category_rank,
         component_percent=totals.component_percent,
-        record_unit=records.unit[rows],
-        record_leaf=records.indicator[rows],
-        record_id=records.id[rows],
+        record_unit=record_unit[order],
+        record_leaf=record_leaf[order],
+        record_id=records.id[counted.mask][order],
         ancestors=p.ancestors,
         component_codes=[c.code for c in framework.components],
         veto_leaf=p.rule == VETO,

@@ -19,67 +19,83 @@ class Counted:
     """The records that count, as a row mask over the input records, with their amounts."""
 
     mask: BoolArray  # [record]: on a leaf that applies to the unit, and used by its rule
-    amount: FloatArray  # [record]: what the record contributes (NaN where not counted)
+    amount: FloatArray  # [record]: what the record contributes (meaningless where not counted)
 
 
-def _grade_points(p: Plan, leaf: IntArray, grade: ObjectArray) -> FloatArray:
-    """Points of each record's grade in its leaf's table; 0 for a grade the table lacks."""
-    codes, inverse = np.unique(grade.astype(str), return_inverse=True)
-    # One sorted key per (leaf, grade) known to a rule, looked up with searchsorted: no
-    # dense leaf x grade table, whatever junk grades the records hold.
-    keys: list[int] = []
-    points: list[float] = []
-    for i in np.flatnonzero(p.rule == BONUS):
-        rule = p.framework.indicators[i].rule
+def _grade_points(p: Plan, leaf: IntArray, grade: ObjectArray) -> tuple[BoolArray, FloatArray]:
+    """Which records name a grade (not None, not ""), and for those the points of that
+    grade in their leaf's table (0 for a grade the table lacks)."""
+    bonus = [int(i) for i in np.flatnonzero(p.rule == BONUS)]
+    tables = [p.framework.indicators[i].rule for i in bonus]
+    names = sorted({name for rule in tables if rule is not None for name in rule.grades})
+    # A dense [node, grade] table over the grades the rules name, plus a column of zeros
+    # for any other grade.
+    points = np.zeros((p.n, len(names) + 1))
+    for i, rule in zip(bonus, tables, strict=True):
         assert rule is not None
         for name, value in rule.grades.items():
-            j = int(np.searchsorted(codes, name))
-            if j < len(codes) and codes[j] == name:
-                keys.append(int(i) * len(codes) + j)
-                points.append(float(value))
-    out = np.zeros(len(leaf))
-    if keys:
-        order = np.argsort(keys)
-        table_keys = np.asarray(keys, dtype=np.int64)[order]
-        table_points = np.asarray(points)[order]
-        wanted = leaf * len(codes) + inverse.ravel()
-        at = np.minimum(np.searchsorted(table_keys, wanted), len(table_keys) - 1)
-        found = table_keys[at] == wanted
-        out[found] = table_points[at[found]]
-    return out
+            points[i, names.index(name)] = float(value)
+    unknown, no_grade = len(names), -1
+    column: dict[object, int] = {name: j for j, name in enumerate(names)}
+    column[None] = column[""] = no_grade
+    values = grade.tolist()
+    try:
+        # A dict look-up per record, in C; anything not found is looked at once more.
+        found = list(map(column.get, values))
+    except TypeError:  # an unhashable grade: every record takes the slow way
+        found = [None] * len(values)
+    for k in [k for k, j in enumerate(found) if j is None]:
+        # A grade is compared as text, as str() writes it (a number, say).
+        found[k] = column.get(str(values[k]), unknown)
+    at = np.array(found, dtype=np.int64)
+    named = at != no_grade
+    return named, points[leaf[named], at[named]]
 
 
 def count_records(p: Plan, applies: BoolArray, unit_category: IntArray, rec: Records) -> Counted:
     """Decide which records count and what each contributes.
 
     ``applies[category, node]`` is the applicability table; ``unit_category[u]`` the
-    category index of unit u.
+    category index of unit u. Each step is one pass over the records with the rule's
+    parameters looked up in small per-node tables; a rule the framework does not use
+    costs nothing.
     """
     leaf = rec.indicator
-    rule = p.rule[leaf]
-    on_applicable = applies[unit_category[rec.unit], leaf]
-    quantity = np.where(np.isnan(rec.quantity), 1.0, rec.quantity)
-    per = np.nan_to_num(p.per[leaf], nan=0.0)  # per None -> 0
-    has_points = ~np.isnan(rec.points)
-    amount = np.where(has_points, rec.points, per * quantity)
+    kind = p.rule.astype(np.int8)[leaf]
+    present = set(p.rule[p.is_leaf].tolist())
+    # One look-up in the small [category, node] table (flattened) per record.
+    unit_offset = unit_category * p.n
+    on_applicable = applies.ravel()[unit_offset[rec.unit] + leaf]
+    quantity = rec.quantity
+    quantity = np.where(np.isnan(quantity), 1.0, quantity)
+    per = np.nan_to_num(p.per, nan=0.0)[leaf]  # per None -> 0
+    points = rec.points
+    has_points = ~np.isnan(points)
+    per *= quantity
+    amount = np.where(has_points, points, per)
 
     # Bonus records without points use their grade when they have one (an unknown grade
     # adds 0: it does not fall back to `per`).
-    graded = (rule == BONUS) & ~has_points & (rec.grade != None)  # noqa: E711 (elementwise)
-    if graded.any():
-        rows = np.flatnonzero(graded)
-        named = rec.grade[rows].astype(str) != ""
-        rows = rows[named]
+    if BONUS in present:
+        rows = np.flatnonzero((kind == BONUS) & ~has_points)
         if len(rows):
-            amount[rows] = _grade_points(p, leaf[rows], rec.grade[rows]) * quantity[rows]
+            # No grade (None or "") keeps `per`.
+            named, graded = _grade_points(p, leaf[rows], rec.grade[rows])
+            rows = rows[named]
+            amount[rows] = graded * quantity[rows]
 
     # Averaged rules read one number; a record without it is ignored.
-    amount = np.where(rule == DIRECT, rec.points, amount)
-    amount = np.where((rule == RATE) | (rule == SURVEY), rec.value, amount)
-    usable = ~np.isin(rule, MEAN_RULES) | ~np.isnan(amount)
-    amount = np.where(rule == VETO, 0.0, amount)
-    mask = on_applicable & usable
-    return Counted(mask=mask, amount=np.where(mask, amount, np.nan))
+    mask = on_applicable
+    if DIRECT in present:
+        amount = np.where(kind == DIRECT, points, amount)
+    if RATE in present or SURVEY in present:
+        amount = np.where((kind == RATE) | (kind == SURVEY), rec.value, amount)
+    if present & set(MEAN_RULES):
+        mean = (kind >= DIRECT) & (kind <= SURVEY)
+        mask &= ~(mean & np.isnan(amount))
+    if VETO in present:
+        amount[kind == VETO] = 0.0
+    return Counted(mask=mask, amount=amount)
 
 
 @dataclass
@@ -93,48 +109,50 @@ class Leaves:
 
 
 def score_leaves(
-    p: Plan, node_applies: BoolArray, rec: Records, counted: Counted, n_units: int
+    p: Plan, applies: BoolArray, unit_category: IntArray, rec: Records, counted: Counted
 ) -> Leaves:
-    """Score every leaf for every unit. ``node_applies[node, unit]`` is applicability."""
-    leaves = np.flatnonzero(p.is_leaf)
-    row_of = np.full(p.n, -1, dtype=np.int64)
-    row_of[leaves] = np.arange(len(leaves))
-    size = len(leaves) * n_units
-    sel = counted.mask
-    key = row_of[rec.indicator[sel]] * n_units + rec.unit[sel]
+    """Score every leaf for every unit. ``applies[category, node]`` is applicability and
+    ``unit_category[u]`` unit u's category index."""
+    n_units = len(unit_category)
+    size = p.n * n_units
+    # Keyed by node index (not leaf rank): the sums land on the nodes' own rows. Records
+    # that do not count go to one extra bin, dropped after: cheaper than picking the
+    # counted ones out of three arrays.
+    key = rec.indicator * n_units
+    key += rec.unit
+    key[~counted.mask] = size
     # bincount adds in record order, the order a plain loop over the records would use.
-    total = np.bincount(key, weights=counted.amount[sel], minlength=size).astype(np.float64)
-    count = np.bincount(key, minlength=size)
-    total = total.reshape(len(leaves), n_units)
-    count = count.reshape(len(leaves), n_units)
+    sums = np.bincount(key, weights=counted.amount, minlength=size + 1)[:size]
+    # (An empty bincount is int64 whatever its weights.)
+    total: FloatArray = sums.astype(np.float64, copy=False).reshape(p.n, n_units)
+    count = np.bincount(key, minlength=size + 1)[:size].reshape(p.n, n_units)
 
     score = np.full((p.n, n_units), np.nan)
     maxima = np.zeros((p.n, n_units))
     applicable = np.zeros((p.n, n_units), dtype=bool)
     vetoed = np.zeros(n_units, dtype=bool)
-    rule = p.rule[leaves]
-    top = p.max[leaves][:, None]
+    # Most nodes apply to every category: only the others' rows are spread over the units.
+    restricted = np.logical_not(applies.all(axis=0))
     for kind in (DEDUCT, BONUS, DIRECT, RATE, SURVEY, VETO):
-        rows = np.flatnonzero(rule == kind)
-        if not len(rows):
+        nodes = np.flatnonzero(p.rule == kind)
+        if not len(nodes):
             continue
-        nodes = leaves[rows]
-        m = top[rows]
+        m = p.max[nodes][:, None]
         if kind == VETO:
-            vetoed |= (count[rows] > 0).any(axis=0)
+            # Counted records lie on applicable leaves only: a count is a veto.
+            vetoed |= (count[nodes] > 0).any(axis=0)
             continue
+        t = total[nodes]
         if kind == DEDUCT:
-            deduction = np.fmin(total[rows], p.cap[nodes][:, None])  # NaN cap: no cap
-            s = m - deduction
-            assessed = np.ones_like(s, dtype=bool)
+            np.fmin(t, p.cap[nodes][:, None], out=t)  # NaN cap: no cap
+            s = np.subtract(m, t, out=t)
         elif kind == BONUS:
-            s = total[rows]
-            assessed = np.ones_like(s, dtype=bool)
+            s = t
         else:
-            assessed = count[rows] > 0
+            c = count[nodes]
             # Mean of the records' numbers first, then the rule's formula.
             with np.errstate(divide="ignore", invalid="ignore"):
-                v = total[rows] / count[rows]
+                v = np.divide(t, c, out=t)
             if kind == DIRECT:
                 s = v
             elif kind == RATE:
@@ -145,8 +163,21 @@ def score_leaves(
                 s = m * np.clip(v / 100.0, 0.0, 1.0)
         # Every leaf stays within [0, max]: deductions floor at 0, bonuses cap at max, and
         # negative inputs (which validation elsewhere rejects) cannot push it outside.
-        s = np.minimum(np.maximum(s, 0.0), m)
-        ok = assessed & node_applies[nodes]
+        s = np.minimum(np.maximum(s, 0.0, out=s), m, out=s)
+        if kind in (DEDUCT, BONUS):
+            # Assessed wherever the leaf applies: everywhere but on its restricted rows.
+            score[nodes] = s
+            maxima[nodes] = m
+            applicable[nodes] = True
+            nodes = nodes[restricted[nodes]]
+            if not len(nodes):
+                continue
+            ok = applies.T[nodes][:, unit_category]
+            s = score[nodes]
+            m = maxima[nodes]
+        else:
+            # Assessed where a record counted, which it does only where the leaf applies.
+            ok = c > 0
         score[nodes] = np.where(ok, s, np.nan)
         maxima[nodes] = np.where(ok, m, 0.0)
         applicable[nodes] = ok

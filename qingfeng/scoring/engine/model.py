@@ -132,7 +132,9 @@ class Records:
 class Result:
     """Scores of every unit for one framework and period.
 
-    Arrays are indexed [unit] or [unit, node] with nodes in ``Framework.indicators`` order.
+    Arrays are indexed [unit] or [unit, node] with nodes in ``Framework.indicators`` order
+    (``score``, ``max`` and ``applicable`` are stored node by node, i.e. in Fortran order;
+    ``band`` in C order).
     A node that does not apply to a unit, or has nothing assessed, has ``applicable[u, n]``
     False, score NaN, max 0 and band None. A unit with nothing assessed has total NaN,
     band None and rank 0 (no rank). Ranks start at 1; 0 means "no rank".
