@@ -188,11 +188,14 @@ def editable_regions(user: AnyUser) -> RegionQuerySet:
 
 
 def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Person]:
-    """People who hold or held a post in a visible unit, and the user's own person."""
+    """People who hold or held a post in a visible unit or are in charge of one (分管/联系),
+    and the user's own person."""
     if has_global_scope(user, capability):
         return Person.objects.all()
     units = visible_units(user, capability)
-    condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id"))
+    condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id")) | Q(
+        pk__in=InCharge.objects.filter(unit__in=units).values("person_id")
+    )
     for assignment in _granting(user, capability):
         if assignment.scope_kind == ScopeKind.PERSON and assignment.person_id:
             condition |= Q(pk=assignment.person_id)

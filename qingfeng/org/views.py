@@ -19,7 +19,7 @@ from qingfeng.accounts.roles import Capability, ScopeKind
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import UnitFilterForm
 from qingfeng.org.models import Post, Region, UnitCategory
-from qingfeng.org.selectors import leaders_in_charge
+from qingfeng.org.selectors import leaders_in_charge, units_in_charge_of
 
 
 def _can_edit(user: Any, obj_pk: int, editable: Any) -> bool:
@@ -186,6 +186,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "person": person,
         "current_posts": [p for p in posts if p.end is None],
         "past_posts": [p for p in posts if p.end is not None],
+        "in_charge": units_in_charge_of(person).filter(unit__in=visible.values("pk")),
         "editable_units": editable_units,
         "can_edit": _can_edit(user, person.pk, selectors.visible_people(user, Capability.EDIT_ORG)),
     }

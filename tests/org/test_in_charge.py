@@ -207,3 +207,16 @@ def test_a_file_without_the_sheet_has_no_in_charge_count(org: Org) -> None:
         data=_yaml({"people": [{"code": "VH1", "name": "张"}]}), filename="o.yaml", scope=None
     )
     assert result.ok and "in_charge" not in result.created
+
+
+def test_it_shows_a_leader_in_charge_and_their_units_to_the_units_readers(
+    org: Org, deputy: Person
+) -> None:
+    services.in_charge_add(unit=org.unit_a1, person=deputy, title="副县长")
+    services.in_charge_add(unit=org.unit_b1, person=deputy)
+    analyst = client_for(make_user("analyst_a", Role.ANALYST, region=org.county_a))
+    page = analyst.get(reverse("org:person_detail", args=[deputy.pk])).content.decode()
+    assert "分管、联系的单位" in page and "黎城县教育局" in page and "平顺县财政局" not in page
+    stranger = client_for(make_user("analyst_x", Role.ANALYST, region=org.city))
+    other = Person.objects.create(code="VH2", name="无关领导")
+    assert stranger.get(reverse("org:person_detail", args=[other.pk])).status_code == 404
