@@ -22,6 +22,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, xlsx_response
+from qingfeng.org.selectors import leaders_in_charge
 
 
 def _load(request: AuthedRequest, code: str, period: Period, unit_pk: int) -> Portrait:
@@ -219,5 +220,6 @@ def leadership(request: AuthedRequest, code: str, period: Period, unit_pk: int) 
         **_headline(data),
         "leaders": leaders,
         "former": former,
+        "in_charge": leaders_in_charge(data.unit),
     }
     return render(request, "dashboard/leadership.html", context)

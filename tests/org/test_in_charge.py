@@ -16,9 +16,12 @@ from qingfeng.org.interchange_write import organisation_data
 from qingfeng.org.models import InCharge, InChargeKind, Person
 from qingfeng.org.selectors import leaders_in_charge, people_in_charge, units_in_charge_of
 from tests.conftest import Org, client_for, make_user
+from tests.dashboard import conftest as dashboard_fixtures
+from tests.dashboard.conftest import Results
 from tests.workbooks import sheets_bytes as xlsx
 
 pytestmark = pytest.mark.django_db
+results = dashboard_fixtures.results
 
 
 @pytest.fixture
@@ -220,3 +223,16 @@ def test_it_shows_a_leader_in_charge_and_their_units_to_the_units_readers(
     stranger = client_for(make_user("analyst_x", Role.ANALYST, region=org.city))
     other = Person.objects.create(code="VH2", name="无关领导")
     assert stranger.get(reverse("org:person_detail", args=[other.pk])).status_code == 404
+
+
+def test_it_names_the_leaders_in_charge_in_the_portraits_leadership_section(
+    results: Results,
+) -> None:
+    org = results.org
+    deputy = services.person_save(person=Person(code="VH1", name="张副县长"))
+    services.in_charge_add(unit=org.unit_a1, person=deputy, title="副县长")
+    url = reverse("dashboard:leadership", args=["T", "2025Q1", org.unit_a1.pk])
+    body = client_for(results.analyst).get(url).content.decode()
+    assert 'data-testid="leadership-in-charge"' in body and "张副县长" in body
+    other = reverse("dashboard:leadership", args=["T", "2025Q1", org.unit_a2.pk])
+    assert "张副县长" not in client_for(results.analyst).get(other).content.decode()
