@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qingfeng.demo",
     "qingfeng.api",
     "qingfeng.dashboard",
+    "qingfeng.inbox",
 ]
 
 MIDDLEWARE = [

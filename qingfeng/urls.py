@@ -32,6 +32,7 @@ urlpatterns = [
     path("scores/", include("qingfeng.scoring.urls")),
     path("analysis/", include("qingfeng.dashboard.urls")),
     path("records/", include("qingfeng.records.urls")),
+    path("inbox/", include("qingfeng.inbox.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -34,6 +34,10 @@ from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.api.tokens import token_issue
 from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.inbox.models import Notice
+from qingfeng.inbox.services import notify
+from qingfeng.org.models import InCharge
+from qingfeng.org.services import in_charge_add
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
 from qingfeng.records.periods import period_close, period_open
 from tests.conftest import make_user
@@ -157,6 +161,9 @@ def world(
     Indicator.objects.filter(version=results.scored.version).exclude(code__in=["A", "B"]).update(
         station=org.station_a
     )
+    # A notice in ST-A's clerk's inbox, and a leader in charge of unit A1.
+    notify(users=[users["clerk_a"]], title="黎城县教育局：请补录数据")
+    in_charge_add(unit=org.unit_a1, person=org.person_a1, title="副县长")
     _token_a, plain_a = token_issue(station=org.station_a, name="信访系统", actor=admin_a)
     _token_b, plain_b = token_issue(station=periods.station_b, name="财政系统", actor=admin_b)
     world = World(
@@ -300,6 +307,14 @@ def _excel_errors(w: World) -> str:
     return str(response.context["errors_url"])
 
 
+def _no_in_charge() -> None:
+    assert not InCharge.objects.exists()
+
+
+def _notice_read(read: bool) -> None:
+    assert Notice.objects.get().is_read is read
+
+
 def _batch(w: World) -> dict[str, Any]:
     item = {"external_id": "x-1", "unit": "A1", "indicator": "A1.1", "date": "2025-08-02"}
     return {"records": [{**item, "quantity": 1, "note": "来自信访系统"}]}
@@ -333,6 +348,13 @@ URLS: dict[str, Case] = {
     "org:unit_create": scoped(r("org:unit_create"), ("黎城县教育局",)),
     "org:unit_detail": obj(r("org:unit_detail", UNIT_A1)),
     "org:unit_edit": obj(r("org:unit_edit", UNIT_A1)),
+    "org:unit_in_charge": obj(r("org:unit_in_charge", UNIT_A1), shows=("副县长",)),
+    "org:in_charge_remove": obj(
+        r("org:in_charge_remove", lambda w: InCharge.objects.get().pk),
+        status=302,
+        method="post",
+        then=lambda w: _no_in_charge(),
+    ),
     "org:person_list": scoped(r("org:person_list"), ("王建国",)),
     "org:person_create": scoped(r("org:person_create"), ()),
     "org:person_detail": obj(r("org:person_detail", lambda w: w.org.person_a1.pk)),
@@ -502,6 +524,25 @@ URLS: dict[str, Case] = {
     ),
     "records:entry_submit": obj(
         r("records:entry_submit", lambda w: w.draft.pk), "clerk_a", "clerk_b", 302, "post"
+    ),
+    # inbox: a user's own notices; another user's notice is a 404
+    "inbox:inbox": scoped(r("inbox:inbox"), ("黎城县教育局：请补录数据",), "clerk_a", "clerk_b"),
+    "inbox:notice_read": obj(
+        r("inbox:notice_read", lambda w: Notice.objects.get().pk),
+        "clerk_a",
+        "clerk_b",
+        302,
+        "post",
+        then=lambda w: _notice_read(True),
+    ),
+    "inbox:notice_read_all": scoped(
+        r("inbox:notice_read_all"),
+        (),
+        "clerk_a",
+        "clerk_b",
+        302,
+        method="post",
+        then_outside=lambda w: _notice_read(False),
     ),
     "records:my_records": scoped(r("records:my_records"), A_UNITS[:1], "clerk_a", "clerk_b"),
     "records:self_assessment": scoped(

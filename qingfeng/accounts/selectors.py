@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from qingfeng.accounts.models import RoleAssignment
-from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
+from qingfeng.accounts.models import User as UserModel
+from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, Role, ScopeKind
 from qingfeng.org.interchange_scope import OrgScope
 from qingfeng.org.models import (
     DisciplineGroup,
+    InCharge,
     Person,
     Post,
+    PostRole,
     Region,
     RegionQuerySet,
     Station,
@@ -185,11 +188,14 @@ def editable_regions(user: AnyUser) -> RegionQuerySet:
 
 
 def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> QuerySet[Person]:
-    """People who hold or held a post in a visible unit, and the user's own person."""
+    """People who hold or held a post in a visible unit or are in charge of one (分管/联系),
+    and the user's own person."""
     if has_global_scope(user, capability):
         return Person.objects.all()
     units = visible_units(user, capability)
-    condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id"))
+    condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id")) | Q(
+        pk__in=InCharge.objects.filter(unit__in=units).values("person_id")
+    )
     for assignment in _granting(user, capability):
         if assignment.scope_kind == ScopeKind.PERSON and assignment.person_id:
             condition |= Q(pk=assignment.person_id)
@@ -300,3 +306,40 @@ def org_scope(user: User) -> OrgScope:
         stations=visible_stations(user),
         discipline_groups=visible_discipline_groups(user),
     )
+
+
+def users_acting_for(unit: Unit) -> QuerySet[User]:
+    """The active users who act for ``unit``: its liaisons (a unit liaison role over the
+    unit) and the accounts of its current principal leader (a leader role over that
+    person, or the account linked to the person). Notices to a unit go to them."""
+    principals = Post.objects.filter(unit=unit, end__isnull=True, role=PostRole.PRINCIPAL).values(
+        "person_id"
+    )
+    return (
+        UserModel.objects.filter(is_active=True)
+        .filter(
+            Q(assignments__role=Role.UNIT_LIAISON, assignments__unit=unit)
+            | Q(assignments__role=Role.LEADER, assignments__person__in=principals)
+            | Q(person__in=principals)
+        )
+        .distinct()
+    )
+
+
+def users_of_people(people: QuerySet[Person]) -> QuerySet[User]:
+    """The active accounts of ``people`` (a leader role over the person, or the account
+    linked to the person): where a copy for a leader in charge goes."""
+    ids = people.values("pk")
+    return (
+        UserModel.objects.filter(is_active=True)
+        .filter(Q(assignments__role=Role.LEADER, assignments__person__in=ids) | Q(person__in=ids))
+        .distinct()
+    )
+
+
+def visible_in_charge(
+    user: AnyUser, capability: Capability = Capability.VIEW_ORG
+) -> QuerySet[InCharge]:
+    """The in-charge relations (分管/联系) of the units the user may see (or, with another
+    capability, act on)."""
+    return InCharge.objects.filter(unit__in=visible_units(user, capability).values("pk"))

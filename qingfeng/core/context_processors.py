@@ -8,10 +8,12 @@ from django.http import HttpRequest
 
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, user_assignments
+from qingfeng.inbox.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the navigation bar needs: which menus the user's roles open."""
+    """What the navigation bar needs: which menus the user's roles open, and the number of
+    unread notices in the inbox (one count; nothing is read for an anonymous visitor)."""
     user = request.user
     if not user.is_authenticated:
         return {}
@@ -25,4 +27,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_self_assess": has_capability(user, Capability.SELF_ASSESS),
         "can_manage_tokens": has_capability(user, Capability.MANAGE_TOKENS),
         "can_view_analysis": has_capability(user, Capability.VIEW_ANALYSIS),
+        "inbox_unread": unread_count(user),
     }

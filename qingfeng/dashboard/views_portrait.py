@@ -24,6 +24,7 @@ from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
+from qingfeng.org.selectors import leaders_in_charge
 from qingfeng.records.period_states import PeriodStates
 
 # A tree longer than this starts with its level-1 groups closed (but the focused one), so
@@ -278,5 +279,6 @@ def leadership(request: AuthedRequest, code: str, period: Period, unit_pk: int) 
         **_headline(data),
         "leaders": leaders,
         "former": former,
+        "in_charge": leaders_in_charge(data.unit),
     }
     return render(request, "dashboard/leadership.html", context)

@@ -36,6 +36,7 @@ from qingfeng.demo.accounts import DEFAULT_PASSWORD, DEMO_USERNAMES, create_demo
 from qingfeng.org.models import (
     DisciplineGroup,
     Gender,
+    InCharge,
     ManagedLevel,
     Person,
     Post,
@@ -145,6 +146,7 @@ class CountyBuild:
     posts: list[Post] = field(default_factory=list)
     groups: list[tuple[DisciplineGroup, list[Unit]]] = field(default_factory=list)
     stations: list[Station] = field(default_factory=list)
+    in_charge: list[InCharge] = field(default_factory=list)
 
 
 def localise(name: str, spec: CountySpec) -> str:
@@ -278,6 +280,7 @@ def build_county(
     active = [unit for unit in all_units if unit.active]
     _build_teams(rng, spec, build, active, by_form, category_of)
     _build_groups(rng, spec, build, active, category_of)
+    _build_in_charge(spec, build, by_form, seed)
     infix = "" if spec.demo else f"{spec.prefix}-"
     for suffix, form in data.STATION_DEPARTMENTS:
         unit = by_form[form]
@@ -295,6 +298,30 @@ def build_county(
             Station(code=f"ST-{infix}{suffix}", name=name, kind=StationKind.OFFICE, region=region)
         )
     return build
+
+
+def _build_in_charge(
+    spec: CountySpec, build: CountyBuild, by_form: dict[str, Unit], seed: int
+) -> None:
+    """The county's deputy heads in charge of its departments and the commission's deputies
+    who are the townships' liaison contacts (people with no post in a unit)."""
+    rng = random.Random(f"{seed}-{spec.code}-in-charge")  # leaves the other draws alone
+    townships = [unit for unit in build.units if unit.category.code == "township"]
+    contacts = sum(1 for _title, _kind, forms in data.LEADERS_IN_CHARGE if forms is None)
+    contact = 0
+    for number, (title, kind, forms) in enumerate(data.LEADERS_IN_CHARGE, start=1):
+        leader = _new_person(rng, f"P-{spec.prefix}-L{number:02d}", True)
+        leader.rank = "副处级"
+        build.people.append(leader)
+        if forms is None:  # every other township, by turns
+            units = townships[contact::contacts]
+            contact += 1
+        else:
+            units = [by_form[form] for form in forms if form in by_form]
+        position = title.replace("县", "区") if spec.is_district else title
+        build.in_charge.extend(
+            InCharge(unit=unit, person=leader, kind=kind, title=position) for unit in units
+        )
 
 
 def _post(
@@ -541,7 +568,7 @@ def reset_demo() -> None:
     records_demo.demo_content_reset()  # records and frameworks refer to units and regions
     DisciplineGroup.objects.all().delete()
     Station.objects.all().delete()
-    for model in (Post, Person, Unit):
+    for model in (InCharge, Post, Person, Unit):
         _delete_all(model)
     # A parent region is protected while it has children: delete the leaves first.
     while Region.objects.exists():
@@ -595,6 +622,7 @@ def seed_demo(
     log(_("Creating people and posts…"))
     _create(Person, [person for build in builds for person in build.people])
     _create(Post, [post for build in builds for post in build.posts])
+    _create(InCharge, [relation for build in builds for relation in build.in_charge])
     log(_("Creating discipline groups and data stations…"))
     _create_groups([group for build in builds for group in build.groups])
     _create(Station, [station for build in builds for station in build.stations])

@@ -384,3 +384,35 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "黎城县（只读）",
     ),
 )
+
+# The county leaders in charge of departments (分管) and the commission's deputies who are
+# the liaison contacts (联系) of the townships: (position, kind, department county forms;
+# None: the townships, split between the liaison contacts).
+LEADERS_IN_CHARGE: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    (
+        "常务副县长",
+        "in_charge",
+        ("县政府办公室", "县发展和改革局", "县财政局", "县审计局", "县统计局"),
+    ),
+    (
+        "副县长",
+        "in_charge",
+        ("县教育局", "县卫生健康委员会", "县文化和旅游局", "县民政局", "县人力资源和社会保障局"),
+    ),
+    ("副县长", "in_charge", ("县农业农村局", "县水利局", "县自然资源局", "县生态环境局")),
+    (
+        "副县长",
+        "in_charge",
+        (
+            "县住房和城乡建设局",
+            "县交通运输局",
+            "县工业和信息化局",
+            "县商务局",
+            "县市场监督管理局",
+            "县应急管理局",
+        ),
+    ),
+    ("副县长、县公安局局长", "in_charge", ("县公安局", "县司法局", "县信访局", "县退役军人事务局")),
+    ("县纪委副书记、县监委副主任", "liaison", None),
+    ("县纪委常委、县监委委员", "liaison", None),
+)

@@ -27,21 +27,35 @@ ALLOWED: dict[str, frozenset[str]] = {
     "org": frozenset({"lib"}),
     # Users and roles, and who may see what (built on the organisation).
     "accounts": frozenset({"lib", "org"}),
+    # Every user's inbox of notices (other apps call ``inbox.services.notify``).
+    "inbox": frozenset({"lib", "org", "accounts"}),
     # Indicator frameworks and their versions.
     "framework": frozenset({"lib", "org", "accounts", "scoring.engine"}),
     # Scoring a period and storing its snapshots; knows nothing of where records come from.
     "scoring": frozenset({"lib", "org", "accounts", "framework", "scoring.engine"}),
     # Collected records, their review, and rescoring after a change (records feed scoring).
-    "records": frozenset({"lib", "org", "accounts", "framework", "scoring", "scoring.engine"}),
+    "records": frozenset(
+        {"lib", "org", "accounts", "inbox", "framework", "scoring", "scoring.engine"}
+    ),
     # The analysis pages' reads.
     "dashboard": frozenset(
-        {"lib", "org", "accounts", "framework", "scoring.engine", "scoring", "records"}
+        {"lib", "org", "accounts", "inbox", "framework", "scoring.engine", "scoring", "records"}
     ),
     # The API's tokens and record batches.
-    "api": frozenset({"lib", "org", "accounts", "framework", "scoring", "records"}),
+    "api": frozenset({"lib", "org", "accounts", "inbox", "framework", "scoring", "records"}),
     # Site-wide pages and plumbing (home, history, navigation).
     "core": frozenset(
-        {"lib", "org", "accounts", "framework", "scoring", "records", "dashboard", "api"}
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "framework",
+            "scoring",
+            "records",
+            "dashboard",
+            "api",
+        }
     ),
 }
 

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+from qingfeng.org.models import (
+    DisciplineGroup,
+    InCharge,
+    Person,
+    Post,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+)
 
 
 @admin.register(Region)
@@ -48,3 +57,9 @@ class StationAdmin(SimpleHistoryAdmin):
 class DisciplineGroupAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "region"]
     filter_horizontal = ["units"]
+
+
+@admin.register(InCharge)
+class InChargeAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "person", "kind"]
+    list_filter = ["kind"]

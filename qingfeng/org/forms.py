@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts import selectors
@@ -12,6 +13,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.lib.typing import model_choice_field
 from qingfeng.org.models import (
     DisciplineGroup,
+    InChargeKind,
     Person,
     Post,
     PostRole,
@@ -199,4 +201,33 @@ class UnitFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "region").queryset = selectors.visible_regions(user)
+        self._style()
+
+
+class InChargeForm(BootstrapMixin, forms.Form):
+    """A leader in charge of (分管) or the liaison contact for (联系) a unit, named by the
+    person's code: a person the user may see, or one with no post (a county leader
+    entered only as a person)."""
+
+    person = forms.ModelChoiceField(
+        label=_("leader's person code"),
+        queryset=Person.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": _("No such person you may choose.")},
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=InChargeKind.choices)
+    title = forms.CharField(
+        label=_("leader's position"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 副县长"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = selectors.visible_people(user, Capability.EDIT_ORG).values("pk")
+        model_choice_field(self, "person").queryset = Person.objects.filter(
+            Q(pk__in=visible) | Q(posts__isnull=True)
+        ).distinct()
         self._style()

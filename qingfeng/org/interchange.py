@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from qingfeng.lib.tabular import FILE, Issue, Issues
 from qingfeng.org import services
 from qingfeng.org.interchange_check import VALUES, Checker, Entry, Plan
+from qingfeng.org.interchange_in_charge import SHEET as IN_CHARGE
+from qingfeng.org.interchange_in_charge import apply_in_charge, check_in_charge
 from qingfeng.org.interchange_read import (
     SHEETS,
     ImportResult,
@@ -70,23 +72,33 @@ def import_org(
             issues.add(FILE, None, None, _("the file contains nothing to import"))
         issues.items.sort(key=_issue_order)
         return result
-    checker = Checker(clean_rows(raw, issues), issues, scope.units if scope else None)
+    rows = clean_rows(raw, issues)
+    checker = Checker(rows, issues, scope.units if scope else None)
     checker.run()
+    relations = check_in_charge(raw.get(IN_CHARGE, []), rows, issues, scope)
     if scope is not None:
         _check_scope(checker, scope)
     if issues:
         issues.items.sort(key=_issue_order)
         return result
     plan = checker.plan()
+    in_charge = (0, 0, 0)
     try:
         with transaction.atomic():
             _apply(plan, actor, issues)
+            in_charge = apply_in_charge(relations, actor)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
     if not issues:
         _count(plan, result)
+    if not issues and IN_CHARGE in raw:
+        (
+            result.created[IN_CHARGE],
+            result.updated[IN_CHARGE],
+            result.unchanged[IN_CHARGE],
+        ) = in_charge
     return result
 
 

@@ -47,6 +47,7 @@ from qingfeng.lib.tabular import (
 from qingfeng.org.models import (
     DisciplineGroup,
     Gender,
+    InCharge,
     ManagedLevel,
     Person,
     Post,
@@ -70,7 +71,10 @@ SHEETS: tuple[str, ...] = (
     "people",
     "stations",
     "discipline_groups",
+    "in_charge",
 )
+# The optional sheet of leaders in charge has no code column: interchange_in_charge reads it.
+UNCODED_SHEETS: tuple[str, ...] = ("in_charge",)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "regions": ("code", "name", "parent", "level", "commission"),
     "categories": ("code", "name"),
@@ -89,6 +93,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stations": ("code", "name", "kind", "region", "unit"),
     "discipline_groups": ("code", "name", "region", "units"),
+    "in_charge": ("unit", "person", "kind", "title"),
 }
 MODELS: dict[str, type[Model]] = {
     "regions": Region,
@@ -97,13 +102,15 @@ MODELS: dict[str, type[Model]] = {
     "people": Person,
     "stations": Station,
     "discipline_groups": DisciplineGroup,
+    "in_charge": InCharge,
 }
 _LIST_SEPARATORS = re.compile(r"[,，、\s]+")
 _MAX_INT = 2_147_483_647
 
 
 def _zeros() -> dict[str, int]:
-    return dict.fromkeys(SHEETS, 0)
+    # The optional uncoded sheets get their counts only when a file has them.
+    return dict.fromkeys((s for s in SHEETS if s not in UNCODED_SHEETS), 0)
 
 
 @dataclass
@@ -126,12 +133,12 @@ class ImportResult:
             _("%(sheet)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged")
             % {
                 "sheet": sheet,
-                "created": self.created[sheet],
-                "updated": self.updated[sheet],
-                "unchanged": self.unchanged[sheet],
+                "created": self.created.get(sheet, 0),
+                "updated": self.updated.get(sheet, 0),
+                "unchanged": self.unchanged.get(sheet, 0),
             }
             for sheet in SHEETS
-            if self.created[sheet] or self.updated[sheet] or self.unchanged[sheet]
+            if self.created.get(sheet) or self.updated.get(sheet) or self.unchanged.get(sheet)
         ]
         return "; ".join(parts) if parts else _("nothing to import")
 
@@ -338,6 +345,8 @@ def clean_rows(raw: dict[str, list[RawItem]], issues: Issues) -> dict[str, dict[
     """
     cleaned: dict[str, dict[str, Row]] = {sheet: {} for sheet in SHEETS}
     for sheet in SHEETS:
+        if sheet in UNCODED_SHEETS:
+            continue
         first_row: dict[str, int] = {}
         for item in raw.get(sheet, []):
             try:

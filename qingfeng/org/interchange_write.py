@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import yaml
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from qingfeng.lib.plain_xlsx import plain_workbook
 from qingfeng.org.interchange_check import VALUES
+from qingfeng.org.interchange_in_charge import in_charge_data
 from qingfeng.org.interchange_read import COLUMNS, SHEETS
 from qingfeng.org.interchange_scope import OrgScope
 from qingfeng.org.models import (
     DisciplineGroup,
+    InCharge,
     Person,
     Post,
     PostRole,
@@ -69,6 +71,7 @@ def organisation_data(*, scope: OrgScope | None) -> dict[str, list[dict[str, Any
             for s in stations.select_related("region", "unit").order_by("region__path", "code")
         ],
         "discipline_groups": [],
+        "in_charge": in_charge_data(units),
     }
     covered = Prefetch("units", queryset=units.order_by("code"), to_attr="exported_units")
     for group in (
@@ -86,7 +89,8 @@ def _people(scoped: bool, units: QuerySet[Unit]) -> list[dict[str, Any]]:
     people = Person.objects.all()
     if scoped:
         posts = posts.filter(unit__in=units)
-        people = people.filter(pk__in=posts.values("person_id"))
+        in_charge = InCharge.objects.filter(unit__in=units).values("person_id")
+        people = people.filter(Q(pk__in=posts.values("person_id")) | Q(pk__in=in_charge))
     current = Prefetch("posts", queryset=posts, to_attr="exported_posts")
     items = []
     for person in people.prefetch_related(current).order_by("code"):

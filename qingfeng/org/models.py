@@ -420,3 +420,45 @@ class DisciplineGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InChargeKind(models.TextChoices):
+    IN_CHARGE = "in_charge", _("in charge (分管)")
+    LIAISON = "liaison", _("liaison contact (联系)")
+
+
+class InCharge(models.Model):
+    """A leader in charge of a unit (分管) or its liaison contact (联系), e.g. the deputy
+    county head in charge of the education bureau.
+
+    The leader is a Person (usually with a post in the commission or the county
+    government); notices and feedback about the unit are copied to them. Removing a
+    relation deletes the row; the history keeps it.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="in_charge"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        related_name="units_in_charge",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=InChargeKind.choices, default=InChargeKind.IN_CHARGE
+    )
+    # The leader's position as it is said in this relation, e.g. 副县长 or 县纪委副书记.
+    title = models.CharField(_("leader's position"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit_id", "kind", "person_id"]
+        verbose_name = _("leader in charge")
+        verbose_name_plural = _("leaders in charge")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "person", "kind"], name="in_charge_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()} · {self.unit}"

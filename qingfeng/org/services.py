@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from qingfeng.lib.history import save_validated, stamp
 from qingfeng.org.models import (
     DisciplineGroup,
+    InCharge,
+    InChargeKind,
     Person,
     Post,
     PostRole,
@@ -169,3 +171,36 @@ def discipline_group_save(
     # Let simple-history's own receiver write the single row, with the final coverage.
     signals.post_save.send(sender=DisciplineGroup, instance=group, created=created, raw=False)
     return group
+
+
+@transaction.atomic
+def in_charge_add(
+    *,
+    unit: Unit,
+    person: Person,
+    kind: str = InChargeKind.IN_CHARGE,
+    title: str = "",
+    actor: User | None = None,
+) -> InCharge:
+    """Make ``person`` the leader in charge of (分管) or the liaison contact for (联系)
+    ``unit``; ``title`` is the leader's position (副县长). The same leader, unit and kind
+    twice is refused."""
+    relation = InCharge(unit=unit, person=person, kind=kind, title=title)
+    if InCharge.objects.filter(unit=unit, person=person, kind=kind).exists():
+        raise ValidationError({"person": _("This leader already has this relation with the unit.")})
+    save_validated(relation, actor)
+    return relation
+
+
+@transaction.atomic
+def in_charge_save(*, relation: InCharge, actor: User | None = None) -> InCharge:
+    """Correct an existing relation's kind or the leader's position."""
+    save_validated(relation, actor)
+    return relation
+
+
+@transaction.atomic
+def in_charge_remove(*, relation: InCharge, actor: User | None = None) -> None:
+    """End an in-charge relation: the row goes, its history keeps who removed it."""
+    stamp(relation, actor)
+    relation.delete()

@@ -19,6 +19,7 @@ from qingfeng.accounts.roles import Capability, ScopeKind
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import UnitFilterForm
 from qingfeng.org.models import Post, Region, UnitCategory
+from qingfeng.org.selectors import leaders_in_charge, units_in_charge_of
 
 
 def _can_edit(user: Any, obj_pk: int, editable: Any) -> bool:
@@ -137,6 +138,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "groups": unit.discipline_groups.all(),
         "stations": unit.stations.all(),
+        "in_charge": leaders_in_charge(unit),
         "can_edit": _can_edit(user, unit.pk, selectors.visible_units(user, Capability.EDIT_ORG)),
     }
     return render(request, "org/unit_detail.html", context)
@@ -184,6 +186,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "person": person,
         "current_posts": [p for p in posts if p.end is None],
         "past_posts": [p for p in posts if p.end is not None],
+        "in_charge": units_in_charge_of(person).filter(unit__in=visible.values("pk")),
         "editable_units": editable_units,
         "can_edit": _can_edit(user, person.pk, selectors.visible_people(user, Capability.EDIT_ORG)),
     }

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import selectors
 from qingfeng.accounts.roles import Capability
@@ -26,6 +27,7 @@ from qingfeng.org.forms import (
     CategoryForm,
     DisciplineGroupForm,
     EndPostForm,
+    InChargeForm,
     NewPersonForm,
     PersonForm,
     PostForm,
@@ -34,7 +36,17 @@ from qingfeng.org.forms import (
     StationForm,
     UnitForm,
 )
-from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit, UnitCategory
+from qingfeng.org.models import (
+    DisciplineGroup,
+    InCharge,
+    Person,
+    Post,
+    Region,
+    Station,
+    Unit,
+    UnitCategory,
+)
+from qingfeng.org.selectors import leaders_in_charge
 
 
 def _editable(visible: QuerySet[Any], editable: QuerySet[Any], pk: int) -> Any:
@@ -289,3 +301,40 @@ def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     group = _editable_org(selectors.visible_discipline_groups, user, pk)
     return _GROUP.page(request, instance=group, title=_("Edit discipline group"))
+
+
+@login_required
+def unit_in_charge(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The leaders in charge of a unit and its liaison contacts: the list, a form to add
+    one (POST) and a remove button per relation. 404 outside the scope, 403 without the
+    right to edit the unit."""
+    user = request.user
+    unit = _editable_org(selectors.visible_units, user, pk)
+    form = InChargeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.in_charge_add(
+                unit=unit, person=data["person"], kind=data["kind"], title=data["title"], actor=user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("person", message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("org:unit_in_charge", pk=unit.pk)
+    context = {"unit": unit, "form": form, "relations": leaders_in_charge(unit)}
+    return render(request, "org/unit_in_charge.html", context)
+
+
+@login_required
+@require_POST
+def in_charge_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remove an in-charge relation (its history keeps it)."""
+    user = request.user
+    visible = InCharge.objects.filter(unit__in=selectors.visible_units(user).values("pk"))
+    editable = selectors.visible_in_charge(user, Capability.EDIT_ORG)
+    relation = _editable(visible.select_related("unit"), editable, pk)
+    services.in_charge_remove(relation=relation, actor=user)
+    messages.success(request, _("Removed."))
+    return redirect("org:unit_in_charge", pk=relation.unit_id)

@@ -248,7 +248,7 @@ def test_the_number_of_queries_does_not_grow_with_the_results(results: Results) 
     before = queries()
     for day in range(1, 61):
         record(results.scored, results.org.unit_a1, "A1", f"2025-03-{day % 28 + 1:02d}")
-    assert queries() == before <= 12
+    assert queries() == before <= 13  # 12, and the navigation bar's unread notices
 
 
 def read_back(content: bytes) -> openpyxl.Workbook:

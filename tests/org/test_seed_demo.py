@@ -197,3 +197,16 @@ def test_it_seeds_a_city() -> None:
     assert Unit.objects.filter(region=county()).count() >= 99
     assert Station.objects.filter(region__in=counties).count() == 16 * 12
     assert len(set(Unit.objects.values_list("code", flat=True))) == Unit.objects.count()
+
+
+def test_it_puts_county_leaders_in_charge_of_the_departments(demo_county: DemoCounty) -> None:
+    from qingfeng.org.models import InCharge, InChargeKind, Unit
+    from qingfeng.org.selectors import leaders_in_charge
+
+    education = Unit.objects.get(name="县教育局")
+    (relation,) = leaders_in_charge(education)
+    assert (relation.kind, relation.title) == (InChargeKind.IN_CHARGE, "副县长")
+    townships = Unit.objects.filter(category__code="township")
+    for township in townships:  # each township has one liaison contact of the commission
+        assert [r.kind for r in leaders_in_charge(township)] == [InChargeKind.LIAISON]
+    assert InCharge.history.filter(history_type="+").count() == InCharge.objects.count()  # type: ignore[attr-defined]
