@@ -66,6 +66,11 @@ CHINESE_NAMES: dict[str, str] = {
     "category": "单位类别",
     "headcount": "编制人数",
     "active": "在用",
+    # Who is in charge of a unit (the organisation file's optional sheet).
+    "in_charge": "分管领导",
+    "person": "领导",
+    "kind": "类型",
+    "title": "职务",
 }
 
 
