@@ -6,8 +6,8 @@ huge and negative numbers, very long texts), posted by a logged-in user of the d
 Never a server error (the test client raises it); a POST answered with the form again
 (200) changed nothing in the database; a filter or a search answers a page (200), a
 redirect or "not found", never more; a NUL character anywhere is a 400
-(``qingfeng.core.middleware.NulCharacterMiddleware``). The forms are read from each page, as a browser
-reads them (``tests/fuzz.page_forms``), so a field added later is fuzzed too.
+(``qingfeng.core.middleware.NulCharacterMiddleware``). The forms are read from each page,
+as a browser reads them (``tests/fuzz.page_forms``), so a field added later is fuzzed too.
 """
 
 from __future__ import annotations
