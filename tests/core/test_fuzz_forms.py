@@ -28,7 +28,7 @@ from qingfeng.framework.services import version_copy
 from qingfeng.org.models import DisciplineGroup, Person, Post, Region, Station, Unit
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record
 from tests.demo_county import DemoCounty
-from tests.fuzz import Form, encode, form_values, fuzz_settings, page_forms
+from tests.fuzz import Form, encode, form_values, fuzz_settings, hostile_text, page_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +123,19 @@ def _filter_pages() -> list[Page]:
     ]
 
 
-def _draft_pages() -> list[Page]:
-    """The framework editor's forms on a draft copy of LK, as the commission's
-    administrator."""
+def _draft() -> FrameworkVersion:
+    """A draft copy of LK's published version, by the commission's administrator."""
     admin = User.objects.get(username="commission")
     published = FrameworkVersion.objects.filter(
         framework__code="LK", status=VersionStatus.PUBLISHED
     ).latest("number")
-    draft = version_copy(version=published, actor=admin)
+    return version_copy(version=published, actor=admin)
+
+
+def _draft_pages() -> list[Page]:
+    """The framework editor's forms on a draft copy of LK, as the commission's
+    administrator."""
+    draft = _draft()
     leaf = draft.indicators.get(code="C1.1")
     return [
         Page("commission", reverse("framework:version_settings", args=[draft.pk])),
@@ -203,14 +208,14 @@ def _prepare(targets: Callable[[], list[Page]]) -> None:
         _CACHE[targets] = (Pages(), targets())
 
 
-@fuzz_settings(60)
+@fuzz_settings(40)
 @given(data=st.data())
 def test_fuzz_record_entry_and_quick_entry(demo_county: DemoCounty, data: st.DataObject) -> None:
     _prepare(_entry_pages)
     _fuzz(_pages(_entry_pages), _targets_of(_entry_pages), data)
 
 
-@fuzz_settings(60)
+@fuzz_settings(40)
 @given(data=st.data())
 def test_fuzz_filter_and_search_forms(demo_county: DemoCounty, data: st.DataObject) -> None:
     _prepare(_filter_pages)
@@ -229,3 +234,67 @@ def test_fuzz_framework_editor_forms(demo_county: DemoCounty, data: st.DataObjec
 def test_fuzz_organisation_forms(demo_county: DemoCounty, data: st.DataObject) -> None:
     _prepare(_org_pages)
     _fuzz(_pages(_org_pages), _targets_of(_org_pages), data)
+
+
+# The query parameters the views read themselves (``request.GET``), links rather than
+# form fields: each page gets any of them, with any value.
+PARAMETERS = [
+    "against",
+    "category",
+    "framework",
+    "from",
+    "kind",
+    "next",
+    "node",
+    "page",
+    "parent",
+    "part",
+    "period",
+    "q",
+    "sort",
+    "station",
+    "status",
+    "to",
+    "type",
+    "unit",
+]
+
+
+def _linked_pages() -> list[Page]:
+    """Pages read with query parameters from their links, besides the filter pages."""
+    latest = "2026Q3"
+    unit = Unit.objects.order_by("code").first()
+    assert unit is not None
+    draft = _draft()
+    return [
+        *_filter_pages(),
+        Page("analyst", reverse("dashboard:portrait", args=["LK", latest, unit.pk])),
+        Page("analyst", reverse("dashboard:problems_json", args=["LK", latest])),
+        Page("analyst", reverse("dashboard:compare_trend_json", args=["LK"])),
+        Page("analyst", reverse("dashboard:compare_unit_search", args=["LK"])),
+        Page("analyst", reverse("dashboard:compare_indicator_json", args=["LK", latest])),
+        Page("analyst", reverse("dashboard:search_xlsx")),
+        Page("commission", reverse("records:excel")),
+        Page("commission", reverse("framework:indicator_create", args=[draft.pk])),
+        Page("commission", reverse("framework:version_diff", args=[draft.pk])),
+    ]
+
+
+@fuzz_settings(40)
+@given(data=st.data())
+def test_fuzz_query_parameters(demo_county: DemoCounty, data: st.DataObject) -> None:
+    _prepare(_linked_pages)
+    pages = _pages(_linked_pages)
+    page = data.draw(st.sampled_from(_targets_of(_linked_pages)), label="page")
+    values = data.draw(
+        st.dictionaries(
+            st.sampled_from(PARAMETERS),
+            st.one_of(hostile_text(), st.integers(min_value=-(10**30), max_value=10**30).map(str)),
+            min_size=1,
+            max_size=4,
+        ),
+        label="query",
+    )
+    response = pages.client(page.user).get(f"{page.url}?{encode(values)}")
+    nul = any("\x00" in value for value in values.values())
+    assert response.status_code in ({400} if nul else {200, 302, 404}), (page, values)
