@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "qingfeng.api.wording.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A NUL in a URL or a form is a 400 before any view (PostgreSQL cannot hold one).
+    "qingfeng.core.middleware.NulCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -314,6 +314,9 @@ class PushOut(Schema):
 def _framework(request: ApiRequest, code: str) -> Framework:
     """The framework of ``code`` if the token's station is assessed by it (its region is
     the station's region or one above it); else 404, as for an unknown code."""
+    if "\x00" in code:
+        # No code holds a NUL, and PostgreSQL refuses to compare text with one.
+        raise _detail(404, _('unknown framework "%(code)s"') % {"code": code})
     token = request.auth
     regions = Region.objects.lineage(token.station.region)
     framework = (

@@ -1,9 +1,10 @@
 """Reading a request body as JSON, refusing what the rest of the site cannot hold.
 
-``json.loads`` accepts two things that later fail far from the cause: a lone surrogate
-(``"\\ud800"``, valid JSON but no text UTF-8 can store, so the database write fails) and
-nesting deep enough to exhaust the interpreter's stack. Both are refused here, as a body
-that is not valid JSON, before any schema sees them.
+``json.loads`` accepts three things that later fail far from the cause: a lone surrogate
+(``"\\ud800"``, valid JSON but no text UTF-8 can store, so the database write fails), a
+NUL character (``"\\u0000"``, which PostgreSQL can neither store nor compare: any query
+with it is a server error) and nesting deep enough to exhaust the interpreter's stack. All
+are refused here, as a body that is not valid JSON, before any schema sees them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _too_deep() -> BodyError:
 
 def _check(document: Any) -> None:
     """Walk the document (without recursion): ``BodyError`` on too deep a nesting or a
-    text (value or key) that is not valid Unicode."""
+    text (value or key) that is not valid Unicode or holds a NUL character."""
     stack: list[tuple[Any, int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
@@ -38,6 +39,8 @@ def _check(document: Any) -> None:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise BodyError(_("the body holds text that is not valid Unicode")) from None
+            if "\x00" in value:
+                raise BodyError(_("the body holds a NUL character, which no text may hold"))
         elif isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
                 raise _too_deep()
@@ -46,8 +49,8 @@ def _check(document: Any) -> None:
 
 
 class StrictJsonParser(Parser):
-    """ninja's JSON parser, refusing lone surrogates and deep nesting (``BodyError``,
-    which ninja reports as an ``HttpError`` caused by it)."""
+    """ninja's JSON parser, refusing lone surrogates, NUL characters and deep nesting
+    (``BodyError``, which ninja reports as an ``HttpError`` caused by it)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         try:

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from qingfeng.api.wording import error_message
 from qingfeng.lib.numbers import POINTS_LIMIT, QUANTITY_LIMIT, VALUE_LIMIT
-from qingfeng.lib.tabular import BadValue, Issue, bounded, number_within, text, text_of
+from qingfeng.lib.tabular import BadValue, Issue, bounded, number_within, text
 from qingfeng.records.imports import COLUMNS
 from qingfeng.records.models import Record
 
@@ -64,8 +64,20 @@ def _external_id(value: Any) -> str:
     return written
 
 
-Text = Annotated[str, BeforeValidator(_cell(text, required=True))]
+# A required text: something besides blanks (the import trims a cell, then needs a value).
+REQUIRED_TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
+
+Text = Annotated[str, BeforeValidator(_cell(text, required=True)), WithJsonSchema(REQUIRED_TEXT)]
 OptionalText = Annotated[str | None, BeforeValidator(_cell(text))]
+
+
+def _optional_text(max_length: int) -> dict[str, Any]:
+    """How the OpenAPI document says an optional text of at most ``max_length``."""
+    return {"anyOf": [{"type": "string", "maxLength": max_length}, {"type": "null"}]}
+
+
+GRADE_MAX = 32
+PROBLEM_TYPE_MAX = Record._meta.get_field("problem_type").max_length or 100
 
 
 def _number_schema(limit: float) -> dict[str, Any]:
@@ -151,18 +163,27 @@ class RecordIn(Schema):
     external_id: Annotated[
         str,
         BeforeValidator(_external_id),
-        WithJsonSchema({"type": "string", "maxLength": EXTERNAL_ID_MAX}),
+        # Text, or a whole number taken as its digits (``_external_id``).
+        WithJsonSchema(
+            {"anyOf": [{**REQUIRED_TEXT, "maxLength": EXTERNAL_ID_MAX}, {"type": "integer"}]}
+        ),
     ]
     unit: Text
     indicator: Text
     date: DateText
     points: Points = None
     quantity: Quantity = None
-    grade: Annotated[str | None, BeforeValidator(_cell(bounded(32)))] = None
+    grade: Annotated[
+        str | None,
+        BeforeValidator(_cell(bounded(GRADE_MAX))),
+        WithJsonSchema(_optional_text(GRADE_MAX)),
+    ] = None
     value: Value = None
-    problem_type: Annotated[str | None, BeforeValidator(_cell(text_of(Record, "problem_type")))] = (
-        None
-    )
+    problem_type: Annotated[
+        str | None,
+        BeforeValidator(_cell(bounded(PROBLEM_TYPE_MAX))),
+        WithJsonSchema(_optional_text(PROBLEM_TYPE_MAX)),
+    ] = None
     note: OptionalText = None
 
 

@@ -1,14 +1,17 @@
-"""Language choice (Chinese unless the user picked another) and the Content-Security-Policy."""
+"""Language choice (Chinese unless the user picked another), the Content-Security-Policy and
+the refusal of NUL characters."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBadRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
@@ -53,3 +56,38 @@ class ContentSecurityPolicyMiddleware:
         if self.header and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.header
         return response
+
+
+def _holds_nul(values: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+
+
+class NulCharacterMiddleware:
+    """Refuses (400) a page request whose path, query string or form fields hold a NUL
+    character (U+0000).
+
+    No text of the site can hold one: PostgreSQL can neither store nor compare it, so a
+    NUL reaching a query (a filter's code, a quick entry's note) was a server error there,
+    and a harmless no-op on SQLite. No keyboard types it; it comes from pasted binary or a
+    script, and is refused before any view sees it. Django's form fields already refuse it
+    one by one; this covers the views that read ``request.GET``/``POST`` themselves. The
+    API (namespace ``ninja``) answers in JSON and checks its own inputs
+    (``qingfeng.api.body``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        if match is not None and "ninja" in match.namespaces:
+            return None
+        if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
+            message = _("The request holds a NUL character, which no text may hold.")
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return None

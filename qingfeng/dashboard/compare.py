@@ -37,6 +37,7 @@ from qingfeng.dashboard.access import analysis_units, period_results
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
+from qingfeng.lib.ids import parse_id
 from qingfeng.lib.periods import Period, latest_ended
 from qingfeng.org.models import Unit, UnitCategory
 from qingfeng.records.period_states import PeriodStates
@@ -271,10 +272,9 @@ def trend_units(*, user: Any, unit_ids: Sequence[str]) -> list[Unit]:
     number or not among the units the user may analyse."""
     wanted: list[int] = []
     for text in unit_ids:
-        try:
-            pk = int(text)
-        except ValueError as error:
-            raise NotFound from error
+        pk = parse_id(text)
+        if pk is None:
+            raise NotFound
         if pk not in wanted:
             wanted.append(pk)
     wanted = wanted[:MAX_TREND_UNITS]

@@ -19,6 +19,7 @@ from qingfeng.framework.diff import version_diff
 from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
+from qingfeng.lib.ids import parse_id
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import attachment, download_name
 from qingfeng.org.models import UnitCategory
@@ -110,7 +111,8 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def version_diff_page(request: AuthedRequest, pk: int) -> HttpResponse:
     """What changed from another version (by default the one this was based on)."""
     version = visible_version(request, pk)
-    against_pk = request.GET.get("against") or version.based_on_id
+    asked = request.GET.get("against")
+    against_pk = parse_id(asked) if asked else version.based_on_id
     if not against_pk:
         raise Http404
     other = get_object_or_404(version.framework.versions, pk=against_pk)

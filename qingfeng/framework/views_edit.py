@@ -22,6 +22,7 @@ from qingfeng.framework.forms import IndicatorForm, MoveForm, VersionSettingsFor
 from qingfeng.framework.interchange import framework_import
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.views import editable_version
+from qingfeng.lib.ids import parse_id
 from qingfeng.lib.service_forms import save_posted
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import Upload, upload_page
@@ -103,7 +104,8 @@ def _indicator_page(
 def indicator_create(request: AuthedRequest, version_pk: int) -> HttpResponse:
     """A new indicator, under ``?parent=<id>`` when given."""
     version = _draft(request, version_pk)
-    parent = version.indicators.filter(pk=request.GET.get("parent") or 0).first()
+    parent_pk = parse_id(request.GET.get("parent"))
+    parent = version.indicators.filter(pk=parent_pk).first() if parent_pk else None
     indicator = Indicator(version=version, parent=parent, position=10_000)
     return _indicator_page(request, version, indicator, _("New indicator"))
 

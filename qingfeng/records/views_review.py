@@ -30,6 +30,7 @@ from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.lib.ids import parse_id
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import BootstrapMixin
@@ -175,10 +176,10 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 
 
 def _ids(values: list[str]) -> list[int]:
-    try:
-        return sorted({int(value) for value in values})
-    except ValueError as error:
-        raise Http404 from error
+    ids = {parse_id(value) for value in values}
+    if None in ids:
+        raise Http404
+    return sorted(pk for pk in ids if pk is not None)
 
 
 def _back(request: AuthedRequest) -> HttpResponse:

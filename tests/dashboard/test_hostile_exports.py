@@ -159,6 +159,9 @@ def test_finding_7_a_control_character_in_the_search_is_no_error(hostile: Result
     client = client_for(hostile.analyst)
     for query in ("%01", "%00", "%01HYPER", "%0B%0C"):
         response = client.get(reverse("dashboard:search_xlsx") + f"?q={query}")
+        if query == "%00":  # refused before any view: core.middleware.NulCharacterMiddleware
+            assert response.status_code == 400
+            continue
         assert response.status_code in (200, 302), (query, response.status_code)
         if response.status_code == 200:
             _assert_safe(_cells(response))
