@@ -94,7 +94,9 @@ def test_a_page_without_nul_is_served_as_before(demo_county: DemoCounty) -> None
 def test_the_api_answers_a_nul_itself_in_json(demo_county: DemoCounty) -> None:
     response = Client(raise_request_exception=False).get("/api/frameworks/LK%00/periods")
     assert response.status_code == 401  # no token: the API's own answer, not the page's 400
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {
+        "detail": "需要有效的令牌：请发送请求头 Authorization: Bearer <令牌>"
+    }
 
 
 # ---------------------------------------------------------------------------------------
