@@ -65,7 +65,7 @@ class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = FrameworkVersion
-        fields = ["name", "year", "scale"]
+        fields = ["name", "year", "scale", "assessed_on"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -251,7 +251,7 @@ def version_archive(*, version: FrameworkVersion, actor: User | None) -> Framewo
     return version
 
 
-_SETTINGS = ("name", "year", "scale", "bands", "components")
+_SETTINGS = ("name", "year", "scale", "bands", "components", "assessed_on")
 
 
 def version_settings_save(
@@ -263,8 +263,10 @@ def version_settings_save(
     bands: list[dict[str, Any]],
     components: list[dict[str, Any]],
     actor: User | None,
+    assessed_on: str | None = None,
 ) -> FrameworkVersion:
-    """Change a draft's name, year, scale, bands and components.
+    """Change a draft's name, year, scale, bands, components and (when given) the period
+    kind it is assessed on (``AssessedOn``; None keeps it).
 
     The settings themselves must be valid (raised per setting). What they imply for the
     indicators (e.g. new components that level-1 indicators do not name yet) is left for
@@ -274,6 +276,8 @@ def version_settings_save(
     old = {key: getattr(version, key) for key in _SETTINGS}
     values = {"name": name, "year": year, "scale": scale}
     values |= {"bands": list(bands or []), "components": list(components or [])}
+    if assessed_on is not None:
+        values["assessed_on"] = assessed_on
     for key, value in values.items():
         setattr(version, key, value)
     version.status = stored.status

@@ -78,6 +78,7 @@ def version_settings(request: AuthedRequest, pk: int) -> HttpResponse:
             bands=data["bands_text"],
             components=data["components_text"],
             actor=request.user,
+            assessed_on=data["assessed_on"],
         )
 
     return _form_view(request, version, form, _("Version settings"), save)

@@ -137,6 +137,36 @@ def editable_records(user: Any) -> QuerySet[Record]:
     )
 
 
+class IndicatorNames:
+    """Indicator of a record by code, from the version in force for the record's year;
+    one version load per framework and year."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, int], dict[str, Indicator]] = {}
+
+    def get(self, record: Record) -> Indicator | None:
+        key = (record.framework_id, record.date.year)
+        if key not in self._cache:
+            version = version_in_force(
+                framework=record.framework, period=Period(record.date.year, "Y", 1)
+            )
+            nodes = ordered_indicators(version) if version is not None else []
+            self._cache[key] = {node.code: node for node in nodes}
+        return self._cache[key].get(record.indicator_code)
+
+
+def is_nil_answer(*, record: Record, indicator: Indicator | None) -> bool:
+    """A unit's "no problem" answer (docs/design.md, "A nil answer"): a self-assessment of
+    a deduction with 0 points and no quantity."""
+    return (
+        record.self_assessment
+        and indicator is not None
+        and (indicator.rule or {}).get("type") == "deduct"
+        and record.points == 0
+        and record.quantity is None
+    )
+
+
 @dataclass(frozen=True)
 class OwnRecord:
     """One of the user's records as "my records" lists it: whether the user may still
@@ -145,6 +175,7 @@ class OwnRecord:
     record: Record
     editable: bool
     frozen_in: Period | None
+    nil_answer: bool = False
 
 
 def own_record_rows(*, user: Any, records: Sequence[Record]) -> list[OwnRecord]:
@@ -158,11 +189,15 @@ def own_record_rows(*, user: Any, records: Sequence[Record]) -> list[OwnRecord]:
         .values_list("pk", flat=True)
     )
     frozen = FrozenRecords()
+    names = IndicatorNames()
     rows = []
     for record in records:
         frozen_in = frozen.closed_period(record) if record.pk in changeable else None
         editable = record.pk in changeable and frozen_in is None
-        rows.append(OwnRecord(record=record, editable=editable, frozen_in=frozen_in))
+        nil = record.self_assessment and is_nil_answer(record=record, indicator=names.get(record))
+        rows.append(
+            OwnRecord(record=record, editable=editable, frozen_in=frozen_in, nil_answer=nil)
+        )
     return rows
 
 

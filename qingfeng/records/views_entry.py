@@ -39,7 +39,6 @@ from qingfeng.records.entry_services import (
 from qingfeng.records.forms import (
     RecordEntryForm,
     default_date,
-    is_deduction,
     number_labels,
     parse_quick_row,
     problem_type_choices,
@@ -155,11 +154,6 @@ def entry_home(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _is_nil_answer(record: Record, leaf: Indicator) -> bool:
-    """A unit's "no problem" answer on a deduction: 0 points deducted, no quantity."""
-    return is_deduction(leaf) and record.points == 0 and record.quantity is None
-
-
 def _entry_page(
     request: AuthedRequest, target: Target, record: Record | None = None
 ) -> HttpResponse:
@@ -179,7 +173,11 @@ def _entry_page(
     elif len(target.units) == 1:
         initial["unit"] = target.units[0].pk
     self_assessment = record.self_assessment if record is not None else target.station is None
-    if record is not None and self_assessment and _is_nil_answer(record, target.leaf):
+    if (
+        record is not None
+        and self_assessment
+        and selectors.is_nil_answer(record=record, indicator=target.leaf)
+    ):
         initial.update(no_problem=True, points=None)
     form = RecordEntryForm(
         request.POST or None,

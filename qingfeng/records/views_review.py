@@ -28,8 +28,8 @@ from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.framework.models import Framework, Indicator
-from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.ids import parse_id
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
@@ -38,6 +38,7 @@ from qingfeng.org.models import Station
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.periods import FrozenRecords
 from qingfeng.records.review import entered_by, record_return, records_approve
+from qingfeng.records.selectors import IndicatorNames, is_nil_answer
 from qingfeng.scoring.models import Snapshot
 
 PAGE_SIZE = 100
@@ -60,24 +61,6 @@ def _reviewable(request: AuthedRequest) -> QuerySet[Record]:
         raise PermissionDenied
     units = scope.visible_units(request.user, Capability.REVIEW_RECORDS)
     return Record.objects.filter(unit__in=units.values("pk"))
-
-
-class IndicatorNames:
-    """Indicator of a record by code, from the version in force for the record's year;
-    one version load per framework and year."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[int, int], dict[str, Indicator]] = {}
-
-    def get(self, record: Record) -> Indicator | None:
-        key = (record.framework_id, record.date.year)
-        if key not in self._cache:
-            version = version_in_force(
-                framework=record.framework, period=Period(record.date.year, "Y", 1)
-            )
-            nodes = ordered_indicators(version) if version is not None else []
-            self._cache[key] = {node.code: node for node in nodes}
-        return self._cache[key].get(record.indicator_code)
 
 
 # The station filter's value for records a unit entered itself (self-assessments).
@@ -144,12 +127,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
             {
                 "record": record,
                 "indicator": indicator,
-                # A unit's "no problem" answer (docs/design.md, "A nil answer").
-                "nil_answer": record.self_assessment
-                and indicator is not None
-                and indicator.rule_type == "deduct"
-                and record.points == 0
-                and record.quantity is None,
+                "nil_answer": is_nil_answer(record=record, indicator=indicator),
                 "evidence": [(e, _evidence_url(e.pk)) for e in record.evidence.all()],
                 # Why the row offers no review action (the services would refuse it).
                 "own": entered_by(record=record, user=request.user),

@@ -205,3 +205,23 @@ def test_the_indicator_form_keeps_only_the_chosen_rules_fields(org: Org, scored:
     assert response.status_code == 302
     created = Indicator.objects.get(version=draft, code="B3")
     assert created.rule == {"type": "rate", "zero_at": 60, "full_at": 100}
+
+
+def test_the_settings_form_sets_the_period_kind_a_version_is_assessed_on(
+    org: Org, scored: Scored
+) -> None:
+    client = client_for(_county_admin(org))
+    client.post(reverse("framework:version_copy", args=[scored.version.pk]))
+    draft = FrameworkVersion.objects.get(number=2)
+    url = reverse("framework:version_settings", args=[draft.pk])
+    form = {"name": draft.name, "year": draft.year, "scale": draft.scale, "assessed_on": "Y"}
+    form |= {"bands_text": "", "components_text": ""}
+    assert client.post(url, form).status_code == 302
+    draft.refresh_from_db()
+    assert draft.assessed_on == "Y"
+    assert draft.history.latest().assessed_on == "Y"  # the change is in its history
+
+    refused = client.post(url, form | {"assessed_on": "W"})
+    assert refused.status_code == 200 and "assessed_on" in refused.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.assessed_on == "Y"

@@ -138,6 +138,9 @@ def test_a_liaison_answers_no_problem_on_a_deduction(
     reviewer = make_user("rev_a", Role.STATION_REVIEWER, station=periods.org.station_a)
     queue = client_for(reviewer).get(reverse("records:review")).content.decode()
     assert 'data-testid="nil-answer"' in queue  # the reviewer sees the answer as such
+    mine = client.get(reverse("records:my_records")).content.decode()
+    assert 'data-testid="nil-answer"' in mine  # and so does the liaison, not "points 0"
+    assert "No problem found in this period" in mine
     # Scored by the ordinary rule: 0 points deducted, so the leaf keeps its maximum; the
     # record is kept with the score as the answer that moved it.
     records_approve(records=[record], actor=admin_a)
