@@ -1,4 +1,6 @@
-"""The API's docs page without any CDN: Swagger UI from django-ninja's bundled files.
+"""The API's docs page without any CDN: the reference in the site's language (our own page,
+``api/reference.html``), and, at ``?ui=swagger``, Swagger UI from django-ninja's bundled
+files for trying the calls (its own buttons are English only).
 
 django-ninja renders its offline template only when ``ninja`` is an installed app (else it
 falls back to a template loading Swagger UI from a CDN, which an intranet cannot reach).
@@ -18,6 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from ninja.openapi.docs import DocsBase
+
+from qingfeng.api.reference import api_reference
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -39,7 +43,15 @@ class OfflineSwagger(DocsBase):
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         # The document itself, not its URL: written now, in this page's language (the
         # site's rule), where a fetch of openapi.json would follow Accept-Language.
-        settings = {**self.settings, "spec": api.get_openapi_schema(path_params=kwargs)}
+        document = api.get_openapi_schema(path_params=kwargs)
+        if request.GET.get("ui") != "swagger":
+            context = {
+                "title": document["info"]["title"],
+                "description": document["info"].get("description", ""),
+                "operations": api_reference(document),
+            }
+            return render(request, "api/reference.html", context)
+        settings = {**self.settings, "spec": document}
 
         def asset(name: str) -> str:
             return reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": name})

@@ -134,7 +134,9 @@ RECORD_FIELDS = {
     ),
     "grade": gettext_lazy("A grade of the bonus rule's table of grades."),
     "value": gettext_lazy("The value, for a rate or a survey (satisfaction 0–100)."),
-    "problem_type": gettext_lazy("The type of the problem found (text)."),
+    "problem_type": gettext_lazy(
+        "The type of the problem found: one of the managed list of problem types (active ones)."
+    ),
     "note": gettext_lazy("A note (text)."),
 }
 

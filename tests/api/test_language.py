@@ -123,12 +123,31 @@ def _embedded(page: str) -> dict[str, Any]:
 def test_the_docs_page_follows_the_site_language(api: Api) -> None:
     # A page read in a browser: Chinese unless the language switch says English, whatever
     # language the browser was installed in.
-    page = api.client.get("/api/docs", **BROWSER_EN).content.decode()
+    page = api.client.get("/api/docs?ui=swagger", **BROWSER_EN).content.decode()
     assert "<title>清风 API</title>" in page and '<html lang="zh-hans">' in page
     # The document is in the page, in its language.
     assert _embedded(page)["info"]["title"] == "清风 API"
     assert "/static/favicon.svg" in page
     api.client.cookies["django_language"] = "en"
-    page = api.client.get("/api/docs").content.decode()
+    page = api.client.get("/api/docs?ui=swagger").content.decode()
     assert "<title>Qingfeng API</title>" in page
     assert _embedded(page)["info"]["title"] == "Qingfeng API"
+
+
+def test_the_api_reference_is_a_page_of_the_site_in_its_language(api: Api) -> None:
+    """/api/docs is the reference laid out as a page of the site (navigation bar, the
+    site's language): every operation of the document with its fields and answers;
+    Swagger UI, whose buttons are English only, one link away."""
+    page = api.client.get("/api/docs", **BROWSER_EN).content.decode()
+    document = api.client.get("/api/openapi.json").json()  # Chinese: the API's default
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    assert page.count('data-testid="operation"') == len(operations) == 4
+    for op in operations:
+        assert op["summary"] in page
+    assert "接口说明" in page and "请求体" in page and "必填" in page
+    assert "<code>records[].unit</code>" in page  # a batch's item fields are listed
+    assert "至多 100 个字符" in page  # limits in words (problem_type)
+    assert 'href="?ui=swagger"' in page and 'class="navbar' in page
+    api.client.cookies["django_language"] = "en"
+    english = api.client.get("/api/docs").content.decode()
+    assert "API reference" in english and "Required" in english and "接口说明" not in english

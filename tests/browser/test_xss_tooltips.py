@@ -188,6 +188,7 @@ def test_xss_csp_reports_no_violation_on_the_analysis_pages(
         "/analysis/T/2025/problems/",
         "/analysis/search/?q=黎城",
         "/api/docs",
+        "/api/docs?ui=swagger",
     ]
     for url in pages:
         response = page.goto(f"{base}{url}")
