@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -50,7 +51,7 @@ def _kind(schema: dict[str, Any]) -> str:
         kinds = [_kind(option) for option in schema["anyOf"] if option.get("type") != "null"]
         return _(" or ").join(dict.fromkeys(kinds))
     words = {
-        "string": _("text"),
+        "string": pgettext("data type", "text"),
         "integer": _("whole number"),
         "number": _("number"),
         "boolean": _("yes or no"),
@@ -62,6 +63,11 @@ def _kind(schema: dict[str, Any]) -> str:
     return str(words.get(schema.get("type", ""), schema.get("type", "")))
 
 
+def _number(value: float) -> str:
+    """A bound as people write it: 1,000,000 rather than 1e+06."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def _limits(schema: dict[str, Any]) -> str:
     """The schema's bounds in words (length, range, items)."""
     found: list[str] = []
@@ -71,10 +77,8 @@ def _limits(schema: dict[str, Any]) -> str:
         if "maxLength" in option:
             found.append(_("at most %(n)s characters") % {"n": option["maxLength"]})
         if "minimum" in option and "maximum" in option:
-            found.append(
-                _("from %(low)g to %(high)g")
-                % {"low": option["minimum"], "high": option["maximum"]}
-            )
+            low, high = _number(option["minimum"]), _number(option["maximum"])
+            found.append(_("from %(low)s to %(high)s") % {"low": low, "high": high})
         if "minItems" in option:
             found.append(_("at least %(n)s items") % {"n": option["minItems"]})
         if "maxItems" in option:
