@@ -127,6 +127,13 @@ def sheet_words(sheet: str) -> str:
     return _("sheet %(sheet)s") % {"sheet": sheet}
 
 
+def sheet_label(sheet: str) -> str:
+    """A sheet by itself in a sentence (an import's counts): 单位 in Chinese, ``units`` in
+    English."""
+    label = CHINESE_NAMES.get(sheet)
+    return label if label and _chinese() else sheet
+
+
 def field_words(field: str, *, with_code: bool = True) -> str:
     """A YAML field (``max``, ``rule.per``) in a message: “分值”字段（max） in Chinese;
     without the code (“分值”字段) on a page, where the user never sees the file's keys."""

@@ -472,7 +472,7 @@ def test_the_commands_import_export_and_fail_with_every_error(tmp_path: Path) ->
     good.write_text(BASE, encoding="utf-8")
     out = StringIO()
     call_command("import_org", str(good), stdout=out)
-    assert "units" in out.getvalue()
+    assert "单位：新增 4 条" in out.getvalue()  # the sheet by its Chinese name
     assert Unit.objects.count() == 4
     bad = tmp_path / "bad.yml"
     bad.write_text(
@@ -526,6 +526,11 @@ def test_the_xlsx_export_speaks_chinese_and_reimports_unchanged(org: Org) -> Non
     assert result.ok, result.issues
     assert not any(result.created.values()) and not any(result.updated.values())
     assert organisation_data(scope=None) == before
+    with override("zh-hans"):  # the counts name the sheets as the file does
+        assert result.summary().startswith("行政区划：新增 0 条，更新 0 条，未变更 ")
+        assert "单位：" in result.summary() and not re.search(r"[A-Za-z]", result.summary())
+    with override("en"):
+        assert result.summary().startswith("regions: 0 created, 0 updated, ")
     # The YAML export, the public machine format, keeps the English codes.
     text = export_org(scope=None, fmt="yaml").decode()
     assert "units:" in text and "单位:" not in text and "gender: F" in text
