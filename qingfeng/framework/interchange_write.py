@@ -23,6 +23,7 @@ from qingfeng.framework.interchange_format import (
 from qingfeng.framework.interchange_read import canonical_number
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators
+from qingfeng.lib.headers import CHINESE_NAMES, chinese_header
 from qingfeng.lib.notation import bands_text, grades_text
 from qingfeng.lib.plain_xlsx import plain_workbook
 
@@ -148,7 +149,8 @@ def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[lis
             "grades": grades_text(rule["grades"]) if rule.get("grades") else None,
             "zero_at": rule.get("zero_at"),
             "full_at": rule.get("full_at"),
-            "self_assessed": True if node.get("self_assessed") else None,
+            # 是, as the import reads it (``canonical_bool``), not an English TRUE.
+            "self_assessed": "是" if node.get("self_assessed") else None,
         }
         rows.append([values[column] for column in (*INDICATOR_COLUMNS, *INDICATOR_FLAG_COLUMNS)])
         rows.extend(_indicator_rows(node.get("children") or [], node["code"]))
@@ -156,8 +158,13 @@ def _indicator_rows(nodes: list[dict[str, Any]], parent: str | None) -> list[lis
 
 
 def _workbook(spec: dict[str, Any]) -> bytes:
+    """The .xlsx layout, sheets, columns and the settings' keys by their Chinese names
+    (``lib.headers``), which the import reads back as the codes; the YAML keeps the codes."""
     sheets: dict[str, tuple[tuple[str, ...], list[list[Any]]]] = {
-        FRAMEWORK_SHEET: (("key", "value"), [[key, spec.get(key)] for key in FRAMEWORK_KEYS]),
+        FRAMEWORK_SHEET: (
+            ("key", "value"),
+            [[CHINESE_NAMES[key], spec.get(key)] for key in FRAMEWORK_KEYS],
+        ),
         "bands": (BAND_KEYS, [[b.get(k) for k in BAND_KEYS] for b in spec.get("bands", [])]),
         "components": (
             COMPONENT_KEYS,
@@ -168,4 +175,9 @@ def _workbook(spec: dict[str, Any]) -> bytes:
             _indicator_rows(spec["indicators"], None),
         ),
     }
-    return plain_workbook(sheets)
+    return plain_workbook(
+        {
+            CHINESE_NAMES[sheet]: (chinese_header(columns), rows)
+            for sheet, (columns, rows) in sheets.items()
+        }
+    )

@@ -2,13 +2,16 @@
 
 Every import reads a sheet or a column by its English code (``records``, ``date``: the
 public format of docs/design.md, unchanged) or by its Chinese name (``填报记录``, ``日期``),
-which is what the templates write for the people who fill them in. The names are part of
+which is what the templates and the .xlsx exports write for the people who read them
+(``chinese_header``); the YAML files keep the codes as their keys. The names are part of
 the file format, so they are fixed here and not translated: a file written in one language
 is read in any. Messages name a column by both, its Chinese name first ("第 5 行“日期”列
 （date）"), whichever the file has, so the user finds it either way.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -66,12 +69,26 @@ CHINESE_NAMES: dict[str, str] = {
     "category": "单位类别",
     "headcount": "编制人数",
     "active": "在用",
+    "commission": "纪委监委",
+    "post": "职务名称",
+    "rank": "职级",
+    "gender": "性别",
+    "birth_year": "出生年份",
+    "role": "班子角色",
+    "managed_level": "管理层级",
+    "start": "任职起始日期",
     # Who is in charge of a unit (the organisation file's optional sheet).
     "in_charge": "分管领导",
     "person": "领导",
     "kind": "类型",
     "title": "职务",
 }
+
+
+def chinese_header(codes: Iterable[str]) -> list[str]:
+    """The Chinese names of ``codes``, for the header row of an .xlsx file the imports read
+    back (every interchange code has one: a missing name is a KeyError, not English)."""
+    return [CHINESE_NAMES[code] for code in codes]
 
 
 def code_of(name: str, codes: object) -> str:
@@ -108,6 +125,13 @@ def sheet_words(sheet: str) -> str:
     if label and _chinese():
         return _("sheet “%(label)s” (%(code)s)") % {"label": label, "code": sheet}
     return _("sheet %(sheet)s") % {"sheet": sheet}
+
+
+def sheet_label(sheet: str) -> str:
+    """A sheet by itself in a sentence (an import's counts): 单位 in Chinese, ``units`` in
+    English."""
+    label = CHINESE_NAMES.get(sheet)
+    return label if label and _chinese() else sheet
 
 
 def field_words(field: str, *, with_code: bool = True) -> str:

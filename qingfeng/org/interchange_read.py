@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from qingfeng.lib.headers import code_of
+from qingfeng.lib.headers import code_of, sheet_label
 from qingfeng.lib.tabular import (
     FILE,
     BadValue,
@@ -132,7 +132,7 @@ class ImportResult:
         parts = [
             _("%(sheet)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged")
             % {
-                "sheet": sheet,
+                "sheet": sheet_label(sheet),  # 单位 in Chinese: no code on the page
                 "created": self.created.get(sheet, 0),
                 "updated": self.updated.get(sheet, 0),
                 "unchanged": self.unchanged.get(sheet, 0),

@@ -1,5 +1,9 @@
 """Writing the organisation as YAML or .xlsx, in the format ``import_org`` reads.
 
+The YAML keeps the English codes (the public machine format); the .xlsx, which people
+read, names its sheets and columns in Chinese and writes yes/no, gender and the kind of a
+leader in charge in Chinese, all of which the import reads back as the codes.
+
 With a scope, only what its user may see is written (``interchange_scope``); a group's
 ``units`` list then names only the covered units the user sees. References (a region's
 parent, a unit's category) are written by code even when the referenced item itself is
@@ -14,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from django.db.models import Prefetch, Q, QuerySet
 
+from qingfeng.lib.headers import CHINESE_NAMES, chinese_header
 from qingfeng.lib.plain_xlsx import plain_workbook
 from qingfeng.org.interchange_check import VALUES
 from qingfeng.org.interchange_in_charge import in_charge_data
@@ -121,19 +126,42 @@ def _item(sheet: str, code: str, values: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
+# Values the import also reads in Chinese (``interchange_read``, ``interchange_in_charge``,
+# ``tabular.boolean``), written so in the .xlsx: a user reads 男 and 分管, not M and
+# in_charge. Other codes (units, categories, region levels…) stay codes: they are what
+# the import reads.
+_CHINESE_VALUES: dict[str, dict[Any, str]] = {
+    "gender": {"M": "男", "F": "女"},
+    "kind": {"in_charge": "分管", "liaison": "联系"},
+}
+_YES_NO = {True: "是", False: "否"}
+
+
 def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
-    """One sheet per kind of item, a column per field; a list is written as its items
-    separated by commas."""
+    """One sheet per kind of item, a column per field, sheets and columns by their Chinese
+    names (``lib.headers``; the import reads them as the codes); a list is written as its
+    items separated by commas."""
     return plain_workbook(
         {
-            sheet: (COLUMNS[sheet], [_row(item, COLUMNS[sheet]) for item in data[sheet]])
+            CHINESE_NAMES[sheet]: (
+                chinese_header(COLUMNS[sheet]),
+                [_row(sheet, item, COLUMNS[sheet]) for item in data[sheet]],
+            )
             for sheet in SHEETS
         }
     )
 
 
-def _row(item: dict[str, Any], columns: Sequence[str]) -> list[Any]:
-    return [
-        ", ".join(value) or None if isinstance(value, list) else value
-        for value in (item[column] for column in columns)
-    ]
+def _row(sheet: str, item: dict[str, Any], columns: Sequence[str]) -> list[Any]:
+    return [_cell(sheet, column, item[column]) for column in columns]
+
+
+def _cell(sheet: str, column: str, value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(value) or None
+    if isinstance(value, bool):
+        return _YES_NO[value]
+    # ``kind`` is Chinese only for leaders in charge: a station's kind has no Chinese reading.
+    if column == "gender" or (sheet == "in_charge" and column == "kind"):
+        return _CHINESE_VALUES[column].get(value, value)
+    return value

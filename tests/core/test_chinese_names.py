@@ -10,10 +10,16 @@ from urllib.parse import quote
 import pytest
 from django.utils.translation import override
 
+from qingfeng.framework.interchange_format import INDICATOR_FLAG_COLUMNS, SHEET_COLUMNS
+from qingfeng.framework.interchange_read import SHEETS as FRAMEWORK_SHEETS
 from qingfeng.framework.rule_text import rule_sentence
+from qingfeng.lib.headers import CHINESE_NAMES
 from qingfeng.lib.xlsx import attachment, download_name
 from qingfeng.org.interchange import import_org
+from qingfeng.org.interchange_read import COLUMNS as ORG_COLUMNS
 from qingfeng.org.models import Unit
+from qingfeng.records.imports import COLUMNS as RECORD_COLUMNS
+from qingfeng.records.imports import SHEET as RECORD_SHEET
 from qingfeng.records.models import Record
 from qingfeng.records.services import records_import
 from tests.records import conftest as records_fixtures
@@ -98,3 +104,22 @@ def test_a_download_has_a_chinese_name_and_an_ascii_fallback() -> None:
     header = attachment(name)
     assert header.startswith('attachment; filename="2026.xlsx"; ') and header.isascii()
     assert f"filename*=UTF-8''{quote(name)}" in header
+
+
+def test_every_interchange_sheet_and_column_has_one_chinese_name() -> None:
+    """Every sheet and column of the .xlsx formats has a Chinese name (what the templates
+    and exports write), and within a format's sheets and within a sheet's columns no two
+    codes share one, so a name reads back as exactly one code."""
+    sheets: dict[str, tuple[str, ...]] = {
+        **{f"org {sheet}": columns for sheet, columns in ORG_COLUMNS.items()},
+        **{f"framework {sheet}": columns for sheet, columns in SHEET_COLUMNS.items()},
+        "framework indicators": (*SHEET_COLUMNS["indicators"], *INDICATOR_FLAG_COLUMNS),
+        "framework framework": ("key", "value", "code", "name", "year", "scale"),
+        f"records {RECORD_SHEET}": RECORD_COLUMNS,
+    }
+    for where, columns in sheets.items():
+        names = [CHINESE_NAMES[column] for column in columns]
+        assert len(set(names)) == len(names), where
+    for titles in (ORG_COLUMNS, FRAMEWORK_SHEETS):
+        names = [CHINESE_NAMES[title] for title in titles]
+        assert len(set(names)) == len(names), names

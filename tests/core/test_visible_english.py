@@ -1,6 +1,7 @@
 """Chinese everywhere a user looks: every page of the demo county, walked as every demo role,
 shows no ASCII word of two or more letters outside a short allow-list; nor do the Excel
-templates' and the error workbook's sheet names and headers.
+templates', the error workbook's and the organisation and framework .xlsx exports' sheet
+names and headers.
 
 "Visible" is what a reader sees: the text nodes of the rendered HTML outside script, style
 and template elements, plus the title, placeholder, alt and aria-label attributes and the
@@ -313,3 +314,19 @@ def test_the_excel_templates_and_the_error_workbook_speak_chinese(
     errors = clerk.get(str(response.context["errors_url"]))
     assert errors.status_code == 200
     assert workbook_english(errors.content, allowed) == []
+
+
+def test_the_organisation_and_framework_exports_speak_chinese(demo_county: DemoCounty) -> None:
+    """The .xlsx exports people open in Excel name their sheets and columns in Chinese (the
+    YAML exports, the machine format, keep the codes)."""
+    client = Client()
+    client.force_login(User.objects.get(username="commission"))
+    version = FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED).latest("number")
+    for url in (
+        reverse("org:export", args=["xlsx"]),
+        reverse("framework:version_export", args=[version.pk, "xlsx"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # No ASCII word at all, not even the demo's codes: headers are names, not data.
+        assert workbook_english(response.content, set()) == [], url

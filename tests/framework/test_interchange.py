@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from django.utils.translation import override
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role, ScopeKind
@@ -17,8 +18,10 @@ from qingfeng.framework.interchange import (
     read_framework_file,
     version_to_spec,
 )
+from qingfeng.framework.interchange_format import INDICATOR_COLUMNS, INDICATOR_FLAG_COLUMNS
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.selectors import ordered_indicators
+from qingfeng.lib.headers import chinese_header
 from qingfeng.org import services as org_services
 from qingfeng.org.models import Region, RegionLevel
 from tests.conftest import Org, make_user
@@ -368,3 +371,37 @@ def test_it_asks_which_region_a_new_framework_belongs_to(org: Org) -> None:
     assert messages(run_import(FRAMEWORK_YAML, region=org.county_a)) == [
         'code: the framework "LC" belongs to region "C1", not "C1-A"'
     ]
+
+
+def test_the_xlsx_export_speaks_chinese_and_reimports_unchanged(
+    org: Org, version: FrameworkVersion
+) -> None:
+    """People read the .xlsx: its sheets, columns and settings carry the Chinese names of
+    ``lib.headers`` and a yes is 是; importing the file back changes nothing, while the
+    YAML keeps the English codes."""
+    Indicator.objects.filter(version=version, code="A3").update(self_assessed=True)
+    expected = version_to_spec(version)
+    data = framework_export(version=version, fmt="xlsx")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["指标体系", "预警等级", "组成部分", "指标"]
+    headers = {ws.title: [cell.value for cell in ws[1]] for ws in book.worksheets}
+    assert headers["指标体系"] == ["项目", "数值"]
+    assert headers["预警等级"] == ["等级", "低于"]
+    assert headers["组成部分"] == ["编码", "名称", "权重"]
+    assert headers["指标"][:4] == ["编码", "上级", "名称", "分值"]
+    assert headers["指标"] == chinese_header((*INDICATOR_COLUMNS, *INDICATOR_FLAG_COLUMNS))
+    for header in headers.values():
+        assert len(set(header)) == len(header)  # a name reads back as one column
+        assert not re.search(r"[A-Za-z]", "".join(header)), header
+    keys = [row[0].value for row in book["指标体系"].iter_rows(min_row=2)]
+    assert keys == ["编码", "名称", "年度", "总分"]
+    flag = headers["指标"].index("单位自评")
+    assert [row[flag].value for row in book["指标"].iter_rows(min_row=2)].count("是") == 1
+    spec, issues = read_framework_file(data=data, filename="lc.xlsx")
+    assert issues == [] and spec == expected
+    result = run_import(data, filename="lc.xlsx")
+    assert result.issues == []
+    assert (result.counts.unchanged, result.counts.created, result.counts.updated) == (9, 0, 0)
+    assert version_to_spec(version) == expected
+    text = framework_export(version=version, fmt="yaml").decode()
+    assert "indicators:" in text and "self_assessed: true" in text and "指标:" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from openpyxl import load_workbook
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.accounts.selectors import org_scope
+from qingfeng.lib.headers import CHINESE_NAMES, chinese_header
 from qingfeng.org import services
 from qingfeng.org.interchange import ImportResult, Issue, export_org, import_org
+from qingfeng.org.interchange_read import COLUMNS, SHEETS
 from qingfeng.org.interchange_write import organisation_data
 from qingfeng.org.models import (
     DisciplineGroup,
@@ -435,7 +438,7 @@ def test_it_round_trips_through_an_empty_database(org: Org, fmt: str) -> None:
     city = Region.objects.get(code="C1")
     assert Region.objects.get(code="C1-A").path.startswith(city.path)
     if fmt == "xlsx":
-        sheet = load_workbook(io.BytesIO(data))["units"]
+        sheet = load_workbook(io.BytesIO(data))["单位"]  # the sheet of units, by its Chinese name
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.bold
 
@@ -469,7 +472,7 @@ def test_the_commands_import_export_and_fail_with_every_error(tmp_path: Path) ->
     good.write_text(BASE, encoding="utf-8")
     out = StringIO()
     call_command("import_org", str(good), stdout=out)
-    assert "units" in out.getvalue()
+    assert "单位：新增 4 条" in out.getvalue()  # the sheet by its Chinese name
     assert Unit.objects.count() == 4
     bad = tmp_path / "bad.yml"
     bad.write_text(
@@ -493,3 +496,41 @@ def test_the_commands_import_export_and_fail_with_every_error(tmp_path: Path) ->
     assert Unit.objects.count() == 4
     with pytest.raises(CommandError):
         call_command("export_org", str(tmp_path / "out.txt"), stdout=StringIO())
+
+
+def test_the_xlsx_export_speaks_chinese_and_reimports_unchanged(org: Org) -> None:
+    """People read the .xlsx: its sheets and columns carry the Chinese names of
+    ``lib.headers``, yes/no, gender and the kind of a leader in charge are written in
+    Chinese, and importing the file back changes nothing (the YAML keeps the codes)."""
+    services.post_start(person=org.person_b1, unit=org.unit_b1, title="副局长")
+    services.person_save(person=Person(code="P-F", name="女干部", gender="F", birth_year=1990))
+    services.in_charge_add(unit=org.unit_a1, person=org.person_b1, kind="liaison")
+    org.unit_a2.active = False
+    services.unit_save(unit=org.unit_a2)
+    data = export_org(scope=None, fmt="xlsx")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == [CHINESE_NAMES[sheet] for sheet in SHEETS]
+    assert book.sheetnames[:3] == ["行政区划", "单位类别", "单位"]
+    for sheet in SHEETS:
+        header = [cell.value for cell in book[CHINESE_NAMES[sheet]][1]]
+        assert header == chinese_header(COLUMNS[sheet])
+        assert len(set(header)) == len(header), sheet  # a name reads back as one column
+        assert not re.search(r"[A-Za-z]", "".join(header)), header
+    assert [c.value for c in book["人员"][1]][:4] == ["编码", "名称", "单位", "职务名称"]
+    values = {c.value for ws in book.worksheets for row in ws.iter_rows(min_row=2) for c in row}
+    assert {"是", "否", "女", "联系"} <= values
+    assert not {"F", "liaison"} & values
+    assert not [value for value in values if isinstance(value, bool)]  # no TRUE/FALSE
+    before = organisation_data(scope=None)
+    result = import_org(data=data, filename="组织机构.xlsx", scope=None)
+    assert result.ok, result.issues
+    assert not any(result.created.values()) and not any(result.updated.values())
+    assert organisation_data(scope=None) == before
+    with override("zh-hans"):  # the counts name the sheets as the file does
+        assert result.summary().startswith("行政区划：新增 0 条，更新 0 条，未变更 ")
+        assert "单位：" in result.summary() and not re.search(r"[A-Za-z]", result.summary())
+    with override("en"):
+        assert result.summary().startswith("regions: 0 created, 0 updated, ")
+    # The YAML export, the public machine format, keeps the English codes.
+    text = export_org(scope=None, fmt="yaml").decode()
+    assert "units:" in text and "单位:" not in text and "gender: F" in text
