@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingfeng.demo import org as demo
+from qingfeng.demo import reset as demo_reset
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         with transaction.atomic():
-            if demo.has_org_data():
+            if demo_reset.has_org_data():
                 if not options["reset"]:
                     self.stdout.write(
                         self.style.WARNING(
@@ -59,7 +60,7 @@ class Command(BaseCommand):
                     )
                     return
                 self.stdout.write(_("Deleting the organisation data and the demo accounts…"))
-                demo.reset_demo()
+                demo_reset.reset_demo()
             counts = demo.seed_demo(
                 seed=options["seed"],
                 scale=options["scale"],
