@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Role, ScopeKind
@@ -43,6 +44,15 @@ def fast_password_hasher() -> Iterator[None]:
     """Every test (and the shared demo seed, which creates accounts) hashes with MD5."""
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         yield
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test() -> Iterator[None]:
+    """Each test starts in the site's language: a request or a test that activated another
+    language in this thread (Django's test client keeps the last request's) must not
+    change what the next test reads."""
+    yield
+    translation.deactivate()
 
 
 # The demo county shared by the tests using the ``demo_county`` fixture: see

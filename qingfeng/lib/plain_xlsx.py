@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qingfeng.lib.cells import safe_row
-from qingfeng.lib.tabular import display_width
+from qingfeng.lib.errors_workbook import display_width
 
 
 def plain_workbook(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:

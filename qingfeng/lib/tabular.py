@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -30,8 +30,8 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from qingfeng.lib import sheet_limits
-from qingfeng.lib.cells import safe_cell, unquoted
-from qingfeng.lib.headers import CHINESE_NAMES, code_of, column_words, columns_words, sheet_words
+from qingfeng.lib.cells import unquoted
+from qingfeng.lib.headers import code_of, column_words, columns_words, sheet_words
 from qingfeng.lib.numbers import NumberError, parse_number, parse_within
 
 try:  # libyaml's parser when present: several times faster on big files
@@ -39,14 +39,10 @@ try:  # libyaml's parser when present: several times faster on big files
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as YamlBaseLoader  # type: ignore[assignment]
 
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
 # The pseudo sheet that problems of the whole file (encoding, syntax, size) are reported on.
 FILE = "file"
 # A workbook may unpack to at most this many times the upload limit (a zip bomb guard).
 _UNPACKED_FACTOR = 20
-_RED = "FFC7CE"  # Excel's own "light red fill"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "t"})
@@ -525,103 +521,3 @@ def choice(values: list[str], aliases: dict[str, str] | None = None) -> Converte
         )
 
     return convert
-
-
-# ---------------------------------------------------------------------------------------
-# The uploaded file with its errors
-
-
-def error_headers() -> set[str]:
-    """The header names of the error column ``errors_workbook`` adds (English and the
-    active language), which readers ignore so a corrected file can be uploaded as it is."""
-    return {"error", str(_("error")).strip().lower()}
-
-
-def errors_workbook(
-    *, data: bytes, filename: str, issues: Iterable[Issue], sheet: str
-) -> bytes | None:
-    """The uploaded one-sheet file (.xlsx, or a .csv made .xlsx) with a last column holding
-    each row's messages and the wrong cells filled light red; None if it can't be rebuilt
-    (not a readable file) or no issue names a data row. ``sheet`` is the title of the
-    sheet the import reads (else the first one is)."""
-    by_row: dict[int, list[Issue]] = {}
-    for issue in issues:
-        if issue.row is not None and issue.row >= 2:
-            by_row.setdefault(issue.row, []).append(issue)
-    if not by_row:
-        return None
-    worksheet = _uploaded_sheet(data, filename, sheet)
-    if worksheet is None:
-        return None
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import column_index_from_string, get_column_letter
-
-    last = worksheet.max_column
-    if last >= sheet_limits.EXCEL_COLUMNS:
-        return None  # no room for the error column
-    positions: dict[str, int] = {}
-    for index in range(1, last + 1):
-        name = worksheet.cell(row=1, column=index).value
-        if name is not None:
-            # A Chinese header names its code's column (lib.headers).
-            positions.setdefault(code_of(str(name), CHINESE_NAMES), index)
-    error_column = last + 1
-    header = worksheet.cell(row=1, column=error_column, value=_("error"))
-    header.font = Font(bold=True)
-    worksheet.column_dimensions[get_column_letter(error_column)].width = 60
-    fill = PatternFill(fill_type="solid", start_color=_RED, end_color=_RED)
-    for row, row_issues in sorted(by_row.items()):
-        written = "; ".join(
-            _("%(where)s: %(message)s")
-            % {"where": column_words(issue.column), "message": issue.message}
-            if issue.column
-            else issue.message
-            for issue in row_issues
-        )
-        # Messages quote the user's values: through the one sanitiser like every export.
-        worksheet.cell(row=row, column=error_column, value=safe_cell(written)).fill = fill
-        for issue in row_issues:
-            column = positions.get(str(issue.column or "").lower())
-            if column is None and issue.column and issue.column.isalpha():
-                column = column_index_from_string(issue.column.upper())
-            if column is not None:
-                worksheet.cell(row=row, column=column).fill = fill
-    assert worksheet.parent is not None
-    buffer = io.BytesIO()
-    worksheet.parent.save(buffer)
-    return buffer.getvalue()
-
-
-def _uploaded_sheet(data: bytes, filename: str, sheet: str) -> Worksheet | None:
-    """The sheet the import read, editable: the .xlsx's sheet named ``sheet`` (else its
-    first), or a new workbook holding the .csv's cells."""
-    from openpyxl import Workbook, load_workbook
-
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data))
-        except Exception:
-            return None
-        named = [ws for ws in workbook.worksheets if code_of(ws.title, (sheet,)) == sheet]
-        sheets = named or workbook.worksheets
-        return sheets[0] if sheets else None
-    if name.endswith(".csv"):
-        rows = read_csv(data, Issues())
-        if rows is None:
-            return None
-        workbook = Workbook()
-        worksheet = workbook.active
-        assert worksheet is not None
-        worksheet.title = sheet
-        for cells in rows:
-            # A .csv cell such as =HYPERLINK(…) must not become a live formula here.
-            worksheet.append([safe_cell(value) for value in cells])
-        return worksheet
-    return None
-
-
-def display_width(value: Any) -> int:
-    """Display width of a cell's text: East Asian wide characters count double."""
-    written = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in written)

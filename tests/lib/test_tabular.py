@@ -12,7 +12,7 @@ import pytest
 from django.utils.translation import override
 from openpyxl import load_workbook
 
-from qingfeng.lib import tabular
+from qingfeng.lib import errors_workbook, tabular
 from qingfeng.lib.tabular import FILE, BadValue, Issue, Issues
 from tests.workbooks import sheet_bytes
 
@@ -140,7 +140,7 @@ class TestErrorsWorkbook:
         )
         issues = [Issue("", 2, "date", "bad date"), Issue("", None, None, "whole file")]
         with override("en"):
-            out = tabular.errors_workbook(
+            out = errors_workbook.errors_workbook(
                 data=data, filename="r.xlsx", issues=issues, sheet="records"
             )
         assert out is not None
@@ -152,4 +152,7 @@ class TestErrorsWorkbook:
 
     def test_it_gives_nothing_back_when_no_row_is_named(self) -> None:
         issues = [Issue("", None, None, "whole file")]
-        assert tabular.errors_workbook(data=b"", filename="r.csv", issues=issues, sheet="r") is None
+        assert (
+            errors_workbook.errors_workbook(data=b"", filename="r.csv", issues=issues, sheet="r")
+            is None
+        )

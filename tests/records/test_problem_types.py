@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from qingfeng.accounts.models import User
@@ -113,12 +114,17 @@ def test_an_excel_upload_refuses_a_row_with_an_unknown_problem_type(
 
 
 def test_the_records_import_locates_the_unknown_problem_type(periods: Setup) -> None:
-    result = records_import(
+    with translation.override("en"):
+        result = records_import(
+            data=_records_xlsx(UNKNOWN), filename="records.xlsx", framework=periods.framework
+        )
+        assert [(issue.row, issue.column) for issue in result.issues] == [(3, "problem_type")]
+        assert f'unknown problem type "{UNKNOWN}"' in str(result.issues[0])
+    assert result.created == 0
+    chinese = records_import(
         data=_records_xlsx(UNKNOWN), filename="records.xlsx", framework=periods.framework
     )
-    assert result.created == 0
-    assert [(issue.row, issue.column) for issue in result.issues] == [(3, "problem_type")]
-    assert f'unknown problem type "{UNKNOWN}"' in str(result.issues[0])
+    assert f"未知的问题类型“{UNKNOWN}”" in str(chinese.issues[0])  # the site's language
     stored = records_import(
         data=_records_xlsx("其他"), filename="records.xlsx", framework=periods.framework
     )
