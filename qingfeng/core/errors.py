@@ -81,13 +81,16 @@ def _page(request: HttpRequest, *, status: int, title: str, message: str) -> Htt
         return server_error(request, status=status, title=title, message=message)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """400: the request could not be understood (a malformed or refused request)."""
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, message: str | None = None
+) -> HttpResponse:
+    """400: the request could not be understood (a malformed or refused request);
+    ``message`` says why when the caller knows."""
     return _page(
         request,
         status=400,
         title=_("Bad request"),
-        message=_("The request could not be understood. Go back and try again."),
+        message=message or _("The request could not be understood. Go back and try again."),
     )
 
 

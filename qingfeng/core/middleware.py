@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBadRequest, QueryDict
+from django.http import HttpRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -89,5 +89,8 @@ class NulCharacterMiddleware:
             return None
         if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
             message = _("The request holds a NUL character, which no text may hold.")
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            # The site's styled 400 page (navigation bar, a way back), saying why.
+            from qingfeng.core.errors import bad_request
+
+            return bad_request(request, message=message)
         return None

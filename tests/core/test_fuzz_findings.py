@@ -60,7 +60,7 @@ def test_nul_character_in_a_quick_entry_note_is_a_400_and_stores_nothing(
     body = {"date": day, f"quantity-{unit.pk}": "1", f"note-{unit.pk}": "督查\x00通报"}
     response = client.post(url, body)
     assert response.status_code == 400
-    assert response.content.decode() == REFUSED
+    assert REFUSED in response.content.decode()  # on the styled 400 page
     assert Record.objects.count() == before
     # Without the NUL, the same row is stored.
     body[f"note-{unit.pk}"] = "督查通报"
@@ -76,7 +76,7 @@ def test_nul_character_in_a_filter_of_the_period_list_is_a_400(
 ) -> None:
     response = _client("commission").get(f"{reverse('records:period_list')}?{query}")
     assert response.status_code == 400
-    assert response.content.decode() == REFUSED
+    assert REFUSED in response.content.decode()  # on the styled 400 page
 
 
 def test_nul_character_in_a_url_is_a_400(demo_county: DemoCounty) -> None:
