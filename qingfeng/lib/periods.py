@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,10 @@ from django.utils.translation import pgettext
 
 _PATTERN = re.compile(r"^(\d{4})(?:(H)([12])|(Q)([1-4])|(M)(0[1-9]|1[0-2]))?$")
 MONTHS = {"Y": 12, "H": 6, "Q": 3, "M": 1}
+# A period in words (``Period.read``): 2026年, 2026年度, 2026年上半年, 2026年第三季度 (or
+# 三季度, 第3季度), 2026年7月.
+_WORDS = re.compile(r"^(\d{4})年(?:度|(上|下)半年|第?([一二三四1-4])季度?|(1[0-2]|0?[1-9])月)?$")
+_QUARTER_WORDS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 # The years a period (and a record's date) may lie in. Far from datetime's 1 and 9999, so
 # a page's arithmetic around a period (the next one, eight periods back, a year's span)
 # never leaves the calendar Python can represent.
@@ -27,6 +32,29 @@ class Period:
     year: int
     kind: str
     index: int
+
+    @classmethod
+    def read(cls, text: str) -> Period:
+        """A period as a user types it: a code (``2026Q3``) or its words as
+        ``period_label`` writes them (2026年第三季度, 2026年三季度, 2026年上半年, 2026年,
+        2026年度, 2026年7月); ValueError (the message of ``parse``) otherwise. For form
+        fields and filters; URLs, files and the API take codes only (``parse``)."""
+        words = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+        match = _WORDS.match(words)
+        if match:
+            year, half, quarter, month = match.groups()
+            if half:
+                words = f"{year}H{1 if half == '上' else 2}"
+            elif quarter:
+                words = f"{year}Q{_QUARTER_WORDS.get(quarter, quarter)}"
+            elif month:
+                words = f"{year}M{int(month):02d}"
+            else:
+                words = year
+        try:
+            return cls.parse(words)
+        except ValueError:
+            return cls.parse(text)  # its message quotes what the user typed
 
     @classmethod
     def parse(cls, text: str) -> Period:

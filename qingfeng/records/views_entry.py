@@ -406,7 +406,7 @@ def my_records(request: AuthedRequest) -> HttpResponse:
     period_text = request.GET.get("period", "").strip()
     if period_text:
         try:
-            period = Period.parse(period_text)
+            period = Period.read(period_text)
         except ValueError:
             messages.error(request, _("Not a period: use 2026, 2026H1, 2026Q3 or 2026M07."))
         else:

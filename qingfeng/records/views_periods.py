@@ -44,7 +44,7 @@ class OpenPeriodForm(BootstrapMixin, forms.Form):
 
     def clean_period(self) -> str:
         try:
-            return str(Period.parse(self.cleaned_data["period"]))
+            return str(Period.read(self.cleaned_data["period"]))
         except ValueError as error:
             raise ValidationError(str(error)) from error
 

@@ -34,7 +34,7 @@ def workload(request: AuthedRequest) -> HttpResponse:
         period = periods_containing(timezone.localdate())[2]  # the current quarter
     elif text.lower() not in ALL_PERIODS:
         try:
-            period = Period.parse(text)
+            period = Period.read(text)
         except ValueError as exc:
             error = str(exc)
     rows, totals = station_workload(user=request.user, framework=framework, period=period)

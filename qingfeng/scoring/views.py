@@ -106,7 +106,7 @@ def recompute(request: AuthedRequest, code: str) -> HttpResponse:
     if not _can_recompute(request, framework):
         raise PermissionDenied
     try:
-        the_period = Period.parse(request.POST.get("period", ""))
+        the_period = Period.read(request.POST.get("period", ""))
     except ValueError:
         messages.error(request, _("Not a period: use 2026, 2026H1, 2026Q3 or 2026M07."))
         return redirect("scoring:ranking_latest", code=code)

@@ -216,3 +216,13 @@ def test_it_offers_no_edit_or_submit_for_a_draft_frozen_by_a_closed_period(
     assert reverse("records:entry_edit", args=[draft.pk]) not in after
     assert reverse("records:entry_delete", args=[draft.pk]) not in after
     assert "Collection period Q3 2025 is closed: no more changes." in after
+
+
+def test_my_records_filters_by_a_period_typed_as_it_is_shown(periods: Setup, clerk: User) -> None:
+    client = client_for(clerk)
+    draft = enter(client, periods, submit=False)  # dated 2025-08-01, in 2025Q3
+    mine = reverse("records:my_records")
+    shown = body(client.get(mine, {"period": "2025年第三季度"}))
+    assert f'data-record="{draft.pk}"' in shown
+    other = body(client.get(mine, {"period": "2025年第二季度"}))
+    assert f'data-record="{draft.pk}"' not in other
