@@ -21,6 +21,7 @@ Python (``plan_records``); only ``demo_records_create`` touches the database.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,7 +33,7 @@ import yaml
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qingfeng.demo import CHANGE_REASON
@@ -47,7 +48,7 @@ from qingfeng.demo.records_texts import (
 )
 from qingfeng.framework.interchange import framework_import, version_to_spec
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
-from qingfeng.lib.periods import Period
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org.models import Region, Station, Unit
 from qingfeng.records.models import (
     CollectionPeriod,
@@ -282,12 +283,16 @@ def _day_in(rng: random.Random, period: Period) -> datetime.date:
     return period.start + datetime.timedelta(days=rng.randint(0, span))
 
 
-def _quarter_label(period: Period) -> str:
-    return f"{period.year}年第{'一二三四'[period.index - 1]}季度"
+@functools.lru_cache(maxsize=64)
+def _words(period: Period) -> str:
+    """A period as the demo's notes write it: the demo's data are Chinese whatever the
+    reader's language (2026年第三季度)."""
+    with translation.override("zh-hans"):
+        return period_label(period)
 
 
-def _half_label(period: Period) -> str:
-    return f"{period.year}年{'上' if period.index <= 2 else '下'}半年"
+def _half_of(quarter: Period) -> Period:
+    return Period(quarter.year, "H", (quarter.index + 1) // 2)
 
 
 def _leaf_records(
@@ -343,7 +348,7 @@ def _leaf_records(
             return  # half-yearly
         ratio = _clip(0.3 + 0.7 * fit + rng.gauss(0.0, 0.02))
         points = round(leaf.max * ratio * 2) / 2 if leaf.max >= 10 else round(leaf.max * ratio, 1)
-        note = f"{_quarter_label(period)}{leaf.name}评分"
+        note = f"{_words(period)}{leaf.name}评分"
         yield DemoRecord(unit, leaf.code, last_month_day, points=points, note=note)
     elif kind == "rate":
         if rng.random() < (0.4 if "整改" in leaf.name else 0.05):
@@ -352,14 +357,14 @@ def _leaf_records(
         ratio = _clip(0.25 + 0.75 * fit + rng.gauss(0.0, 0.03))
         value = round(zero_at + (full_at - zero_at) * ratio, 1)
         word = next((w for k, w in RATE_WORDS.items() if k in leaf.name), "完成率")
-        note = f"{_quarter_label(period)}{word}{value:g}%"
+        note = f"{_words(period)}{word}{value:g}%"
         yield DemoRecord(unit, leaf.code, last_month_day, value=value, note=note)
     elif kind == "survey":
         if period.index not in (2, 4):  # surveys are half-yearly
             return
         value = round(_clip(100 * (0.3 + 0.7 * fit) + rng.gauss(0.0, 1.2), 0, 100), 1)
         sample = rng.randint(60, 300)
-        note = f"{_half_label(period)}问卷调查，有效问卷{sample}份，满意度{value:g}分"
+        note = f"{_words(_half_of(period))}问卷调查，有效问卷{sample}份，满意度{value:g}分"
         yield DemoRecord(unit, leaf.code, last_month_day, value=value, note=note)
     elif kind == "veto" and unit == health.veto_unit and q == health.veto_quarter:
         note = rng.choice(VETO_NOTES)

@@ -14,11 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import RuleType
-from qingfeng.lib.headers import CHINESE_NAMES, field_words
+from qingfeng.lib.headers import field_words, in_chinese, sheet_label
 from qingfeng.lib.tabular import Issue, sheet_where
 
 # "page": a stored version checked on its own pages (editing, publishing): worded like
@@ -149,10 +148,6 @@ class NodePlace:
         )
 
 
-def _chinese() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
 class Locator:
     """Writes places in a file of ``source`` the way its user finds them."""
 
@@ -162,8 +157,8 @@ class Locator:
         self.laid_out = rows is None  # assume the layout framework_export writes
 
     def top(self, place: Top) -> str:
-        if self.source == "page" and _chinese():  # in English the keys are the words
-            label = CHINESE_NAMES.get(place.key, place.key)
+        if self.source == "page" and in_chinese():  # in English the keys are the words
+            label = sheet_label(place.key)
             if place.index is not None:
                 label = _("%(label)s no. %(index)s") % {"label": label, "index": place.index + 1}
             if place.field:

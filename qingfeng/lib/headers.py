@@ -104,7 +104,9 @@ def code_of(name: str, codes: object) -> str:
     return text.lower()
 
 
-def _chinese() -> bool:
+def in_chinese() -> bool:
+    """Whether the active language is Chinese (messages then name columns and sheets by
+    their Chinese names)."""
     return (get_language() or "").lower().startswith("zh")
 
 
@@ -112,7 +114,7 @@ def column_words(column: str) -> str:
     """A column in a message: “日期”列（date） in Chinese, "column date" in English; a
     column without a Chinese name (a letter, an unknown header) by itself."""
     label = CHINESE_NAMES.get(column)
-    if label and _chinese():
+    if label and in_chinese():
         return _("column “%(label)s” (%(code)s)") % {"label": label, "code": column}
     # Chinese: " E 列", the space setting a code apart from the words before it.
     return _("column %(column)s") % {"column": column}
@@ -122,7 +124,7 @@ def sheet_words(sheet: str) -> str:
     """A sheet in a message: “指标”工作表（indicators） in Chinese, "sheet indicators" in
     English."""
     label = CHINESE_NAMES.get(sheet)
-    if label and _chinese():
+    if label and in_chinese():
         return _("sheet “%(label)s” (%(code)s)") % {"label": label, "code": sheet}
     return _("sheet %(sheet)s") % {"sheet": sheet}
 
@@ -131,7 +133,7 @@ def sheet_label(sheet: str) -> str:
     """A sheet by itself in a sentence (an import's counts): 单位 in Chinese, ``units`` in
     English."""
     label = CHINESE_NAMES.get(sheet)
-    return label if label and _chinese() else sheet
+    return label if label and in_chinese() else sheet
 
 
 def field_words(field: str, *, with_code: bool = True) -> str:
@@ -139,7 +141,7 @@ def field_words(field: str, *, with_code: bool = True) -> str:
     without the code (“分值”字段) on a page, where the user never sees the file's keys."""
     last = field.rsplit(".", 1)[-1].split("[", 1)[0]
     label = CHINESE_NAMES.get(last)
-    if label and _chinese():
+    if label and in_chinese():
         if not with_code:
             return _("field “%(label)s”") % {"label": label}
         return _("field “%(label)s” (%(code)s)") % {"label": label, "code": field}
@@ -150,7 +152,7 @@ def columns_words(columns: object) -> str:
     """Expected columns in a message: 编码（code）、名称（name） in Chinese, "code, name" in
     English."""
     codes = [str(code) for code in columns]  # type: ignore[attr-defined]
-    if not _chinese():
+    if not in_chinese():
         return ", ".join(codes)
     return "、".join(
         f"{CHINESE_NAMES[code]}（{code}）" if code in CHINESE_NAMES else code for code in codes
