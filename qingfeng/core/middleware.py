@@ -13,6 +13,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qingfeng.core.errors import bad_request
+
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
     """Like Django's LocaleMiddleware, but ignores the browser's Accept-Language.
@@ -90,7 +92,5 @@ class NulCharacterMiddleware:
         if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
             message = _("The request holds a NUL character, which no text may hold.")
             # The site's styled 400 page (navigation bar, a way back), saying why.
-            from qingfeng.core.errors import bad_request
-
             return bad_request(request, message=message)
         return None
