@@ -194,6 +194,29 @@ class SelfAssessment:
     done: list[Unit]
 
 
+def self_assessed_items(
+    *, user: Any, units: list[Unit]
+) -> list[tuple[Framework, Period, list[tuple[Indicator, list[Unit]]]]]:
+    """For each visible framework's open periods, the self-assessed leaves with those of
+    ``units`` they apply to (leaves applying to none left out; periods without any too):
+    what the self-assessment page lists and the home page counts."""
+    found = []
+    for framework in visible_frameworks(user).select_related("region").order_by("code"):
+        for period in OpenDates(framework).open_periods():
+            items = []
+            for leaf in self_assessed_leaves(framework=framework, period=period):
+                applies = [
+                    unit
+                    for unit in units
+                    if unit.is_within(framework.region) and applies_to_unit(leaf, unit)
+                ]
+                if applies:
+                    items.append((leaf, applies))
+            if items:
+                found.append((framework, period, items))
+    return found
+
+
 def open_self_assessments(user: Any) -> list[SelfAssessment]:
     """The self-assessed indicators of each visible framework's open periods that apply to
     the user's own units (``accounts.selectors.own_units`` with the self-assessment
@@ -207,28 +230,16 @@ def open_self_assessments(user: Any) -> list[SelfAssessment]:
         .order_by("code")
     )
     found = []
-    for framework in visible_frameworks(user).select_related("region").order_by("code"):
-        for period in OpenDates(framework).open_periods():
-            items = []
-            for leaf in self_assessed_leaves(framework=framework, period=period):
-                applies = [
-                    unit
-                    for unit in units
-                    if unit.is_within(framework.region) and applies_to_unit(leaf, unit)
-                ]
-                if applies:
-                    items.append((leaf, applies))
-            if not items:
-                continue
-            entered = set(
-                Record.objects.filter(
-                    _dated_in(period),
-                    framework=framework,
-                    self_assessment=True,
-                    unit__in=[unit.pk for unit in units],
-                ).values_list("indicator_code", "unit_id")
-            )
-            for leaf, applies in items:
-                done = [unit for unit in applies if (leaf.code, unit.pk) in entered]
-                found.append(SelfAssessment(framework, period, leaf, applies, done))
+    for framework, period, items in self_assessed_items(user=user, units=units):
+        entered = set(
+            Record.objects.filter(
+                _dated_in(period),
+                framework=framework,
+                self_assessment=True,
+                unit__in=[unit.pk for unit in units],
+            ).values_list("indicator_code", "unit_id")
+        )
+        for leaf, applies in items:
+            done = [unit for unit in applies if (leaf.code, unit.pk) in entered]
+            found.append(SelfAssessment(framework, period, leaf, applies, done))
     return found

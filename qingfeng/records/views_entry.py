@@ -28,7 +28,7 @@ from qingfeng.lib.periods import Period
 from qingfeng.lib.service_forms import add_service_errors
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import Station, Unit
-from qingfeng.records import selectors
+from qingfeng.records import selectors, todo
 from qingfeng.records.entry_services import (
     QuickRow,
     entry_save,
@@ -440,20 +440,14 @@ def self_assessment(request: AuthedRequest) -> HttpResponse:
         .select_related("category", "region")
         .order_by("code")
     )
-    sections = []
-    for framework in visible_frameworks(request.user).select_related("region").order_by("code"):
-        for period in OpenDates(framework).open_periods():
-            items = []
-            for leaf in selectors.self_assessed_leaves(framework=framework, period=period):
-                applies = [
-                    unit
-                    for unit in units
-                    if unit.is_within(framework.region) and selectors.applies_to_unit(leaf, unit)
-                ]
-                if applies:
-                    items.append({"leaf": leaf, "units": applies})
-            if items:
-                sections.append({"framework": framework, "period": period, "items": items})
+    sections = [
+        {
+            "framework": framework,
+            "period": period,
+            "items": [{"leaf": leaf, "units": applies} for leaf, applies in items],
+        }
+        for framework, period, items in todo.self_assessed_items(user=request.user, units=units)
+    ]
     return render(request, "records/entry/self_assessment.html", {"sections": sections})
 
 
