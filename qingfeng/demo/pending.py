@@ -77,19 +77,15 @@ def _day(period: Period, rng: random.Random, today: datetime.date) -> datetime.d
 
 
 @transaction.atomic
-def demo_pending_create(
-    *, seed: int, region: Region, framework: Framework, period: Period
-) -> dict[str, int]:
-    """Create the pending records of the demo county's open ``period`` (see the module);
-    returns how many of each status."""
+def demo_pending_create(*, seed: int, region: Region, framework: Framework, period: Period) -> None:
+    """Create the pending records of the demo county's open ``period`` (see the module)."""
     rng = random.Random(seed)
     today = timezone.localdate()
     if period.start > today:  # nothing of the period has happened yet
-        return {}
+        return
     users = {u.username: u for u in User.objects.filter(username__in=["clerk", "commission"])}
     clerk, commission = users.get("clerk"), users.get("commission")
     stations = {s.code: s for s in Station.objects.within(region)}
-    counts: dict[str, int] = {}
 
     def create(leaf: Indicator, unit: Unit, station: Station, actor: User | None) -> Record:
         return record_create(
@@ -131,8 +127,3 @@ def demo_pending_create(
         for leaf, unit in pairs:
             # As a station's system pushes it through the API: no author, submitted.
             record_submit(record=create(leaf, unit, station, None), actor=None)
-    for status in (RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.RETURNED):
-        counts[status] = Record.objects.filter(
-            framework=framework, status=status, date__gte=period.start, date__lte=period.end
-        ).count()
-    return counts
