@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "qingfeng.api",
     "qingfeng.dashboard",
     "qingfeng.inbox",
+    "qingfeng.monitoring",
+    "qingfeng.rectification",
 ]
 
 MIDDLEWARE = [

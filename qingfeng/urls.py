@@ -33,6 +33,8 @@ urlpatterns = [
     path("analysis/", include("qingfeng.dashboard.urls")),
     path("records/", include("qingfeng.records.urls")),
     path("inbox/", include("qingfeng.inbox.urls")),
+    path("warnings/", include("qingfeng.monitoring.urls")),
+    path("problems/", include("qingfeng.rectification.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

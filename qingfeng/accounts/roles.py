@@ -25,6 +25,10 @@ class Capability(models.TextChoices):
     MANAGE_PERIODS = "records.periods", _("open and close collection periods")
     MANAGE_TOKENS = "api.tokens", _("issue and revoke API tokens")
     VIEW_ANALYSIS = "analysis.view", _("view the analysis pages (overview, comparisons, problems)")
+    RESPOND_WARNINGS = "monitoring.respond", _("issue responses to warnings")
+    ENTER_PROBLEMS = "rectification.enter", _("enter and import problems in the ledger")
+    VERIFY_PROBLEMS = "rectification.verify", _("verify and close problems")
+    RECTIFY = "rectification.rectify", _("answer problems with measures and evidence")
 
 
 class Role(models.TextChoices):
@@ -45,16 +49,28 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SYSTEM_ADMIN: ALL,
     Role.COMMISSION_ADMIN: ALL,
     Role.ANALYST: frozenset(
-        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+        {
+            Capability.VIEW_ORG,
+            Capability.VIEW_HISTORY,
+            Capability.VIEW_ANALYSIS,
+            Capability.RESPOND_WARNINGS,
+        }
     ),
-    Role.STATION_CLERK: frozenset({Capability.VIEW_ORG, Capability.ENTER_RECORDS}),
+    Role.STATION_CLERK: frozenset(
+        {Capability.VIEW_ORG, Capability.ENTER_RECORDS, Capability.ENTER_PROBLEMS}
+    ),
     Role.STATION_REVIEWER: frozenset(
-        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.REVIEW_RECORDS}
+        {
+            Capability.VIEW_ORG,
+            Capability.VIEW_HISTORY,
+            Capability.REVIEW_RECORDS,
+            Capability.VERIFY_PROBLEMS,
+        }
     ),
     Role.DISCIPLINE_GROUP_MEMBER: frozenset(
         {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
     ),
-    Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG, Capability.SELF_ASSESS}),
+    Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG, Capability.SELF_ASSESS, Capability.RECTIFY}),
     Role.LEADER: frozenset({Capability.VIEW_ORG}),
     Role.LEADERSHIP: frozenset(
         {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}

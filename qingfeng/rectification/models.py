@@ -1,0 +1,220 @@
+"""The problem ledger (问题台账): problems found by inspection, audit, petitions,
+unannounced visits, supervision, warnings or collected records; the unit's measures and
+evidence; verification and close-out (销号); campaigns (专项整治) for common problems; and
+the indicators a framework feeds from the ledger.
+
+A problem's state moves only through ``rectification.services``; each step is a
+``ProblemStep`` row (who, when, what, why) and the model's history keeps every change.
+Overdue is derived from the deadline, never stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ProblemSource(models.TextChoices):
+    INSPECTION = "inspection", _("inspection tour (巡察)")
+    AUDIT = "audit", _("audit (审计)")
+    PETITION = "petition", _("letters and visits (信访)")
+    UNANNOUNCED = "unannounced", _("unannounced visit (明察暗访)")
+    SUPERVISION = "supervision", _("supervision and inspection (监督检查)")
+    WARNING = "warning", _("warning")
+    RECORD = "record", _("collected record")
+
+
+class ProblemState(models.TextChoices):
+    OPEN = "open", _("open")
+    MEASURES = "measures", _("measures submitted")
+    RECTIFYING = "rectifying", _("rectifying")
+    REPORTED = "reported", _("done, reported")
+    CLOSED = "closed", _("verified and closed")
+
+
+class Campaign(models.Model):
+    """A special campaign (专项整治): common problems of many units grouped and assigned
+    to responsible departments, within one region."""
+
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    problem_type = models.CharField(_("problem type"), max_length=100, blank=True)
+    departments = models.ManyToManyField(
+        "org.Unit", verbose_name=_("responsible departments"), related_name="+", blank=True
+    )
+    due = models.DateField(_("deadline"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[departments])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("special campaign")
+        verbose_name_plural = _("special campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Problem(models.Model):
+    """One problem in the ledger: found at a unit by a source (a station's inspection,
+    audit…, a warning, a record), with its type, description, responsible person and
+    rectification deadline, and where its rectification stands."""
+
+    # Shown to users (e.g. 2026-000123): per-year sequence, never the database id.
+    number = models.CharField(_("problem number"), max_length=20, unique=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="problems"
+    )
+    station = models.ForeignKey(
+        "org.Station",
+        verbose_name=_("source station"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    source = models.CharField(_("found by"), max_length=16, choices=ProblemSource.choices)
+    problem_type = models.CharField(_("problem type"), max_length=100, blank=True)
+    description = models.TextField(_("description"))
+    responsible_person = models.CharField(_("responsible person"), max_length=100, blank=True)
+    due = models.DateField(_("rectification deadline"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=ProblemState.choices, default=ProblemState.OPEN
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("special campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    warning = models.ForeignKey(
+        "monitoring.Warning",
+        verbose_name=_("warning"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    response = models.OneToOneField(
+        "monitoring.Response",
+        verbose_name=_("response to a warning"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problem",
+    )
+    record = models.ForeignKey(
+        "records.Record",
+        verbose_name=_("record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    measures = models.TextField(_("rectification measures"), blank=True)
+    result = models.TextField(_("rectification result"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        indexes = [
+            models.Index(fields=["state", "due"]),
+            models.Index(fields=["unit", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class StepAction(models.TextChoices):
+    CREATED = "created", _("entered")
+    MEASURES = "measures", _("measures submitted")
+    ACCEPTED = "accepted", _("measures accepted, rectifying")
+    REPORTED = "reported", _("reported done")
+    CLOSED = "closed", _("verified and closed")
+    RETURNED = "returned", _("sent back")
+    EXTENDED = "extended", _("deadline extended")
+
+
+class ProblemStep(models.Model):
+    """One step of a problem's rectification, in order: who did what when, the text they
+    gave (measures, evidence, a reason), and for an extension the old and new deadline."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("step"), max_length=16, choices=StepAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    text = models.TextField(_("text"), blank=True)
+    old_due = models.DateField(_("previous deadline"), null=True, blank=True)
+    new_due = models.DateField(_("new deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["problem_id", "at", "pk"]
+        verbose_name = _("rectification step")
+        verbose_name_plural = _("rectification steps")
+
+    def __str__(self) -> str:
+        return f"{self.problem} · {self.get_action_display()}"
+
+
+class LedgerFeed(models.Model):
+    """An indicator of a framework fed by the ledger: at each period end, a ``rate``
+    record per unit of problems closed on time ÷ problems due in the period, stored
+    through the records services (so scores change through the usual path)."""
+
+    framework = models.ForeignKey(
+        "framework.Framework",
+        verbose_name=_("indicator framework"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    indicator_code = models.CharField(_("indicator"), max_length=32)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator fed by the ledger")
+        verbose_name_plural = _("indicators fed by the ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "indicator_code"], name="ledger_feed_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator_code
