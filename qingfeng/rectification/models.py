@@ -10,8 +10,11 @@ Overdue is derived from the deadline, never stored.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,6 +154,21 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def is_overdue(self, *, today: datetime.date | None = None) -> bool:
+        """Overdue from the day after the deadline while not closed; a problem closed
+        after its deadline is not overdue but not ``closed_on_time`` either."""
+        today = today or timezone.localdate()
+        return self.state != ProblemState.CLOSED and today > self.due
+
+    @property
+    def closed_on_time(self) -> bool:
+        """Closed (销号) on or before its deadline, in the installation's time zone."""
+        return (
+            self.state == ProblemState.CLOSED
+            and self.closed_at is not None
+            and timezone.localtime(self.closed_at).date() <= self.due
+        )
 
 
 class StepAction(models.TextChoices):

@@ -1,0 +1,202 @@
+"""Writes to the problem ledger: entering a problem and moving it through its states.
+
+The states and who moves them (views check the capability and scope; these functions
+check the state, so no caller can skip a step):
+
+    open ──measures──▶ measures ──accept──▶ rectifying ──report──▶ reported ──close──▶ closed
+      ▲                   │                     ▲                     │
+      └──── send back ────┘                     └────── send back ────┘
+
+Each move writes one ``ProblemStep`` (who, when, the text given) and the model's
+history, in one transaction. An extension moves the deadline and needs a reason.
+Overdue is never stored: ``Problem.is_overdue`` derives it from the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.lib.history import save_validated
+from qingfeng.rectification.models import Problem, ProblemState, ProblemStep, StepAction
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
+# The number of tries to find a free problem number when two entries race for one.
+_NUMBER_TRIES = 5
+
+
+def _next_number(year: int) -> str:
+    """The year's next problem number (2026-000124): one past the highest of the year.
+    Numbers are unique by constraint; a race is retried by ``problem_create``."""
+    prefix = f"{year}-"
+    last = (
+        Problem.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+def problem_create(*, actor: User | None, **fields: Any) -> Problem:
+    """Enter one problem in the ledger (state open) with its first step, numbered in the
+    year it is entered. ``fields`` are the model's: ``unit``, ``source``,
+    ``description``, ``due`` (required), and optionally ``station``, ``problem_type``,
+    ``responsible_person``, ``campaign``, ``warning``, ``response``, ``record``.
+    ValidationError (in the user's language) when a field is wrong; nothing is stored."""
+    year = timezone.localdate().year
+    for attempt in range(_NUMBER_TRIES):
+        try:
+            with transaction.atomic():
+                problem = Problem(number=_next_number(year), created_by=actor, **fields)
+                problem.description = problem.description.strip()
+                if not problem.description:
+                    raise ValidationError({"description": _("Describe the problem.")})
+                save_validated(problem, actor, validate_unique=attempt == 0)
+                ProblemStep.objects.create(
+                    problem=problem, action=StepAction.CREATED, actor=actor, new_due=problem.due
+                )
+                return problem
+        except IntegrityError:
+            if attempt == _NUMBER_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _move(
+    *,
+    problem: Problem,
+    actor: User | None,
+    allowed: tuple[str, ...],
+    to: str,
+    action: str,
+    text: str = "",
+    required: str = "",
+) -> Problem:
+    """Move ``problem`` from one of ``allowed`` states to ``to`` and record the step;
+    ``required`` is the message when ``text`` must not be empty."""
+    with transaction.atomic():
+        locked = Problem.objects.select_for_update().get(pk=problem.pk)
+        if locked.state not in allowed:
+            raise ValidationError(
+                _("This problem is “%(state)s”: it cannot be moved that way now.")
+                % {"state": locked.get_state_display()}
+            )
+        text = text.strip()
+        if required and not text:
+            raise ValidationError(required)
+        locked.state = to
+        if action == StepAction.MEASURES:
+            locked.measures = text
+        elif action == StepAction.REPORTED:
+            locked.result = text
+        locked.closed_at = timezone.now() if to == ProblemState.CLOSED else None
+        save_validated(locked, actor)
+        ProblemStep.objects.create(problem=locked, action=action, actor=actor, text=text)
+    problem.refresh_from_db()
+    return problem
+
+
+def problem_submit_measures(*, problem: Problem, measures: str, actor: User | None) -> Problem:
+    """The unit answers an open problem with its rectification measures (整改措施)."""
+    return _move(
+        problem=problem,
+        actor=actor,
+        allowed=(ProblemState.OPEN,),
+        to=ProblemState.MEASURES,
+        action=StepAction.MEASURES,
+        text=measures,
+        required=_("Write the rectification measures."),
+    )
+
+
+def problem_accept_measures(*, problem: Problem, actor: User | None, text: str = "") -> Problem:
+    """The station accepts the measures: the unit is now rectifying."""
+    return _move(
+        problem=problem,
+        actor=actor,
+        allowed=(ProblemState.MEASURES,),
+        to=ProblemState.RECTIFYING,
+        action=StepAction.ACCEPTED,
+        text=text,
+    )
+
+
+def problem_report_done(*, problem: Problem, result: str, actor: User | None) -> Problem:
+    """The unit reports the rectification done, saying what was done (evidence files are
+    attached separately)."""
+    return _move(
+        problem=problem,
+        actor=actor,
+        allowed=(ProblemState.RECTIFYING,),
+        to=ProblemState.REPORTED,
+        action=StepAction.REPORTED,
+        text=result,
+        required=_("Say what was done to rectify the problem."),
+    )
+
+
+def problem_close(*, problem: Problem, actor: User | None, text: str = "") -> Problem:
+    """The station verifies the reported rectification and closes the problem (销号)."""
+    return _move(
+        problem=problem,
+        actor=actor,
+        allowed=(ProblemState.REPORTED,),
+        to=ProblemState.CLOSED,
+        action=StepAction.CLOSED,
+        text=text,
+    )
+
+
+def problem_send_back(*, problem: Problem, reason: str, actor: User | None) -> Problem:
+    """The station sends submitted measures or a reported rectification back, with a
+    reason: measures go back to open, a report back to rectifying."""
+    target = {
+        ProblemState.MEASURES: ProblemState.OPEN,
+        ProblemState.REPORTED: ProblemState.RECTIFYING,
+    }.get(ProblemState(problem.state), ProblemState.OPEN)
+    return _move(
+        problem=problem,
+        actor=actor,
+        allowed=(ProblemState.MEASURES, ProblemState.REPORTED),
+        to=target,
+        action=StepAction.RETURNED,
+        text=reason,
+        required=_("Give the reason for sending it back."),
+    )
+
+
+@transaction.atomic
+def problem_extend(
+    *, problem: Problem, due: datetime.date, reason: str, actor: User | None
+) -> Problem:
+    """Move a problem's deadline later, with a reason; a closed problem keeps its own."""
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    reason = reason.strip()
+    if locked.state == ProblemState.CLOSED:
+        raise ValidationError(_("A closed problem keeps its deadline."))
+    if not reason:
+        raise ValidationError(_("An extension needs a reason."))
+    if due <= locked.due:
+        raise ValidationError(_("The new deadline must be after the current one."))
+    old = locked.due
+    locked.due = due
+    save_validated(locked, actor)
+    ProblemStep.objects.create(
+        problem=locked,
+        action=StepAction.EXTENDED,
+        actor=actor,
+        text=reason,
+        old_due=old,
+        new_due=due,
+    )
+    problem.refresh_from_db()
+    return problem
