@@ -23,10 +23,15 @@ from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.api.models import StationToken
 from qingfeng.dashboard.access import period_results
-from qingfeng.dashboard.overview import Figures, OverviewQuery, overview_figures, severity_of
+from qingfeng.dashboard.overview import Figures, OverviewQuery, overview_figures
 from qingfeng.dashboard.portrait import CALM
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
-from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
+from qingfeng.framework.selectors import (
+    ordered_indicators,
+    severity_of,
+    version_in_force,
+    visible_frameworks,
+)
 from qingfeng.lib.errors import NotFound
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit

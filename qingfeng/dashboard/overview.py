@@ -20,9 +20,13 @@ from django.http import QueryDict
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import PeriodResults, analysis_units
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
-from qingfeng.framework.selectors import version_in_force, visible_frameworks
-from qingfeng.lib.bands import BAND_ORDER
+from qingfeng.framework.models import Framework, Indicator
+from qingfeng.framework.selectors import (
+    band_levels,
+    severity_of,
+    version_in_force,
+    visible_frameworks,
+)
 from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Region, UnitCategory, within_q
@@ -34,12 +38,6 @@ from qingfeng.scoring.selectors import latest_period, period_snapshots
 # ---------------------------------------------------------------------------- bands
 
 
-def band_levels(version: FrameworkVersion) -> list[str]:
-    """Green, then the version's bands from the mildest to the most severe."""
-    ordered = sorted(version.bands or [], key=lambda band: -float(band["below"]))
-    return ["green", *(str(band["level"]) for band in ordered)]
-
-
 def band_of_ratio(bands: list[dict[str, Any]] | None, ratio: float) -> str:
     """The band of a ratio the engine did not store (a region's mean, a histogram bin),
     given a version's or node's stored bands: the engine's own rule (``engine.band_of``,
@@ -47,16 +45,6 @@ def band_of_ratio(bands: list[dict[str, Any]] | None, ratio: float) -> str:
     return engine.band_of(
         (engine.Band(level=str(b["level"]), below=float(b["below"])) for b in bands or []), ratio
     )
-
-
-def severity_of(version: FrameworkVersion) -> dict[str, int]:
-    """Band -> severity (0 = green); bands a node names that the version does not are
-    placed by the usual order (blue < yellow < orange < red)."""
-    levels = band_levels(version)
-    severity = {level: i for i, level in enumerate(levels)}
-    for i, level in enumerate(BAND_ORDER[:-1]):
-        severity.setdefault(level, i)
-    return severity
 
 
 # ---------------------------------------------------------------------------- filters

@@ -27,8 +27,8 @@ from qingfeng.dashboard.overview import (
     band_of_ratio,
     filtered_snapshots,
     level_one_columns,
-    severity_of,
 )
+from qingfeng.framework.selectors import severity_of
 from qingfeng.org.models import Region, path_step, path_tops
 from qingfeng.scoring.models import Snapshot
 from qingfeng.scoring.selectors import node_item, node_ratio

@@ -18,6 +18,7 @@ from qingfeng.framework.models import (
     Indicator,
     VersionStatus,
 )
+from qingfeng.lib.bands import BAND_ORDER
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import path_ids
 from qingfeng.scoring import engine
@@ -148,3 +149,22 @@ def engine_framework(version: FrameworkVersion) -> engine.Framework:
             for node in nodes
         ),
     )
+
+
+# ---------------------------------------------------------------------------- bands
+
+
+def band_levels(version: FrameworkVersion) -> list[str]:
+    """Green, then the version's bands from the mildest to the most severe."""
+    ordered = sorted(version.bands or [], key=lambda band: -float(band["below"]))
+    return ["green", *(str(band["level"]) for band in ordered)]
+
+
+def severity_of(version: FrameworkVersion) -> dict[str, int]:
+    """Band -> severity (0 = green); bands a node names that the version does not are
+    placed by the usual order (blue < yellow < orange < red)."""
+    levels = band_levels(version)
+    severity = {level: i for i, level in enumerate(levels)}
+    for i, level in enumerate(BAND_ORDER[:-1]):
+        severity.setdefault(level, i)
+    return severity
