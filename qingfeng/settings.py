@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qingfeng.api",
     "qingfeng.dashboard",
     "qingfeng.inbox",
+    "qingfeng.documents",
     "qingfeng.monitoring",
     "qingfeng.rectification",
 ]

@@ -29,20 +29,68 @@ ALLOWED: dict[str, frozenset[str]] = {
     "accounts": frozenset({"lib", "org"}),
     # Every user's inbox of notices (other apps call ``inbox.services.notify``).
     "inbox": frozenset({"lib", "org", "accounts"}),
+    # Word documents: editable templates, numbers (文号) without gaps, issued files kept.
+    "documents": frozenset({"lib", "org", "accounts"}),
     # Indicator frameworks and their versions.
     "framework": frozenset({"lib", "org", "accounts", "scoring.engine"}),
     # Scoring a period and storing its snapshots; knows nothing of where records come from.
     "scoring": frozenset({"lib", "org", "accounts", "framework", "scoring.engine"}),
-    # Collected records, their review, and rescoring after a change (records feed scoring).
+    # The warning register (synced from the snapshots) and the responses to warnings.
+    "monitoring": frozenset(
+        {"lib", "org", "accounts", "inbox", "documents", "framework", "scoring", "scoring.engine"}
+    ),
+    # Collected records, their review, and rescoring after a change (records feed scoring;
+    # a recompute syncs the warning register in the same transaction).
     "records": frozenset(
-        {"lib", "org", "accounts", "inbox", "framework", "scoring", "scoring.engine"}
+        {"lib", "org", "accounts", "inbox", "framework", "scoring", "scoring.engine", "monitoring"}
+    ),
+    # The problem ledger: problems from stations, warnings and records; their
+    # rectification; the rectification rate fed back as records.
+    "rectification": frozenset(
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring",
+            "scoring.engine",
+            "monitoring",
+            "records",
+        }
     ),
     # The analysis pages' reads.
     "dashboard": frozenset(
-        {"lib", "org", "accounts", "inbox", "framework", "scoring.engine", "scoring", "records"}
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring.engine",
+            "scoring",
+            "monitoring",
+            "records",
+            "rectification",
+        }
     ),
     # The API's tokens and record batches.
-    "api": frozenset({"lib", "org", "accounts", "inbox", "framework", "scoring", "records"}),
+    "api": frozenset(
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring",
+            "monitoring",
+            "records",
+            "rectification",
+        }
+    ),
     # Site-wide pages and plumbing (home, history, navigation).
     "core": frozenset(
         {
@@ -50,9 +98,12 @@ ALLOWED: dict[str, frozenset[str]] = {
             "org",
             "accounts",
             "inbox",
+            "documents",
             "framework",
             "scoring",
+            "monitoring",
             "records",
+            "rectification",
             "dashboard",
             "api",
         }

@@ -23,10 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.lib.history import save_validated
-from qingfeng.rectification.models import Problem, ProblemState, ProblemStep, StepAction
+from qingfeng.lib.periods import period_label
+from qingfeng.rectification.models import (
+    Problem,
+    ProblemSource,
+    ProblemState,
+    ProblemStep,
+    StepAction,
+)
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
+    from qingfeng.monitoring.models import Response
 
 # The number of tries to find a free problem number when two entries race for one.
 _NUMBER_TRIES = 5
@@ -200,3 +208,26 @@ def problem_extend(
     )
     problem.refresh_from_db()
     return problem
+
+
+def problem_from_response(*, response: Response, actor: User | None) -> Problem:
+    """Open the ledger's problem for a response that asks the unit to rectify (a notice,
+    a recommendation, an accountability review): the warning's unit, the response's
+    deadline, a description naming the warning. Called in the transaction that issues
+    the response, so both are stored or neither."""
+    warning = response.warning
+    subject = warning.node_name or _("total score")
+    description = _("%(response)s on the warning of %(period)s: %(subject)s") % {
+        "response": response.get_kind_display(),
+        "period": period_label(warning.period),
+        "subject": subject,
+    }
+    return problem_create(
+        actor=actor,
+        unit=warning.unit,
+        source=ProblemSource.WARNING,
+        description=description,
+        due=response.due or timezone.localdate(),
+        warning=warning,
+        response=response,
+    )
