@@ -525,6 +525,21 @@ URLS: dict[str, Case] = {
     "records:entry_submit": obj(
         r("records:entry_submit", lambda w: w.draft.pk), "clerk_a", "clerk_b", 302, "post"
     ),
+    # the warning register: county A's analyst sees its units' warnings of the city's
+    # framework T; county B's the same page without them (a liaison: 404, see
+    # tests/monitoring/test_register_pages.py)
+    "monitoring:register": scoped(
+        r("monitoring:register", query="framework=T&period=2025Q1&state=all"),
+        A_UNITS[:1],
+        "analyst_a",
+        "analyst_b",
+    ),
+    "monitoring:register_xlsx": scoped(
+        r("monitoring:register_xlsx", query="framework=T&period=2025Q1&state=all"),
+        A_UNITS[:1],
+        "analyst_a",
+        "analyst_b",
+    ),
     # inbox: a user's own notices; another user's notice is a 404
     "inbox:inbox": scoped(r("inbox:inbox"), ("黎城县教育局：请补录数据",), "clerk_a", "clerk_b"),
     "inbox:notice_read": obj(

@@ -455,6 +455,8 @@ class WarningRow:
     band: str
     vetoed: bool
     severity: int
+    # The stored warning (``monitoring``), None when read off the snapshots.
+    warning_pk: int | None = None
 
     @property
     def ratio(self) -> float | None:

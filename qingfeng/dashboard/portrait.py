@@ -32,6 +32,9 @@ from qingfeng.framework.selectors import (
 )
 from qingfeng.lib.errors import NotFound, get_or_not_found
 from qingfeng.lib.periods import Period, latest_ended, period_label, period_sort_key
+from qingfeng.monitoring import selectors as register
+from qingfeng.monitoring.policy import policy_for
+from qingfeng.monitoring.selectors_sync import registered_in
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
@@ -431,11 +434,39 @@ class WarningRow:
     max: float | None
     band: str
     vetoed: bool = False
+    # The stored warning (``monitoring``), None for a period the register does not hold.
+    warning_pk: int | None = None
+
+
+def _snapshot_warnings(
+    row: Any, version: FrameworkVersion, tree: list[Indicator]
+) -> list[WarningRow]:
+    """A period's warnings read off the unit's snapshot (a period the register does not
+    hold: still open, or not of the kind the policy names)."""
+    found = []
+    if row.band not in CALM or row.vetoed:
+        found.append(
+            WarningRow(row.period, "", "", row.total, float(version.scale), row.band, row.vetoed)
+        )
+    scores = row.nodes.get("score", [])
+    maxima = row.nodes.get("max", [])
+    bands = row.nodes.get("band", [])
+    for i, node in enumerate(tree):
+        if node.parent_id is not None or i >= len(bands):
+            continue
+        if bands[i] and bands[i] not in CALM:
+            found.append(
+                WarningRow(row.period, node.code, node.name, scores[i], maxima[i], bands[i])
+            )
+    return found
 
 
 def unit_warnings(*, portrait: Portrait) -> list[WarningRow]:
     """Across every scored period of the framework, newest first: the total when its band
-    was not green or the unit was vetoed, and the level-1 nodes in a warning band."""
+    was not green or the unit was vetoed, and the level-1 nodes in a warning band. The
+    periods the warning register holds (ended, of the kind the version's policy names)
+    are read from the register (``monitoring.selectors.unit_warnings``), the others off
+    the snapshots, by the same rule."""
     history = portrait.history
     version_ids = {row.version_id for row in history}
     versions = {v.pk: v for v in FrameworkVersion.objects.filter(pk__in=version_ids)}
@@ -443,25 +474,34 @@ def unit_warnings(*, portrait: Portrait) -> list[WarningRow]:
         pk: (portrait.indicators if pk == portrait.version.pk else ordered_indicators(version))
         for pk, version in versions.items()
     }
+    policies = {pk: policy_for(version) for pk, version in versions.items()}
+    today = timezone.localdate()
+    stored: dict[str, list[Any]] = defaultdict(list)
+    for warning in register.unit_warnings(framework=portrait.framework, unit_id=portrait.unit.pk):
+        stored[warning.period].append(warning)
     found: list[WarningRow] = []
     for row in reversed(history):
         version = versions[row.version_id]
-        if row.band not in CALM or row.vetoed:
+        period = Period.parse(row.period)
+        if not registered_in(policy=policies[row.version_id], period=period, today=today):
+            found.extend(_snapshot_warnings(row, version, trees[row.version_id]))
+            continue
+        position = {node.code: i for i, node in enumerate(trees[row.version_id])}
+        for w in sorted(
+            stored[row.period], key=lambda w: (w.node_code != "", position.get(w.node_code, 0))
+        ):
             found.append(
                 WarningRow(
-                    row.period, "", "", row.total, float(version.scale), row.band, row.vetoed
+                    w.period,
+                    w.node_code,
+                    w.node_name,
+                    w.score,
+                    w.max,
+                    w.band,
+                    w.kind == "veto",
+                    w.pk,
                 )
             )
-        scores = row.nodes.get("score", [])
-        maxima = row.nodes.get("max", [])
-        bands = row.nodes.get("band", [])
-        for i, node in enumerate(trees[row.version_id]):
-            if node.parent_id is not None or i >= len(bands):
-                continue
-            if bands[i] and bands[i] not in CALM:
-                found.append(
-                    WarningRow(row.period, node.code, node.name, scores[i], maxima[i], bands[i])
-                )
     return found
 
 

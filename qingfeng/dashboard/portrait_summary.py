@@ -179,6 +179,15 @@ class WarningGroup:
     def period_labels(self) -> list[tuple[str, str]]:
         return [(p, period_label(p)) for p in self.periods]
 
+    @property
+    def unregistered(self) -> bool:
+        """Some of its warnings are read off the scores, not from the register."""
+        return any(
+            cell is not None and cell.warning_pk is None
+            for line in self.lines
+            for cell in line.cells
+        )
+
 
 def kind_label(kind: str) -> str:
     """A period kind in words, as the trend page names them."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
+from qingfeng.dashboard.overview_warnings import overview_warnings
 from qingfeng.framework.selectors import assessment_note
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
@@ -112,9 +113,9 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         context["heatmap_page"], context["heatmap"] = tables.heatmap_page(
             results=results, query=query, matrix=matrix
         )
-    context["warnings"], context["warning_count"] = tables.warning_rows(
-        results=results, query=query, limit=WARNINGS_SHOWN, matrix=matrix
-    )
+    found = overview_warnings(results=results, query=query, limit=WARNINGS_SHOWN, matrix=matrix)
+    context["warnings"], context["warning_count"] = found.rows, found.count
+    context["warnings_registered"], context["warnings_reason"] = found.registered, found.reason
     return render(request, "dashboard/overview.html", context)
 
 
@@ -229,7 +230,7 @@ def heatmap_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpRespo
 def warnings_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
     """Every current warning under the page's filters, most severe first."""
     results, query, _periods = _load(request, code, period)
-    rows, _count = tables.warning_rows(results=results, query=query)
+    rows = overview_warnings(results=results, query=query).rows
     sheet = exports.warnings_sheet(results=results, rows=rows, query=query)
     return xlsx_response(_filename(results, _("Warnings")), [sheet], write_only=True)
 
@@ -249,6 +250,6 @@ def results_xlsx(request: AuthedRequest, code: str, period: Period) -> HttpRespo
             ordering=tables.ranking_order(everything),
             cells=False,
         ),
-        warnings=tables.warning_rows(results=results, query=everything)[0],
+        warnings=overview_warnings(results=results, query=everything).rows,
     )
     return xlsx_response(_filename(results, _("Results")), sheets, write_only=True)

@@ -531,6 +531,9 @@ def demo_content_create(
         from qingfeng.demo.pending import demo_pending_create
 
         demo_pending_create(seed=seed, region=region, framework=lk, period=QUARTERS[-1].next())
+    from qingfeng.demo.warnings import demo_warnings_create
+
+    demo_warnings_create(frameworks=frameworks, periods=periods)
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

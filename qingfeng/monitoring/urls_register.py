@@ -1,5 +1,10 @@
-"""URLs: filled in by the feature that owns this module."""
+"""URLs of the warning register: the page and its .xlsx export."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from qingfeng.monitoring import views_register
+
+urlpatterns: list[URLPattern] = [
+    path("", views_register.register, name="register"),
+    path("register.xlsx", views_register.register_xlsx, name="register_xlsx"),
+]

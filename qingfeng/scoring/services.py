@@ -43,6 +43,8 @@ class RecomputeResult:
     records: int = 0
     ignored_records: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    # What the caller's sync of the warning register did (``records.rescore``), if any.
+    warnings: Any = None
 
 
 def _units_of(framework: Framework) -> tuple[np.ndarray, list[str], list[str]]:

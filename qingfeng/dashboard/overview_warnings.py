@@ -1,0 +1,90 @@
+"""The overview's warnings table (and its exports) as read from the warning register.
+
+The register (``monitoring``) holds only ended periods of the kind the version's policy
+names. For any other period (still open, or a half-year when warnings are raised per
+quarter) the table is read off the snapshots by the same rule
+(``overview_tables.warning_rows``) and says that it is not (yet) in the register; see
+docs/warnings.md.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from qingfeng.dashboard.access import PeriodResults
+from qingfeng.dashboard.overview import OverviewQuery, filtered_snapshots, level_one_columns
+from qingfeng.dashboard.overview_tables import Matrix, WarningRow, warning_rows
+from qingfeng.monitoring import selectors as register
+from qingfeng.monitoring.models import Warning, WarningKind
+
+
+@dataclass
+class OverviewWarnings:
+    """The warnings shown (the most severe ``limit``, or all), how many there are, and
+    whether they come from the register (else ``reason`` says why not)."""
+
+    rows: list[WarningRow]
+    count: int
+    registered: bool
+    reason: str = ""
+
+
+def overview_warnings(
+    *,
+    results: PeriodResults,
+    query: OverviewQuery,
+    limit: int | None = None,
+    matrix: Matrix | None = None,
+) -> OverviewWarnings:
+    """The active band and veto warnings of the period in the user's scope under the
+    page's filters, most severe first (vetoed, then by band, then by ratio score / max, as
+    ``warning_rows`` orders them), from the register when it holds the period."""
+    covered = register.coverage(framework=results.framework, period=results.period)
+    if not covered.registered:
+        rows, count = warning_rows(results=results, query=query, limit=limit, matrix=matrix)
+        return OverviewWarnings(rows, count, registered=False, reason=covered.reason)
+    units = filtered_snapshots(results=results, query=query).values("unit_id")
+    stored = register.period_warnings(
+        framework=results.framework, period=str(results.period), units=units
+    )
+    position = {column.code: i for i, column in enumerate(level_one_columns(results))}
+    keys = [
+        (
+            -severity,
+            (score / top) if score is not None and top else 0.0,
+            unit,
+            position.get(code, -1) if code else -1,
+            pk,
+        )
+        for pk, severity, score, top, unit, code in stored.values_list(
+            "pk", "severity", "score", "max", "unit_id", "node_code"
+        )
+    ]
+    chosen = heapq.nsmallest(limit, keys) if limit is not None else sorted(keys)
+    by_pk = {
+        w.pk: w
+        for w in Warning.objects.filter(pk__in=[key[-1] for key in chosen]).select_related(
+            "unit", "unit__category"
+        )
+    }
+    rows = [_row(by_pk[key[-1]]) for key in chosen]
+    return OverviewWarnings(rows, len(keys), registered=True)
+
+
+def _row(warning: Warning) -> WarningRow:
+    unit = warning.unit
+    return WarningRow(
+        unit_pk=unit.pk,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        category=unit.category.name if unit.category else "",
+        code=warning.node_code,
+        name=warning.node_name,
+        score=warning.score,
+        max=warning.max,
+        band=warning.band or "none",
+        vetoed=warning.kind == WarningKind.VETO,
+        severity=warning.severity,
+        warning_pk=warning.pk,
+    )

@@ -1,0 +1,182 @@
+"""What the warning register should hold for one period, read off the stored snapshots in
+one pass (``monitoring.services.warnings_sync`` makes the stored warnings match it), and
+whether the register holds a period at all.
+
+Kept apart from ``monitoring.selectors`` (the register's reads for the pages) because
+it reads the snapshots, not the register.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.framework.models import Framework, FrameworkVersion
+from qingfeng.framework.selectors import ordered_indicators, severity_of, version_in_force
+from qingfeng.lib.periods import Period
+from qingfeng.monitoring.models import WarningKind, WarningPolicy
+from qingfeng.monitoring.policy import policy_for
+from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import node_item, node_value
+
+# (unit pk, node code ("" = the total), kind): the register's key within a period.
+Key = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One warning as the snapshots say it should be."""
+
+    unit_id: int
+    node_code: str
+    node_name: str
+    kind: str
+    band: str
+    severity: int
+    score: float | None
+    max: float | None
+    rank: int | None
+
+    @property
+    def key(self) -> Key:
+        return (self.unit_id, self.node_code, self.kind)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the register holds a framework's period: only ended periods of the kind
+    the version's policy names; ``reason`` says why not, in words for the pages."""
+
+    version: FrameworkVersion | None
+    policy: WarningPolicy | None
+    registered: bool
+    reason: str = ""
+
+
+def registered_in(*, policy: WarningPolicy, period: Period, today: datetime.date) -> bool:
+    """Whether the register holds ``period`` under ``policy``: ended before ``today``
+    and of the policy's kind (``coverage`` for one period, this for many)."""
+    return period.kind == policy.period_kind and period.end < today
+
+
+def coverage(
+    *, framework: Framework, period: Period, today: datetime.date | None = None
+) -> Coverage:
+    """Whether the register holds ``period`` of ``framework`` (see ``Coverage``)."""
+    version = version_in_force(framework=framework, period=period)
+    if version is None:
+        return Coverage(None, None, False, _("no published version is in force"))
+    policy = policy_for(version)
+    if period.kind != policy.period_kind:
+        return Coverage(
+            version,
+            policy,
+            False,
+            _("this version raises warnings for %(kind)s periods only")
+            % {"kind": policy.get_period_kind_display()},
+        )
+    today = today or timezone.localdate()
+    if period.end >= today:
+        return Coverage(version, policy, False, _("the period has not ended"))
+    return Coverage(version, policy, True)
+
+
+def expected_warnings(*, version: FrameworkVersion, period: Period, policy: Any) -> list[Expected]:
+    """Every warning the snapshots of ``version`` and ``period`` call for: unit totals
+    in a warning band, vetoed units (kind veto, instead of their total's band warning,
+    as the overview lists them), level-1 nodes in a warning band and, when the policy has
+    ``call_in_last``, the last N units of each category by category rank (kind call_in).
+
+    One query: the level-1 nodes' band, score and max come out of the JSON in SQL and
+    the rows are read with a plain cursor, as the overview reads its matrix."""
+    severity = severity_of(version)
+    vetoed_severity = max(severity.values(), default=0) + 1
+    scale = float(version.scale)
+    level_one = [
+        (i, node.code, node.name)
+        for i, node in enumerate(ordered_indicators(version))
+        if node.parent_id is None
+    ]
+    extracted: dict[str, Any] = {}
+    for i, _code, _name in level_one:
+        extracted[f"b_{i}"] = node_item("band", i)
+        extracted[f"s_{i}"] = node_value("score", i)
+        extracted[f"m_{i}"] = node_value("max", i)
+    snapshots = Snapshot.objects.filter(version=version, period=str(period)).order_by()
+    fixed = ("unit_id", "band", "vetoed", "total", "category", "category_rank")
+    sql, params = (
+        snapshots.annotate(**extracted).values_list(*fixed, *extracted).query.sql_with_params()
+    )
+    with connections[snapshots.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found: list[Expected] = []
+    by_category: dict[str, list[tuple[int, int, str, int, float | None]]] = defaultdict(list)
+    for row in rows:
+        unit_id, band, vetoed, total, category, category_rank = row[:6]
+        band = band or ""
+        level = severity.get(band, 0)
+        if vetoed:
+            found.append(
+                Expected(
+                    unit_id,
+                    "",
+                    "",
+                    WarningKind.VETO,
+                    band,
+                    vetoed_severity,
+                    total,
+                    scale,
+                    category_rank,
+                )
+            )
+        elif level > 0:
+            found.append(
+                Expected(
+                    unit_id, "", "", WarningKind.BAND, band, level, total, scale, category_rank
+                )
+            )
+        for position, (_i, code, name) in enumerate(level_one):
+            node_band = row[6 + 3 * position]
+            node_level = severity.get(node_band or "", 0)
+            if node_level > 0:
+                found.append(
+                    Expected(
+                        unit_id,
+                        code,
+                        name,
+                        WarningKind.BAND,
+                        node_band,
+                        node_level,
+                        row[7 + 3 * position],
+                        row[8 + 3 * position],
+                        category_rank,
+                    )
+                )
+        if category_rank is not None:
+            by_category[category].append((category_rank, unit_id, band, level, total))
+    last = policy.call_in_last or 0
+    if last > 0:
+        for ranked in by_category.values():
+            ranked.sort(reverse=True)  # the last rank first
+            for category_rank, unit_id, band, level, total in ranked[:last]:
+                found.append(
+                    Expected(
+                        unit_id,
+                        "",
+                        "",
+                        WarningKind.CALL_IN,
+                        band,
+                        level,
+                        total,
+                        scale,
+                        category_rank,
+                    )
+                )
+    return found
