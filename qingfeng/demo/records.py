@@ -531,6 +531,10 @@ def demo_content_create(
         from qingfeng.demo.pending import demo_pending_create
 
         demo_pending_create(seed=seed, region=region, framework=lk, period=QUARTERS[-1].next())
+    # Responses in every state on the register's warnings (none: nothing to do).
+    from qingfeng.demo.responses import demo_responses_create
+
+    demo_responses_create()
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

@@ -35,7 +35,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "recipient": "黎城县教育局",
     "period": "2026年第三季度",
     "framework": "黎城县政治生态评估指标体系",
-    "subject": "“党风廉政建设”",
+    "subject": "“党风廉政建设”指标",
     "finding": "得61.5分（满分100分），处于黄色预警区间",
     "paragraphs": ["你单位本季度信访举报件数同比上升。"],
     "deadline": "2027年1月4日",

@@ -59,7 +59,11 @@ def template_list(request: AuthedRequest) -> HttpResponse:
         }
         for kind, label in DocumentKind.choices
     ]
-    context = {"rows": rows, "errors": {}, "sample": selectors.SAMPLE_CONTEXT}
+    sample = [
+        (key, "；".join(value) if isinstance(value, list) else value)
+        for key, value in selectors.SAMPLE_CONTEXT.items()
+    ]
+    context = {"rows": rows, "sample": sample}
     return render(request, "documents/templates.html", context)
 
 

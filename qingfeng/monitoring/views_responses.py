@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -226,7 +227,8 @@ def _chosen(request: AuthedRequest, ids: list[str]) -> list[Warning]:
     if not pks or len(pks) > MAX_BULK:
         raise Http404
     units = visible_units(request.user, Capability.RESPOND_WARNINGS)
-    warnings = list(_warnings().filter(pk__in=pks, unit__in=units).order_by("unit__code", "pk"))
+    found = _warnings().filter(pk__in=pks, unit__in=units).annotate(responded=Count("responses"))
+    warnings = list(found.order_by("unit__code", "pk"))
     if len(warnings) != len(pks):
         raise Http404
     return warnings

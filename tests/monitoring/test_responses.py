@@ -15,7 +15,13 @@ from docx import Document
 from qingfeng.documents.models import IssuedDocument
 from qingfeng.inbox.models import Notice, NoticeKind
 from qingfeng.lib.documents import docx_text
-from qingfeng.monitoring.models import Response, ResponseKind, ResponseState, WarningState
+from qingfeng.monitoring.models import (
+    Response,
+    ResponseKind,
+    ResponseState,
+    WarningPolicy,
+    WarningState,
+)
 from qingfeng.monitoring.responses import ladder_kind, talk_record
 from qingfeng.rectification.models import Problem, ProblemState
 from qingfeng.rectification.responses import responses_issue_with_problems
@@ -269,3 +275,64 @@ def test_bulk_issue_with_a_warning_out_of_scope_is_404_and_issues_nothing(world:
     answer = client_for(analyst_b).post(url, {"warning": [world.red.pk, other.pk], "confirm": "1"})
     assert answer.status_code == 404
     assert not Response.objects.exists()
+
+
+# ----------------------------------------------------------------------------- the ladder
+
+
+def test_the_policy_editor_saves_the_ladder_with_its_history(world: World, admin_a) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("monitoring:policy", args=[world.version.pk])
+    client = client_for(admin_a)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "黄色预警" in html and "红色预警" in html and "一票否决" in html
+    data = {
+        "level_yellow": "admonition",
+        "level_red": "warning_notice",
+        "level_veto": "recommendation",
+        "answer_days": "15",
+        "period_kind": "H",
+        "call_in_last": "",
+    }
+    bad = client.post(url, {**data, "answer_days": "0"})
+    assert bad.status_code == 200 and not WarningPolicy.objects.exists()
+    assert client.post(url, data).status_code == 302
+    policy = WarningPolicy.objects.get(version=world.version)
+    assert policy.ladder == {
+        "yellow": "admonition",
+        "red": "warning_notice",
+        "veto": "recommendation",
+    }
+    assert policy.answer_days == 15 and policy.period_kind == "H"
+    assert ladder_kind(world.red) == ResponseKind.WARNING_NOTICE
+    [response] = _issue(world)
+    assert response.kind == ResponseKind.WARNING_NOTICE
+    assert response.due == TODAY + datetime.timedelta(days=15)
+    again = client.get(url).content.decode()
+    assert "admin_a" in again and "15 天内反馈" in again
+    # An analyst reads it, cannot change it; another county's administrator gets 404.
+    analyst = client_for(world.analyst)
+    assert analyst.get(url).status_code == 200
+    assert analyst.post(url, data).status_code == 403
+    from qingfeng.accounts.roles import Role
+    from tests.conftest import make_user
+
+    admin_b = make_user("admin_b2", Role.COMMISSION_ADMIN, region=world.org.county_b)
+    assert client_for(admin_b).get(url).status_code == 404
+
+
+def test_the_demo_leaves_responses_in_every_state(world: World) -> None:
+    from qingfeng.demo.responses import demo_responses_create
+    from tests.monitoring.conftest import make_warning
+
+    for unit in (world.org.unit_a1_sub, world.org.unit_b1):
+        make_warning(world.org, world.framework, unit=unit, band="yellow", severity=1)
+    world.analyst.username = "analyst"
+    world.analyst.save()
+    # Four units with warnings: three documents (issued, answered, closed) and a talk held.
+    assert demo_responses_create(today=TODAY) == {"responses": 4}
+    states = sorted(Response.objects.values_list("state", flat=True))
+    assert states == ["answered", "closed", "closed", "issued"]
+    assert Response.objects.exclude(held_on=None).count() == 1
+    assert IssuedDocument.objects.count() == 3

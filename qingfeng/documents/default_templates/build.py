@@ -145,8 +145,8 @@ def build(wording: Wording) -> bytes:
 
     # 版头: the issuer in red, the number, the red rule.
     _paragraph(document, "{{ issuer }}", font=FONT_TITLE, size=30, align=center, color=RED)
-    _paragraph(document)
     number = _paragraph(document, "{{ reference }}", align=center)
+    number.paragraph_format.space_before = Pt(14)
     _border(number, "bottom", color="C00000", size=18)
     _paragraph(document)
     # 主体: title, recipient, text.
@@ -159,10 +159,8 @@ def build(wording: Wording) -> bytes:
     _paragraph(document, "{%p endfor %}")
     _paragraph(document, wording.closing, indent=True)
     _paragraph(document)
-    _paragraph(document)
     _paragraph(document, "{{ issuer }}", align=right, right_chars=2)
     _paragraph(document, "{{ date }}", align=right, right_chars=2)
-    _paragraph(document)
     _paragraph(document)
     # 版记: the copy line between two rules.
     _paragraph(document, "{%p if copy_to %}")
