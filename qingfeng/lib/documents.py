@@ -23,6 +23,8 @@ from typing import Any
 import jinja2
 from docx import Document
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -69,8 +71,6 @@ def clean_context(value: Any) -> Any:
 def _environment() -> jinja2.Environment:
     # Autoescape: the context's "<", "&" become entities in the XML. A sandbox: a template
     # uploaded by an administrator can reach nothing but the context it is given.
-    from jinja2.sandbox import SandboxedEnvironment
-
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
@@ -83,7 +83,7 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
         document.render(clean_context(dict(context)), jinja_env=_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, etree.LxmlError) as error:
         raise TemplateError(str(error) or type(error).__name__) from error
     except jinja2.TemplateError as error:
         raise TemplateError(str(error.message or error)) from error
