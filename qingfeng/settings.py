@@ -284,3 +284,13 @@ API_RATE_PER_MINUTE = int(os.environ.get("QINGFENG_API_RATE_PER_MINUTE", "120"))
 PAGE_SIZE = 50
 
 QINGFENG_NAME = _("Qingfeng political ecology platform")
+
+# Word documents: the number prefix (代字) of each kind, ``{region}`` standing for the
+# issuing region's short name (its first character, or QINGFENG_REGION_SHORT_NAMES[code]).
+# 黎纪预〔2026〕12号 is the 12th warning notice of 黎城县 in 2026 (docs/documents.md).
+QINGFENG_DOCUMENT_PREFIXES = {
+    "warning_notice": "{region}纪预",
+    "recommendation": "{region}纪建",
+    "accountability": "{region}纪责",
+}
+QINGFENG_REGION_SHORT_NAMES: dict[str, str] = {}

@@ -35,6 +35,7 @@ urlpatterns = [
     path("inbox/", include("qingfeng.inbox.urls")),
     path("warnings/", include("qingfeng.monitoring.urls")),
     path("problems/", include("qingfeng.rectification.urls")),
+    path("documents/", include("qingfeng.documents.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

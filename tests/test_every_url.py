@@ -15,6 +15,7 @@ ST-A and of ST-B (county B). Every request runs in a savepoint rolled back after
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -33,9 +34,13 @@ from pytest_django.fixtures import Settings
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
 from qingfeng.api.tokens import token_issue
+from qingfeng.documents.models import IssuedDocument
+from qingfeng.documents.services import document_issue
 from qingfeng.framework.models import FrameworkVersion, Indicator
 from qingfeng.inbox.models import Notice
 from qingfeng.inbox.services import notify
+from qingfeng.monitoring.models import Response, Warning
+from qingfeng.monitoring.responses import document_context, talk_record
 from qingfeng.org.models import InCharge
 from qingfeng.org.services import in_charge_add
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
@@ -164,6 +169,7 @@ def world(
     # A notice in ST-A's clerk's inbox, and a leader in charge of unit A1.
     notify(users=[users["clerk_a"]], title="黎城县教育局：请补录数据")
     in_charge_add(unit=org.unit_a1, person=org.person_a1, title="副县长")
+    _warning_with_responses(org, lc, results.analyst)
     _token_a, plain_a = token_issue(station=org.station_a, name="信访系统", actor=admin_a)
     _token_b, plain_b = token_issue(station=periods.station_b, name="财政系统", actor=admin_b)
     world = World(
@@ -178,6 +184,46 @@ def world(
     )
     world.log_in()
     return world
+
+
+def _warning_with_responses(org: Any, lc: FrameworkVersion, analyst: User) -> None:
+    """A warning on unit A1 (framework LC) with a warning notice issued (its document) and
+    a talk recorded (its attachment); no notices, which the inbox's entries count."""
+    warning = Warning.objects.create(
+        framework=lc.framework, period="2025Q3", unit=org.unit_a1, band="red", score=50, max=100
+    )
+    due = datetime.date(2025, 11, 30)
+    document = document_issue(
+        kind="warning_notice",
+        context=document_context(warning=warning, due=due, text="请说明原因。"),
+        unit=org.unit_a1,
+        region=org.county_a,
+        actor=analyst,
+    )
+    Response.objects.create(
+        warning=warning, kind="warning_notice", due=due, issued_by=analyst, document=document
+    )
+    talk_record(
+        warning=warning,
+        held_on=datetime.date(2025, 10, 1),
+        held_by="李明",
+        attendees="局长",
+        minutes="谈话",
+        attachment=SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 talk"),
+        actor=analyst,
+    )
+
+
+def _warning_pk(w: World) -> int:
+    return Warning.objects.get(framework__code="LC").pk
+
+
+def _talk_pk(w: World) -> int:
+    return Response.objects.exclude(attachment="").get().pk
+
+
+def _document_pk(w: World) -> int:
+    return IssuedDocument.objects.get().pk
 
 
 # ---------------------------------------------------------------------------------------
@@ -612,6 +658,61 @@ URLS: dict[str, Case] = {
     "ninja:periods_list": api("ninja:periods_list", "LC", shows=("2025Q3",)),
     "ninja:scores_get": api("ninja:scores_get", "LC", "2025Q3"),
     "ninja:records_post": api("ninja:records_post", "LC", method="post", data=_batch, status=201),
+    # responses to warnings (monitoring) and Word documents
+    "monitoring:warning": obj(
+        r("monitoring:warning", _warning_pk), "analyst_a", "analyst_b", shows=("黎城县教育局",)
+    ),
+    "monitoring:warning_respond": obj(
+        r("monitoring:warning_respond", _warning_pk),
+        "analyst_a",
+        "analyst_b",
+        status=302,
+        method="post",
+        data=lambda w: {"kind": "admonition"},
+    ),
+    "monitoring:warning_talk": obj(
+        r("monitoring:warning_talk", _warning_pk),
+        "analyst_a",
+        "analyst_b",
+        status=302,
+        method="post",
+        data=lambda w: {
+            "held_on": "2025-10-02",
+            "held_by": "李明",
+            "attendees": "局长",
+            "minutes": "再次谈话",
+        },
+    ),
+    "monitoring:talk_attachment": obj(
+        r("monitoring:talk_attachment", _talk_pk), "liaison_a", "liaison_b"
+    ),
+    "monitoring:responses_issue": obj(
+        lambda w: reverse("monitoring:responses_issue") + f"?warning={_warning_pk(w)}",
+        "analyst_a",
+        "analyst_b",
+        shows=("黎城县教育局",),
+    ),
+    "monitoring:policy": obj(r("monitoring:policy", lambda w: w.lc.pk), shows=("一票否决",)),
+    "documents:download": obj(r("documents:download", _document_pk), "liaison_a", "liaison_b"),
+    # Templates are the installation's: its administrator manages them, no one else.
+    "documents:templates": Case(
+        r("documents:templates"), Visit("sysadmin", 200), Visit("admin_b", 403)
+    ),
+    "documents:template_download": Case(
+        r("documents:template_download", "warning_notice"),
+        Visit("sysadmin", 200),
+        Visit("admin_b", 403),
+    ),
+    "documents:template_replace": Case(
+        r("documents:template_replace", "warning_notice"),
+        Visit("sysadmin", 302, "post"),
+        Visit("admin_b", 403, "post"),
+    ),
+    "documents:template_restore": Case(
+        r("documents:template_restore", "warning_notice"),
+        Visit("sysadmin", 302, "post"),
+        Visit("admin_b", 403, "post"),
+    ),
 }
 
 

@@ -534,6 +534,10 @@ def demo_content_create(
     from qingfeng.demo.warnings import demo_warnings_create
 
     demo_warnings_create(frameworks=frameworks, periods=periods)
+    # Responses in every state on the register's warnings (none: nothing to do).
+    from qingfeng.demo.responses import demo_responses_create
+
+    demo_responses_create()
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

@@ -168,6 +168,20 @@ class Response(models.Model):
     held_by = models.CharField(_("talk held by"), max_length=200, blank=True)
     attendees = models.TextField(_("attended by"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # The analyst's own paragraph(s), put in the document after its standard opening.
+    text = models.TextField(_("text of the response"), blank=True)
+    # A notice, recommendation or accountability review: the document as issued (frozen).
+    document = models.OneToOneField(
+        "documents.IssuedDocument",
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="response",
+    )
+    # A talk's attachment (signed minutes, a photo), checked as records' evidence is.
+    attachment = models.FileField(_("attachment"), upload_to="talks/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

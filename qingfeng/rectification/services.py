@@ -31,6 +31,7 @@ from qingfeng.rectification.models import (
     ProblemStep,
     StepAction,
 )
+from qingfeng.rectification.response_states import response_follow
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -109,6 +110,7 @@ def _move(
         locked.closed_at = timezone.now() if to == ProblemState.CLOSED else None
         save_validated(locked, actor)
         ProblemStep.objects.create(problem=locked, action=action, actor=actor, text=text)
+        response_follow(problem=locked, actor=actor)
     problem.refresh_from_db()
     return problem
 

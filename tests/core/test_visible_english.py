@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 
 from qingfeng.accounts.models import User
 from qingfeng.demo.accounts import DEMO_USERNAMES
+from qingfeng.documents.selectors import SAMPLE_CONTEXT
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.services import version_copy
 from qingfeng.lib.periods import Period
@@ -60,7 +61,11 @@ ALLOWED = {
     "API",  # the interface's name (接口 API), on the token pages
     "MB",  # the unit of a file size (不超过 50 MB), as any Chinese page writes it
     "HHI",  # the Herfindahl index's abbreviation, beside its name (赫芬达尔指数（HHI）)
+    "docx",  # the Word file type (上传 .docx 替换), as xlsx
 }
+# The fields a Word template names ({{ recipient }}…): identifiers an administrator types
+# into the template, listed on the templates page beside their sample values.
+ALLOWED |= {word for key in SAMPLE_CONTEXT for word in WORD.findall(key)}
 
 # Pages not walked, with the reason.
 SKIPPED_PREFIXES = (

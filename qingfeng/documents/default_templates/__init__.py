@@ -1,0 +1,1 @@
+"""The default Word templates shipped with Qingfeng (``build.py`` writes them)."""

@@ -1,0 +1,177 @@
+"""Writes of the documents app: issuing a document (numbered without gaps, rendered,
+stored frozen) and replacing a kind's template or restoring its default.
+
+Numbers (文号): one series per number prefix (代字, e.g. 黎纪预: the issuing
+commission's short name and the kind's word) and year. ``document_issue`` locks the
+series' counter row (``select_for_update``; on SQLite the write transaction itself
+serialises) and takes the next number inside the caller's transaction: if anything
+later fails, the transaction rolls back with the number, so numbers have no gaps.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.documents.models import (
+    DocumentKind,
+    DocumentTemplate,
+    IssuedDocument,
+    NumberCounter,
+)
+from qingfeng.documents.selectors import SAMPLE_CONTEXT, template_bytes
+from qingfeng.lib.documents import TemplateError, chinese_date, doc_number, render_docx
+from qingfeng.lib.history import stamp
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+    from qingfeng.org.models import Region, Unit
+
+# The documents' own titles: Chinese, as the templates are, whatever the user's language.
+TITLES = {
+    DocumentKind.WARNING_NOTICE.value: "预警通知书",
+    DocumentKind.RECOMMENDATION.value: "纪检监察建议书",
+    DocumentKind.ACCOUNTABILITY.value: "责任倒查通知",
+}
+# An uploaded template larger than this is refused (the defaults are about 40 KB).
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def region_short_name(region: Region) -> str:
+    """The region's one- or two-character name used in numbers (黎 for 黎城县):
+    ``QINGFENG_REGION_SHORT_NAMES[code]`` when set, else the name's first character."""
+    names: Mapping[str, str] = getattr(settings, "QINGFENG_REGION_SHORT_NAMES", {})
+    return names.get(region.code) or region.name[:1]
+
+
+def number_prefix(*, kind: str, region: Region) -> str:
+    """The number prefix (代字) of ``kind`` issued by ``region``'s commission: the
+    setting ``QINGFENG_DOCUMENT_PREFIXES[kind]`` with ``{region}`` replaced by the
+    region's short name (黎纪预 for a warning notice of 黎城县)."""
+    prefixes: Mapping[str, str] = settings.QINGFENG_DOCUMENT_PREFIXES
+    return prefixes[DocumentKind(kind).value].format(region=region_short_name(region))
+
+
+def issuer_name(region: Region) -> str:
+    """The issuing commission's name: the region's commission, else 中共<region>纪律检查委员会."""
+    return region.commission_name or f"中共{region.name}纪律检查委员会"
+
+
+def _take_number(series: str, year: int) -> int:
+    """The next number of (series, year), its counter row locked until the caller's
+    transaction ends (which makes it used, or gives it back)."""
+    NumberCounter.objects.get_or_create(series=series, year=year)
+    counter = NumberCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    kind: str,
+    context: Mapping[str, Any],
+    unit: Unit,
+    region: Region,
+    actor: User | None,
+    title: str = "",
+    today: datetime.date | None = None,
+) -> IssuedDocument:
+    """Issue one document of ``kind`` to ``unit`` from ``region``'s commission: the next
+    number of its series and year, the kind's current template rendered with
+    ``context`` plus ``reference`` (the 文号), ``date`` (the issue date in words),
+    ``issuer``, ``recipient`` and ``title`` (when the context does not give them), the
+    .docx stored with the row. Call it inside the transaction that stores what the
+    document is about: a failure there rolls the number back too.
+
+    ``ValidationError`` when the template cannot be rendered (nothing is stored)."""
+    today = today or timezone.localdate()
+    kind = DocumentKind(kind).value
+    title = title or TITLES[kind]
+    series = number_prefix(kind=kind, region=region)
+    number = _take_number(series, today.year)
+    reference = doc_number(series, today.year, number)
+    full = {
+        "issuer": issuer_name(region),
+        "recipient": unit.name,
+        "title": title,
+        **context,
+        "reference": reference,
+        "date": chinese_date(today),
+    }
+    try:
+        content = render_docx(template_bytes(kind), full)
+    except TemplateError as error:
+        raise ValidationError(
+            _("The template of “%(kind)s” cannot be filled in: %(error)s")
+            % {"kind": DocumentKind(kind).label, "error": error}
+        ) from error
+    return IssuedDocument.objects.create(
+        kind=kind,
+        series=series,
+        year=today.year,
+        number=number,
+        reference=reference,
+        title=title,
+        unit=unit,
+        filename=f"{reference}{title}.docx",
+        content=content,
+        issued_by=actor,
+    )
+
+
+def template_problems(*, name: str, data: bytes) -> list[str]:
+    """Why ``data`` cannot be a template (not a .docx, too large, or it does not render
+    with the sample context); [] when it can."""
+    if os.path.splitext(name)[1].lower() != ".docx":
+        return [_("A template must be a Word document (.docx).")]
+    if not data:
+        return [_("The file is empty.")]
+    if len(data) > TEMPLATE_MAX_BYTES:
+        return [_("The file is larger than %(mb)s MB.") % {"mb": TEMPLATE_MAX_BYTES // 2**20}]
+    try:
+        render_docx(data, SAMPLE_CONTEXT)
+    except TemplateError as error:
+        return [
+            _("The template cannot be filled in with the sample data: %(error)s") % {"error": error}
+        ]
+    return []
+
+
+@transaction.atomic
+def template_replace(*, kind: str, name: str, data: bytes, actor: User | None) -> DocumentTemplate:
+    """Use an uploaded .docx as the template of ``kind`` from now on, after checking it
+    renders with the sample context (``ValidationError`` naming why, nothing changed).
+    Documents already issued keep their own file."""
+    kind = DocumentKind(kind).value
+    problems = template_problems(name=name, data=data)
+    if problems:
+        raise ValidationError({"file": problems})
+    template = DocumentTemplate.objects.filter(kind=kind).first() or DocumentTemplate(kind=kind)
+    template.name = os.path.basename(name)[:200]
+    template.content = data
+    template.replaced_by = actor
+    stamp(template, actor)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def template_restore_default(*, kind: str, actor: User | None) -> bool:
+    """Go back to the default template of ``kind`` (the history keeps the removed one
+    and who removed it). False when the default applied already."""
+    template = DocumentTemplate.objects.filter(kind=DocumentKind(kind).value).first()
+    if template is None:
+        return False
+    stamp(template, actor)
+    template.delete()
+    return True
