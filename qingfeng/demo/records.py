@@ -531,6 +531,9 @@ def demo_content_create(
         from qingfeng.demo.pending import demo_pending_create
 
         demo_pending_create(seed=seed, region=region, framework=lk, period=QUARTERS[-1].next())
+    from qingfeng.demo.ledger import demo_ledger_create
+
+    demo_ledger_create(seed=seed, region=region)
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

@@ -150,6 +150,9 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["state", "due"]),
             models.Index(fields=["unit", "state"]),
+            # The ledger's first page in deadline order, and a station's own problems.
+            models.Index(fields=["due", "id"]),
+            models.Index(fields=["station", "state"]),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +212,43 @@ class ProblemStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem} · {self.get_action_display()}"
+
+
+def problem_evidence_path(instance: ProblemEvidence, filename: str) -> str:
+    """Evidence files of problems are grouped by unit and problem; the name keeps its
+    extension (the storage makes it unique)."""
+    return f"problem-evidence/{instance.problem.unit_id}/{instance.problem_id}/{filename}"
+
+
+class ProblemEvidence(models.Model):
+    """A supporting file of a problem's rectification (整改佐证材料): PDF, image, Word or
+    Excel, uploaded by the unit. Served only to users who see the problem."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=problem_evidence_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["problem_id", "uploaded_at", "pk"]
+        verbose_name = _("rectification evidence")
+        verbose_name_plural = _("rectification evidence")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LedgerFeed(models.Model):
