@@ -137,7 +137,7 @@ def _backdate(
         closed_at = timezone.make_aware(
             datetime.datetime.combine(closed_day, datetime.time(16, 30))
         )
-        Problem.objects.filter(pk=problem.pk).update(closed_at=closed_at)
+        Problem.objects.filter(pk=problem.pk).update(closed_at=closed_at, closed_on=closed_day)
         ProblemStep.objects.filter(pk=steps[-1].pk).update(at=closed_at)
 
 

@@ -141,6 +141,9 @@ class Problem(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The day of ``closed_at`` in the installation's time zone, kept with it so the ledger
+    # counts "closed late" (``closed_on`` > ``due``) in SQL without a per-row conversion.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -150,9 +153,11 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["state", "due"]),
             models.Index(fields=["unit", "state"]),
-            # The ledger's first page in deadline order, and a station's own problems.
+            # The ledger's first page walks the deadlines; its state board (counts per
+            # state, overdue, closed late, within a scope of units or stations) reads
+            # this covering index alone, never the table (bench/ledger_page.py).
             models.Index(fields=["due", "id"]),
-            models.Index(fields=["station", "state"]),
+            models.Index(fields=["state", "unit", "station", "due", "closed_on"]),
         ]
 
     def __str__(self) -> str:
@@ -169,8 +174,8 @@ class Problem(models.Model):
         """Closed (销号) on or before its deadline, in the installation's time zone."""
         return (
             self.state == ProblemState.CLOSED
-            and self.closed_at is not None
-            and timezone.localtime(self.closed_at).date() <= self.due
+            and self.closed_on is not None
+            and self.closed_on <= self.due
         )
 
 

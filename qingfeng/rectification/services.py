@@ -118,6 +118,7 @@ def _move(
         elif action == StepAction.REPORTED:
             locked.result = text
         locked.closed_at = timezone.now() if to == ProblemState.CLOSED else None
+        locked.closed_on = timezone.localdate(locked.closed_at) if locked.closed_at else None
         save_validated(locked, actor)
         step = ProblemStep.objects.create(problem=locked, action=action, actor=actor, text=text)
         _announce(problem=locked, step=step)
