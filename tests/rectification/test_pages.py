@@ -275,9 +275,12 @@ def test_a_record_with_a_problem_type_opens_a_problem(ledger: Ledger) -> None:
         problem_type="四风",
         note="公车私用被通报",
         station=ledger.org.station_a,
+        created_by=ledger.users["clerk_a"],
     )
     clerk = ledger.client("clerk_a")
     url = reverse("rectification:problem_new") + f"?record={record.pk}"
+    mine = clerk.get(reverse("records:my_records")).content.decode()
+    assert f'href="{url}" data-testid="open-problem"' in mine
     form = clerk.get(url)
     text = form.content.decode()
     assert (
@@ -418,3 +421,16 @@ def test_a_commission_administrator_runs_a_campaign(ledger: Ledger) -> None:
         .status_code
         == 404
     )
+
+
+def test_the_home_page_counts_the_problems_to_rectify_and_to_verify(ledger: Ledger) -> None:
+    overdue = ledger.problem(due="2026-01-31")
+    services.problem_submit_measures(problem=overdue, measures="整改", actor=None)
+    ledger.problem(due="2099-01-31")
+    with time_machine.travel(NOON):
+        liaison = ledger.client("liaison_a").get(reverse("core:home")).content.decode()
+        reviewer = ledger.client("reviewer_a").get(reverse("core:home")).content.decode()
+        outsider = ledger.client("liaison_b").get(reverse("core:home")).content.decode()
+    assert 'data-testid="to-rectify" data-count="2"' in liaison and "1 个逾期" in liaison
+    assert 'data-testid="to-verify" data-count="1"' in reviewer
+    assert 'data-testid="to-rectify" data-count="0"' in outsider
