@@ -170,9 +170,8 @@ def demo_ledger_create(*, seed: int, region: Region) -> dict[str, int]:
         if code not in stations:
             continue
         for text in texts:
-            for _ in range(2):
-                state = rng.choice(states)
-                plan.append((rng.choice(units), code, text, state, rng.randrange(100)))
+            state = rng.choice(states)
+            plan.append((rng.choice(units), code, text, state, rng.randrange(100)))
     for index, (unit, code, (problem_type, description), state, draw) in enumerate(plan):
         station = stations[code]
         source = _FINDINGS[code][0]
