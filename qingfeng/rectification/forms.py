@@ -59,7 +59,15 @@ class LedgerFilterForm(forms.Form):
         )
 
 
-class ProblemEntryForm(BootstrapMixin, forms.Form):
+class StyledForm(BootstrapMixin, forms.Form):
+    """A form whose widgets carry Bootstrap's classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ProblemEntryForm(StyledForm):
     """A problem a station found (巡察, 审计, 信访…): the station and the unit must be the
     user's (their querysets are set by the view), the unit within the station's scope."""
 
@@ -112,7 +120,7 @@ class ProblemEntryForm(BootstrapMixin, forms.Form):
         return data
 
 
-class TextForm(BootstrapMixin, forms.Form):
+class TextForm(StyledForm):
     """One text: measures, a done report, a reason or a remark (``required`` by move)."""
 
     text = forms.CharField(
@@ -120,7 +128,7 @@ class TextForm(BootstrapMixin, forms.Form):
     )
 
 
-class ReportForm(BootstrapMixin, forms.Form):
+class ReportForm(StyledForm):
     """The unit's done report: what was done, and its evidence files."""
 
     text = forms.CharField(
@@ -131,13 +139,13 @@ class ReportForm(BootstrapMixin, forms.Form):
     evidence = MultipleFileField(required=False, label=gettext_lazy("Evidence files"))
 
 
-class EvidenceForm(BootstrapMixin, forms.Form):
+class EvidenceForm(StyledForm):
     """Evidence files added while rectifying."""
 
     evidence = MultipleFileField(label=gettext_lazy("Evidence files"))
 
 
-class ExtendForm(BootstrapMixin, forms.Form):
+class ExtendForm(StyledForm):
     """A later deadline and the reason for it."""
 
     due = forms.DateField(widget=IsoDateInput(), label=gettext_lazy("New deadline"))
@@ -148,7 +156,7 @@ class ExtendForm(BootstrapMixin, forms.Form):
     )
 
 
-class CampaignForm(BootstrapMixin, forms.Form):
+class CampaignForm(StyledForm):
     """A new campaign (专项整治): the region and departments are the user's (querysets set
     by the view)."""
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -30,7 +31,7 @@ class ProblemSource(models.TextChoices):
 
 
 class ProblemState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("problem state", "open")
     MEASURES = "measures", _("measures submitted")
     RECTIFYING = "rectifying", _("rectifying")
     REPORTED = "reported", _("done, reported")

@@ -319,12 +319,15 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
         except ValueError as error:
             raise Http404 from error
     initial: dict[str, Any] = {}
+    own = list(stations[:2])
+    if len(own) == 1:  # a clerk of one station: no choice to make
+        initial["station"] = own[0].pk
     if record is not None:
-        initial = {
+        initial |= {
             "unit": record.unit_id,
             "problem_type": record.problem_type,
             "description": record.note,
-            "station": record.station_id,
+            "station": record.station_id or initial.get("station"),
             "source": ProblemSource.RECORD,
         }
     form = forms.ProblemEntryForm(
