@@ -45,6 +45,10 @@ from qingfeng.org.models import InCharge
 from qingfeng.org.services import in_charge_add
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
 from qingfeng.records.periods import period_close, period_open
+from qingfeng.rectification.evidence import problem_evidence_add
+from qingfeng.rectification.models import Campaign, Problem, ProblemEvidence
+from qingfeng.rectification.services import problem_create
+from qingfeng.rectification.services_campaigns import campaign_create
 from tests.conftest import make_user
 from tests.dashboard import conftest as dashboard_fixtures
 from tests.dashboard.conftest import Results
@@ -366,6 +370,47 @@ def _batch(w: World) -> dict[str, Any]:
     return {"records": [{**item, "quantity": 1, "note": "来自信访系统"}]}
 
 
+def _problem(w: World) -> Problem:
+    """County A's problem (unit A1, found by ST-A), made once per request."""
+    found = Problem.objects.filter(unit=w.org.unit_a1).first()
+    if found is not None:
+        return found
+    return problem_create(
+        actor=None,
+        unit=w.org.unit_a1,
+        station=w.org.station_a,
+        source="inspection",
+        problem_type="四风",
+        description="违规发放津补贴",
+        due=datetime.date(2099, 1, 1),
+    )
+
+
+def _problem_evidence(w: World) -> ProblemEvidence:
+    problem = _problem(w)
+    (evidence,) = problem_evidence_add(
+        problem=problem, uploads=[SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 x")], actor=None
+    )
+    return evidence
+
+
+def _campaign(w: World) -> Campaign:
+    """County A's campaign, made once per request."""
+    found = Campaign.objects.filter(region=w.org.county_a).first()
+    return found or campaign_create(region=w.org.county_a, name="黎城县专项整治", actor=None)
+
+
+def _ledger_url(name: str) -> Callable[[World], str]:
+    """A page of the ledger, with county A's problem and campaign in it."""
+
+    def build(w: World) -> str:
+        _problem(w)
+        _campaign(w)
+        return reverse(name)
+
+    return build
+
+
 # Scores of a unit (the page is being replaced by the dashboard portrait; when it becomes
 # a redirect, change this one entry's status to 302).
 UNIT_SCORES = obj(r("scoring:unit_scores", *T_Q1, UNIT_A1), "analyst_a", "analyst_b", status=301)
@@ -644,6 +689,43 @@ URLS: dict[str, Case] = {
         r("records:excel_template"), A_UNITS[:1], "clerk_a", "clerk_b"
     ),
     "records:excel_errors": obj(_excel_errors, "clerk_a", "clerk_b"),
+    # the problem ledger: a problem of unit A1 found by ST-A; county B's users get 404
+    "rectification:ledger": scoped(_ledger_url("rectification:ledger"), ("违规发放津补贴",)),
+    "rectification:problem_detail": obj(
+        lambda w: reverse("rectification:problem_detail", args=[_problem(w).pk]),
+        shows=("违规发放津补贴",),
+    ),
+    "rectification:problem_act": obj(
+        lambda w: reverse("rectification:problem_act", args=[_problem(w).pk, "measures"]),
+        "liaison_a",
+        "liaison_b",
+        302,
+        "post",
+        data=lambda w: {"measures-text": "退回超发津补贴"},
+    ),
+    "rectification:problem_new": scoped(
+        r("rectification:problem_new"), (A_STATION, "黎城县教育局"), "clerk_a", "clerk_b"
+    ),
+    "rectification:mine": scoped(
+        _ledger_url("rectification:mine"), ("违规发放津补贴",), "liaison_a", "liaison_b"
+    ),
+    "rectification:evidence": obj(
+        lambda w: reverse("rectification:evidence", args=[_problem_evidence(w).pk])
+    ),
+    "rectification:campaign_list": scoped(
+        _ledger_url("rectification:campaign_list"), ("黎城县专项整治",)
+    ),
+    "rectification:campaign_new": scoped(r("rectification:campaign_new"), ("黎城县教育局",)),
+    "rectification:campaign_detail": obj(
+        lambda w: reverse("rectification:campaign_detail", args=[_campaign(w).pk]),
+        shows=("黎城县专项整治",),
+    ),
+    "rectification:campaign_attach": obj(
+        _ledger_url("rectification:campaign_attach"),
+        status=302,
+        method="post",
+        data=lambda w: {"campaign": _campaign(w).pk, "ids": [_problem(w).pk]},
+    ),
     # API tokens and the API
     "api:token_list": scoped(r("api:token_list"), ("信访系统",)),
     "api:token_issue": scoped(r("api:token_issue"), (A_STATION,)),

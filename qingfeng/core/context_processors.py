@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, user_assignments
 from qingfeng.inbox.selectors import unread_count
+from qingfeng.rectification.selectors import can_see_ledger
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -27,5 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_self_assess": has_capability(user, Capability.SELF_ASSESS),
         "can_manage_tokens": has_capability(user, Capability.MANAGE_TOKENS),
         "can_view_analysis": has_capability(user, Capability.VIEW_ANALYSIS),
+        "can_see_ledger": can_see_ledger(user),
+        "can_enter_problems": has_capability(user, Capability.ENTER_PROBLEMS),
+        "can_rectify": has_capability(user, Capability.RECTIFY),
         "inbox_unread": unread_count(user),
     }

@@ -11,6 +11,7 @@ from qingfeng.core.history import object_history
 from qingfeng.core.selectors import home as home_page
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.records.models import RecordStatus
+from qingfeng.rectification.selectors import ledger_home
 
 
 @login_required
@@ -25,6 +26,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "assignments": selectors.user_assignments(user),
         "is_superuser": user.is_superuser,
         "STATUS": RecordStatus,
+        "ledger": ledger_home(user),
     }
     return render(request, "core/home.html", context)
 

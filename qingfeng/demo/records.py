@@ -538,6 +538,9 @@ def demo_content_create(
     from qingfeng.demo.responses import demo_responses_create
 
     demo_responses_create()
+    from qingfeng.demo.ledger import demo_ledger_create
+
+    demo_ledger_create(seed=seed, region=region)
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

@@ -10,6 +10,12 @@ check the state, so no caller can skip a step):
 Each move writes one ``ProblemStep`` (who, when, the text given) and the model's
 history, in one transaction. An extension moves the deadline and needs a reason.
 Overdue is never stored: ``Problem.is_overdue`` derives it from the deadline.
+
+Every move is announced in the inbox (``_announce``): to the unit (its liaisons and
+principal leader, a copy to its leaders in charge) when a problem is entered, accepted,
+sent back, extended or closed; to the station that found it (its clerks and reviewers;
+for a warning's problem, whoever issued the response) when measures or a done report
+arrive. Each notice has a key (problem, step), so a step is announced once.
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingfeng.inbox.models import NoticeKind
+from qingfeng.inbox.services import notify
 from qingfeng.lib.history import save_validated
 from qingfeng.lib.periods import period_label
 from qingfeng.rectification.models import (
@@ -32,6 +41,7 @@ from qingfeng.rectification.models import (
     StepAction,
 )
 from qingfeng.rectification.response_states import response_follow
+from qingfeng.rectification.selectors import station_users
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -70,9 +80,10 @@ def problem_create(*, actor: User | None, **fields: Any) -> Problem:
                 if not problem.description:
                     raise ValidationError({"description": _("Describe the problem.")})
                 save_validated(problem, actor, validate_unique=attempt == 0)
-                ProblemStep.objects.create(
+                step = ProblemStep.objects.create(
                     problem=problem, action=StepAction.CREATED, actor=actor, new_due=problem.due
                 )
+                _announce(problem=problem, step=step)
                 return problem
         except IntegrityError:
             if attempt == _NUMBER_TRIES - 1:
@@ -101,16 +112,18 @@ def _move(
             )
         text = text.strip()
         if required and not text:
-            raise ValidationError(required)
+            raise ValidationError({"text": required})
         locked.state = to
         if action == StepAction.MEASURES:
             locked.measures = text
         elif action == StepAction.REPORTED:
             locked.result = text
         locked.closed_at = timezone.now() if to == ProblemState.CLOSED else None
+        locked.closed_on = timezone.localdate(locked.closed_at) if locked.closed_at else None
         save_validated(locked, actor)
-        ProblemStep.objects.create(problem=locked, action=action, actor=actor, text=text)
+        step = ProblemStep.objects.create(problem=locked, action=action, actor=actor, text=text)
         response_follow(problem=locked, actor=actor)
+        _announce(problem=locked, step=step)
     problem.refresh_from_db()
     return problem
 
@@ -194,13 +207,13 @@ def problem_extend(
     if locked.state == ProblemState.CLOSED:
         raise ValidationError(_("A closed problem keeps its deadline."))
     if not reason:
-        raise ValidationError(_("An extension needs a reason."))
+        raise ValidationError({"text": _("An extension needs a reason.")})
     if due <= locked.due:
-        raise ValidationError(_("The new deadline must be after the current one."))
+        raise ValidationError({"due": _("The new deadline must be after the current one.")})
     old = locked.due
     locked.due = due
     save_validated(locked, actor)
-    ProblemStep.objects.create(
+    step = ProblemStep.objects.create(
         problem=locked,
         action=StepAction.EXTENDED,
         actor=actor,
@@ -208,8 +221,59 @@ def problem_extend(
         old_due=old,
         new_due=due,
     )
+    _announce(problem=locked, step=step)
     problem.refresh_from_db()
     return problem
+
+
+# Steps the unit is told of, and those the station is told of.
+_TO_UNIT = (
+    StepAction.CREATED,
+    StepAction.ACCEPTED,
+    StepAction.RETURNED,
+    StepAction.EXTENDED,
+    StepAction.CLOSED,
+)
+_TO_STATION = (StepAction.MEASURES, StepAction.REPORTED)
+
+
+def _announce(*, problem: Problem, step: ProblemStep) -> None:
+    """Tell the unit or the station of ``step`` (module docstring): a notice linking to
+    the problem, keyed by the step so it is written once."""
+    subject = {
+        StepAction.CREATED: _("A problem to rectify: %(number)s"),
+        StepAction.ACCEPTED: _("Measures accepted, rectify: %(number)s"),
+        StepAction.RETURNED: _("Sent back: %(number)s"),
+        StepAction.EXTENDED: _("Deadline extended: %(number)s"),
+        StepAction.CLOSED: _("Verified and closed: %(number)s"),
+        StepAction.MEASURES: _("Measures submitted: %(number)s"),
+        StepAction.REPORTED: _("Rectification reported done: %(number)s"),
+    }[StepAction(step.action)] % {"number": problem.number}
+    title = f"{problem.unit.name} · {subject}"
+    body = problem.description[:300]
+    if step.text:
+        body = f"{body}\n{step.get_action_display()}: {step.text[:500]}"
+    link = reverse("rectification:problem_detail", args=[problem.pk])
+    key = f"problem-{problem.pk}-step-{step.pk}"
+    if step.action in _TO_UNIT:
+        closing = step.action == StepAction.CLOSED
+        notify(
+            unit=problem.unit,
+            kind=NoticeKind.NOTICE if step.action == StepAction.CREATED else NoticeKind.INFO,
+            due=None if closing else problem.due,
+            copy_in_charge=step.action in (StepAction.CREATED, StepAction.CLOSED),
+            title=title,
+            body=body,
+            link=link,
+            key=key,
+        )
+    elif step.action in _TO_STATION:
+        if problem.station_id is not None:
+            users = list(station_users(problem.station))  # type: ignore[arg-type]
+        else:
+            users = [problem.created_by] if problem.created_by else []
+        if users:
+            notify(users=users, title=title, body=body, link=link, key=key)
 
 
 def problem_from_response(*, response: Response, actor: User | None) -> Problem:
