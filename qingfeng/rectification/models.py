@@ -141,6 +141,9 @@ class Problem(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The number the problem has in the station's own ledger (an imported sheet's 外部编号):
+    # importing the same sheet again skips the problems already entered with their number.
+    external_id = models.CharField(_("external number"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -150,6 +153,7 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["state", "due"]),
             models.Index(fields=["unit", "state"]),
+            models.Index(fields=["station", "external_id"]),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +227,9 @@ class LedgerFeed(models.Model):
         related_name="+",
     )
     indicator_code = models.CharField(_("indicator"), max_length=32)
+    # Which problems count, by ``ProblemSource`` (e.g. ["inspection"] for 巡察反馈问题整改率);
+    # empty: every problem of the unit.
+    sources = models.JSONField(_("problem sources counted"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
