@@ -616,6 +616,7 @@ URLS: dict[str, Case] = {
     ),
     "rectification:import_errors": obj(_ledger_errors, "clerk_a", "clerk_b"),
     "rectification:export": scoped(_ledger_export, A_UNITS),
+    "rectification:feeds": obj(r("rectification:feeds", query="framework=LC"), shows=("LC",)),
     # API tokens and the API
     "api:token_list": scoped(r("api:token_list"), ("信访系统",)),
     "api:token_issue": scoped(r("api:token_issue"), (A_STATION,)),

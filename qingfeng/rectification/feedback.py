@@ -51,7 +51,7 @@ from qingfeng.records.periods import OpenDates
 from qingfeng.records.rescore import recompute_after_change
 from qingfeng.records.selectors import leaves_with_applies
 from qingfeng.records.storage import records_insert
-from qingfeng.rectification.models import LedgerFeed, Problem, ProblemState
+from qingfeng.rectification.models import LedgerFeed, Problem, ProblemSource, ProblemState
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -320,3 +320,51 @@ def feed_ended(*, today: datetime.date | None = None, actor: User | None = None)
             result = feed_ledger(framework=framework, period=period, actor=actor, today=today)
             runs.append(FeedRun(framework.code, str(period), result))
     return runs
+
+
+def rate_leaves(framework: Framework, *, today: datetime.date | None = None) -> list[Indicator]:
+    """The ``rate`` leaves of the framework's version in force this year, in tree order:
+    the indicators the ledger may feed."""
+    today = today or timezone.localdate()
+    version = version_in_force(framework=framework, period=Period(today.year, "Y", 1))
+    if version is None:
+        return []
+    return [
+        node
+        for node, _applies in leaves_with_applies(ordered_indicators(version))
+        if (node.rule or {}).get("type") == "rate"
+    ]
+
+
+@transaction.atomic
+def ledger_feeds_set(
+    *, framework: Framework, feeds: dict[str, list[str]], actor: User | None
+) -> None:
+    """Make ``feeds`` (indicator code → the problem sources counted, [] for all) the
+    framework's ledger-fed indicators: new ones added, changed ones updated, the others
+    removed, each with history. Every code must be a rate leaf of the version in force."""
+    allowed = {leaf.code for leaf in rate_leaves(framework)}
+    wrong = sorted(set(feeds) - allowed)
+    if wrong:
+        raise ValidationError(
+            _("Only rate leaves can be fed by the ledger: %(codes)s") % {"codes": "、".join(wrong)}
+        )
+    known = set(ProblemSource.values)
+    if any(set(sources) - known for sources in feeds.values()):
+        raise ValidationError(_("Unknown problem source."))
+    existing = {
+        feed.indicator_code: feed for feed in LedgerFeed.objects.filter(framework=framework)
+    }
+    for code, feed in existing.items():
+        if code not in feeds:
+            stamp(feed, actor)
+            feed.delete()
+    for code, sources in sorted(feeds.items()):
+        ordered = [source for source in ProblemSource.values if source in sources]
+        feed = existing.get(code) or LedgerFeed(framework=framework, indicator_code=code)
+        if feed.pk is not None and list(feed.sources or []) == ordered:
+            continue
+        feed.sources = ordered
+        feed.full_clean(validate_unique=False)
+        stamp(feed, actor)
+        feed.save()

@@ -1,4 +1,4 @@
-"""URLs of the ledger's file exchange: import (template, errors) and export."""
+"""URLs of the ledger's file exchange: import (template, errors), export, and the feeds."""
 
 from django.urls import URLPattern, path
 
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("import/template.xlsx", views_io.import_template, name="import_template"),
     path("import/errors/<str:token>/", views_io.import_errors, name="import_errors"),
     path("export.xlsx", views_io.export_xlsx, name="export"),
+    path("feeds/", views_io.feeds_page, name="feeds"),
 ]

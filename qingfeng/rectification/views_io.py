@@ -1,5 +1,9 @@
 """The ledger's file exchange pages: import a ledger sheet (with its template and the file
-given back with its errors) and export the filtered ledger to .xlsx.
+given back with its errors), export the filtered ledger to .xlsx, and choose the
+indicators the ledger feeds.
+
+The feeds page chooses which rate leaves of a framework the ledger feeds
+(docs/ledger-feedback.md): EDIT_FRAMEWORK over the framework's region.
 
 Who: importing needs ENTER_PROBLEMS. A station clerk imports for their own station; a
 commission administrator may pick a station of their scope (``?station=CODE``) or none (the
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +27,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.roles import Capability, ScopeKind
-from qingfeng.accounts.selectors import has_capability, user_assignments, visible_stations
+from qingfeng.accounts.selectors import (
+    has_capability,
+    regions_held_with,
+    user_assignments,
+    visible_stations,
+)
+from qingfeng.framework.models import Framework
 from qingfeng.lib.errors_workbook import errors_workbook
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
@@ -31,8 +41,10 @@ from qingfeng.lib.xlsx import XLSX_TYPE, attachment, download_name
 from qingfeng.org.models import Station
 from qingfeng.records import excel as records_excel
 from qingfeng.rectification.export import LedgerFilter, ledger_workbook, may_see_ledger
+from qingfeng.rectification.feedback import ledger_feeds_set, rate_leaves
 from qingfeng.rectification.import_services import problems_import
-from qingfeng.rectification.imports import SHEET
+from qingfeng.rectification.imports import ENTERED_SOURCES, SHEET
+from qingfeng.rectification.models import LedgerFeed, ProblemSource
 from qingfeng.rectification.template_xlsx import build_template
 
 _SESSION_KEY = "ledger_import_errors"
@@ -156,3 +168,54 @@ def export_xlsx(request: AuthedRequest) -> HttpResponse:
         download_name(_("problem ledger"), f"{today:%Y%m%d}")
     )
     return response
+
+
+@login_required
+def feeds_page(request: AuthedRequest) -> HttpResponse:
+    """Which rate leaves of a framework the ledger feeds, and from which problem sources
+    (commission administrators, for the frameworks of their regions)."""
+    user = request.user
+    if not has_capability(user, Capability.EDIT_FRAMEWORK):
+        raise PermissionDenied
+    regions = regions_held_with(user, Capability.EDIT_FRAMEWORK)
+    frameworks = list(Framework.objects.filter(region__in=regions).order_by("code"))
+    code = request.GET.get("framework", "").strip()
+    framework = next((f for f in frameworks if f.code == code), None)
+    if code and framework is None:
+        raise Http404
+    framework = framework or (frameworks[0] if frameworks else None)
+    leaves = rate_leaves(framework) if framework is not None else []
+    query = urlencode({"framework": framework.code}) if framework is not None else ""
+    if request.method == "POST" and framework is not None:
+        wanted = set(request.POST.getlist("fed"))
+        feeds = {
+            leaf.code: request.POST.getlist(f"sources-{leaf.code}")
+            for leaf in leaves
+            if leaf.code in wanted
+        }
+        try:
+            ledger_feeds_set(framework=framework, feeds=feeds, actor=user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved the indicators fed by the ledger."))
+            return redirect(f"{reverse('rectification:feeds')}?{query}")
+    fed = {
+        feed.indicator_code: list(feed.sources or [])
+        for feed in LedgerFeed.objects.filter(framework=framework)
+    }
+    rows = [
+        {
+            "leaf": leaf,
+            "fed": leaf.code in fed,
+            "sources": [
+                (value, label, value in fed.get(leaf.code, []))
+                for value, label in ProblemSource.choices
+                if value in ENTERED_SOURCES
+            ],
+        }
+        for leaf in leaves
+    ]
+    context = {"frameworks": frameworks, "framework": framework, "rows": rows, "query": query}
+    return render(request, "rectification/feeds.html", context)

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from qingfeng.framework.models import Framework, FrameworkVersion, VersionStatus
@@ -18,10 +19,15 @@ from qingfeng.lib.periods import Period
 from qingfeng.records.models import Record, RecordStatus
 from qingfeng.records.rescore import period_recompute
 from qingfeng.rectification import services
-from qingfeng.rectification.feedback import ended_periods, feed_ended, feed_ledger
+from qingfeng.rectification.feedback import (
+    ended_periods,
+    feed_ended,
+    feed_ledger,
+    ledger_feeds_set,
+)
 from qingfeng.rectification.models import LedgerFeed, Problem, ProblemSource, ProblemState
 from qingfeng.scoring.models import Snapshot
-from tests.conftest import Org, add
+from tests.conftest import Org, add, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +171,27 @@ def test_the_daily_run_feeds_the_ended_quarters_and_the_command_says_so(
     out = io.StringIO()
     call_command("feed_ledger", "--framework", "ZG", "--period", "2026Q3", today=TODAY, stdout=out)
     assert "0" in out.getvalue() and Record.objects.filter(indicator_code="R").count() == 2
+
+
+def test_the_feeds_page_chooses_rate_leaves_and_their_sources(
+    org: Org, framework: Framework
+) -> None:
+    city_admin = make_user("city", "commission_admin", region=org.city)
+    client = client_for(city_admin)
+    url = reverse("rectification:feeds") + "?framework=ZG"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [row["leaf"].code for row in page.context["rows"]] == ["R"]  # not the deduction D
+    response = client.post(url, {"fed": ["R", "D"], "sources-R": ["audit", "petition"]})
+    assert response.status_code == 302
+    feed = LedgerFeed.objects.get(framework=framework)
+    assert (feed.indicator_code, feed.sources) == ("R", ["audit", "petition"])
+    assert feed.history.count() == 2
+    client.post(url, {})
+    assert not LedgerFeed.objects.filter(framework=framework).exists()
+    with pytest.raises(ValidationError):
+        ledger_feeds_set(framework=framework, feeds={"D": []}, actor=None)
+    outsider = make_user("admin_b", "commission_admin", region=org.county_b)
+    assert client_for(outsider).get(url).status_code == 404
+    liaison = make_user("liaison", "unit_liaison", unit=org.unit_a1)
+    assert client_for(liaison).get(url).status_code == 403
