@@ -2,7 +2,8 @@
 issued and not answered yet), put in the units' inboxes (``manage.py send_reminders``).
 
 A response still *issued* whose answer is due within ``DAYS_AHEAD`` days gets a "deadline
-coming" reminder, one whose deadline has passed a "deadline passed" one; each goes to the
+coming" reminder, one whose deadline has passed (within the last ``DAYS_BACK`` days) a
+"deadline passed" one; each goes to the
 users acting for the warning's unit, keyed by the response and its deadline so a rerun adds
 nothing. Texts are stored in the site's language.
 """
@@ -22,6 +23,9 @@ from qingfeng.lib.periods import period_label
 from qingfeng.monitoring.models import Response, ResponseState
 
 DAYS_AHEAD = 7
+# A deadline passed longer ago than this was reminded of already (the run is daily): the
+# run does not walk every old overdue item again.
+DAYS_BACK = 30
 # The warnings' pages (the responses helper's URL names replace this at merge if needed).
 WARNINGS_LINK = "/warnings/"
 
@@ -43,6 +47,7 @@ def response_reminders(*, today: datetime.date | None = None) -> ResponseReminde
             state=ResponseState.ISSUED,
             due__isnull=False,
             due__lte=today + datetime.timedelta(days=DAYS_AHEAD),
+            due__gte=today - datetime.timedelta(days=DAYS_BACK),
         )
         .select_related("warning__unit")
         .order_by("due", "pk")

@@ -2,8 +2,8 @@
 daily).
 
 - A problem not closed whose deadline is within ``DAYS_AHEAD`` days: "deadline coming";
-- a problem not closed whose deadline has passed (overdue from the day after it):
-  "deadline passed".
+- a problem not closed whose deadline has passed (overdue from the day after it), within
+  the last ``DAYS_BACK`` days: "deadline passed".
 
 Each goes to the users acting for the problem's unit (``inbox.services.notify(unit=)``),
 keyed by the problem's number and deadline: a rerun adds nothing, an extended deadline
@@ -24,6 +24,9 @@ from qingfeng.inbox.services import notify
 from qingfeng.rectification.models import Problem, ProblemState
 
 DAYS_AHEAD = 7
+# A deadline passed longer ago than this was reminded of already (the run is daily): the
+# run does not walk every old overdue item again.
+DAYS_BACK = 30
 # The ledger's pages (the ledger helper's URL names replace this at merge if they differ).
 LEDGER_LINK = "/problems/"
 
@@ -42,7 +45,10 @@ def problem_reminders(*, today: datetime.date | None = None) -> ProblemReminderC
     counts = ProblemReminderCounts()
     open_problems = (
         Problem.objects.exclude(state=ProblemState.CLOSED)
-        .filter(due__lte=today + datetime.timedelta(days=DAYS_AHEAD))
+        .filter(
+            due__lte=today + datetime.timedelta(days=DAYS_AHEAD),
+            due__gte=today - datetime.timedelta(days=DAYS_BACK),
+        )
         .select_related("unit")
         .order_by("due", "pk")
     )

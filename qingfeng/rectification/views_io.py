@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from qingfeng.accounts.roles import Capability, ScopeKind
+from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
 from qingfeng.accounts.selectors import (
     has_capability,
     regions_held_with,
@@ -73,6 +73,7 @@ def _choice(request: AuthedRequest) -> _Choice:
     # station; a station clerk always enters for a station.
     may_skip = user.is_superuser or any(
         assignment.scope_kind in (ScopeKind.ALL, ScopeKind.REGION)
+        and Capability.ENTER_PROBLEMS in ROLE_CAPABILITIES[assignment.role]
         for assignment in user_assignments(user)
     )
     code = request.GET.get("station", "").strip()
