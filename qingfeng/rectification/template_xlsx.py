@@ -28,12 +28,12 @@ _WIDTHS = {
 }
 
 
-def _explanations() -> dict[str, tuple[str, str]]:
+def _explanations(example_unit: str) -> dict[str, tuple[str, str]]:
     """What to write in each column, and an example."""
     return {
         "unit": (
             _("The unit's code, or its exact name; only units you may enter problems for."),
-            "A1",
+            example_unit,
         ),
         "source": (
             _("Who found the problem, in words: %(words)s.") % {"words": "、".join(SOURCE_WORDS)},
@@ -69,8 +69,9 @@ def _explanations() -> dict[str, tuple[str, str]]:
     }
 
 
-def build_template() -> bytes:
-    """The ledger template (.xlsx bytes)."""
+def build_template(*, example_unit: str = "A1") -> bytes:
+    """The ledger template (.xlsx bytes); ``example_unit`` is the unit code its example
+    shows (one the user may enter problems for)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -101,7 +102,7 @@ def build_template() -> bytes:
     for index, width in enumerate((16, 8, 80, 30), start=1):
         explained.column_dimensions[get_column_letter(index)].width = width
         explained.cell(row=1, column=index).font = Font(bold=True)
-    texts = _explanations()
+    texts = _explanations(example_unit)
     for code in COLUMNS:
         what, example = texts[code]
         required = _("yes") if code in REQUIRED else _("no")

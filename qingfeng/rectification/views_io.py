@@ -30,8 +30,10 @@ from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
 from qingfeng.accounts.selectors import (
     has_capability,
     regions_held_with,
+    station_units,
     user_assignments,
     visible_stations,
+    visible_units,
 )
 from qingfeng.framework.models import Framework
 from qingfeng.lib.errors_workbook import errors_workbook
@@ -131,8 +133,12 @@ def import_page(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def import_template(request: AuthedRequest) -> HttpResponse:
     """The ledger sheet's .xlsx template."""
-    _choice(request)
-    response = HttpResponse(build_template(), content_type=XLSX_TYPE)
+    choice = _choice(request)
+    units = visible_units(request.user, Capability.ENTER_PROBLEMS).filter(active=True)
+    if choice.station is not None:
+        units = units & station_units(choice.station)
+    example = units.order_by("code").values_list("code", flat=True).first() or ""
+    response = HttpResponse(build_template(example_unit=example), content_type=XLSX_TYPE)
     name = download_name(_("problem ledger template"), f"{timezone.localdate():%Y%m%d}")
     response["Content-Disposition"] = attachment(name)
     return response

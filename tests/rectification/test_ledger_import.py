@@ -191,6 +191,11 @@ def test_the_page_imports_for_the_clerks_station_and_gives_the_errors_back(
     client = client_for(clerk)
     page = client.get(reverse("rectification:import"))
     assert page.status_code == 200 and "黎城县委组织部" in page.content.decode()
+    template = load_workbook(
+        io.BytesIO(client.get(reverse("rectification:import_template")).content)
+    )
+    explained = {row[0]: row for row in template["填写说明"].iter_rows(values_only=True)}
+    assert explained["单位"][3] == "A1"  # the example is a unit of the clerk's station
     rows = [*_good_rows(), ["A1", "路过", "", "x", "", "2026-12-31"]]
     upload = SimpleUploadedFile("bad.xlsx", sheet_bytes(rows))
     response = client.post(reverse("rectification:import"), {"file": upload})
