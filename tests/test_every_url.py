@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from pytest_django.fixtures import Settings
 
 from qingfeng.accounts.models import User
@@ -355,6 +355,30 @@ def _excel_errors(w: World) -> str:
     upload = SimpleUploadedFile("filled.xlsx", buffer.getvalue())
     response = client.post(reverse("records:excel"), {"file": upload})
     return str(response.context["errors_url"])
+
+
+def _ledger_errors(w: World) -> str:
+    """Upload a ledger sheet with a bad row as ST-A's clerk; the link to its errors."""
+    rows = [["单位", "问题来源", "问题描述", "整改期限"], ["ZZ", "巡察", "x", "2026-12-31"]]
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("problems.xlsx", buffer.getvalue())
+    response = w.client("clerk_a").post(reverse("rectification:import"), {"file": upload})
+    return str(response.context["errors_url"])
+
+
+def _ledger_export(w: World) -> str:
+    """The ledger export, with a problem at each of county A's units (rolled back after)."""
+    for unit in (w.org.unit_a1, w.org.unit_a2):
+        problem_create(
+            actor=None, unit=unit, source="audit", description="审计发现", due=datetime.date.today()
+        )
+    return reverse("rectification:export")
 
 
 def _no_in_charge() -> None:
@@ -726,6 +750,14 @@ URLS: dict[str, Case] = {
         method="post",
         data=lambda w: {"campaign": _campaign(w).pk, "ids": [_problem(w).pk]},
     ),
+    # rectification: the ledger's import and export
+    "rectification:import": scoped(r("rectification:import"), (A_STATION,), "clerk_a", "clerk_b"),
+    "rectification:import_template": scoped(
+        r("rectification:import_template"), (), "clerk_a", "clerk_b"
+    ),
+    "rectification:import_errors": obj(_ledger_errors, "clerk_a", "clerk_b"),
+    "rectification:export": scoped(_ledger_export, A_UNITS),
+    "rectification:feeds": obj(r("rectification:feeds", query="framework=LC"), shows=("LC",)),
     # API tokens and the API
     "api:token_list": scoped(r("api:token_list"), ("信访系统",)),
     "api:token_issue": scoped(r("api:token_issue"), (A_STATION,)),

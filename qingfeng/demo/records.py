@@ -541,6 +541,10 @@ def demo_content_create(
     from qingfeng.demo.ledger import demo_ledger_create
 
     demo_ledger_create(seed=seed, region=region)
+    # The rectification indicators of LK and PG fed by the problem ledger (issue 12).
+    from qingfeng.demo.ledgerfeed import demo_ledger_feeds_create
+
+    demo_ledger_feeds_create(frameworks=frameworks, quarter=QUARTERS[-1])
     return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
 
 

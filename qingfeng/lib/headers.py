@@ -82,6 +82,14 @@ CHINESE_NAMES: dict[str, str] = {
     "person": "领导",
     "kind": "类型",
     "title": "职务",
+    # The problem ledger (docs/ledger-import.md).
+    "problems": "问题台账",
+    "source": "问题来源",
+    "description": "问题描述",
+    "responsible_person": "责任人",
+    "due": "整改期限",
+    "external_id": "外部编号",
+    "campaign": "专项整治",
 }
 
 

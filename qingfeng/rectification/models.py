@@ -145,6 +145,9 @@ class Problem(models.Model):
     # The day of ``closed_at`` in the installation's time zone, kept with it so the ledger
     # counts "closed late" (``closed_on`` > ``due``) in SQL without a per-row conversion.
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    # The number the problem has in the station's own ledger (an imported sheet's 外部编号):
+    # importing the same sheet again skips the problems already entered with their number.
+    external_id = models.CharField(_("external number"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -159,6 +162,7 @@ class Problem(models.Model):
             # this covering index alone, never the table (bench/ledger_page.py).
             models.Index(fields=["due", "id"]),
             models.Index(fields=["state", "unit", "station", "due", "closed_on"]),
+            models.Index(fields=["station", "external_id"]),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +273,9 @@ class LedgerFeed(models.Model):
         related_name="+",
     )
     indicator_code = models.CharField(_("indicator"), max_length=32)
+    # Which problems count, by ``ProblemSource`` (e.g. ["inspection"] for 巡察反馈问题整改率);
+    # empty: every problem of the unit.
+    sources = models.JSONField(_("problem sources counted"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

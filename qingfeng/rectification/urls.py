@@ -1,12 +1,13 @@
 """URLs of the problem ledger: the ledger, a problem and its moves, entering a problem,
 evidence, a liaison's problems, and campaigns."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from qingfeng.rectification import views, views_campaigns
 
 app_name = "rectification"
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("qingfeng.rectification.urls_io")),
     path("", views.ledger, name="ledger"),
     path("new/", views.problem_new, name="problem_new"),
     path("mine/", views.mine, name="mine"),

@@ -19,6 +19,7 @@ from qingfeng.framework.models import Indicator
 from qingfeng.org.models import Unit
 from qingfeng.records.excel import build_template
 from qingfeng.records.models import ProblemType, Record
+from qingfeng.rectification.services import problem_create
 from tests.conftest import client_for, make_user
 from tests.dashboard.conftest import Results
 
@@ -193,13 +194,32 @@ def test_finding_3_7_the_records_template_keeps_text(hostile: Results) -> None:
     assert SAFE[PROBLEM_TYPE] in _assert_safe(cells)
 
 
+def test_finding_3_7_the_problem_ledger_export_and_template_keep_text(hostile: Results) -> None:
+    admin = make_user("admin_hostile", Role.COMMISSION_ADMIN, region=hostile.org.county_a)
+    problem_create(
+        actor=None,
+        unit=hostile.org.unit_a1,
+        source="audit",
+        problem_type=PROBLEM_TYPE,
+        description=NOTE,
+        responsible_person=INDICATOR_NAME,
+        due=datetime.date(2026, 9, 30),
+    )
+    client = client_for(admin)
+    found = _assert_safe(_cells(client.get(reverse("rectification:export"))))
+    assert {SAFE[UNIT_NAME], SAFE[NOTE], SAFE[PROBLEM_TYPE], SAFE[INDICATOR_NAME]} <= found
+    _assert_safe(_cells(client.get(reverse("rectification:import_template"))))
+
+
+# The problem ledger's .xlsx URLs, tested just above.
+LEDGER_XLSX = {"rectification:export", "rectification:import_template"}
+
+
 def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
     # The other .xlsx downloads are the interchange exports (``export.<fmt>``), the
     # records template and the records errors workbook, all tested in this module or in
     # tests/lib/test_cells.py; a new .xlsx URL must be added here.
     # The warning register's export: tests/monitoring/test_register_pages.py.
     tested_elsewhere = {"monitoring:register_xlsx"}
-    others = {
-        name for name in _xlsx_url_names() if not name.startswith("dashboard:")
-    } - tested_elsewhere
-    assert others == set()
+    others = {name for name in _xlsx_url_names() if not name.startswith("dashboard:")}
+    assert others - LEDGER_XLSX - tested_elsewhere == set()

@@ -9,11 +9,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from qingfeng.monitoring.reminders import response_reminders
 from qingfeng.records.reminders import send_reminders
+from qingfeng.rectification.reminders import problem_reminders
 
 
 class Command(BaseCommand):
-    help = "Add inbox reminders for collection periods ending or ended and returned records."
+    help = (
+        "Add inbox reminders for collection periods ending or ended, returned records, "
+        "problem deadlines and answers to warnings."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -35,5 +40,19 @@ class Command(BaseCommand):
                 "ending": counts.period_ending,
                 "ended": counts.period_ended,
                 "returned": counts.returned,
+            }
+        )
+        problems = problem_reminders(today=options["today"])
+        responses = response_reminders(today=options["today"])
+        self.stdout.write(
+            _(
+                "%(coming)d problem deadlines coming, %(passed)d passed; %(answers)d answers "
+                "to warnings due soon, %(late)d late."
+            )
+            % {
+                "coming": problems.coming,
+                "passed": problems.passed,
+                "answers": responses.coming,
+                "late": responses.passed,
             }
         )
