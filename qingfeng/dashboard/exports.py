@@ -257,7 +257,7 @@ def nodes_sheet(*, results: PeriodResults) -> Sheet:
     indicators = results.indicators
     fixed = [_("Rank"), _("Code"), _("Unit"), _("Category"), _("Total"), _("Band")]
     headers = [*fixed, *(f"{node.code} {node.name}" for node in indicators)]
-    band_of: dict[tuple[int, int], str] = {}
+    band_rows: dict[int, dict[int, str]] = {}
     values = (
         results.snapshots.order_by(*ranking_order(OverviewQuery()))
         .values_list(*ROW_FIELDS, "nodes")
@@ -270,13 +270,14 @@ def nodes_sheet(*, results: PeriodResults) -> Sheet:
         scores = (nodes or {}).get("score") or []
         bands = (nodes or {}).get("band") or []
         data.append([rank, code, name, category, total, band_label(band), *scores])
+        # One dict a row (not a (row, column) key a cell): ~600,000 fills in a province.
+        fills = {offset + i: b for i, b in enumerate(bands) if b and b != "green"}
         if band and band != "green":
-            band_of[(r, 5)] = band
-        for i, node_band in enumerate(bands):
-            if node_band and node_band != "green":
-                band_of[(r, offset + i)] = node_band
+            fills[5] = band
+        if fills:
+            band_rows[r] = fills
     title = _title(results, _("Indicator scores"))
-    return Sheet(_("Indicator scores"), headers, data, title=title, band_of=band_of)
+    return Sheet(_("Indicator scores"), headers, data, title=title, band_rows=band_rows)
 
 
 def tree_sheet(*, results: PeriodResults) -> Sheet:

@@ -173,10 +173,11 @@ def _sheet_xml(sheet: Sheet, formats: list[str]) -> Iterator[str]:
     }
     # The fills by row, looked up once a row rather than once a cell (a province's
     # whole-period workbook has 2.6 million cells, most of them without a fill).
-    bands_by_row: dict[int, dict[int, tuple[int, int]]] = {}
-    for (r, c), band in sheet.band_of.items():
-        if band in BAND_FILLS:
-            bands_by_row.setdefault(r, {})[c] = banded[band]
+    bands_by_row = sheet.band_rows
+    if sheet.band_of:
+        bands_by_row = {r: dict(cells) for r, cells in sheet.band_rows.items()}
+        for (r, c), band in sheet.band_of.items():
+            bands_by_row.setdefault(r, {})[c] = band
     texts: dict[str, str] = {}
     chunk: list[str] = []
     count = 0
@@ -187,8 +188,8 @@ def _sheet_xml(sheet: Sheet, formats: list[str]) -> Iterator[str]:
             letter(len(letters))
         cells = []
         for c, value in enumerate(row):
-            if row_bands is not None and c in row_bands:
-                style, number_style = row_bands[c]
+            if row_bands is not None and row_bands.get(c) in banded:
+                style, number_style = banded[row_bands[c]]
             else:
                 style, number_style = plain, number
             kind = type(value)
