@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -191,35 +192,36 @@ def level_one_matrix(
     return Matrix(columns=columns, rows=rows, regions=regions)
 
 
-def _rank_key(rank: int | None, descending: bool) -> tuple[bool, int]:
-    """Rank 1 first when ``descending`` (by total), the last rank first otherwise; no rank
-    last either way (as ``_by_rank`` orders in SQL)."""
-    if rank is None:
-        return (True, 0)
-    return (False, rank if descending else -rank)
+def _official_order(rows: list[tuple[Any, ...]], field_index: int, descending: bool) -> list[Any]:
+    """``rows`` in the official order (``_by_rank``): rank 1 first when ``descending``, the
+    last rank first otherwise, unranked last, then by unit; two stable sorts on plain keys,
+    without a key tuple per row."""
+    rows = sorted(rows, key=itemgetter(UNIT))
+    ranked = [row for row in rows if row[field_index] is not None]
+    ranked.sort(key=itemgetter(field_index), reverse=not descending)
+    return ranked + [row for row in rows if row[field_index] is None]
 
 
 def _matrix_order(matrix: Matrix, query: OverviewQuery, *, ranking: bool) -> list[int]:
     """The snapshot pks in the heat map's order (``ranking``: the ranking table's), sorted
-    in Python exactly as ``unit_ordering`` / ``ranking_order`` sort in SQL."""
+    in Python exactly as ``unit_ordering`` / ``ranking_order`` sort in SQL.
+
+    By a level-1 indicator the rows are first put in the official order, then sorted
+    stably by the indicator's ratio alone (unassessed last): the same order as one sort by
+    (ratio, rank, unit), at the cost of the default order (issue 17)."""
     rows = matrix.rows
     if ranking:
         field_index = CATEGORY_RANK if query.category else RANK
-        rows = sorted(rows, key=lambda r: (_rank_key(r[field_index], True), r[UNIT]))
-        return [row[PK] for row in rows]
+        return [row[PK] for row in _official_order(rows, field_index, True)]
     position = next((i for i, c in enumerate(matrix.columns) if c.code == query.sort), None)
     if position is None:  # by total: the official rank
-        rows = sorted(rows, key=lambda r: (_rank_key(r[RANK], query.descending), r[UNIT]))
-        return [row[PK] for row in rows]
+        return [row[PK] for row in _official_order(rows, RANK, query.descending)]
     ratio_index = FIXED + 2 * position + 1
-    sign = -1.0 if query.descending else 1.0
-
-    def key(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        ratio = row[ratio_index]
-        first = (True, 0.0) if ratio is None else (False, sign * ratio)
-        return (first, _rank_key(row[RANK], True), row[UNIT])
-
-    return [row[PK] for row in sorted(rows, key=key)]
+    official = _official_order(rows, RANK, True)
+    assessed = [row for row in official if row[ratio_index] is not None]
+    # ``reverse`` keeps equal ratios in their official order, as the SQL's tie-break does.
+    assessed.sort(key=itemgetter(ratio_index), reverse=query.descending)
+    return [row[PK] for row in assessed] + [row[PK] for row in official if row[ratio_index] is None]
 
 
 def _by_rank(descending: bool, field_name: str = "rank") -> list[OrderBy]:

@@ -8,6 +8,11 @@ survey results and rates are not problems; a deduction without a type is counted
 "unclassified"). Everything is counted in SQL (grouped queries over the scope subquery);
 no query depends on the number of units or records.
 
+When the window is whole months and the problem tallies cover them
+(``records.tallies.tallies_cover``), the counts are summed from the tallies (a few rows
+per unit and month) instead of the records; the numbers are the same (a test holds the
+two to it), only the points may differ in the last bits of a float sum.
+
 Points deducted are the records' own: ``points``, else ``per x quantity`` of the leaf's
 rule (quantity 1 when empty), before any cap; veto records deduct nothing.
 """
@@ -19,19 +24,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
-from qingfeng.framework.models import Framework, FrameworkVersion
-from qingfeng.framework.selectors import IN_FORCE_STATUSES, version_in_force
+from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR, Period
 from qingfeng.org.models import Station, Unit, UnitCategory
-from qingfeng.records.models import Evidence, Record, RecordStatus
+from qingfeng.records.models import Evidence, ProblemTally, Record, RecordStatus
+from qingfeng.records.tallies import ProblemRules, months_between, tallies_cover
 
 UNCLASSIFIED = "__none__"  # the drill-down's ``type`` for records without a problem type
 TREND_PERIODS = 8
@@ -81,64 +86,6 @@ def problem_window(
     return ProblemWindow(framework, period, start, end, station_id)
 
 
-class _Rules:
-    """The deduct and veto leaves of the versions in force over a date range, as SQL: the
-    condition making a record a problem, and the points it deducts."""
-
-    def __init__(self, framework: Framework, start: datetime.date, end: datetime.date) -> None:
-        # One span per version in force (as ``version_in_force`` picks them: the greatest
-        # year not after the date's, the highest number among equals), not one per year:
-        # the SQL stays the same size however long the range.
-        self.spans: list[tuple[datetime.date, datetime.date, FrameworkVersion]] = []
-        latest: dict[int, FrameworkVersion] = {}
-        for version in framework.versions.filter(
-            status__in=IN_FORCE_STATUSES, year__lte=end.year
-        ).order_by("year", "number"):
-            latest[version.year] = version  # ordered: the highest number of a year wins
-        years = list(latest)  # ascending
-        for year, following in zip(years, [*years[1:], None], strict=True):
-            # In force from its year to the year before the next version's; no span when
-            # it was replaced before the range begins.
-            first = max(start, datetime.date(year, 1, 1))
-            last = end if following is None else min(end, datetime.date(following - 1, 12, 31))
-            if first <= last:
-                self.spans.append((first, last, latest[year]))
-        self.leaves: dict[int, list[tuple[str, dict[str, Any]]]] = {}
-        for _first, _last, version in self.spans:
-            if version.pk not in self.leaves:
-                self.leaves[version.pk] = [
-                    (code, rule)
-                    for code, rule in version.indicators.filter(rule__isnull=False).values_list(
-                        "code", "rule"
-                    )
-                    if isinstance(rule, dict) and rule.get("type") in ("deduct", "veto")
-                ]
-
-    def condition(self) -> Q:
-        condition = ~Q(problem_type="")
-        for first, last, version in self.spans:
-            codes = [code for code, _rule in self.leaves[version.pk]]
-            if codes:
-                condition |= Q(date__gte=first, date__lte=last, indicator_code__in=codes)
-        return condition
-
-    def deducted(self) -> Any:
-        whens = []
-        for first, last, version in self.spans:
-            by_per: dict[float, list[str]] = defaultdict(list)
-            for code, rule in self.leaves[version.pk]:
-                if rule.get("type") == "deduct":
-                    by_per[float(rule.get("per") or 0.0)].append(code)
-            for per, codes in by_per.items():
-                amount = Coalesce(
-                    F("points"), Value(per) * Coalesce(F("quantity"), Value(1.0)), Value(0.0)
-                )
-                whens.append(
-                    When(Q(date__gte=first, date__lte=last, indicator_code__in=codes), then=amount)
-                )
-        return Case(*whens, default=Value(0.0), output_field=FloatField())
-
-
 def problem_records(
     *,
     user: Any,
@@ -149,7 +96,7 @@ def problem_records(
     """The window's problem records (or those between ``start`` and ``end``) of the units
     the user may analyse, annotated with ``deducted``."""
     start, end = start or window.start, end or window.end
-    rules = _Rules(window.framework, start, end)
+    rules = ProblemRules(window.framework, start, end)
     records = Record.objects.filter(
         rules.condition(),
         framework=window.framework,
@@ -161,6 +108,29 @@ def problem_records(
     if window.station is not None:
         records = records.filter(station_id=window.station)
     return records.annotate(deducted=rules.deducted())
+
+
+def _tallies(
+    *, user: Any, window: ProblemWindow, start: datetime.date, end: datetime.date
+) -> QuerySet[ProblemTally] | None:
+    """The tally rows of whole months ``start``..``end`` in the user's scope (and the
+    window's station), or None when the range is not whole months or the tallies do not
+    cover it (then the records are counted directly)."""
+    if start.day != 1 or (end + datetime.timedelta(days=1)).day != 1:
+        return None
+    months = months_between(start, end)
+    rules = ProblemRules(window.framework, start, end)
+    if not tallies_cover(framework=window.framework, rules=rules, months=months):
+        return None
+    tallies = ProblemTally.objects.filter(
+        framework=window.framework,
+        month__gte=start,
+        month__lte=end,
+        unit__in=analysis_units(user).values("pk"),
+    )
+    if window.station is not None:
+        tallies = tallies.filter(station_id=window.station)
+    return tallies.order_by()
 
 
 def type_label(key: str) -> str:
@@ -205,8 +175,14 @@ def by_type_over_periods(*, user: Any, window: ProblemWindow) -> TypeTrend:
     ``from``/``to`` override does not move this chart; the station filter does). One
     query grouped by type and day (a few thousand rows), placed into periods here."""
     periods = trend_periods(window.period)
-    records = problem_records(user=user, window=window, start=periods[0].start, end=periods[-1].end)
-    grouped = records.order_by().values_list("problem_type", "date").annotate(n=Count("pk"))
+    start, end = periods[0].start, periods[-1].end
+    tallies = _tallies(user=user, window=window, start=start, end=end)
+    grouped: Any
+    if tallies is not None:
+        grouped = tallies.values_list("problem_type", "month").annotate(n=Sum("records"))
+    else:
+        records = problem_records(user=user, window=window, start=start, end=end)
+        grouped = records.order_by().values_list("problem_type", "date").annotate(n=Count("pk"))
     counts: dict[str, list[int]] = {}
     for problem_type, day, n in grouped:
         index = next(i for i, p in enumerate(periods) if p.contains(day))
@@ -322,13 +298,21 @@ class ProblemSummary:
 def problem_summary(*, user: Any, window: ProblemWindow) -> ProblemSummary:
     """By type, by unit (with the concentration figures) and by type x unit category, all
     from one query grouped by (problem type, unit): at province scale a single pass over
-    the period's records, the rest (at most types x units rows) summed up here."""
-    cube = (
-        problem_records(user=user, window=window)
-        .order_by()
-        .values_list("problem_type", "unit_id")
-        .annotate(n=Count("pk"), p=Sum("deducted"))
-    )
+    the period's records (or its tallies), the rest (at most types x units rows) summed
+    up here."""
+    tallies = _tallies(user=user, window=window, start=window.start, end=window.end)
+    cube: Any
+    if tallies is not None:
+        cube = tallies.values_list("problem_type", "unit_id").annotate(
+            n=Sum("records"), p=Sum("deducted")
+        )
+    else:
+        cube = (
+            problem_records(user=user, window=window)
+            .order_by()
+            .values_list("problem_type", "unit_id")
+            .annotate(n=Count("pk"), p=Sum("deducted"))
+        )
     type_counts: dict[str, int] = defaultdict(int)
     type_points: dict[str, float] = defaultdict(float)
     unit_counts: dict[int, int] = defaultdict(int)

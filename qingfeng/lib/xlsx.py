@@ -40,7 +40,8 @@ class Sheet:
 
     ``band_of`` maps (row index, column index), both from 0 within ``rows``, to a band
     code: that cell is filled with the band's colour (a heat-map cell showing a score, or
-    a band column showing 红色).
+    a band column showing 红色). ``band_rows`` says the same by row index, then column
+    index: cheaper to build for a wide sheet with many fills (both may be given).
     """
 
     name: str
@@ -49,6 +50,7 @@ class Sheet:
     title: str = ""
     number_format: str = "0.00"
     band_of: dict[tuple[int, int], str] = field(default_factory=dict)
+    band_rows: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -109,7 +111,7 @@ def workbook_bytes(sheets: Sequence[Sheet], *, write_only: bool | None = None) -
                 cell = ws.cell(row=first + 1 + r, column=c + 1, value=safe_cell(value))
                 if isinstance(value, float):
                     cell.number_format = sheet.number_format
-                band = sheet.band_of.get((r, c))
+                band = sheet.band_of.get((r, c)) or sheet.band_rows.get(r, {}).get(c)
                 if band in BAND_FILLS:
                     cell.fill = PatternFill("solid", fgColor=BAND_FILLS[band])
                 if c < len(widths):

@@ -6,6 +6,8 @@ half a minute. This writer emits the same look directly as SpreadsheetML: the ti
 the bold white header on blue, frozen header row, filter, column widths fitted to the
 header and the first rows, numbers with the sheet's number format, band fills, dates as
 dates. Strings are written inline (``inlineStr``), which Excel, WPS and openpyxl read.
+Data cells leave out their optional reference (``r``): a province's whole-period
+workbook (2.6 million cells) is written in half the time (issue 17).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EPOCH = datetime.datetime(1899, 12, 30)
 _ROWS_PER_CHUNK = 2000
+_T = '<t xml:space="preserve">'
 
 # Cell formats (the order of <xf> in styles.xml): 0 general, 1 header, 2 title, 3 date,
 # 4 date and time, then per number format (general, the sheet's) x per band fill.
@@ -161,7 +164,6 @@ def _sheet_xml(sheet: Sheet, formats: list[str]) -> Iterator[str]:
     yield f'<row r="{first}">{header}</row>'
     plain = _xf(None, False, formats, sheet.number_format)
     number = _xf(None, True, formats, sheet.number_format)
-    band_of = sheet.band_of
     banded = {
         band: (
             _xf(band, False, formats, sheet.number_format),
@@ -169,19 +171,41 @@ def _sheet_xml(sheet: Sheet, formats: list[str]) -> Iterator[str]:
         )
         for band in BAND_FILLS
     }
+    # The fills by row, looked up once a row rather than once a cell (a province's
+    # whole-period workbook has 2.6 million cells, most of them without a fill).
+    bands_by_row = sheet.band_rows
+    if sheet.band_of:
+        bands_by_row = {r: dict(cells) for r, cells in sheet.band_rows.items()}
+        for (r, c), band in sheet.band_of.items():
+            bands_by_row.setdefault(r, {})[c] = band
     texts: dict[str, str] = {}
     chunk: list[str] = []
     count = 0
     for r, row in enumerate(itertools.chain(sample, rows)):
         n = first + 1 + r
+        row_bands = bands_by_row.get(r)
+        while len(letters) < len(row):
+            letter(len(letters))
         cells = []
         for c, value in enumerate(row):
-            band = band_of.get((r, c)) if band_of else None
-            if band in BAND_FILLS:
-                style, number_style = banded[band]
+            if row_bands is not None and row_bands.get(c) in banded:
+                style, number_style = banded[row_bands[c]]
             else:
                 style, number_style = plain, number
-            cells.append(_cell(f"{letter(c)}{n}", value, style, number_style, texts))
+            kind = type(value)
+            # The common cases first. A data cell leaves out its reference (``r``, which
+            # SpreadsheetML makes optional: the cell after the previous one): every data
+            # cell is written, empty ones too (they carry the plain style), so none is
+            # skipped; the rare types go through ``_cell`` with their reference.
+            if kind is float and value - value == 0.0:  # finite
+                cells.append(f'<c s="{number_style}"><v>{value}</v></c>')
+            elif kind is str and value in texts:
+                text = texts[value]
+                cells.append(f'<c s="{style}" t="inlineStr"><is>{_T}{text}</t></is></c>')
+            elif value is None:
+                cells.append(f'<c s="{style}"/>')
+            else:
+                cells.append(_cell(f"{letters[c]}{n}", value, style, number_style, texts))
         chunk.append(f'<row r="{n}">{"".join(cells)}</row>')
         count += 1
         if len(chunk) >= _ROWS_PER_CHUNK:

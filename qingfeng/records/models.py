@@ -200,3 +200,49 @@ class ProblemType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProblemTallyMonth(models.Model):
+    """A month whose problem tallies (``ProblemTally``) are complete for a framework, and
+    the version in force whose deduct and veto leaves made them (None: no version was in
+    force). The problem analysis reads the tallies only for a range whose every month is
+    here with the version in force today; otherwise it counts the records directly."""
+
+    framework = models.ForeignKey("framework.Framework", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the month's first day
+    version = models.ForeignKey(
+        "framework.FrameworkVersion", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "month"], name="problem_tally_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} {self.month:%Y-%m}"
+
+
+class ProblemTally(models.Model):
+    """The approved problem records of one framework, month, unit, station and problem
+    type: how many and the points they deduct (``records.tallies`` says what a problem
+    record is). Written only by ``records.tallies.problem_tallies_refresh``, in the
+    transaction that changes the records; read by the problem analysis."""
+
+    framework = models.ForeignKey("framework.Framework", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the month's first day
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    problem_type = models.CharField(max_length=100, blank=True)
+    records = models.PositiveIntegerField()
+    deducted = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["framework", "month", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} {self.month:%Y-%m} {self.unit_id} {self.problem_type}"

@@ -14,6 +14,7 @@ from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import Period
 from qingfeng.monitoring.services import warnings_sync
 from qingfeng.records.selectors import records_for_scoring
+from qingfeng.records.tallies import problem_tallies_refresh
 from qingfeng.scoring.services import RecomputeResult, score_period, touched_periods
 
 
@@ -30,12 +31,21 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
 
 
 @transaction.atomic
-def recompute_after_change(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:
+def recompute_after_change(
+    *,
+    framework: Framework,
+    dates: Iterable[datetime.date],
+    units: Iterable[int] | None = None,
+) -> list[Period]:
     """Recompute the periods touched by records dated on ``dates``: the quarter, half and
     year containing each date, and its month when that month has been scored before; the
-    recomputed periods are returned in order. Atomic, so the periods are all recomputed or
-    none; callers run it inside the transaction that changed the records, so the records
-    and their scores commit together."""
+    recomputed periods are returned in order. The problem tallies of those months are
+    recounted too (only ``units``' rows when given: the units whose records changed).
+    Atomic, so the periods are all recomputed or none; callers run it inside the
+    transaction that changed the records, so the records, their scores and the tallies
+    commit together."""
+    dates = set(dates)
+    problem_tallies_refresh(framework=framework, dates=dates, units=units)
     ordered = touched_periods(framework=framework, dates=dates)
     for period in ordered:
         period_recompute(framework=framework, period=period)

@@ -115,6 +115,7 @@ def records_approve(*, records: Iterable[Record], actor: Any) -> int:
     refuse_frozen(records=records)
     now = timezone.now()
     dates: dict[int, set[Any]] = defaultdict(set)
+    units: dict[int, set[int]] = defaultdict(set)
     frameworks = {}
     with transaction.atomic():
         for record in records:
@@ -124,9 +125,12 @@ def records_approve(*, records: Iterable[Record], actor: Any) -> int:
             record.return_reason = ""
             _save(record, actor, ["status", "reviewed_by", "reviewed_at", "return_reason"])
             dates[record.framework_id].add(record.date)
+            units[record.framework_id].add(record.unit_id)
             frameworks[record.framework_id] = record.framework
         # In the approval's transaction: approved records never outlive a crash or a
         # failed recompute with stale scores (finding 4 of issue 10).
         for framework_id, days in dates.items():
-            recompute_after_change(framework=frameworks[framework_id], dates=days)
+            recompute_after_change(
+                framework=frameworks[framework_id], dates=days, units=units[framework_id]
+            )
     return len(records)

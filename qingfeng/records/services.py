@@ -79,7 +79,11 @@ def records_import(
     with transaction.atomic():
         ids = records_insert(rows=records, history_user=actor)
         if status == RecordStatus.APPROVED:
-            result.periods = _recompute(framework, (record["date"] for record in records))
+            result.periods = _recompute(
+                framework,
+                (record["date"] for record in records),
+                {record["unit_id"] for record in records},
+            )
     result.created = len(ids)
     result.record_ids = ids
     return result
@@ -126,16 +130,19 @@ def record_create(
     with transaction.atomic():
         record.save()
         if record.status == RecordStatus.APPROVED:
-            _recompute(framework, [record.date])
+            _recompute(framework, [record.date], [record.unit_id])
     return record
 
 
-def _recompute(framework: Framework, dates: Iterable[datetime.date]) -> list[str]:
-    """Recompute the scores the new records touch; the recomputed periods, as text."""
+def _recompute(
+    framework: Framework, dates: Iterable[datetime.date], units: Iterable[int]
+) -> list[str]:
+    """Recompute the scores (and problem tallies) the new records of ``units`` touch; the
+    recomputed periods, as text."""
     days = sorted(set(dates))
     if not days:
         return []
-    periods = recompute_after_change(framework=framework, dates=days)
+    periods = recompute_after_change(framework=framework, dates=days, units=units)
     # Longest first within the same start: 2025, 2025H1, 2025Q1, 2025M01, 2025Q2, …
     periods = sorted(periods, key=lambda period: (period.start, -MONTHS[period.kind]))
     return [str(period) for period in periods]

@@ -1,0 +1,63 @@
+"""The overview sorts its one-pass matrix in Python (issue 17: by an indicator as fast as
+by rank): the two stable sorts give exactly the order of one sort by the full key (ratio,
+then rank with the unranked last, then unit), on rows with ties and gaps."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from qingfeng.dashboard import overview_tables as tables
+from qingfeng.dashboard.overview import Column, OverviewQuery
+
+FIXED = tables.FIXED
+
+
+def _rank_key(rank: int | None, descending: bool) -> tuple[bool, int]:
+    if rank is None:
+        return (True, 0)
+    return (False, rank if descending else -rank)
+
+
+def _reference(
+    rows: list[tuple[Any, ...]], query: OverviewQuery, position: int | None
+) -> list[int]:
+    """One sort by the whole key, as the SQL orders (``unit_ordering``)."""
+    if position is None:
+        return [r[0] for r in sorted(rows, key=lambda r: (_rank_key(r[6], query.descending), r[1]))]
+    sign = -1.0 if query.descending else 1.0
+
+    def key(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        ratio = row[FIXED + 2 * position + 1]
+        first = (True, 0.0) if ratio is None else (False, sign * ratio)
+        return (first, _rank_key(row[6], True), row[1])
+
+    return [r[0] for r in sorted(rows, key=key)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_matrix_order_is_the_full_key_order(seed: int) -> None:
+    rng = random.Random(seed)
+    columns = [
+        Column(code=code, name=code, index=i, max=10.0, bands=[])
+        for i, code in enumerate(["A", "B"])
+    ]
+    rows = []
+    for pk in range(1, 400):
+        unit = rng.randrange(1, 10_000)
+        rank = rng.choice([None, *range(1, 60)])  # ties and unranked units
+        cells: list[Any] = []
+        for _column in columns:
+            ratio = rng.choice([None, 0.0, 0.5, 1.0, rng.random()])
+            cells += ["red", ratio]
+        rows.append((pk, unit, unit, "red", False, 1.0, rank, rank, *cells))
+    matrix = tables.Matrix(columns=columns, rows=rows)
+    for sort, position in (("total", None), ("A", 0), ("B", 1)):
+        for descending in (True, False):
+            query = OverviewQuery(sort=sort, order="desc" if descending else "asc")
+            expected = _reference(rows, query, position)
+            assert tables._matrix_order(matrix, query, ranking=False) == expected
+    ranking = [r[0] for r in sorted(rows, key=lambda r: (_rank_key(r[6], True), r[1]))]
+    assert tables._matrix_order(matrix, OverviewQuery(), ranking=True) == ranking
