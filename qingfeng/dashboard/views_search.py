@@ -3,6 +3,7 @@ grouped, and the same search as an .xlsx workbook (every match, one sheet per gr
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.forms.utils import flatatt
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -50,15 +51,14 @@ class PlainSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
+        # html.escape quotes &, <, >, " and ' as Django's escape does, without its lazy
+        # wrappers, which cost more than the rest of the page for 2,000 options.
+        options = "".join(
+            f'<option value="{html.escape(str(key))}"'
+            f"{' selected' if str(key) in chosen else ''}>{html.escape(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
 def _date_filter(label: StrOrPromise) -> forms.DateField:

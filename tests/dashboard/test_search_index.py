@@ -18,7 +18,7 @@ from qingfeng.dashboard import search as selectors
 from qingfeng.dashboard.access import analysis_units
 from qingfeng.lib import search_index
 from qingfeng.org import services as org_services
-from qingfeng.org.models import Person, PostRole, Unit
+from qingfeng.org.models import Person, PostRole, Station, StationKind, Unit
 from qingfeng.records.models import Record
 from tests.conftest import client_for, record
 from tests.dashboard.conftest import Results
@@ -175,3 +175,23 @@ def test_the_export_lists_what_the_page_counts(results: Results, word: str) -> N
     book = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, {"q": word}).content))
     rows = list(book["填报记录"].iter_rows(min_row=4, values_only=True))
     assert len(rows) == count_of(html, "records") > 0
+
+
+def test_the_filter_lists_are_escaped_and_keep_the_choice(results: Results) -> None:
+    """The long selects are written without widget templates: still escaped, still
+    showing what was chosen."""
+    station = org_services.station_save(
+        station=Station(
+            code="ST-X",
+            name='<i>"纪检"</i>',
+            kind=StationKind.DEPARTMENT,
+            region=results.org.county_a,
+        )
+    )
+    html = client_for(results.analyst).get(URL, {"station": station.pk}).content.decode()
+    assert (
+        f'<option value="{station.pk}" selected>&lt;i&gt;&quot;纪检&quot;&lt;/i&gt;</option>'
+        in html
+    )
+    assert "<i>" not in html.split('name="station"')[1].split("</select>")[0]
+    assert '<option value="">—</option>' in html
