@@ -7,9 +7,14 @@ name, and a record's note, problem type, indicator code or unit name. The date r
 problem type, the data station and the framework narrow the records only; units and people
 are found by the keyword alone.
 
-Each group is read with one query with a LIMIT, which also counts every match (a window
-``COUNT(*) OVER ()``): ordering the matches means finding them all anyway, so the count
-adds no second scan of a province's millions of records.
+The keyword is looked up in the search index (``qingfeng.lib.search_index``: character
+bigrams, docs/search.md), which narrows each group to a few candidates; the ``icontains``
+filters then check them on the real columns, so the results are exactly those of a full
+scan, at the cost of the candidates only. A keyword without any letter or digit (only
+punctuation) is searched by the full scan alone.
+
+Each group is read with one query with a LIMIT, which also counts every match (a scalar
+subquery run once).
 """
 
 from __future__ import annotations
@@ -19,13 +24,28 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
 from qingfeng.framework.models import FrameworkVersion
 from qingfeng.framework.selectors import IN_FORCE_STATUSES, in_force_among
+from qingfeng.lib import search_index
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Person, Post, PostRole, Unit
 from qingfeng.records.models import Record
@@ -73,17 +93,37 @@ class SearchQuery:
         return GROUPS if self.kind not in GROUPS else (self.kind,)
 
 
+def indexed(queryset: QuerySet[M], *, kind: str, text: str) -> QuerySet[M]:
+    """``queryset`` narrowed to the objects the search index finds for ``text`` (a
+    superset of the matches: the callers keep their ``icontains`` filters); unchanged when
+    the text has no letter or digit for the index to look up."""
+    found = search_index.matching(kind=kind, text=text)
+    return queryset if found is None else queryset.filter(pk__in=found)
+
+
+def name_rank(text: str) -> Case:
+    """0 for a name equal to the keyword (or a code equal to it), 1 for a name beginning
+    with it, 2 for the rest: the exact unit or leader comes first."""
+    return Case(
+        When(Q(name__iexact=text) | Q(code__iexact=text), then=Value(0)),
+        When(name__istartswith=text, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
 def found_units(*, user: Any, query: SearchQuery) -> QuerySet[Unit]:
-    """Units the user may analyse whose code or name contains the keyword, by code; none
-    without a keyword."""
+    """Units the user may analyse whose code or name contains the keyword, the exact name
+    first, then the names beginning with it, each by code; none without a keyword."""
     if not query.text:
         return Unit.objects.none()
     text = query.text
+    units = indexed(analysis_units(user), kind="unit", text=text)
     return (
-        analysis_units(user)
-        .filter(Q(code__icontains=text) | Q(name__icontains=text))
+        units.filter(Q(code__icontains=text) | Q(name__icontains=text))
         .select_related("category", "region", "parent")
-        .order_by("code")
+        .annotate(search_rank=name_rank(text))
+        .order_by("search_rank", "code")
     )
 
 
@@ -96,32 +136,49 @@ def scope_posts(*, user: Any) -> QuerySet[Post]:
 
 def found_people(*, user: Any, query: SearchQuery) -> QuerySet[Person]:
     """People who hold or held a post in a unit the user may analyse, whose code or name
-    contains the keyword, by code, each with ``current_posts`` (in scope) prefetched; none
-    without a keyword."""
+    contains the keyword, ranked as units are (``name_rank``), each with ``current_posts``
+    (in scope) prefetched; none without a keyword."""
     if not query.text:
         return Person.objects.none()
     text = query.text
     current = scope_posts(user=user).order_by("unit__code", "-role")
+    people = indexed(scope.visible_people(user, Capability.VIEW_ANALYSIS), kind="person", text=text)
     return (
-        scope.visible_people(user, Capability.VIEW_ANALYSIS)
-        .filter(Q(code__icontains=text) | Q(name__icontains=text))
+        people.filter(Q(code__icontains=text) | Q(name__icontains=text))
         .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
-        .order_by("code")
+        .annotate(search_rank=name_rank(text))
+        .order_by("search_rank", "code")
     )
 
 
 def found_records(*, user: Any, query: SearchQuery) -> QuerySet[Record]:
     """Records of the units the user may analyse (any status) matching the keyword and the
-    filters, newest first."""
-    records = Record.objects.filter(unit__in=analysis_units(user).values("pk"))
-    if query.text:
-        text = query.text
-        records = records.filter(
-            Q(note__icontains=text)
-            | Q(problem_type__icontains=text)
-            | Q(indicator_code__icontains=text)
-            | Q(unit__name__icontains=text)
+    filters, newest first. A record matches by its note, problem type or indicator code,
+    or by its unit's name."""
+    in_scope = analysis_units(user).values("pk")
+    records = Record.objects.all()
+    text = query.text
+    own_text = (
+        Q(note__icontains=text)
+        | Q(problem_type__icontains=text)
+        | Q(indicator_code__icontains=text)
+    )
+    own = search_index.matching(kind="record", text=text) if text else None
+    of_unit = search_index.matching(kind="unit", text=text) if text else None
+    if own is not None and of_unit is not None:
+        # Each way of matching narrowed by its index, then checked on its own columns.
+        # The scope is tested on ``unit_id + 0`` so that SQLite (no statistics) starts
+        # from the rows the index finds, not from every record of a province-wide scope.
+        records = records.alias(
+            scope_unit=ExpressionWrapper(F("unit_id") + 0, output_field=BigIntegerField())
+        ).filter(
+            (Q(pk__in=own) & own_text) | (Q(unit_id__in=of_unit) & Q(unit__name__icontains=text)),
+            scope_unit__in=in_scope,
         )
+    else:
+        records = records.filter(unit__in=in_scope)
+        if text:
+            records = records.filter(own_text | Q(unit__name__icontains=text))
     if query.date_from:
         records = records.filter(date__gte=query.date_from)
     if query.date_to:
@@ -164,10 +221,13 @@ class Group:
 
 def group_page(kind: str, queryset: QuerySet[M], *, page: int = 1) -> Group:
     """Page ``page`` (from 1) of PAGE_SIZE rows with the number of all matches, in one
-    query: the LIMIT query sorts every match anyway, so ``COUNT(*) OVER ()`` costs nothing
-    more (a page past the end falls back to a plain count)."""
+    query: the count is a scalar subquery the database runs once beside the LIMIT query
+    (a window ``COUNT(*) OVER ()`` made SQLite keep every matching row, all columns, before
+    sorting; a LIMIT alone keeps only the best rows). A page past the end falls back to a
+    plain count."""
     start = (page - 1) * PAGE_SIZE
-    counted = queryset.annotate(search_total=Window(Count("pk")))
+    total = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
+    counted = queryset.annotate(search_total=Subquery(total))
     rows = list(counted[start : start + PAGE_SIZE])
     if not rows:
         return Group(kind, rows, queryset.count() if page > 1 else 0, page)

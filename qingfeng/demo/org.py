@@ -32,6 +32,7 @@ from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo import org_data as data
 from qingfeng.demo import records as records_demo
 from qingfeng.demo.accounts import DEFAULT_PASSWORD, DEMO_USERNAMES, create_demo_accounts
+from qingfeng.lib import search_index
 from qingfeng.org.models import (
     DisciplineGroup,
     Gender,
@@ -571,6 +572,9 @@ def seed_demo(
     if scale == "county":  # the demo frameworks and eight quarters of records
         county = next(region for spec, region in counties if spec.demo)
         records_demo.demo_content_create(seed=seed, region=county, log=log)
+    # The seed writes in bulk, past the models' save: index everything once, at the end.
+    log(_("Building the search index…"))
+    search_index.rebuild()
     return demo_counts()
 
 

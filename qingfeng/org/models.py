@@ -26,6 +26,8 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qingfeng.lib.search_index import SearchIndexed
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
     _("Use letters, digits, dots, hyphens and underscores only."),
@@ -230,7 +232,7 @@ class UnitCategory(models.Model):
         return self.name
 
 
-class Unit(TreeNode, models.Model):
+class Unit(TreeNode, SearchIndexed):
     """An assessed unit (被评估单位): a party organisation, department, township, school …"""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
@@ -276,7 +278,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class Person(models.Model):
+class Person(SearchIndexed):
     """A leader or cadre; their posts say where they serve."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qingfeng.lib.search_index import SearchIndexed
+
 
 class RecordStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -28,7 +30,7 @@ class RecordSource(models.TextChoices):
     DEMO = "demo", _("demo data")
 
 
-class Record(models.Model):
+class Record(SearchIndexed):
     """One fact about one unit on one indicator, dated."""
 
     framework = models.ForeignKey(

@@ -9,7 +9,8 @@ quarters of its time in ``bulk_create_with_history``.
 The rows written are exactly what ``bulk_create_with_history`` wrote: every column of the
 record (the fields a row leaves out get their model default, ``created_at`` the time of
 the insert), and a history row with the same values, ``history_type`` "+", the given user
-and change reason, and that same time as ``history_date``.
+and change reason, and that same time as ``history_date``. The records' rows of the search
+index (``qingfeng.lib.search_index``) are written in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from qingfeng.lib import search_index
 from qingfeng.records.models import Record
 
 if TYPE_CHECKING:
@@ -64,6 +66,14 @@ def records_insert(
         else:
             ids = _insert_numbered(real, values, len(rows))
         _history_from_records(real, history, ids, extra)
+        # Plain INSERTs pass no model's save: the search index is written here.
+        fields = search_index.source("record").fields
+        search_index.index_rows(
+            kind="record",
+            rows=(
+                (pk, [row.get(name) for name in fields]) for pk, row in zip(ids, rows, strict=True)
+            ),
+        )
     return ids
 
 
