@@ -42,13 +42,13 @@ from qingfeng.scoring.models import Snapshot  # noqa: E402
 
 
 def timed(label: str, framework: object, period: Period) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = warnings_sync(framework=framework, period=period)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     parts = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
     print(
-        f"{label}: {elapsed:.2f}s ({parts}); created {result.created}, updated "
-        f"{result.updated}, cleared {result.cleared}, unchanged {result.unchanged}"
+        f"{label}: {elapsed:.2f}s wall, {cpu:.2f}s CPU ({parts}); created {result.created}, "
+        f"updated {result.updated}, cleared {result.cleared}, unchanged {result.unchanged}"
     )
     return elapsed
 
