@@ -17,6 +17,7 @@ from qingfeng.dashboard.overview import OverviewQuery, filtered_snapshots, level
 from qingfeng.dashboard.overview_tables import Matrix, WarningRow, warning_rows
 from qingfeng.monitoring import selectors as register
 from qingfeng.monitoring.models import Warning, WarningKind
+from qingfeng.monitoring.selectors_sync import coverage
 
 
 @dataclass
@@ -40,7 +41,7 @@ def overview_warnings(
     """The active band and veto warnings of the period in the user's scope under the
     page's filters, most severe first (vetoed, then by band, then by ratio score / max, as
     ``warning_rows`` orders them), from the register when it holds the period."""
-    covered = register.coverage(framework=results.framework, period=results.period)
+    covered = coverage(framework=results.framework, period=results.period)
     if not covered.registered:
         rows, count = warning_rows(results=results, query=query, limit=limit, matrix=matrix)
         return OverviewWarnings(rows, count, registered=False, reason=covered.reason)

@@ -24,7 +24,6 @@ from qingfeng.monitoring.models import (
     WarningKind,
     WarningState,
 )
-from qingfeng.monitoring.selectors_sync import Coverage, coverage
 
 # Who reads the register: the analysts, over the units they may analyse (as the overview).
 CAPABILITY = Capability.VIEW_ANALYSIS
@@ -32,8 +31,6 @@ NO_RESPONSE = "none"  # the response filter's value for "no response yet"
 # The kinds the overview's and the portrait's warning tables list (a call-in is a ranking
 # rule, not a band: the register page lists it).
 BAND_KINDS = (WarningKind.BAND, WarningKind.VETO)
-
-__all__ = ["Coverage", "coverage"]
 
 
 def register_frameworks(user: Any) -> QuerySet[Framework]:
