@@ -17,9 +17,15 @@ import random
 from django.utils import timezone
 
 from qingfeng.accounts.models import User
-from qingfeng.org.models import Region, Station, Unit
+from qingfeng.org.models import Region, Station, Unit, within_q
 from qingfeng.rectification import services
-from qingfeng.rectification.models import Problem, ProblemSource, ProblemState, ProblemStep
+from qingfeng.rectification.models import (
+    Campaign,
+    Problem,
+    ProblemSource,
+    ProblemState,
+    ProblemStep,
+)
 from qingfeng.rectification.services_campaigns import campaign_attach, campaign_create
 
 # Station code suffix → what it finds, with the texts of its problems (type, description).
@@ -153,7 +159,7 @@ def demo_ledger_create(*, seed: int, region: Region) -> dict[str, int]:
     if not stations:
         return {"problems": 0, "campaigns": 0}
     units = list(
-        Unit.objects.filter(region__path__startswith=region.path, active=True, parent=None)
+        Unit.objects.filter(within_q(region), active=True, parent=None)
         .exclude(pk__in=Station.objects.exclude(unit=None).values("unit_id"))
         .order_by("code")
     )
@@ -229,3 +235,11 @@ def demo_ledger_create(*, seed: int, region: Region) -> dict[str, int]:
             problem.refresh_from_db()
         campaign_attach(campaign=campaign, problems=problems, actor=users["commission"])
     return {"problems": len(made), "campaigns": 1 if made else 0}
+
+
+def demo_ledger_reset() -> None:
+    """Delete every problem (their steps and evidence with them) and campaign, each
+    deletion in the history: ``seed_demo --reset`` deletes the users, units, records
+    and regions they refer to."""
+    Problem.objects.all().delete()
+    Campaign.objects.all().delete()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Model
 
+from qingfeng.documents.models import IssuedDocument, NumberCounter
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
@@ -34,8 +35,15 @@ def demo_warnings_create(*, frameworks: list[Framework], periods: list[Period]) 
 
 
 def demo_warnings_reset() -> None:
-    """Delete the register (responses first: they protect their warnings), each deletion
-    with its history row, so the frameworks and units can go."""
-    models: tuple[type[Model], ...] = (Response, Warning, WarningPolicy)
+    """Delete the register (responses first: they protect their warnings), and the
+    documents issued for it with their numbering (a fresh demo numbers from 1 again), each
+    deletion with its history row, so the frameworks, units and users can go."""
+    models: tuple[type[Model], ...] = (
+        Response,
+        IssuedDocument,
+        NumberCounter,
+        Warning,
+        WarningPolicy,
+    )
     for model in models:
         model._default_manager.all().delete()

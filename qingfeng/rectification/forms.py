@@ -166,13 +166,14 @@ class CampaignForm(StyledForm):
         required=False,
         max_length=_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label=gettext_lazy("Description"),
+        label=gettext_lazy("What the campaign rectifies"),
     )
     problem_type = forms.ChoiceField(required=False, label=gettext_lazy("Problem type"))
     departments = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         required=False,
         label=gettext_lazy("Responsible departments"),
+        help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     due = forms.DateField(required=False, widget=IsoDateInput(), label=gettext_lazy("Deadline"))
@@ -182,6 +183,8 @@ class CampaignForm(StyledForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "region").queryset = regions
+        if len(regions[:2]) == 1:  # one region: no choice to make
+            self.initial.setdefault("region", regions[0].pk)
         model_choice_field(self, "departments").queryset = units.order_by("code")
         choice_field(self, "problem_type").choices = problem_type_choices()
 
