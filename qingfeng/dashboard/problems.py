@@ -19,6 +19,7 @@ rule (quantity 1 when empty), before any cap; veto records deduct nothing.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ def _tallies(
     """The tally rows of whole months ``start``..``end`` in the user's scope (and the
     window's station), or None when the range is not whole months or the tallies do not
     cover it (then the records are counted directly)."""
-    if start.day != 1 or (end + datetime.timedelta(days=1)).day != 1:
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
         return None
     months = months_between(start, end)
     rules = ProblemRules(window.framework, start, end)
