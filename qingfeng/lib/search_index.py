@@ -32,8 +32,9 @@ Keeping it in step: a model that is a source inherits ``SearchIndexed``, whose `
 ``delete`` write its index row in the same transaction (so do the services and the test
 fixtures, which all save through the ORM); bulk writers that bypass ``save`` (the record
 importer's ``records_insert``, the demo seed) call ``index_rows`` or ``rebuild``;
-``manage.py rebuild_search_index`` rebuilds everything. A queryset ``update()`` or
-``bulk_create`` of a source's text fields elsewhere must call ``index_rows`` itself.
+``manage.py rebuild_search_index`` rebuilds everything. A queryset ``update()`` of an
+indexed field goes through ``SearchIndexedQuerySet``; a ``bulk_create`` elsewhere must
+call ``index_rows`` itself.
 
 Adding a source (problems of the ledger, documents …) is one entry of ``SOURCES`` (a new
 code, the model label, the text fields), ``SearchIndexed`` as the model's first base, and a
@@ -325,6 +326,23 @@ def counts() -> dict[str, int]:
 
 
 # ---- the models' side ----------------------------------------------------------------------
+
+
+class SearchIndexedQuerySet(models.QuerySet[Any]):
+    """Queryset of a source: an ``update()`` (and so ``bulk_update``, which updates
+    through it) of an indexed field rewrites the index rows of the rows it changed, in
+    the same transaction."""
+
+    def update(self, **kwargs: Any) -> int:
+        item = _source_of_model(self.model)
+        if not set(kwargs) & set(item.fields):
+            return super().update(**kwargs)
+        with transaction.atomic(savepoint=False):
+            ids = list(self.values_list("pk", flat=True))
+            changed = super().update(**kwargs)
+            fresh = self.model._default_manager.filter(pk__in=ids).values_list("pk", *item.fields)
+            index_rows(kind=item.kind, rows=((row[0], row[1:]) for row in fresh))
+        return changed
 
 
 class SearchIndexed(models.Model):

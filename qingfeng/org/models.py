@@ -26,7 +26,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qingfeng.lib.search_index import SearchIndexed
+from qingfeng.lib.search_index import SearchIndexed, SearchIndexedQuerySet
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
@@ -154,7 +154,8 @@ class RegionQuerySet(TreeQuerySet["Region"]):
         return self.filter(reduce(or_, conditions)) if conditions else self.none()
 
 
-class UnitQuerySet(TreeQuerySet["Unit"]):
+# The stubs type each queryset class's as_manager(); two bases disagree on it, harmlessly.
+class UnitQuerySet(TreeQuerySet["Unit"], SearchIndexedQuerySet):  # type: ignore[override]
     """Units: ``within(region)`` for a region's subtree, ``subtree(unit)`` for a unit and
     its sub-units."""
 
@@ -280,6 +281,8 @@ class Gender(models.TextChoices):
 
 class Person(SearchIndexed):
     """A leader or cadre; their posts say where they serve."""
+
+    objects = SearchIndexedQuerySet.as_manager()
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=50, db_index=True)

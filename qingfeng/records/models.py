@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qingfeng.lib.search_index import SearchIndexed
+from qingfeng.lib.search_index import SearchIndexed, SearchIndexedQuerySet
 
 
 class RecordStatus(models.TextChoices):
@@ -32,6 +32,8 @@ class RecordSource(models.TextChoices):
 
 class Record(SearchIndexed):
     """One fact about one unit on one indicator, dated."""
+
+    objects = SearchIndexedQuerySet.as_manager()
 
     framework = models.ForeignKey(
         "framework.Framework",

@@ -105,3 +105,12 @@ def test_the_command_rebuilds_what_was_lost(setup: Setup) -> None:
     call_command("rebuild_search_index", "--kind", "person", stdout=StringIO())
     assert search_index.counts()["unit"] == 0
     assert indexed("person", "建国") == {org.person_a1.pk}
+
+
+def test_a_queryset_update_of_a_text_field_follows_too(setup: Setup) -> None:
+    org = setup.org
+    Unit.objects.filter(pk=org.unit_b1.pk).update(name="平顺县审计局")
+    assert indexed("unit", "审计") == {org.unit_b1.pk}
+    assert indexed("unit", "财政") == set()
+    Person.objects.filter(pk=org.person_b1.pk).update(name="李卫东")
+    assert indexed("person", "卫东") == {org.person_b1.pk}
