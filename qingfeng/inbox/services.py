@@ -86,3 +86,14 @@ def mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
     if notice_ids is not None:
         unread = unread.filter(pk__in=list(notice_ids))
     return unread.update(read_at=timezone.now())
+
+
+def notices_relink(*, key: str, link: str) -> int:
+    """Point every notice sent with ``key`` at ``link`` (a path on this site): when what
+    the notice asks for gets a page of its own after it was sent, in the same transaction
+    (a warning notice's problem in the ledger). Returns how many changed."""
+    if not key:
+        raise ValueError("notices_relink needs a key")
+    if not link.startswith("/"):
+        raise ValidationError({"link": _("A notice links to a page of this site.")})
+    return Notice.objects.filter(key=key).update(link=link)

@@ -54,6 +54,11 @@ DOCUMENT_KINDS = frozenset(
 )
 
 
+def response_notice_key(response: Response) -> str:
+    """The inbox key of the notice a response sends its unit (one per response)."""
+    return f"response-{response.pk}"
+
+
 def score_text(value: float | None) -> str:
     """A score as a document writes it: 61.5, 100 (two decimals at most)."""
     return "—" if value is None else f"{round(value, 2):g}"
@@ -165,7 +170,7 @@ def _issue_one(
         link=reverse("monitoring:warning", args=[warning.pk]),
         kind=NoticeKind.NOTICE,
         due=due,
-        key=f"response-{response.pk}",
+        key=response_notice_key(response),
         copy_in_charge=True,
     )
     return response

@@ -14,9 +14,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 
+from qingfeng.inbox.services import notices_relink
 from qingfeng.monitoring.models import Response
-from qingfeng.monitoring.responses import DOCUMENT_KINDS, responses_issue
+from qingfeng.monitoring.responses import (
+    DOCUMENT_KINDS,
+    response_notice_key,
+    responses_issue,
+)
 from qingfeng.rectification.services import problem_from_response
 
 if TYPE_CHECKING:
@@ -41,5 +47,10 @@ def responses_issue_with_problems(
     )
     for response in responses:
         if response.kind in DOCUMENT_KINDS:
-            problem_from_response(response=response, actor=actor)
+            problem = problem_from_response(response=response, actor=actor)
+            # The unit's notice leads to where it answers: the problem's page.
+            notices_relink(
+                key=response_notice_key(response),
+                link=reverse("rectification:problem_detail", args=[problem.pk]),
+            )
     return responses

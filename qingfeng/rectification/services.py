@@ -255,6 +255,10 @@ def _announce(*, problem: Problem, step: ProblemStep) -> None:
         body = f"{body}\n{step.get_action_display()}: {step.text[:500]}"
     link = reverse("rectification:problem_detail", args=[problem.pk])
     key = f"problem-{problem.pk}-step-{step.pk}"
+    if step.action == StepAction.CREATED and problem.response_id is not None:
+        # The response's own notice told the unit (``responses_issue_with_problems``
+        # points it at this problem): one notice, not two.
+        return
     if step.action in _TO_UNIT:
         closing = step.action == StepAction.CLOSED
         notify(

@@ -82,11 +82,13 @@ def test_a_notice_goes_to_the_liaisons_inbox_with_a_copy_to_the_leader_and_opens
     notice = Notice.objects.get(recipient=world.liaison)
     assert notice.kind == NoticeKind.NOTICE and notice.due == response.due
     assert "黎纪建〔2026〕1号" in notice.title
-    assert notice.link == reverse("monitoring:warning", args=[world.red.pk])
     assert Notice.objects.get(recipient=world.leader).kind == NoticeKind.COPY
     assert not Notice.objects.filter(recipient=world.liaison_b).exists()
     problem = Problem.objects.get(response=response)
     assert problem.unit == world.org.unit_a1 and problem.due == response.due
+    # One notice (the problem opened with it sends none of its own), leading to where the
+    # unit answers: the problem's page.
+    assert notice.link == reverse("rectification:problem_detail", args=[problem.pk])
 
 
 def test_numbers_run_per_kind_and_year(world: World) -> None:

@@ -57,7 +57,7 @@ def test_it_exports_the_users_problems_in_chinese_with_sanitised_cells(
     a1 = dict(zip(rows[0], by_unit["A1"], strict=True))
     # The formula-like text is written with an apostrophe: a spreadsheet shows it as text.
     assert a1["问题描述"] == '\'=HYPERLINK("http://evil.example","点我")'
-    assert (a1["状态"], a1["是否逾期"], a1["问题来源"]) == ("开放", "是", "巡察")
+    assert (a1["状态"], a1["是否逾期"], a1["问题来源"]) == ("待整改", "是", "巡察")
     assert a1["整改期限"] == datetime.datetime(2026, 9, 30)
 
 
