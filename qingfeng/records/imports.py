@@ -15,7 +15,7 @@ every import's (``qingfeng.lib.tabular``), so all imports read and report alike.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.selectors import visible_units
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
-from qingfeng.lib.errors_workbook import error_headers
-from qingfeng.lib.headers import code_of, column_words
 from qingfeng.lib.numbers import (
     POINTS_LIMIT,
     QUANTITY_LIMIT,
@@ -38,6 +36,7 @@ from qingfeng.lib.numbers import (
     record_number_problems,
 )
 from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR, Period
+from qingfeng.lib.table_file import read_table_file
 from qingfeng.lib.tabular import (
     BadValue,
     Issue,
@@ -46,13 +45,8 @@ from qingfeng.lib.tabular import (
     bounded,
     loose_date,
     number_within,
-    read_csv_cells,
-    read_header,
-    read_items,
-    read_xlsx,
     text,
     text_of,
-    within_size,
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
@@ -123,52 +117,17 @@ def read_records_file(*, data: bytes, filename: str) -> RecordsFile:
     """
     issues = Issues()
     result = RecordsFile(issues=issues.items)
-    if not within_size(data, issues, sheet=""):
-        return result
-    name = filename.lower()
-    table: Sequence[Sequence[Any]] | None
-    if name.endswith(".csv"):
-        table = read_csv_cells(data, issues, sheet="")
-    elif name.endswith(".xlsx"):
-        sheets = read_xlsx(data, issues, sheet="", only=_records_sheet)
-        table = None if sheets is None else next(iter(sheets.values()), [])
-    else:
-        issues.at(None, None, _("unsupported file type; use .xlsx or .csv"))
-        return result
-    if table is not None:
-        result.rows = _table(table, issues)
+    result.rows = read_table_file(
+        data=data,
+        filename=filename,
+        issues=issues,
+        sheet=SHEET,
+        columns=COLUMNS,
+        required=REQUIRED,
+        limit=max_rows(),
+        too_many=lambda limit: _("the file has more than %(max)s records") % {"max": limit},
+    )
     return result
-
-
-def _records_sheet(titles: list[str]) -> str:
-    """The sheet named ``records`` (or 填报记录) if there is one, else the first."""
-    named = [title for title in titles if code_of(title, (SHEET,)) == SHEET]
-    return (named or titles)[0]
-
-
-def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
-    """The data rows of a table whose row 1 names the columns."""
-    if not table:
-        return []
-    # The error column our own error workbook adds is ignored, so a user can correct the
-    # rows in that file and upload it again as it is.
-    names = read_header(table[0], sheet="", columns=COLUMNS, issues=issues, ignored=error_headers())
-    has_data = any(v is not None for cells in table[1:] for v in cells)
-    if all(name is None for name in names) and not has_data:
-        return []
-    for required in REQUIRED:
-        if required not in names:
-            issues.at(1, None, _("%(column)s is missing") % {"column": column_words(required)})
-    if issues:
-        return []  # with a wrong header, per-row messages would only mislead
-    limit = max_rows()
-    rows: list[RawItem] = []
-    for item in read_items(table, names, sheet="", issues=issues):
-        if len(rows) == limit:
-            issues.at(None, None, _("the file has more than %(max)s records") % {"max": limit})
-            return []
-        rows.append(item)
-    return rows
 
 
 # ---------------------------------------------------------------------------------------

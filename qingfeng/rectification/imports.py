@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +25,8 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import station_units, visible_units
 from qingfeng.lib.cells import ILLEGAL_CHARACTERS
-from qingfeng.lib.errors_workbook import error_headers
-from qingfeng.lib.headers import code_of, column_words
 from qingfeng.lib.periods import MAX_YEAR, MIN_YEAR
+from qingfeng.lib.table_file import read_table_file
 from qingfeng.lib.tabular import (
     BadValue,
     Issue,
@@ -36,13 +34,8 @@ from qingfeng.lib.tabular import (
     RawItem,
     bounded,
     loose_date,
-    read_csv_cells,
-    read_header,
-    read_items,
-    read_xlsx,
     text,
     text_of,
-    within_size,
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType
@@ -118,49 +111,17 @@ def read_ledger_file(*, data: bytes, filename: str) -> LedgerFile:
     there. Blank rows are skipped but keep their numbers."""
     issues = Issues()
     result = LedgerFile(issues=issues.items)
-    if not within_size(data, issues, sheet=""):
-        return result
-    name = filename.lower()
-    table: Sequence[Sequence[Any]] | None
-    if name.endswith(".csv"):
-        table = read_csv_cells(data, issues, sheet="")
-    elif name.endswith(".xlsx"):
-        sheets = read_xlsx(data, issues, sheet="", only=_ledger_sheet)
-        table = None if sheets is None else next(iter(sheets.values()), [])
-    else:
-        issues.at(None, None, _("unsupported file type; use .xlsx or .csv"))
-        return result
-    if table is not None:
-        result.rows = _table(table, issues)
+    result.rows = read_table_file(
+        data=data,
+        filename=filename,
+        issues=issues,
+        sheet=SHEET,
+        columns=COLUMNS,
+        required=REQUIRED,
+        limit=max_rows(),
+        too_many=lambda limit: _("the file has more than %(max)s problems") % {"max": limit},
+    )
     return result
-
-
-def _ledger_sheet(titles: list[str]) -> str:
-    named = [title for title in titles if code_of(title, (SHEET,)) == SHEET]
-    return (named or titles)[0]
-
-
-def _table(table: Sequence[Sequence[Any]], issues: Issues) -> list[RawItem]:
-    if not table:
-        return []
-    # The error column of our own error workbook is ignored: the corrected file goes back.
-    names = read_header(table[0], sheet="", columns=COLUMNS, issues=issues, ignored=error_headers())
-    has_data = any(v is not None for cells in table[1:] for v in cells)
-    if all(name is None for name in names) and not has_data:
-        return []
-    for required in REQUIRED:
-        if required not in names:
-            issues.at(1, None, _("%(column)s is missing") % {"column": column_words(required)})
-    if issues:
-        return []  # with a wrong header, per-row messages would only mislead
-    limit = max_rows()
-    rows: list[RawItem] = []
-    for item in read_items(table, names, sheet="", issues=issues):
-        if len(rows) == limit:
-            issues.at(None, None, _("the file has more than %(max)s problems") % {"max": limit})
-            return []
-        rows.append(item)
-    return rows
 
 
 # ---------------------------------------------------------------------------------------
