@@ -336,3 +336,23 @@ def test_the_demo_leaves_responses_in_every_state(world: World) -> None:
     assert states == ["answered", "closed", "closed", "issued"]
     assert Response.objects.exclude(held_on=None).count() == 1
     assert IssuedDocument.objects.count() == 3
+
+
+def test_the_warning_and_its_problem_link_to_each_other_for_who_may_open_them(
+    world: World,
+) -> None:
+    [response] = _issue(world)
+    problem = Problem.objects.get(response=response)
+    detail = reverse("monitoring:warning", args=[world.red.pk])
+    problem_url = reverse("rectification:problem_detail", args=[problem.pk])
+    download = reverse("documents:download", args=[response.document.pk])  # type: ignore[union-attr]
+    page = client_for(world.analyst).get(detail).content.decode()
+    assert f'href="{reverse("monitoring:register")}"' in page  # the breadcrumb
+    assert f'href="{problem_url}"' in page
+    back = client_for(world.analyst).get(problem_url).content.decode()
+    assert f'href="{detail}"' in back and f'href="{download}"' in back
+    # The leader in charge reads the warning but not the ledger: no dead link to the problem.
+    leader = client_for(world.leader)
+    assert leader.get(problem_url).status_code == 404
+    assert problem.number in (seen := leader.get(detail).content.decode())
+    assert f'href="{problem_url}"' not in seen
