@@ -76,6 +76,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
         "query": urlencode(base),
         "state_query": urlencode({k: v for k, v in base.items() if k not in ("state", "overdue")}),
         "can_enter": has_capability(user, Capability.ENTER_PROBLEMS),
+        # The feeds page is the framework editors' (views_io.feeds_page).
+        "can_edit_feeds": has_capability(user, Capability.EDIT_FRAMEWORK),
     }
     return render(request, "rectification/ledger.html", context)
 
