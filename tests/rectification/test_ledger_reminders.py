@@ -8,10 +8,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from qingfeng.accounts.models import User
 from qingfeng.framework.models import Framework
-from qingfeng.inbox.models import Notice
+from qingfeng.inbox.models import Notice, NoticeKind
 from qingfeng.monitoring.models import Response, ResponseKind, ResponseState, Warning
 from qingfeng.monitoring.reminders import response_reminders
 from qingfeng.rectification import services
@@ -40,6 +41,7 @@ def liaison(org: Org) -> User:
 
 
 def test_problem_deadlines_coming_and_passed_are_reminded_once(org: Org, liaison: User) -> None:
+    # (Entering a problem also tells the liaison; only the reminders are counted here.)
     coming = _problem(org, "2026-10-22")  # in 7 days
     passed = _problem(org, "2026-10-14")  # overdue since today
     _problem(org, "2026-10-23")  # 8 days: not yet
@@ -47,13 +49,24 @@ def test_problem_deadlines_coming_and_passed_are_reminded_once(org: Org, liaison
     Problem.objects.filter(pk=closed.pk).update(state=ProblemState.CLOSED)
     counts = problem_reminders(today=TODAY)
     assert (counts.coming, counts.passed) == (1, 1)
-    titles = sorted(Notice.objects.filter(recipient=liaison).values_list("title", flat=True))
+    titles = sorted(
+        Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).values_list(
+            "title", flat=True
+        )
+    )
     assert titles == sorted(
         [
             f"问题{coming.number}须于2026-10-22前整改到位",
             f"问题{passed.number}已逾期，整改期限为2026-10-14",
         ]
     )
+    # Each reminder opens its problem's page.
+    for problem in (coming, passed):
+        links = Notice.objects.filter(
+            recipient=liaison, kind=NoticeKind.REMINDER, title__contains=problem.number
+        )
+        detail = reverse("rectification:problem_detail", args=[problem.pk])
+        assert list(links.values_list("link", flat=True)) == [detail]
     again = problem_reminders(today=TODAY)
     assert (again.coming, again.passed) == (0, 0)
     services.problem_extend(
@@ -76,7 +89,14 @@ def test_answers_to_warnings_due_are_reminded_once(org: Org, liaison: User, admi
     counts = response_reminders(today=TODAY)
     assert (counts.coming, counts.passed) == (1, 1)
     assert response_reminders(today=TODAY).coming == 0
-    assert Notice.objects.filter(recipient=liaison).count() == 2
+    assert Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).count() == 2
+    # Each reminder opens the warning's page (its responses).
+    links = set(
+        Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).values_list(
+            "link", flat=True
+        )
+    )
+    assert links == {reverse("monitoring:warning", args=[warning.pk])}
 
 
 def test_the_daily_command_sends_them(org: Org, liaison: User) -> None:
@@ -84,4 +104,4 @@ def test_the_daily_command_sends_them(org: Org, liaison: User) -> None:
     out = io.StringIO()
     call_command("send_reminders", today=TODAY, stdout=out)
     call_command("send_reminders", today=TODAY, stdout=out)
-    assert Notice.objects.filter(recipient=liaison).count() == 1
+    assert Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).count() == 1
