@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import visible_units
+from qingfeng.documents.selectors import can_edit_templates
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.periods import period_label
 from qingfeng.lib.typing import AuthedRequest
@@ -59,6 +60,8 @@ def register(request: AuthedRequest) -> HttpResponse:
         "all_count": counts.get("all", 0),
         "responses": [(selectors.NO_RESPONSE, _("no response yet")), *ResponseState.choices],
         "export_params": query.params(),
+        # The notices' Word templates are edited by the installation's administrators.
+        "can_edit_templates": can_edit_templates(request.user),
     }
     return render(request, "monitoring/register.html", context)
 
