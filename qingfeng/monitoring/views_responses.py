@@ -126,9 +126,10 @@ def _detail(
         .order_by("-issued_at", "-pk")
     )
     # A problem's number links to its page only for who may open it (else a dead link).
-    problem_ids = [r.problem.pk for r in responses if r.problem is not None]
     linked = set(
-        visible_problems(request.user).filter(pk__in=problem_ids).values_list("pk", flat=True)
+        visible_problems(request.user)
+        .filter(response__warning=warning)
+        .values_list("pk", flat=True)
     )
     context = {
         "warning": warning,

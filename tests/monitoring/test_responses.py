@@ -79,13 +79,17 @@ def test_a_notice_goes_to_the_liaisons_inbox_with_a_copy_to_the_leader_and_opens
     world: World,
 ) -> None:
     [response] = _issue(world)
-    notice = Notice.objects.get(recipient=world.liaison)
+    # Two notices: the document (to the warning's page) and the problem it opens (to the
+    # problem's page, from the ledger's problem_create).
+    notice = Notice.objects.get(recipient=world.liaison, title__contains="黎纪建〔2026〕1号")
     assert notice.kind == NoticeKind.NOTICE and notice.due == response.due
-    assert "黎纪建〔2026〕1号" in notice.title
     assert notice.link == reverse("monitoring:warning", args=[world.red.pk])
-    assert Notice.objects.get(recipient=world.leader).kind == NoticeKind.COPY
-    assert not Notice.objects.filter(recipient=world.liaison_b).exists()
     problem = Problem.objects.get(response=response)
+    links = set(Notice.objects.filter(recipient=world.liaison).values_list("link", flat=True))
+    assert links == {notice.link, reverse("rectification:problem_detail", args=[problem.pk])}
+    copies = Notice.objects.filter(recipient=world.leader).values_list("kind", flat=True)
+    assert set(copies) == {NoticeKind.COPY}
+    assert not Notice.objects.filter(recipient=world.liaison_b).exists()
     assert problem.unit == world.org.unit_a1 and problem.due == response.due
 
 
