@@ -56,10 +56,11 @@ def main() -> None:
     from qingfeng.framework.models import Framework
     from qingfeng.lib.periods import Period
     from qingfeng.org.models import Unit
-    from qingfeng.rectification.export import LedgerFilter, ledger_workbook
+    from qingfeng.rectification.export import ledger_workbook
     from qingfeng.rectification.feedback import feed_ledger
     from qingfeng.rectification.import_services import problems_import
     from qingfeng.rectification.models import Problem, ProblemSource, ProblemState
+    from qingfeng.rectification.selectors import visible_problems
 
     rng = random.Random(12)
     units = list(Unit.objects.filter(active=True))
@@ -89,7 +90,7 @@ def main() -> None:
     commission = User.objects.get(username="commission")
 
     began = time.perf_counter()
-    data = ledger_workbook(user=commission, filters=LedgerFilter())
+    data = ledger_workbook(problems=visible_problems(commission).order_by("due", "id"))
     export = time.perf_counter() - began
     rows = sum(1 for _ in load_workbook(io.BytesIO(data), read_only=True).active.iter_rows())
     print(f"export: {rows - 1} problems, {len(data) / 2**20:.1f} MB in {export:.2f} s")

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,6 @@ DAYS_AHEAD = 7
 # A deadline passed longer ago than this was reminded of already (the run is daily): the
 # run does not walk every old overdue item again.
 DAYS_BACK = 30
-# The warnings' pages (the responses helper's URL names replace this at merge if needed).
-WARNINGS_LINK = "/warnings/"
 
 
 @dataclass
@@ -70,7 +69,7 @@ def response_reminders(*, today: datetime.date | None = None) -> ResponseReminde
             added = notify(
                 unit=warning.unit,
                 title=title,
-                link=WARNINGS_LINK,
+                link=reverse("monitoring:warning", args=[warning.pk]),
                 kind=NoticeKind.REMINDER,
                 due=response.due,
                 key=f"response-{stage}:{response.pk}:{response.due.isoformat()}",

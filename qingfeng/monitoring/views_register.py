@@ -14,6 +14,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from qingfeng.accounts.roles import Capability
+from qingfeng.accounts.selectors import visible_units
+from qingfeng.documents.selectors import can_edit_templates
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.periods import period_label
 from qingfeng.lib.typing import AuthedRequest
@@ -36,10 +39,18 @@ def register(request: AuthedRequest) -> HttpResponse:
     warnings = selectors.register_warnings(user=request.user, query=query)
     page = Paginator(warnings, PAGE_SIZE).get_page(query.page)
     counts = selectors.state_counts(user=request.user, query=query)
+    shown = list(page.object_list)
+    # Checkboxes only on the rows the user may respond to (the issue page 404s otherwise).
+    respondable = set(
+        visible_units(request.user, Capability.RESPOND_WARNINGS)
+        .filter(pk__in={w.unit_id for w in shown})
+        .values_list("pk", flat=True)
+    )
     context: dict[str, Any] = {
         "query": query,
         "page": page,
-        "warnings": list(page.object_list),
+        "warnings": shown,
+        "respondable": respondable,
         "frameworks": selectors.register_frameworks(request.user),
         "periods": selectors.register_periods(query.framework) if query.framework else [],
         "bands": selectors.register_bands(user=request.user, query=query),
@@ -49,6 +60,8 @@ def register(request: AuthedRequest) -> HttpResponse:
         "all_count": counts.get("all", 0),
         "responses": [(selectors.NO_RESPONSE, _("no response yet")), *ResponseState.choices],
         "export_params": query.params(),
+        # The notices' Word templates are edited by the installation's administrators.
+        "can_edit_templates": can_edit_templates(request.user),
     }
     return render(request, "monitoring/register.html", context)
 

@@ -35,6 +35,7 @@ from qingfeng.monitoring.responses import default_due, ladder_kind, score_text, 
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.records.evidence import evidence_problems
 from qingfeng.rectification.responses import responses_issue_with_problems
+from qingfeng.rectification.selectors import visible_problems
 
 # Bulk issue: at most this many warnings in one request (one transaction).
 MAX_BULK = 500
@@ -124,8 +125,15 @@ def _detail(
         .select_related("document", "issued_by", "problem")
         .order_by("-issued_at", "-pk")
     )
+    # A problem's number links to its page only for who may open it (else a dead link).
+    linked = set(
+        visible_problems(request.user)
+        .filter(response__warning=warning)
+        .values_list("pk", flat=True)
+    )
     context = {
         "warning": warning,
+        "linked_problems": linked,
         "score": f"{score_text(warning.score)} / {score_text(warning.max)}",
         "responses": responses,
         "history": warning.history.select_related("history_user").order_by("-history_date")[:20],  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,6 @@ DAYS_AHEAD = 7
 # A deadline passed longer ago than this was reminded of already (the run is daily): the
 # run does not walk every old overdue item again.
 DAYS_BACK = 30
-# The ledger's pages (the ledger helper's URL names replace this at merge if they differ).
-LEDGER_LINK = "/problems/"
 
 
 @dataclass
@@ -70,7 +69,7 @@ def problem_reminders(*, today: datetime.date | None = None) -> ProblemReminderC
                 unit=problem.unit,
                 title=title,
                 body=_("%(unit)s: %(description)s") % values,
-                link=LEDGER_LINK,
+                link=reverse("rectification:problem_detail", args=[problem.pk]),
                 kind=NoticeKind.REMINDER,
                 due=problem.due,
                 key=f"problem-{stage}:{problem.number}:{problem.due.isoformat()}",

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, visible_stations, visible_units
+from qingfeng.documents.selectors import may_read, reads_unit
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.models import Unit
 from qingfeng.records.models import ProblemType
@@ -74,6 +76,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
         "query": urlencode(base),
         "state_query": urlencode({k: v for k, v in base.items() if k not in ("state", "overdue")}),
         "can_enter": has_capability(user, Capability.ENTER_PROBLEMS),
+        # The feeds page is the framework editors' (views_io.feeds_page).
+        "can_edit_feeds": has_capability(user, Capability.EDIT_FRAMEWORK),
     }
     return render(request, "rectification/ledger.html", context)
 
@@ -233,14 +237,34 @@ def _detail(
         "actions": actions,
         "refused": refused,
         "history": problem.history.select_related("history_user")[:50],  # type: ignore[attr-defined]
+        **_origin_links(request, problem),
     }
     return render(request, "rectification/problem_detail.html", context)
+
+
+def _origin_links(request: AuthedRequest, problem: Problem) -> dict[str, str]:
+    """The addresses of the problem's warning and issued document, each only when the
+    user may open it (those pages 404 otherwise: no dead links)."""
+    links = {"warning_url": "", "document_url": ""}
+    warning = problem.warning
+    if warning is not None and reads_unit(request.user, warning.unit):
+        links["warning_url"] = reverse("monitoring:warning", args=[warning.pk])
+    document = problem.response.document if problem.response is not None else None
+    if document is not None and may_read(request.user, document):
+        links["document_url"] = reverse("documents:download", args=[document.pk])
+    return links
 
 
 def _problem(request: AuthedRequest, pk: int) -> Problem:
     return get_object_or_404(
         selectors.visible_problems(request.user).select_related(
-            "unit", "station", "campaign", "record", "warning", "created_by"
+            "unit",
+            "station",
+            "campaign",
+            "record",
+            "warning__unit",
+            "response__document__unit",
+            "created_by",
         ),
         pk=pk,
     )

@@ -42,8 +42,10 @@ from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_uplo
 from qingfeng.lib.xlsx import XLSX_TYPE, attachment, download_name
 from qingfeng.org.models import Station
 from qingfeng.records import excel as records_excel
-from qingfeng.rectification.export import LedgerFilter, ledger_workbook, may_see_ledger
+from qingfeng.rectification import selectors
+from qingfeng.rectification.export import ledger_workbook
 from qingfeng.rectification.feedback import ledger_feeds_set, rate_leaves
+from qingfeng.rectification.forms import LedgerFilterForm
 from qingfeng.rectification.import_services import problems_import
 from qingfeng.rectification.imports import ENTERED_SOURCES, SHEET
 from qingfeng.rectification.models import LedgerFeed, ProblemSource
@@ -163,13 +165,17 @@ def import_errors(request: AuthedRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def export_xlsx(request: AuthedRequest) -> HttpResponse:
-    """The ledger the user sees, filtered as the ledger page (state, overdue, source, unit,
-    campaign, station, problem type, text), as .xlsx."""
-    if not may_see_ledger(request.user):
+    """The ledger the user sees, filtered as the ledger page with the same query string
+    (its filter form and selectors: every row the page lists over all its pages), as .xlsx."""
+    if not selectors.can_see_ledger(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    filters = LedgerFilter.from_query(request.GET)
-    data = ledger_workbook(user=request.user, filters=filters, today=today)
+    filters = LedgerFilterForm(request.GET).filters()
+    narrowed = selectors.ledger_filter(
+        problems=selectors.visible_problems(request.user), filters=filters
+    )
+    problems = selectors.ledger_rows(problems=narrowed, filters=filters, today=today)
+    data = ledger_workbook(problems=problems, today=today)
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = attachment(
         download_name(_("problem ledger"), f"{today:%Y%m%d}")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qingfeng.accounts.models import User
+from qingfeng.accounts.roles import Role
 from qingfeng.dashboard import access
 from qingfeng.dashboard import overview_tables as tables
 from qingfeng.dashboard.overview import OverviewQuery
@@ -18,7 +19,7 @@ from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import Period
 from qingfeng.monitoring.models import Warning
 from qingfeng.org.models import Unit
-from tests.conftest import client_for, english
+from tests.conftest import client_for, english, make_user
 from tests.dashboard import conftest as dashboard_fixtures
 from tests.dashboard.conftest import Results
 from tests.dashboard.test_hostile_exports import SAFE, UNIT_NAME, _assert_safe, _cells
@@ -157,3 +158,23 @@ def test_the_export_is_safe_with_hostile_names(results: Results) -> None:
     Unit.objects.filter(pk=results.org.unit_a1.pk).update(name=UNIT_NAME)
     response = client_for(results.analyst).get(EXPORT + "?framework=T&state=all")
     assert SAFE[UNIT_NAME] in _assert_safe(_cells(response))
+
+
+def test_a_responder_ticks_warnings_and_goes_to_the_issue_page(results: Results) -> None:
+    url = REGISTER + "?framework=T&period=2025Q4&state=all"
+    page = client_for(results.analyst).get(url).content.decode()
+    rows = _rows(page)
+    ticks = re.findall(r'name="warning" value="(\d+)" form="bulk-issue"', page)
+    assert rows and ticks == rows
+    assert f'action="{reverse("monitoring:responses_issue")}"' in page
+    assert 'data-qf-select-all="input[name=warning][form=bulk-issue]"' in page
+    # What the form sends (GET, the ticked ids) opens the confirmation page.
+    confirm = client_for(results.analyst).get(
+        reverse("monitoring:responses_issue"), {"warning": ticks[:2], "next": url}
+    )
+    assert confirm.status_code == 200
+    # Who may read the register but not respond sees no checkbox and no button.
+    leadership = make_user("leadership_a", Role.LEADERSHIP, region=results.org.county_a)
+    read_only = client_for(leadership).get(url).content.decode()
+    assert _rows(read_only) == rows
+    assert 'name="warning"' not in read_only and "bulk-issue" not in read_only

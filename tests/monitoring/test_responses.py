@@ -338,3 +338,39 @@ def test_the_demo_leaves_responses_in_every_state(world: World) -> None:
     assert states == ["answered", "closed", "closed", "issued"]
     assert Response.objects.exclude(held_on=None).count() == 1
     assert IssuedDocument.objects.count() == 3
+
+
+def test_the_warning_and_its_problem_link_to_each_other_for_who_may_open_them(
+    world: World,
+) -> None:
+    [response] = _issue(world)
+    problem = Problem.objects.get(response=response)
+    detail = reverse("monitoring:warning", args=[world.red.pk])
+    problem_url = reverse("rectification:problem_detail", args=[problem.pk])
+    download = reverse("documents:download", args=[response.document.pk])  # type: ignore[union-attr]
+    page = client_for(world.analyst).get(detail).content.decode()
+    assert f'href="{reverse("monitoring:register")}"' in page  # the breadcrumb
+    assert f'href="{problem_url}"' in page
+    back = client_for(world.analyst).get(problem_url).content.decode()
+    assert f'href="{detail}"' in back and f'href="{download}"' in back
+    # The leader in charge reads the warning but not the ledger: no dead link to the problem.
+    leader = client_for(world.leader)
+    assert leader.get(problem_url).status_code == 404
+    assert problem.number in (seen := leader.get(detail).content.decode())
+    assert f'href="{problem_url}"' not in seen
+
+
+def test_the_policy_and_the_document_templates_are_linked_for_who_may_open_them(
+    world: World, sysadmin
+) -> None:  # type: ignore[no-untyped-def]
+    version = reverse("framework:version_detail", args=[world.version.pk])
+    policy = reverse("monitoring:policy", args=[world.version.pk])
+    analyst = client_for(world.analyst)
+    # The policy page reads as the version page does: whoever sees one sees the other.
+    assert f'href="{policy}"' in analyst.get(version).content.decode()
+    assert analyst.get(policy).status_code == 200
+    templates = reverse("documents:templates")
+    register = reverse("monitoring:register")
+    assert f'href="{templates}"' not in analyst.get(register).content.decode()
+    assert analyst.get(templates).status_code == 403
+    assert f'href="{templates}"' in client_for(sysadmin).get(register).content.decode()

@@ -4,7 +4,9 @@ flag, sanitised cells, the filters of the ledger page, only the user's units."""
 from __future__ import annotations
 
 import datetime
+import html
 import io
+import re
 
 import pytest
 import time_machine
@@ -66,11 +68,12 @@ def test_the_filters_of_the_ledger_page_apply(org: Org, problems: None) -> None:
     admin = make_user("admin_a", "commission_admin", region=org.county_a)
     client = client_for(admin)
     url = reverse("rectification:export")
-    overdue = _rows(client.get(url + "?overdue=1").content)
+    overdue = _rows(client.get(url + "?overdue=yes").content)
     assert [row[1] for row in overdue[1:]] == ["A1"]
     audit = _rows(client.get(url + "?source=audit&state=open").content)
     assert [row[1] for row in audit[1:]] == ["A2"]
-    assert len(_rows(client.get(url + "?unit=B1").content)) == 1  # header only
+    # The page's parameters: a unit by its id (county B's unit: outside, nothing).
+    assert len(_rows(client.get(url + f"?unit={org.unit_b1.pk}").content)) == 1  # header only
 
 
 def test_a_unit_liaison_sees_only_its_unit_and_a_user_without_a_ledger_role_is_refused(
@@ -81,3 +84,32 @@ def test_a_unit_liaison_sees_only_its_unit_and_a_user_without_a_ledger_role_is_r
     assert [row[1] for row in rows[1:]] == ["B1"]
     leader = make_user("leader", "leader", person=org.person_a1)
     assert client_for(leader).get(reverse("rectification:export")).status_code == 403
+
+
+@time_machine.travel(datetime.datetime(2026, 10, 15, 9, 0), tick=False)
+def test_the_export_holds_exactly_what_the_page_lists_under_the_same_query(
+    org: Org, problems: None
+) -> None:
+    _problem(org.unit_a2, "已销号", "2026-08-31", responsible_person="张三")
+    admin = make_user("admin_a", "commission_admin", region=org.county_a)
+    client = client_for(admin)
+    for query in (
+        "",
+        "?overdue=yes",
+        "?overdue=late",
+        "?source=audit&state=open",
+        "?q=张三",
+        f"?unit={org.unit_a2.pk}",
+        "?due_from=2026-09-01&due_to=2026-12-31",
+        "?overdue=1&unit=B1",  # values the page ignores, the export too
+    ):
+        page = client.get(reverse("rectification:ledger") + query).content.decode()
+        listed = re.findall(r'<tr data-problem="([^"]+)"', page)
+        # The page's export button carries its filters: follow it.
+        button = re.search(r'href="([^"]+)" data-testid="export-ledger"', page)
+        assert button, query
+        exported = [row[0] for row in _rows(client.get(html.unescape(button[1])).content)[1:]]
+        assert exported == listed, query
+        assert exported == [
+            row[0] for row in _rows(client.get(reverse("rectification:export") + query).content)[1:]
+        ]

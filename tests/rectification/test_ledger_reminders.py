@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from qingfeng.accounts.models import User
 from qingfeng.framework.models import Framework
@@ -40,6 +41,7 @@ def liaison(org: Org) -> User:
 
 
 def test_problem_deadlines_coming_and_passed_are_reminded_once(org: Org, liaison: User) -> None:
+    # (Entering a problem also tells the liaison; only the reminders are counted here.)
     coming = _problem(org, "2026-10-22")  # in 7 days
     passed = _problem(org, "2026-10-14")  # overdue since today
     _problem(org, "2026-10-23")  # 8 days: not yet
@@ -56,6 +58,13 @@ def test_problem_deadlines_coming_and_passed_are_reminded_once(org: Org, liaison
             f"问题{passed.number}已逾期，整改期限为2026-10-14",
         ]
     )
+    # Each reminder opens its problem's page.
+    for problem in (coming, passed):
+        links = Notice.objects.filter(
+            recipient=liaison, kind=NoticeKind.REMINDER, title__contains=problem.number
+        )
+        detail = reverse("rectification:problem_detail", args=[problem.pk])
+        assert list(links.values_list("link", flat=True)) == [detail]
     again = problem_reminders(today=TODAY)
     assert (again.coming, again.passed) == (0, 0)
     services.problem_extend(
@@ -78,7 +87,14 @@ def test_answers_to_warnings_due_are_reminded_once(org: Org, liaison: User, admi
     counts = response_reminders(today=TODAY)
     assert (counts.coming, counts.passed) == (1, 1)
     assert response_reminders(today=TODAY).coming == 0
-    assert Notice.objects.filter(recipient=liaison).count() == 2
+    assert Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).count() == 2
+    # Each reminder opens the warning's page (its responses).
+    links = set(
+        Notice.objects.filter(recipient=liaison, kind=NoticeKind.REMINDER).values_list(
+            "link", flat=True
+        )
+    )
+    assert links == {reverse("monitoring:warning", args=[warning.pk])}
 
 
 def test_the_daily_command_sends_them(org: Org, liaison: User) -> None:

@@ -95,6 +95,20 @@ def test_the_ledger_shows_each_user_their_scope(ledger: Ledger) -> None:
             assert (problem.description in text) is (problem in mine), (user, problem)
 
 
+def test_the_ledger_links_its_export_and_the_import_and_feeds_pages_to_who_may_use_them(
+    ledger: Ledger,
+) -> None:
+    links = {
+        "admin_a": {"export-ledger", "import-ledger", "ledger-feeds"},
+        "clerk_a": {"export-ledger", "import-ledger"},
+        "liaison_a": {"export-ledger"},
+    }
+    for user, shown in links.items():
+        text = ledger.client(user).get(reverse("rectification:ledger")).content.decode()
+        for link in ("export-ledger", "import-ledger", "ledger-feeds"):
+            assert (f'data-testid="{link}"' in text) is (link in shown), (user, link)
+
+
 def test_a_user_without_a_ledger_capability_gets_404(ledger: Ledger) -> None:
     leader = client_for(make_user("leader", Role.LEADER, person=ledger.org.person_a1))
     for name in ("ledger", "mine", "problem_new", "campaign_list", "campaign_new"):
