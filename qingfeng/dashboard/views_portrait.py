@@ -26,6 +26,7 @@ from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import Sheet, download_name, xlsx_response
 from qingfeng.org.selectors import leaders_in_charge
 from qingfeng.records.period_states import PeriodStates
+from qingfeng.rectification.selectors import unit_problems
 
 # A tree longer than this starts with its level-1 groups closed (but the focused one), so
 # the portrait stays a few screens long; a short tree is shown whole.
@@ -77,6 +78,7 @@ def _page(
         ),
         "history": selectors.trend(portrait=data),
         "leaders": leaders,
+        "problems": unit_problems(request.user, unit=data.unit),
         "panel": panel,
     }
     return render(request, "dashboard/portrait.html", context)

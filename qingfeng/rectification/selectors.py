@@ -491,3 +491,31 @@ def ledger_home(user: AnyUser) -> LedgerHome:
         waiting = (ProblemState.MEASURES, ProblemState.REPORTED)
         to_verify = verifiable_problems(user).filter(state__in=waiting).count()
     return LedgerHome(to_rectify=to_rectify, rectify_overdue=overdue, to_verify=to_verify)
+
+
+@dataclass
+class UnitProblems:
+    """A unit's problems as its portrait shows them: the state board, the problems not
+    yet closed (the earliest deadline first, at most ``shown``) and how many there are."""
+
+    board: Board
+    open_rows: list[Problem]
+    open_count: int
+    today: datetime.date
+
+
+def unit_problems(user: AnyUser, *, unit: Unit, shown: int = 10) -> UnitProblems | None:
+    """The unit's own problems in the ledger that ``user`` may see
+    (``visible_problems``); None when the user sees no ledger. Two queries."""
+    if not can_see_ledger(user):
+        return None
+    today = timezone.localdate()
+    problems = visible_problems(user).filter(unit=unit)
+    board = state_board(problems=problems, today=today)
+    open_problems = problems.exclude(state=ProblemState.CLOSED)
+    rows = list(open_problems.select_related("unit").order_by("due", "pk")[:shown])
+    return UnitProblems(board, rows, board.total - _closed_count(board), today)
+
+
+def _closed_count(board: Board) -> int:
+    return next(c.count for c in board.cells if c.state == ProblemState.CLOSED)
