@@ -33,13 +33,13 @@ def test_the_portrait_lists_the_units_open_problems(demo_county: DemoCounty) -> 
     for username in ("liaison", "analyst"):
         page = _portrait(username, school)
         (section,) = page.xpath("//*[@data-testid='section-problems']")
-        rows = section.xpath(".//*[@data-testid='unit-problems']//tr[@data-problem]")
+        rows = section.xpath(".//*[@data-testid='unit-problems']/li[@data-problem]")
         assert {row.get("data-problem") for row in rows} == open_numbers, username
         board = {
             li.get("data-state"): li.findtext("strong")
             for li in section.xpath(".//*[@data-testid='problem-board']/li")
         }
         assert board[ProblemState.CLOSED] == str(problems.filter(state=ProblemState.CLOSED).count())
-        (link,) = section.xpath(f".//tr[@data-problem='{min(open_numbers)}']//a")
+        (link,) = section.xpath(f".//li[@data-problem='{min(open_numbers)}']//a")
         problem = problems.get(number=min(open_numbers))
         assert link.get("href") == reverse("rectification:problem_detail", args=[problem.pk])
