@@ -30,7 +30,7 @@ from qingfeng.framework.selectors import version_in_force
 from qingfeng.inbox.models import NoticeKind
 from qingfeng.inbox.services import notify
 from qingfeng.lib.bands import band_label
-from qingfeng.lib.documents import chinese_date
+from qingfeng.lib.documents import chinese_date, clean_text
 from qingfeng.lib.history import save_validated
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.monitoring.models import (
@@ -192,7 +192,9 @@ def responses_issue(
     inbox (with a copy to its leaders in charge). ``ValidationError`` (nothing stored)
     for a cleared warning, a deadline in the past or an unknown kind."""
     today = today or timezone.localdate()
-    text = text.strip()
+    # Stored, sent and printed as it is read: no character a document or PostgreSQL
+    # cannot hold (a NUL, other controls).
+    text = clean_text(text).strip()
     if kind and kind not in ResponseKind.values:
         raise ValidationError({"kind": _("Choose a response.")})
     if due is not None and due < today:
@@ -229,7 +231,7 @@ def talk_record(
     is closed. The attachment is checked by the caller as records' evidence is
     (``records.evidence.evidence_problems``). ``ValidationError`` when a field is
     missing or the date is in the future."""
-    held_by, attendees, minutes = held_by.strip(), attendees.strip(), minutes.strip()
+    held_by, attendees, minutes = (clean_text(v).strip() for v in (held_by, attendees, minutes))
     errors = {}
     if held_on > timezone.localdate():
         errors["held_on"] = _("A talk is recorded once it has been held.")
