@@ -62,14 +62,17 @@ def evidence_add(*, record: Record, upload: UploadedFile, actor: Any) -> Evidenc
     problems = evidence_problems(upload)
     if problems:
         raise ValidationError({"evidence": problems})
+    evidence = Evidence(record=record)
+    upload_store(evidence, upload=upload, actor=actor)
+    return evidence
+
+
+def upload_store(evidence: Any, *, upload: UploadedFile, actor: Any) -> None:
+    """Fill an evidence row (a record's or a problem's: ``file``, ``name``, ``size``,
+    ``content_type``, ``uploaded_by``) from a checked upload, store the file and save the
+    row with its history naming ``actor``."""
     name = os.path.basename(upload.name or "evidence")
-    evidence = Evidence(
-        record=record,
-        name=name,
-        size=upload.size or 0,
-        content_type=content_type_of(name),
-        uploaded_by=actor,
-    )
+    evidence.name, evidence.size = name, upload.size or 0
+    evidence.content_type, evidence.uploaded_by = content_type_of(name), actor
     evidence.file.save(name, upload, save=False)
     save_validated(evidence, actor)
-    return evidence

@@ -4,7 +4,6 @@ the download, only to users who see the problem, is in ``views``."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qingfeng.lib.history import save_validated
-from qingfeng.records.evidence import content_type_of, evidence_problems
+from qingfeng.records.evidence import evidence_problems, upload_store
 from qingfeng.rectification.models import Problem, ProblemEvidence, ProblemState
 
 if TYPE_CHECKING:
@@ -35,15 +33,7 @@ def problem_evidence_add(
         raise ValidationError({"evidence": problems})
     stored = []
     for upload in uploads:
-        name = os.path.basename(upload.name or "evidence")
-        evidence = ProblemEvidence(
-            problem=problem,
-            name=name,
-            size=upload.size or 0,
-            content_type=content_type_of(name),
-            uploaded_by=actor,
-        )
-        evidence.file.save(name, upload, save=False)
-        save_validated(evidence, actor)
+        evidence = ProblemEvidence(problem=problem)
+        upload_store(evidence, upload=upload, actor=actor)
         stored.append(evidence)
     return stored
