@@ -57,6 +57,7 @@ from qingfeng.records.models import (
     RecordSource,
     RecordStatus,
 )
+from qingfeng.records.periods import new_collection_period
 from qingfeng.records.rescore import period_recompute
 
 DEMO_DIR = Path(__file__).resolve().parent / "frameworks"
@@ -516,14 +517,10 @@ def demo_content_create(
         # The demo quarters are collected and closed; the current quarter is open for entry.
         CollectionPeriod.objects.bulk_create(
             [
-                CollectionPeriod(framework=framework, period=str(q), status=PeriodStatus.CLOSED)
+                new_collection_period(framework=framework, period=q, status=PeriodStatus.CLOSED)
                 for q in QUARTERS
             ]
-            + [
-                CollectionPeriod(
-                    framework=framework, period=str(QUARTERS[-1].next()), status=PeriodStatus.OPEN
-                )
-            ]
+            + [new_collection_period(framework=framework, period=QUARTERS[-1].next())]
         )
     # Work in progress in the open quarter, so each role's home page has something to do.
     lk = next((fw for fw in frameworks if fw.code == "LK"), None)

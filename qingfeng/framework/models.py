@@ -32,6 +32,18 @@ class Framework(models.Model):
         on_delete=models.PROTECT,
         related_name="frameworks",
     )
+    entry_deadline_days = models.PositiveSmallIntegerField(
+        _("entry deadline (days after a period ends)"),
+        default=15,
+        help_text=_("A new collection period's entry deadline: this many days after it ends."),
+    )
+    review_deadline_days = models.PositiveSmallIntegerField(
+        _("review deadline (days after the entry deadline)"),
+        default=10,
+        help_text=_(
+            "A new collection period's review deadline: this many days after its entry deadline."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -41,6 +53,14 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnreportedRule(models.TextChoices):
+    """What a deduction or bonus leaf scores for a unit whose data station neither entered
+    records nor filed a nil return for it (docs/completeness.md)."""
+
+    MARK = "mark", _("score as usual and mark it unreported")
+    STRICT = "strict", _("not assessed: it drops out of the applicable max")
 
 
 class VersionStatus(models.TextChoices):
@@ -88,6 +108,16 @@ class FrameworkVersion(models.Model):
         help_text=_(
             "The period kind of the official assessment; results of other periods are "
             "monitoring. Empty: every period kind is an assessment."
+        ),
+    )
+    unreported_rule = models.CharField(
+        _("unreported data"),
+        max_length=8,
+        choices=UnreportedRule.choices,
+        default=UnreportedRule.MARK,
+        help_text=_(
+            "How a deduction or bonus indicator scores for a unit its data station has "
+            "not reported on (neither records nor a nil return)."
         ),
     )
     based_on = models.ForeignKey(

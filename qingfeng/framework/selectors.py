@@ -16,6 +16,7 @@ from qingfeng.framework.models import (
     Framework,
     FrameworkVersion,
     Indicator,
+    UnreportedRule,
     VersionStatus,
 )
 from qingfeng.lib.bands import BAND_ORDER
@@ -148,6 +149,7 @@ def engine_framework(version: FrameworkVersion) -> engine.Framework:
             )
             for node in nodes
         ),
+        strict_unreported=version.unreported_rule == UnreportedRule.STRICT,
     )
 
 

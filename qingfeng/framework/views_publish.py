@@ -13,6 +13,7 @@ from qingfeng.framework.checks import sum_warnings, version_problems
 from qingfeng.framework.views import editable_version
 from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.records.completeness import reporting_for_scoring
 from qingfeng.records.selectors import records_for_scoring
 from qingfeng.scoring.preview import publish_preview
 from qingfeng.scoring.selectors import latest_period, scored_periods
@@ -38,7 +39,10 @@ def version_publish_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     rows = []
     if period_text is not None and not problems:
         preview = publish_preview(
-            draft=version, period=Period.parse(period_text), read_records=records_for_scoring
+            draft=version,
+            period=Period.parse(period_text),
+            read_records=records_for_scoring,
+            read_reporting=reporting_for_scoring,
         )
         # Only the units the user sees are named; the counts are the whole framework's.
         ids = [move.unit_id for move in preview.moves[:SHOWN_MOVES]]

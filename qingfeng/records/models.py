@@ -175,6 +175,14 @@ class CollectionPeriod(models.Model):
         _("status"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    entry_deadline = models.DateField(
+        _("entry deadline"),
+        help_text=_("The last day for stations to enter records or file nil returns."),
+    )
+    review_deadline = models.DateField(
+        _("review deadline"),
+        help_text=_("The last day for reviewers to approve or return what was submitted."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -250,3 +258,111 @@ class ProblemTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id} {self.month:%Y-%m} {self.unit_id} {self.problem_type}"
+
+
+class NilReturnStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# A nil return in these states speaks for its units: no record may be entered for them on
+# its indicator and period (and it may not be filed where records exist).
+NIL_RETURN_ACTIVE = (NilReturnStatus.SUBMITTED, NilReturnStatus.APPROVED)
+
+
+class NilReturn(models.Model):
+    """A nil return (零报告): a data station declares that it has nothing to report on one
+    indicator for one collection period, for the units listed in its ``units`` lines.
+
+    Filed as submitted and reviewed like a record (approved or returned by a reviewer of
+    the station who did not file it); only an approved one counts as reported. While its
+    collection period is open the station may withdraw it (e.g. a late case arrives) and
+    file again. Its lines never change after filing, so the history of this row (who filed,
+    reviewed, withdrew, and when) is the history of the whole return.
+    """
+
+    framework = models.ForeignKey(
+        "framework.Framework",
+        verbose_name=_("indicator framework"),
+        on_delete=models.PROTECT,
+        related_name="nil_returns",
+    )
+    indicator_code = models.CharField(_("indicator"), max_length=32)
+    period = models.CharField(_("period"), max_length=8)
+    station = models.ForeignKey(
+        "org.Station",
+        verbose_name=_("data station"),
+        on_delete=models.PROTECT,
+        related_name="nil_returns",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NilReturnStatus.choices,
+        default=NilReturnStatus.SUBMITTED,
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=RecordSource.choices, default=RecordSource.TYPED
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("nil return")
+        verbose_name_plural = _("nil returns")
+        indexes = [
+            models.Index(fields=["framework", "period", "status"]),
+            models.Index(fields=["station", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} · {self.indicator_code} · {self.period}"
+
+
+class NilReturnUnit(models.Model):
+    """One unit a nil return speaks for. Written once with its nil return and never
+    changed (the nil return's own history covers it); ``framework``, ``period`` and
+    ``indicator_code`` repeat the nil return's so that completeness is one indexed pass."""
+
+    nil_return = models.ForeignKey(
+        NilReturn, verbose_name=_("nil return"), on_delete=models.CASCADE, related_name="lines"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    framework = models.ForeignKey("framework.Framework", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)
+    indicator_code = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("unit of a nil return")
+        verbose_name_plural = _("units of nil returns")
+        indexes = [models.Index(fields=["framework", "period", "indicator_code", "unit"])]
+        constraints = [
+            models.UniqueConstraint(fields=["nil_return", "unit"], name="nil_return_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nil_return_id} {self.unit_id}"

@@ -93,6 +93,30 @@ def refuse_frozen(*, records: Iterable[Record]) -> None:
         raise ValidationError(problems)
 
 
+def default_deadlines(
+    *, framework: Framework, period: Period
+) -> tuple[datetime.date, datetime.date]:
+    """A new collection period's entry and review deadlines: the framework's
+    ``entry_deadline_days`` after the period's last day, and its ``review_deadline_days``
+    after that (15 and 10 unless the framework says otherwise)."""
+    entry = period.end + datetime.timedelta(days=framework.entry_deadline_days)
+    return entry, entry + datetime.timedelta(days=framework.review_deadline_days)
+
+
+def new_collection_period(
+    *, framework: Framework, period: Period, status: str = PeriodStatus.OPEN
+) -> CollectionPeriod:
+    """An unsaved collection period with the framework's default deadlines."""
+    entry, review = default_deadlines(framework=framework, period=period)
+    return CollectionPeriod(
+        framework=framework,
+        period=str(period),
+        status=status,
+        entry_deadline=entry,
+        review_deadline=review,
+    )
+
+
 def _parse(period: str) -> str:
     try:
         return str(Period.parse(period))
@@ -115,7 +139,7 @@ def period_open(*, framework: Framework, period: str, actor: Any) -> CollectionP
                 }
             )
         return existing
-    collection = CollectionPeriod(framework=framework, period=text, status=PeriodStatus.OPEN)
+    collection = new_collection_period(framework=framework, period=Period.parse(text))
     save_validated(collection, actor)
     return collection
 

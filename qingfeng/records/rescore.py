@@ -13,6 +13,7 @@ from django.db import transaction
 from qingfeng.framework.models import Framework
 from qingfeng.lib.periods import Period
 from qingfeng.monitoring.services import warnings_sync
+from qingfeng.records.completeness import reporting_for_scoring
 from qingfeng.records.selectors import records_for_scoring
 from qingfeng.records.tallies import problem_tallies_refresh
 from qingfeng.scoring.services import RecomputeResult, score_period, touched_periods
@@ -24,7 +25,12 @@ def period_recompute(*, framework: Framework, period: Period) -> RecomputeResult
     then sync the warning register of the period from them (``monitoring.services
     .warnings_sync``: it does nothing for an open period or one of another kind than the
     policy's), all in one transaction (see ``score_period``)."""
-    result = score_period(framework=framework, period=period, read_records=records_for_scoring)
+    result = score_period(
+        framework=framework,
+        period=period,
+        read_records=records_for_scoring,
+        read_reporting=reporting_for_scoring,
+    )
     if result.version is not None:
         result.warnings = warnings_sync(framework=framework, period=period)
     return result

@@ -11,8 +11,11 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from qingfeng.framework.models import Framework
+    import numpy as np
+
+    from qingfeng.framework.models import Framework, FrameworkVersion
     from qingfeng.lib.periods import Period
+    from qingfeng.scoring.engine import Reporting
 
 # An absent number (NULL points, quantity or value) is delivered as this sentinel rather
 # than None, so numpy converts whole columns in C; scoring turns it into NaN ("absent").
@@ -50,3 +53,19 @@ class RecordReader(Protocol):
     """Reads the approved records of ``framework`` dated within ``period``, as columns."""
 
     def __call__(self, *, framework: Framework, period: Period) -> RecordColumns: ...
+
+
+class ReportingReader(Protocol):
+    """Says, for ``version``'s nodes (``codes``, tree order) and the units ``unit_ids``,
+    which leaves a data station answers for and which it declared nil in ``period``
+    (``engine.Reporting``); None when completeness is not tracked for the period."""
+
+    def __call__(
+        self,
+        *,
+        framework: Framework,
+        version: FrameworkVersion,
+        period: Period,
+        unit_ids: np.ndarray,
+        codes: list[str],
+    ) -> Reporting | None: ...

@@ -16,6 +16,8 @@ class Snapshot(models.Model):
     ``nodes`` holds three lists, ``score``, ``max`` (applicable max) and ``band``, aligned
     with the version's indicators in tree order, None where a node does not apply or was
     not assessed (published versions never change, so the order is stable);
+    ``nodes["unreported"]`` (when present) lists the indexes of the leaves no data station
+    reported on for the unit (docs/completeness.md);
     ``record_ids`` are the counted records (their indicator codes place them in the tree).
     Snapshots are derived data: recomputing replaces them, so they have no change history
     of their own; the records and framework versions they come from do.
@@ -43,6 +45,9 @@ class Snapshot(models.Model):
     components = models.JSONField(_("components"), default=dict)
     nodes = models.JSONField(_("indicator scores"), default=dict)
     record_ids = models.JSONField(_("records"), default=list)
+    # The share of the unit's tracked deduction and bonus leaves that were reported
+    # (records or an approved nil return); None when none is tracked (docs/completeness.md).
+    completeness = models.FloatField(_("data completeness"), null=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:

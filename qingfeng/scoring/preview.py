@@ -12,7 +12,7 @@ from typing import Any
 from qingfeng.framework.models import FrameworkVersion
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
-from qingfeng.scoring.inputs import RecordReader
+from qingfeng.scoring.inputs import RecordReader, ReportingReader
 from qingfeng.scoring.services import scores_with
 
 # Totals are compared as the pages show them and the ranks are given (2 decimals).
@@ -100,7 +100,11 @@ def _side(snapshot: dict[str, Any] | None) -> Side:
 
 
 def publish_preview(
-    *, draft: FrameworkVersion, period: Period, read_records: RecordReader
+    *,
+    draft: FrameworkVersion,
+    period: Period,
+    read_records: RecordReader,
+    read_reporting: ReportingReader | None = None,
 ) -> PublishPreview:
     """Score ``period`` with ``draft`` and with the version in force for it (None: no
     version is; every unit then moves from nothing), and list the units whose total (to
@@ -109,11 +113,21 @@ def publish_preview(
     preview = PublishPreview(draft=draft, period=period, published=published)
     after = {
         row["unit_id"]: row
-        for row in scores_with(version=draft, period=period, read_records=read_records)
+        for row in scores_with(
+            version=draft,
+            period=period,
+            read_records=read_records,
+            read_reporting=read_reporting,
+        )
     }
     before: dict[int, dict[str, Any]] = {}
     if published is not None:
-        rows = scores_with(version=published, period=period, read_records=read_records)
+        rows = scores_with(
+            version=published,
+            period=period,
+            read_records=read_records,
+            read_reporting=read_reporting,
+        )
         before = {row["unit_id"]: row for row in rows}
     preview.units = len(after)
     for unit_id, row in after.items():

@@ -26,7 +26,7 @@ from qingfeng.framework.selectors import engine_framework, version_in_force
 from qingfeng.lib.periods import Period, periods_containing
 from qingfeng.org.models import Unit
 from qingfeng.scoring import engine
-from qingfeng.scoring.inputs import ABSENT, RecordColumns, RecordReader
+from qingfeng.scoring.inputs import ABSENT, RecordColumns, RecordReader, ReportingReader
 from qingfeng.scoring.models import Snapshot
 
 SCORE_DECIMALS = 4
@@ -112,10 +112,15 @@ def _round(value: float) -> float | None:
 
 @transaction.atomic
 def score_period(
-    *, framework: Framework, period: Period, read_records: RecordReader
+    *,
+    framework: Framework,
+    period: Period,
+    read_records: RecordReader,
+    read_reporting: ReportingReader | None = None,
 ) -> RecomputeResult:
     """Score and store every unit's snapshot for ``period`` with the version in force, on
-    the records ``read_records`` returns (read only when a version is in force).
+    the records ``read_records`` returns (read only when a version is in force), marking
+    the leaves ``read_reporting`` says nobody reported on (docs/completeness.md).
 
     Snapshots of that version and period are replaced; those of other versions are kept
     (they are how the period was scored before a framework change).
@@ -137,7 +142,11 @@ def score_period(
     result.units, result.records, result.ignored_records = len(unit_ids), len(records.id), ignored
 
     clock = time.perf_counter()
-    scored = engine.score(fw, categories, records)
+    reporting = _reporting(read_reporting, framework, version, period, unit_ids, fw)
+    result.seconds["read_reporting"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    scored = engine.score(fw, categories, records, reporting)
     result.seconds["engine"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -156,8 +165,28 @@ def score_period(
     return result
 
 
+def _reporting(
+    read_reporting: ReportingReader | None,
+    framework: Framework,
+    version: FrameworkVersion,
+    period: Period,
+    unit_ids: np.ndarray,
+    fw: engine.Framework,
+) -> engine.Reporting | None:
+    if read_reporting is None:
+        return None
+    codes = [indicator.code for indicator in fw.indicators]
+    return read_reporting(
+        framework=framework, version=version, period=period, unit_ids=unit_ids, codes=codes
+    )
+
+
 def scores_with(
-    *, version: FrameworkVersion, period: Period, read_records: RecordReader
+    *,
+    version: FrameworkVersion,
+    period: Period,
+    read_records: RecordReader,
+    read_reporting: ReportingReader | None = None,
 ) -> list[dict[str, Any]]:
     """Every unit's snapshot values for ``period`` scored with ``version`` (any status,
     a draft included) exactly as ``score_period`` scores the version in force, but
@@ -168,7 +197,8 @@ def scores_with(
     unit_ids, categories, _unit_codes = _units_of(framework)
     columns = read_records(framework=framework, period=period)
     records, _ignored = _engine_records(columns=columns, unit_ids=unit_ids, codes=_leaf_codes(fw))
-    scored = engine.score(fw, categories, records)
+    reporting = _reporting(read_reporting, framework, version, period, unit_ids, fw)
+    scored = engine.score(fw, categories, records, reporting)
     return _snapshots(version, period, fw, scored, unit_ids, categories, {})
 
 
@@ -281,6 +311,12 @@ def _snapshots(
     ranks, category_ranks = scored.rank.tolist(), scored.category_rank.tolist()
     vetoed = scored.vetoed.tolist()
     percents = scored.component_percent.tolist()
+    completeness = np.round(scored.completeness, SCORE_DECIMALS).tolist()
+    # Sparse: the few unreported leaves of a unit by index (most units have none).
+    unreported_units, unreported_nodes = np.nonzero(scored.unreported)
+    unreported: dict[int, list[int]] = {}
+    for u, n in zip(unreported_units.tolist(), unreported_nodes.tolist(), strict=True):
+        unreported.setdefault(u, []).append(n)
     snapshots = []
     for u, unit_id in enumerate(unit_ids.tolist()):
         rank = int(ranks[u]) or None
@@ -301,11 +337,21 @@ def _snapshots(
                 "category_rank": int(category_ranks[u]) or None,
                 "rank_change": (before - rank) if (before and rank) else None,
                 "components": {c: _round(percents[u][i]) for i, c in enumerate(component_codes)},
-                "nodes": {"score": score_lists[u], "max": max_lists[u], "band": bands[u]},
+                "nodes": _nodes(score_lists[u], max_lists[u], bands[u], unreported.get(u)),
                 "record_ids": record_ids[starts[u] : starts[u + 1]],
+                "completeness": None if completeness[u] != completeness[u] else completeness[u],
             }
         )
     return snapshots
+
+
+def _nodes(
+    scores: list[Any], maxima: list[Any], bands: list[Any], unreported: list[int] | None
+) -> dict[str, Any]:
+    nodes = {"score": scores, "max": maxima, "band": bands}
+    if unreported:
+        nodes["unreported"] = unreported
+    return nodes
 
 
 def touched_periods(*, framework: Framework, dates: Iterable[datetime.date]) -> list[Period]:

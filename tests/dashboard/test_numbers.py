@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from qingfeng.framework.models import FrameworkVersion
 from qingfeng.lib.periods import Period
-from qingfeng.records.models import CollectionPeriod, PeriodStatus
 from qingfeng.records.period_states import PeriodStates
+from qingfeng.records.periods import new_collection_period
 from qingfeng.records.rescore import period_recompute
 from tests.conftest import client_for, english, record
 from tests.dashboard.conftest import Results
@@ -37,9 +37,7 @@ def _cells(body: str, code: str) -> list[tuple[str, float]]:
 
 
 def _open(results: Results, period: str) -> None:
-    CollectionPeriod.objects.create(
-        framework=results.scored.framework, period=period, status=PeriodStatus.OPEN
-    )
+    new_collection_period(framework=results.scored.framework, period=Period.parse(period)).save()
 
 
 # --- the heat map ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .model import (
     Framework,
     Indicator,
     Records,
+    Reporting,
     Result,
     Rule,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Framework",
     "Indicator",
     "Records",
+    "Reporting",
     "Result",
     "Rule",
     "band_of",

@@ -11,17 +11,24 @@ from collections.abc import Sequence
 import numpy as np
 
 from .aggregate import BandLabels, aggregate_groups, node_bands, unit_bands, unit_totals
-from .leaves import count_records, score_leaves
-from .model import Framework, Records, Result
-from .plan import VETO, check_records, plan
+from .leaves import count_records, score_leaves, unreported_leaves
+from .model import Framework, Records, Reporting, Result
+from .plan import VETO, check_records, check_reporting, plan
 from .rank import ranks, stable_lexsort
 
 
-def score(framework: Framework, categories: Sequence[str], records: Records) -> Result:
+def score(
+    framework: Framework,
+    categories: Sequence[str],
+    records: Records,
+    reporting: Reporting | None = None,
+) -> Result:
     """Score every unit against ``framework``.
 
     ``categories[u]`` is unit u's category code; ``records.unit`` indexes that sequence and
-    ``records.indicator`` indexes ``framework.indicators`` (leaves only). Raises ValueError
+    ``records.indicator`` indexes ``framework.indicators`` (leaves only). ``reporting``
+    says which leaves data stations answer for and declared nil (None: nobody is tracked,
+    nothing is marked unreported). Raises ValueError
     when the framework or the records break the engine's assumptions.
     """
     p = plan(framework)
@@ -40,6 +47,8 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
 
     counted = count_records(p, applies, unit_category, records)
     lv = score_leaves(p, applies, unit_category, records, counted)
+    check_reporting(p, n_units, reporting)
+    unreported = unreported_leaves(p, lv, reporting)
     aggregate_groups(p, lv.score, lv.max, lv.applicable)
     totals = unit_totals(p, lv.score, lv.max, lv.applicable)
 
@@ -82,4 +91,6 @@ def score(framework: Framework, categories: Sequence[str], records: Records) -> 
         component_codes=[c.code for c in framework.components],
         veto_leaf=p.rule == VETO,
         subtree=subtree,
+        unreported=unreported.mask.T,
+        completeness=unreported.completeness,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import BoolArray, FloatArray, IntArray, ObjectArray, Records
+from .model import BoolArray, FloatArray, IntArray, ObjectArray, Records, Reporting
 from .plan import BONUS, DEDUCT, DIRECT, MEAN_RULES, RATE, SURVEY, VETO, Plan
 
 
@@ -106,6 +106,7 @@ class Leaves:
     max: FloatArray  # [node, unit], 0 where not applicable
     applicable: BoolArray  # [node, unit]
     vetoed: BoolArray  # [unit]
+    count: IntArray  # [node, unit]: how many records counted
 
 
 def score_leaves(
@@ -181,4 +182,32 @@ def score_leaves(
         score[nodes] = np.where(ok, s, np.nan)
         maxima[nodes] = np.where(ok, m, 0.0)
         applicable[nodes] = ok
-    return Leaves(score=score, max=maxima, applicable=applicable, vetoed=vetoed)
+    return Leaves(score=score, max=maxima, applicable=applicable, vetoed=vetoed, count=count)
+
+
+@dataclass
+class Unreported:
+    """The unreported leaves ([node, unit]) and each unit's completeness."""
+
+    mask: BoolArray  # [node, unit]
+    completeness: FloatArray  # [unit]
+
+
+def unreported_leaves(p: Plan, lv: Leaves, reporting: Reporting | None) -> Unreported:
+    """Mark the tracked deduct and bonus leaves that apply, have no counted record and were
+    not declared nil (``Reporting``); under the strict rule, make them not assessed in
+    ``lv`` (before the groups are aggregated)."""
+    n_units = lv.score.shape[1]
+    if reporting is None:
+        return Unreported(np.zeros((p.n, n_units), dtype=bool), np.full(n_units, np.nan))
+    kinds = (p.rule == DEDUCT) | (p.rule == BONUS)
+    expected = reporting.tracked.T & lv.applicable & kinds[:, None]
+    mask = expected & ~reporting.declared.T & (lv.count == 0)
+    owed = expected.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completeness = np.where(owed > 0, 1.0 - mask.sum(axis=0) / owed, np.nan)
+    if p.framework.strict_unreported:
+        lv.score[mask] = np.nan
+        lv.max[mask] = 0.0
+        lv.applicable[mask] = False
+    return Unreported(mask, completeness)

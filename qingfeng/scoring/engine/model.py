@@ -69,6 +69,9 @@ class Framework:
     bands: tuple[Band, ...]
     indicators: tuple[Indicator, ...]
     components: tuple[Component, ...] = ()
+    # The strict rule for unreported leaves (``Reporting``): they are not assessed instead
+    # of scoring as a leaf without records does.
+    strict_unreported: bool = False
 
 
 FloatArray = npt.NDArray[np.float64]
@@ -129,6 +132,20 @@ class Records:
 
 
 @dataclass
+class Reporting:
+    """Which leaves a data station answers for, per unit, and where it declared that it has
+    nothing to report (docs/completeness.md). Both are [unit, node] masks.
+
+    A ``deduct`` or ``bonus`` leaf that applies to a unit, is ``tracked`` for it, has no
+    counted record and is not ``declared`` is *unreported*: marked in the result and, under
+    the framework's strict rule, not assessed. Other leaves are never unreported.
+    """
+
+    tracked: BoolArray
+    declared: BoolArray
+
+
+@dataclass
 class Result:
     """Scores of every unit for one framework and period.
 
@@ -162,6 +179,11 @@ class Result:
     ancestors: list[list[int]] = field(default_factory=list)  # node -> [node, parent, …]
     component_codes: list[str] = field(default_factory=list)  # columns of component_percent
     veto_leaf: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [node]
+    # [unit, node]: deduct and bonus leaves no station reported on (see ``Reporting``).
+    unreported: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    # [unit]: reported share of the unit's tracked applicable deduct and bonus leaves; NaN
+    # when it has none (or no ``Reporting`` was given).
+    completeness: FloatArray = field(default_factory=lambda: np.zeros(0))
     # subtree[n, m]: m is n or below n. Built from `ancestors` when left empty.
     subtree: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
 

@@ -22,6 +22,7 @@ from .model import (
     Framework,
     IntArray,
     Records,
+    Reporting,
     Rule,
 )
 
@@ -210,3 +211,16 @@ def check_records(p: Plan, n_units: int, records: Records) -> None:
             f"record {int(records.id[row])}: indicator index {records.indicator[row]} "
             "is not a leaf of the framework"
         )
+
+
+def check_reporting(p: Plan, n_units: int, reporting: Reporting | None) -> None:
+    """ValueError unless both of the reporting masks are [unit, node] booleans."""
+    if reporting is None:
+        return
+    for name in ("tracked", "declared"):
+        mask = getattr(reporting, name)
+        if mask.shape != (n_units, p.n) or mask.dtype != np.bool_:
+            raise ValueError(
+                f"reporting: '{name}' must be a boolean array of shape {(n_units, p.n)}, "
+                f"not {mask.dtype} {mask.shape}"
+            )
