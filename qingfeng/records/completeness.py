@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count
 from django.utils import timezone
 
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
@@ -95,8 +96,15 @@ class UnitIndex:
 
     @classmethod
     def of(cls, unit_ids: np.ndarray) -> UnitIndex:
+        """The index of ``unit_ids`` (sorted ascending, as scoring orders its units)."""
         region_path = dict(Region.objects.values_list("pk", "path"))
-        region_of = dict(Unit.objects.filter(pk__in=unit_ids.tolist()).values_list("pk", "region"))
+        wanted = set(unit_ids.tolist())
+        # All units, then picked: a province's 12,000 ids would not fit in one IN (...).
+        region_of = {
+            pk: region
+            for pk, region in Unit.objects.values_list("pk", "region").iterator(chunk_size=5000)
+            if pk in wanted
+        }
         return cls(unit_ids, [region_path[region_of[u]] for u in unit_ids.tolist()])
 
     def rows(self, unit_ids: Iterable[int]) -> np.ndarray:
@@ -116,24 +124,46 @@ def station_regions(stations: Iterable[int]) -> dict[int, str]:
     return dict(Station.objects.filter(pk__in=list(stations)).values_list("pk", "region__path"))
 
 
-def _pairs_mask(
-    pairs: Iterable[tuple[int, str]], index: UnitIndex, column: dict[str, int], width: int
+def _codes_mask(
+    units_by_code: dict[str, np.ndarray], index: UnitIndex, column: dict[str, int], width: int
 ) -> np.ndarray:
-    """A [unit, node] mask of the (unit id, code) pairs; pairs outside it are skipped."""
+    """A [unit, node] mask of the units listed under each node's code; units and codes
+    outside the mask are skipped."""
     mask = np.zeros((len(index.ids), width), dtype=bool)
-    units, nodes = [], []
-    for unit, code in pairs:
-        at = column.get(code)
-        if at is not None:
-            units.append(unit)
-            nodes.append(at)
-    if not units:
+    if not len(index.ids):
         return mask
-    unit_array = np.array(units, dtype=np.int64)
-    rows = np.minimum(np.searchsorted(index.ids, unit_array), max(len(index.ids) - 1, 0))
-    known = index.ids[rows] == unit_array if len(index.ids) else np.zeros(len(units), bool)
-    mask[rows[known], np.array(nodes, dtype=np.int64)[known]] = True
+    for code, units in units_by_code.items():
+        at = column.get(code)
+        if at is None or not len(units):
+            continue
+        rows = np.minimum(np.searchsorted(index.ids, units), len(index.ids) - 1)
+        mask[rows[index.ids[rows] == units], at] = True
     return mask
+
+
+def nil_units_by_code(
+    *, framework: Framework, period: Period, statuses: Sequence[str] = (NilReturnStatus.APPROVED,)
+) -> dict[str, np.ndarray]:
+    """Indicator code -> ids of the units the framework's nil returns in ``statuses``
+    cover for the collection period ``period``. Read as one column of ids ordered by code
+    plus a count per code (a province has a million lines: no Python tuple per line)."""
+    lines = NilReturnUnit.objects.filter(
+        framework=framework, period=str(period), nil_return__status__in=list(statuses)
+    )
+    counts = list(
+        lines.order_by("indicator_code")
+        .values_list("indicator_code")
+        .annotate(n=Count("pk"))
+        .values_list("indicator_code", "n")
+    )
+    ids = np.array(
+        lines.order_by("indicator_code").values_list("unit_id", flat=True), dtype=np.int64
+    )
+    found, start = {}, 0
+    for code, n in counts:
+        found[code] = ids[start : start + n]
+        start += n
+    return found
 
 
 def nil_pairs(
@@ -198,15 +228,14 @@ def reporting_for_scoring(
     # Applicability is the engine's to decide (it ANDs the mask with its own).
     declared = np.ones(shape, dtype=bool)
     for collection in collections:
-        covered = _pairs_mask(
-            nil_pairs(framework=framework, period=collection), index, column, len(codes)
-        )
+        nil = nil_units_by_code(framework=framework, period=collection)
+        covered = _codes_mask(nil, index, column, len(codes))
         if collection.start < period.start or collection.end > period.end:
-            covered |= _pairs_mask(
-                record_pairs(framework=framework, start=collection.start, end=collection.end),
-                index,
-                column,
-                len(codes),
-            )
+            pairs = record_pairs(framework=framework, start=collection.start, end=collection.end)
+            by_code: dict[str, list[int]] = {}
+            for unit, code in pairs:
+                by_code.setdefault(code, []).append(unit)
+            reported = {code: np.array(units, dtype=np.int64) for code, units in by_code.items()}
+            covered |= _codes_mask(reported, index, column, len(codes))
         declared &= covered
     return Reporting(tracked=tracked, declared=declared)
