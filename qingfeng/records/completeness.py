@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.lib.periods import Period
-from qingfeng.org.models import Region, Station, Unit
+from qingfeng.org.models import Region, Station, Unit, path_within
 from qingfeng.records.models import (
     CollectionPeriod,
     NilReturnStatus,
@@ -115,7 +115,7 @@ class UnitIndex:
     def within(self, region_path: str) -> np.ndarray:
         """A mask of the units in the region with ``region_path`` or below it."""
         return np.fromiter(
-            (path.startswith(region_path) for path in self.paths), dtype=bool, count=len(self.ids)
+            (path_within(path, region_path) for path in self.paths), dtype=bool, count=len(self.ids)
         )
 
 
