@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from ninja import Query, Schema
 
+from qingfeng.accounts.selectors import token_units
 from qingfeng.api.api import (
     ErrorOut,
     ParameterErrorsOut,
@@ -21,7 +22,7 @@ from qingfeng.api.api import (
     api,
 )
 from qingfeng.lib.typing import ApiRequest
-from qingfeng.records.completeness_board import completeness_json, token_completeness
+from qingfeng.records.completeness_board import completeness_json, station_completeness
 
 if TYPE_CHECKING:
     from django.utils.translation import gettext as gettext_lazy
@@ -114,7 +115,13 @@ def completeness_get(
     missing unit codes of each of its indicators."""
     found_framework = _framework(request, framework)
     parsed = _period(period)
-    found = token_completeness(token=request.auth, framework=found_framework, period=parsed)
+    token = request.auth
+    found = station_completeness(
+        station=token.station,
+        visible=token_units(token),
+        framework=found_framework,
+        period=parsed,
+    )
     if found is None:
         raise _detail(404, _('unknown period "%(period)s"') % {"period": period})
     return completeness_json(found)

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
-from qingfeng.api.models import StationToken
 from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
@@ -422,17 +421,23 @@ def period_completeness(
     )
 
 
-def token_completeness(
-    *, token: StationToken, framework: Framework, period: Period, today: datetime.date | None = None
+def station_completeness(
+    *,
+    station: Station,
+    visible: UnitQuerySet,
+    framework: Framework,
+    period: Period,
+    today: datetime.date | None = None,
 ) -> PeriodCompleteness | None:
-    """``period_completeness`` as an API token sees it: its station only, over the units
-    of the station's scope (``accounts.selectors.token_units``), with the missing units."""
+    """``period_completeness`` as the station itself sees it (an API token acting for
+    it): the station only, over the ``visible`` units (``accounts.selectors.token_units``),
+    with the missing units."""
     collection = CollectionPeriod.objects.filter(framework=framework, period=str(period)).first()
     if collection is None:
         return None
     return _period_completeness(
-        stations=Station.objects.filter(pk=token.station_id),
-        visible=scope.token_units(token),
+        stations=Station.objects.filter(pk=station.pk),
+        visible=visible,
         collection=collection,
         with_units=True,
         today=today or timezone.localdate(),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Role
+from qingfeng.accounts.selectors import token_units
 from qingfeng.api.tokens import token_issue
 from qingfeng.lib.periods import Period
 from qingfeng.org import services as org_services
@@ -27,7 +28,7 @@ from qingfeng.records.completeness_board import (
     completeness_json,
     period_completeness,
     record_cells,
-    token_completeness,
+    station_completeness,
 )
 from qingfeng.records.models import (
     NilReturn,
@@ -308,7 +309,12 @@ def test_it_answers_the_api_with_the_selectors_numbers(fixture: Fixture, admin_a
     )
     by_leaf = {item["indicator"]: item["missing_units"] for item in row["indicators"]}
     assert by_leaf == {"A1": ["A2"], "A2": ["A2"], "B2": []}
-    found = token_completeness(token=_token, framework=fixture.setup.framework, period=Q3)
+    found = station_completeness(
+        station=org.station_a,
+        visible=token_units(_token),
+        framework=fixture.setup.framework,
+        period=Q3,
+    )
     assert found is not None
     assert body == json.loads(json.dumps(completeness_json(found)))
     # The commission's selector counts the station the same way.
