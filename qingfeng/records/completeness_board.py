@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -217,8 +219,9 @@ def _mask(
     mask = np.zeros((len(index.ids), len(column)), dtype=bool)
     if not len(units) or not len(index.ids):
         return mask
-    unit_array = np.array(units, dtype=np.int64)
-    columns = np.array([column.get(code, -1) for code in codes], dtype=np.int64)
+    count = len(units)
+    unit_array = np.fromiter(units, dtype=np.int64, count=count)
+    columns = np.fromiter(map(column.get, codes, repeat(-1, count)), dtype=np.int64, count=count)
     rows = np.minimum(np.searchsorted(index.ids, unit_array), len(index.ids) - 1)
     known = (index.ids[rows] == unit_array) & (columns >= 0)
     mask[rows[known], columns[known]] = True
@@ -238,6 +241,8 @@ def record_cells(
     DISTINCT (a mask absorbs repeats, and sorting 500,000 pairs for it costs a second on
     SQLite). The covering index (framework, status, date, indicator_code, unit) answers
     it without reading the records' rows."""
+    if not codes:
+        return [], []
     rows = (
         Record.objects.filter(
             framework=framework,
@@ -288,7 +293,7 @@ def _columns(rows: QuerySet[Any]) -> tuple[list[Any], list[Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    return [row[0] for row in found], [row[1] for row in found]
+    return list(map(itemgetter(0), found)), list(map(itemgetter(1), found))
 
 
 @dataclass
@@ -314,7 +319,8 @@ class _Units:
     code, and (for the missing units) each one's code, name and tree path."""
 
     index: UnitIndex
-    categories: np.ndarray
+    kinds: list[str]  # the category codes present
+    categories: np.ndarray  # each unit's category as an index into ``kinds``
     labels: list[tuple[str, str, str]]
 
 
@@ -326,26 +332,28 @@ def _units(*, visible: UnitQuerySet, framework: Framework) -> _Units:
         .values_list("pk", "region__path", "category__code", "code", "name", "path")
     )
     index = UnitIndex(np.array([row[0] for row in rows], dtype=np.int64), [row[1] for row in rows])
-    categories = np.array([row[2] for row in rows], dtype=object)
-    return _Units(index, categories, [(row[5], row[3], row[4]) for row in rows])
+    kinds = sorted({row[2] for row in rows})
+    number = {kind: at for at, kind in enumerate(kinds)}
+    categories = np.array([number[row[2]] for row in rows], dtype=np.int64)
+    return _Units(index, kinds, categories, [(row[5], row[3], row[4]) for row in rows])
 
 
 def _grid(*, units: _Units, framework: Framework, period: Period, leaves: list[Indicator]) -> _Grid:
     """The masks of the collection period ``period`` for ``leaves`` (tracked leaves of
     the stations shown)."""
-    index, categories = units.index, units.categories
+    index = units.index
     width = len(leaves)
     column = {leaf.code: at for at, leaf in enumerate(leaves)}
     owed = np.zeros((len(index.ids), width), dtype=bool)
     regions = station_regions({int(leaf.station_id or 0) for leaf in leaves})
     within: dict[str, np.ndarray] = {}
-    kinds = sorted(set(categories.tolist()))
     for at, leaf in enumerate(leaves):
         path = regions[int(leaf.station_id or 0)]
         if path not in within:
             within[path] = index.within(path)
-        applies = np.isin(categories, [kind for kind in kinds if leaf_applies(leaf, kind)])
-        owed[:, at] = within[path] & applies
+        # Whether the leaf applies, per category, looked up for every unit at once.
+        applies = np.array([leaf_applies(leaf, kind) for kind in units.kinds], dtype=bool)
+        owed[:, at] = within[path] & applies[units.categories]
     codes = list(column)
 
     def records(statuses: Sequence[str]) -> np.ndarray:
