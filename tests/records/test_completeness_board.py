@@ -17,19 +17,18 @@ from qingfeng.accounts.roles import Role
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.tokens import token_issue
 from qingfeng.lib.periods import Period
-from qingfeng.records.completeness import record_pairs
+from qingfeng.records.completeness import nil_pairs, record_pairs
 from qingfeng.records.completeness_board import (
     Counts,
     StationCompleteness,
     completeness_board,
     completeness_json,
+    nil_cells,
     period_completeness,
     record_cells,
     station_completeness,
 )
-from qingfeng.records.models import (
-    RecordStatus,
-)
+from qingfeng.records.models import NilReturnStatus, RecordStatus
 from tests.conftest import client_for, make_user
 from tests.records.completeness_helpers import Fixture, fixture
 from tests.records.entry_helpers import periods
@@ -114,8 +113,8 @@ def test_it_counts_only_units_in_the_users_scope(fixture: Fixture, admin_a: User
 
 
 def test_it_reads_the_cells_of_the_rules(fixture: Fixture) -> None:
-    """``record_cells`` gives the pairs of ``completeness.record_pairs`` on the leaves
-    asked for (repeats kept)."""
+    """``record_cells`` and ``nil_cells`` give the pairs of ``completeness.record_pairs``
+    and ``nil_pairs`` on the leaves asked for (repeats kept)."""
     framework = fixture.setup.framework
     for statuses in ((RecordStatus.APPROVED,), (RecordStatus.SUBMITTED,)):
         units, codes = record_cells(
@@ -123,6 +122,13 @@ def test_it_reads_the_cells_of_the_rules(fixture: Fixture) -> None:
         )
         pairs = record_pairs(framework=framework, start=Q3.start, end=Q3.end, statuses=statuses)
         assert set(zip(units, codes, strict=True)) == {p for p in pairs if p[1] in ("A1", "B2")}
+    for statuses in ((NilReturnStatus.APPROVED,), (NilReturnStatus.SUBMITTED,)):
+        units, codes = nil_cells(
+            framework=framework, period=Q3, codes=["A2", "B2"], statuses=statuses
+        )
+        pairs = nil_pairs(framework=framework, period=Q3, statuses=statuses)
+        assert set(zip(units, codes, strict=True)) == {p for p in pairs if p[1] in ("A2", "B2")}
+        assert pairs  # each status has a nil return on A2 or B2
 
 
 def test_it_builds_the_board_over_periods(fixture: Fixture) -> None:
