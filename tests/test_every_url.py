@@ -708,6 +708,15 @@ URLS: dict[str, Case] = {
         then=lambda w: _status_of("LC", "2025Q2", PeriodStatus.OPEN),
     ),
     "records:workload": scoped(r("records:workload", query="framework=LK"), (A_STATION,)),
+    # the completeness board: county A's administrator sees ST-A, county B's the same page
+    # without it; a station's view is its own clerk's, another station's clerk gets 404
+    "records:completeness": scoped(r("records:completeness", query="framework=LK"), (A_STATION,)),
+    "records:completeness_station": obj(
+        r("records:completeness_station", "LK", "2025Q3", lambda w: w.org.station_a.pk),
+        "clerk_a",
+        "clerk_b",
+        shows=(A_STATION,),
+    ),
     "records:excel": scoped(r("records:excel"), (A_STATION,), "clerk_a", "clerk_b"),
     "records:excel_template": scoped(
         r("records:excel_template"), A_UNITS[:1], "clerk_a", "clerk_b"
@@ -772,6 +781,11 @@ URLS: dict[str, Case] = {
     "ninja:periods_list": api("ninja:periods_list", "LC", shows=("2025Q3",)),
     "ninja:scores_get": api("ninja:scores_get", "LC", "2025Q3"),
     "ninja:records_post": api("ninja:records_post", "LC", method="post", data=_batch, status=201),
+    "ninja:completeness_get": Case(
+        r("ninja:completeness_get", query="framework=LC&period=2025Q3"),
+        Visit("token_a", 200, shows=("2025Q3",)),
+        Visit("token_b", 404),
+    ),
     # responses to warnings (monitoring) and Word documents
     "monitoring:warning": obj(
         r("monitoring:warning", _warning_pk), "analyst_a", "analyst_b", shows=("黎城县教育局",)

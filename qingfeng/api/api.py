@@ -456,3 +456,7 @@ def _errors(issues: list[Issue]) -> dict[str, Any]:
         ],
         "more": more,
     }
+
+
+# Endpoints kept in modules of their own register on ``api`` as they load (after it exists).
+from qingfeng.api import completeness as _completeness  # noqa: E402, F401

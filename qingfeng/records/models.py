@@ -103,6 +103,12 @@ class Record(SearchIndexed):
             models.Index(fields=["framework", "status", "date"]),
             models.Index(fields=["unit", "date"]),
             models.Index(fields=["station", "status"]),
+            # Covers the completeness board's read of a period's cells (unit, indicator)
+            # without reading the records' rows (bench/README.md, issue 13).
+            models.Index(
+                fields=["framework", "status", "date", "indicator_code", "unit"],
+                name="record_cells_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,9 @@
-"""URLs of the records pages: review queue, collection periods and station workload."""
+"""URLs of the records pages: review queue, collection periods, station workload and
+completeness."""
 
 from django.urls import URLPattern, path
 
-from qingfeng.records import views_periods, views_review, views_workload
+from qingfeng.records import views_completeness, views_periods, views_review, views_workload
 
 urlpatterns: list[URLPattern] = [
     path("review/", views_review.review_queue, name="review"),
@@ -12,4 +13,10 @@ urlpatterns: list[URLPattern] = [
     path("periods/<int:pk>/close/", views_periods.period_close_view, name="period_close"),
     path("periods/<int:pk>/reopen/", views_periods.period_reopen_view, name="period_reopen"),
     path("workload/", views_workload.workload, name="workload"),
+    path("completeness/", views_completeness.completeness, name="completeness"),
+    path(
+        "completeness/<str:code>/<period:period>/<int:station>/",
+        views_completeness.completeness_station,
+        name="completeness_station",
+    ),
 ]
