@@ -50,6 +50,7 @@ from qingfeng.lib.tabular import (
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
+from qingfeng.records.nil_cover import NilCover
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import leaves_with_applies
 from qingfeng.records.storage import RecordValues
@@ -283,6 +284,12 @@ class RecordChecker:
         message = _('unknown problem type "%(name)s"; choose one of: %(names)s')
         return [("problem_type", message % {"name": name, "names": "、".join(self.problem_types)})]
 
+    @cached_property
+    def nil_cover(self) -> NilCover:
+        """The framework's active nil returns (one query, on the first row that needs
+        them): a record they cover is refused."""
+        return NilCover(self.framework)
+
     def _applies(self, leaf: _Leaf, unit: Unit) -> bool:
         key = (leaf.indicator.pk, unit.category_id)
         if key not in self._applies_to:
@@ -408,6 +415,12 @@ class RecordChecker:
                 )
             )
         problems.extend(_rule_problems(indicator, points, grade, value))
+        if unit is not None:
+            covered = self.nil_cover.problem(
+                unit_id=unit.pk, unit_name=unit.name, indicator_code=indicator_code, day=date
+            )
+            if covered is not None:
+                problems.append(("indicator", covered))
         return problems
 
 
