@@ -51,6 +51,7 @@ from qingfeng.lib.tabular import (
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
 from qingfeng.records.nil_cover import NilCover
+from qingfeng.records.nil_imports import NilRows, yes_no
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import leaves_with_applies
 from qingfeng.records.storage import RecordValues
@@ -69,6 +70,7 @@ COLUMNS: tuple[str, ...] = (
     "value",
     "problem_type",
     "note",
+    "nil",
 )
 REQUIRED: tuple[str, ...] = ("unit", "indicator", "date")
 # At most this many records per file (``settings.RECORDS_IMPORT_MAX_ROWS`` overrides it).
@@ -98,6 +100,7 @@ class RecordsImportResult:
     issues: list[Issue] = field(default_factory=list)
     record_ids: list[int] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
+    nil_returns: list[int] = field(default_factory=list)  # ids of the nil returns filed
 
     @property
     def ok(self) -> bool:
@@ -145,6 +148,7 @@ CONVERTERS = {
     "grade": bounded(32),
     "problem_type": text_of(Record, "problem_type"),
     "note": text,
+    "nil": yes_no,
 }
 
 
@@ -488,12 +492,15 @@ def validate_records(
     issues: Issues,
     status: str = RecordStatus.APPROVED,
     source: str = RecordSource.IMPORTED,
+    nil_rows: NilRows | None = None,
 ) -> list[RecordValues]:
     """Convert and check every row; the records to store (``records.storage``' rows by
     field), or [] if any issue was added.
 
     Every problem of every row is added to ``issues``, in row order and, within a row, in
-    column order. The records carry the checker's framework, station and actor.
+    column order. The records carry the checker's framework, station and actor. With
+    ``nil_rows``, the rows marked nil (零报告) are set aside there with every record row's
+    fields, for ``records.nil_imports`` to check; without it a nil row is refused.
     """
     converted: list[tuple[int, dict[str, Any], list[Problem]]] = []
     for item in rows:
@@ -523,8 +530,15 @@ def validate_records(
     }
     order = {name: index for index, name in enumerate(COLUMNS)}
     for row, fields, problems in converted:
+        if fields.get("nil"):
+            if nil_rows is not None:
+                nil_rows.rows.append((row, fields, problems))
+                continue
+            problems.append(("nil", _("nil returns are not accepted here")))
         bad = {column for column, _message in problems}
         problems.extend(_row_problems(fields, bad, checker))
+        if nil_rows is not None:
+            nil_rows.records.append((row, fields))
         if problems:
             problems.sort(key=lambda problem: order.get(problem[0], len(order)))
             for column, message in problems:
