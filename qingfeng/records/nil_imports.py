@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.tabular import BadValue, Issues, text
 from qingfeng.org.models import Station, Unit
-from qingfeng.records.models import CollectionPeriod, PeriodStatus
+from qingfeng.records.models import (
+    NIL_RETURN_ACTIVE,
+    CollectionPeriod,
+    NilReturnUnit,
+    PeriodStatus,
+)
 from qingfeng.records.nil_returns import NOTE_MAX, NilChecker, NilPlan
 
 YES = frozenset({"是", "y", "yes", "true", "1", "nil", "零报告"})
@@ -32,7 +37,10 @@ VALUE_COLUMNS = ("points", "quantity", "grade", "value", "problem_type")
 
 
 def yes_no(value: Any) -> bool | None:
-    """The ``nil`` cell: 是 (or yes, true, 1) marks a nil row; 否, no or empty does not."""
+    """The ``nil`` cell: 是 (or yes, true, 1) marks a nil row; 否, no or empty does not
+    (the API sends a JSON true or false)."""
+    if isinstance(value, bool):
+        return value
     words = text(value)
     if words is None:
         return None
@@ -53,14 +61,18 @@ class NilRows:
 
     rows: list[tuple[int, dict[str, Any], list[tuple[str, str]]]] = field(default_factory=list)
     records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # With ``skip_filed`` (the API: a batch sent twice), the nil rows the station's active
+    # nil returns already cover, by row, with the id of the covering nil return.
+    filed: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
 class NilRowPlan:
-    """A nil return to store, with the note of its rows."""
+    """A nil return to store, with the note and the numbers of its rows."""
 
     plan: NilPlan
     note: str
+    rows: list[int] = field(default_factory=list)
 
 
 def _open_collection(periods: list[Period], day: datetime.date) -> Period | None:
@@ -69,11 +81,17 @@ def _open_collection(periods: list[Period], day: datetime.date) -> Period | None
 
 
 def nil_row_plans(
-    *, collected: NilRows, checker: Any, station: Station | None, issues: Issues
+    *,
+    collected: NilRows,
+    checker: Any,
+    station: Station | None,
+    issues: Issues,
+    skip_filed: bool = False,
 ) -> list[NilRowPlan]:
     """Check the nil rows of a file (``checker``: the import's ``RecordChecker``); the nil
     returns to store, grouped by indicator and collection period, or [] with every
-    problem added to ``issues``."""
+    problem added to ``issues``. ``skip_filed``: a nil row that an active nil return of
+    the station already covers is skipped (noted in ``collected.filed``), not refused."""
     if not collected.rows:
         return []
     framework = checker.framework
@@ -113,10 +131,14 @@ def nil_row_plans(
     found = _against_records(groups, collected, issues) or found
     if station is None:
         return []
+    if skip_filed:
+        _skip_filed(groups, collected, station, framework)
     scope = checker.unit_scope if checker.unit_scope is not None else Unit.objects.all()
     nil_checker = NilChecker(framework=framework, station=station, unit_scope=scope)
     plans = []
     for (code, period), units in groups.items():
+        if not units:
+            continue  # every row of the group was filed before
         plan, refused = nil_checker.check(
             indicator_code=code, period=str(period), units=[unit for _row, unit in units.values()]
         )
@@ -126,8 +148,32 @@ def nil_row_plans(
             issues.at(at, "unit" if about is not None else "indicator", message)
             found = True
         if plan is not None:
-            plans.append(NilRowPlan(plan, notes.get((code, period), "")))
+            rows = sorted(row for row, _unit in units.values())
+            plans.append(NilRowPlan(plan, notes.get((code, period), ""), rows))
     return [] if found else plans
+
+
+def _skip_filed(
+    groups: dict[tuple[str, Period], dict[int, tuple[int, Unit]]],
+    collected: NilRows,
+    station: Station,
+    framework: Any,
+) -> None:
+    """Take out of ``groups`` the rows the station's active nil returns already cover."""
+    for (code, period), units in groups.items():
+        covered = dict(
+            NilReturnUnit.objects.filter(
+                framework=framework,
+                period=str(period),
+                indicator_code=code,
+                unit__in=list(units),
+                nil_return__station=station,
+                nil_return__status__in=list(NIL_RETURN_ACTIVE),
+            ).values_list("unit_id", "nil_return_id")
+        )
+        for pk, nil_return_id in covered.items():
+            row, _unit = units.pop(pk)
+            collected.filed[row] = nil_return_id
 
 
 def _row_problems(
