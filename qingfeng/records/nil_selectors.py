@@ -83,6 +83,21 @@ def station_tracked_leaves(
     return [leaf for leaf in tracked_leaves(version) if leaf.station_id == station.pk]
 
 
+def with_indicator_names(rows: list[NilReturn]) -> list[NilReturn]:
+    """Set ``indicator_name`` on each nil return: its indicator's name in the version in
+    force for its period ("" when none); one version read per framework and period."""
+    names: dict[tuple[int, str], dict[str, str]] = {}
+    for row in rows:
+        key = (row.framework_id, row.period)
+        if key not in names:
+            version = version_in_force(framework=row.framework, period=Period.parse(row.period))
+            names[key] = (
+                {leaf.code: leaf.name for leaf in tracked_leaves(version)} if version else {}
+            )
+        row.indicator_name = names[key].get(row.indicator_code, "")  # type: ignore[attr-defined]
+    return rows
+
+
 @dataclass
 class FormUnit:
     """A unit on the filing form: which of the station's leaves it answers to, and which

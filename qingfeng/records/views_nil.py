@@ -66,6 +66,7 @@ def nil_list(request: AuthedRequest) -> HttpResponse:
     rows = _mark_open(
         list(nil_selectors.station_nil_returns(user=request.user, station=station)[:500])
     )
+    nil_selectors.with_indicator_names(rows)
     return render(
         request,
         "records/nil/list.html",
@@ -244,7 +245,8 @@ def nil_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and open_now
             and nil_return.status == NilReturnStatus.SUBMITTED
             and not entered_by(record=nil_return, user=request.user),
-            "own": entered_by(record=nil_return, user=request.user),
+            # A reviewer who filed it is told why no review button is offered.
+            "own": reviewer and entered_by(record=nil_return, user=request.user),
         },
     )
 
@@ -274,6 +276,7 @@ def nil_review(request: AuthedRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.REVIEW_RECORDS):
         raise Http404
     rows = _mark_open(list(nil_selectors.nil_review_queue(request.user)[:500]))
+    nil_selectors.with_indicator_names(rows)
     return render(
         request,
         "records/nil/review.html",
