@@ -30,6 +30,7 @@ from qingfeng.records.models import (
     PeriodStatus,
 )
 from qingfeng.records.nil_returns import NOTE_MAX, NilChecker, NilPlan
+from qingfeng.records.periods import OpenDates
 
 YES = frozenset({"是", "y", "yes", "true", "1", "nil", "零报告"})
 NO = frozenset({"否", "n", "no", "false", "0"})
@@ -95,6 +96,7 @@ def nil_row_plans(
     if not collected.rows:
         return []
     framework = checker.framework
+    open_dates = OpenDates(framework)
     open_periods = sorted(
         Period.parse(p)
         for p in CollectionPeriod.objects.filter(
@@ -109,7 +111,7 @@ def nil_row_plans(
         for column, message in problems:
             issues.at(row, column, message)
         found = found or bool(problems)
-        row_problems = _row_problems(row, fields, bad, checker, station, open_periods)
+        row_problems = _row_problems(row, fields, bad, checker, station, open_periods, open_dates)
         if row_problems:
             found = True
             for column, message in row_problems:
@@ -183,6 +185,7 @@ def _row_problems(
     checker: Any,
     station: Station | None,
     open_periods: list[Period],
+    open_dates: OpenDates,
 ) -> list[tuple[str, str]]:
     problems = [
         (name, _("this field is required"))
@@ -208,7 +211,11 @@ def _row_problems(
             problems += checker.unit_problems(unit)
             fields["unit"] = unit
     day = fields.get("date")
-    if isinstance(day, datetime.date) and _open_collection(open_periods, day) is None:
+    # As for a record: no open period contains the date, or a closed one does (2026 open
+    # but its 2026Q1 closed: a date in 2026Q1 files nothing).
+    if isinstance(day, datetime.date) and (
+        _open_collection(open_periods, day) is None or not open_dates.is_open(day)
+    ):
         problems.append(
             (
                 "date",

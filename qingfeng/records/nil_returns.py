@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, visible_units
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.models import Framework, Indicator
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.documents import clean_text
 from qingfeng.lib.history import stamp
@@ -122,7 +122,6 @@ class NilChecker:
     framework: Framework
     station: Station
     unit_scope: QuerySet[Unit]
-    _versions: dict[str, FrameworkVersion | None] = field(default_factory=dict)
     _units: list[Unit] | None = None
 
     def collection(self, period: Period) -> tuple[CollectionPeriod | None, str | None]:

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 NIL = "是"
 
 
-def row(unit: str, code: str, *values: object, nil: str | None = None) -> list[object]:
-    cells: list[object] = [unit, code, "2026-05-03", *values]
+def row(
+    unit: str, code: str, *values: object, nil: str | None = None, day: str = "2026-05-03"
+) -> list[object]:
+    cells: list[object] = [unit, code, day, *values]
     cells += [None] * (9 - len(cells))
     return [*cells, nil]
 
@@ -83,6 +85,7 @@ def test_it_refuses_a_nil_row_that_conflicts_or_carries_values(opened: Setup, cl
             row("A2", "A1", 3, nil=NIL),  # row 4: a nil row with points
             row("A2", "A3", nil=NIL),  # row 5: a direct score takes no nil return
             row("A2", "B2", nil="可能"),  # row 6: not a yes or no
+            row("A2", "B2", nil=NIL, day="2026-02-10"),  # row 7: in the closed 2026Q1
         ],
     )
     response = upload(client, data)
@@ -93,6 +96,7 @@ def test_it_refuses_a_nil_row_that_conflicts_or_carries_values(opened: Setup, cl
         "row 4, column points: a nil row leaves this column empty",
         "row 5, column indicator: A3 takes no nil return",
         "row 6, column nil: write 是 for a nil return, or leave it empty",
+        "row 7, column date: 2026-02-10 is not in an open collection period of LK",
     ):
         assert expected in page.replace("&quot;", '"'), expected
     assert not NilReturn.objects.exists() and not Record.objects.exists()
