@@ -419,7 +419,7 @@ class RecordChecker:
                 )
             )
         problems.extend(_rule_problems(indicator, points, grade, value))
-        if unit is not None:
+        if unit is not None and self.nil_cover:
             covered = self.nil_cover.problem(
                 unit_id=unit.pk, unit_name=unit.name, indicator_code=indicator_code, day=date
             )
@@ -537,14 +537,18 @@ def validate_records(
             problems.append(("nil", _("nil returns are not accepted here")))
         bad = {column for column, _message in problems}
         problems.extend(_row_problems(fields, bad, checker))
-        if nil_rows is not None:
-            nil_rows.records.append((row, fields))
         if problems:
             problems.sort(key=lambda problem: order.get(problem[0], len(order)))
             for column, message in problems:
                 issues.at(row, column, message)
         elif not issues:
             records.append(_record(fields, common))
+    if nil_rows is not None and nil_rows.rows:
+        # Only a file with nil rows needs its record rows again (after the checks, which
+        # put each row's unit in its fields).
+        nil_rows.records = [
+            (row, fields) for row, fields, _problems in converted if not fields.get("nil")
+        ]
     return [] if issues else records
 
 

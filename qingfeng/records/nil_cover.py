@@ -52,6 +52,10 @@ class NilCover:
                 parsed[text] = Period.parse(text)
             self._periods.setdefault((unit_id, code), []).append(parsed[text])
 
+    def __bool__(self) -> bool:
+        """Whether any active nil return exists (most uploads: none, nothing to look up)."""
+        return bool(self._periods)
+
     def covering(self, *, unit_id: int, indicator_code: str, day: datetime.date) -> Period | None:
         """The collection period of an active nil return covering the cell, or None."""
         for period in self._periods.get((unit_id, indicator_code), ()):
