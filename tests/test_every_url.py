@@ -43,7 +43,15 @@ from qingfeng.monitoring.models import Response, Warning
 from qingfeng.monitoring.responses import document_context, talk_record
 from qingfeng.org.models import InCharge
 from qingfeng.org.services import in_charge_add
-from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
+from qingfeng.records.models import (
+    CollectionPeriod,
+    NilReturn,
+    NilReturnStatus,
+    PeriodStatus,
+    Record,
+    RecordStatus,
+)
+from qingfeng.records.nil_returns import nil_return_file
 from qingfeng.records.periods import period_close, period_open
 from qingfeng.rectification.evidence import problem_evidence_add
 from qingfeng.rectification.models import Campaign, Problem, ProblemEvidence
@@ -167,6 +175,15 @@ def world(
     assert clerk.post(new, {**base, "evidence": [evidence], "submit": "1"}).status_code == 302
     draft = Record.objects.get(status=RecordStatus.DRAFT)
     submitted = Record.objects.get(status=RecordStatus.SUBMITTED)
+    # A submitted nil return of ST-A's clerk on A1 for unit A2 (LK, 2025Q3).
+    nil_return_file(
+        framework=periods.framework,
+        station=org.station_a,
+        indicator_code="A1",
+        period="2025Q3",
+        units=[org.unit_a2],
+        actor=users["clerk_a"],
+    )
     Indicator.objects.filter(version=results.scored.version).exclude(code__in=["A", "B"]).update(
         station=org.station_a
     )
@@ -254,6 +271,19 @@ class Case:
     url: Callable[[World], str]
     inside: Visit
     outside: Visit
+
+
+def _nil(w: World) -> int:
+    """The world's nil return (ST-A, A1, 2025Q3, unit A2)."""
+    return NilReturn.objects.get().pk
+
+
+def _nil_withdrawn(w: World) -> None:
+    assert NilReturn.objects.get().status == NilReturnStatus.WITHDRAWN
+
+
+def _nil_not_approved(w: World) -> None:
+    assert NilReturn.objects.get().status == NilReturnStatus.SUBMITTED
 
 
 def r(name: str, *args: Any, query: str = "") -> Callable[[World], str]:
@@ -696,6 +726,25 @@ URLS: dict[str, Case] = {
         then_outside=_not_approved,
     ),
     "records:review_return": obj(r("records:review_return", lambda w: w.submitted.pk)),
+    "records:nil_list": scoped(r("records:nil_list"), (A_STATION,), "clerk_a", "clerk_b"),
+    "records:nil_new": scoped(r("records:nil_new"), A_UNITS, "clerk_a", "clerk_b"),
+    "records:nil_detail": obj(
+        r("records:nil_detail", _nil), "clerk_a", "clerk_b", shows=("黎侯镇",)
+    ),
+    "records:nil_withdraw": obj(
+        r("records:nil_withdraw", _nil), "clerk_a", "clerk_b", 302, "post", then=_nil_withdrawn
+    ),
+    "records:nil_review": scoped(r("records:nil_review"), (A_STATION,)),
+    "records:nil_approve": scoped(
+        r("records:nil_approve"),
+        (),
+        status=302,
+        method="post",
+        data=lambda w: {"ids": [_nil(w)]},
+        out_status=404,
+        then_outside=_nil_not_approved,
+    ),
+    "records:nil_return": obj(r("records:nil_return", _nil)),
     "records:period_list": scoped(r("records:period_list"), (A_FRAMEWORK,)),
     "records:period_close": obj(
         r("records:period_close", lambda w: w.period_pk("LC", "2025Q3")), status=302, method="post"

@@ -305,6 +305,13 @@ class PushOut(Schema):
     created: int = _field(gettext_lazy("Records stored by this request."))
     existing: int = _field(gettext_lazy("Records skipped: their external_id was already sent."))
     ids: list[int] = _field(gettext_lazy("The record ids, in the order of the batch."))
+    nil_returns: int = _field(
+        gettext_lazy(
+            "Nil returns filed by this request from its nil items (one per indicator and "
+            "collection period); a nil item's id in ids is its nil return's."
+        ),
+        default=0,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -431,7 +438,9 @@ def scores_get(
         "422 with every error by record and stores nothing. Records whose external_id "
         "the station already sent are skipped, so a batch sent twice is stored once. "
         "Stored records are submitted: they count once a reviewer of the station "
-        "approves them."
+        'approves them. An item with "nil": true is a nil return: nothing to '
+        "report for its unit on its indicator in the open collection period containing its "
+        "date; a unit has either records or a nil return for an indicator and period."
     ),
 )
 def records_post(request: ApiRequest, code: str = CODE, *, batch: BatchIn) -> Any:
@@ -442,7 +451,15 @@ def records_post(request: ApiRequest, code: str = CODE, *, batch: BatchIn) -> An
     result = records_push(framework=framework, token=request.auth, items=batch.records)
     if result.errors:
         return Status(422, _errors(result.errors))
-    return Status(201, {"created": result.created, "existing": result.existing, "ids": result.ids})
+    return Status(
+        201,
+        {
+            "created": result.created,
+            "existing": result.existing,
+            "ids": result.ids,
+            "nil_returns": result.nil_returns,
+        },
+    )
 
 
 def _errors(issues: list[Issue]) -> dict[str, Any]:

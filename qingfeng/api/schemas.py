@@ -138,7 +138,21 @@ RECORD_FIELDS = {
         "The type of the problem found: one of the managed list of problem types (active ones)."
     ),
     "note": gettext_lazy("A note (text)."),
+    "nil": gettext_lazy(
+        "true: a nil return, not a record: the station has nothing to report for "
+        "the unit on the indicator in the open collection period containing the date. "
+        "Leave points, quantity, grade, value and problem_type out. Default false."
+    ),
 }
+
+
+def _nil_flag(value: Any) -> bool:
+    """A nil item's flag: JSON true or false (null: false), nothing else."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _refuse(_("expected true or false"))
+    return value
 
 
 def _describe_record(schema: dict[str, Any]) -> None:
@@ -187,6 +201,11 @@ class RecordIn(Schema):
         WithJsonSchema(_optional_text(PROBLEM_TYPE_MAX)),
     ] = None
     note: OptionalText = None
+    nil: Annotated[
+        bool,
+        BeforeValidator(_nil_flag),
+        WithJsonSchema({"type": "boolean", "default": False}),
+    ] = False
 
 
 def max_batch() -> int:

@@ -30,6 +30,7 @@ CHINESE_NAMES: dict[str, str] = {
     "value": "数值",
     "problem_type": "问题类型",
     "note": "备注",
+    "nil": "零报告",
     "indicators": "指标",
     "units": "单位",
     # Frameworks (docs/interchange-framework.md).

@@ -156,7 +156,7 @@ def build_template(
     assert records is not None
     # Chinese sheet and column names (lib.headers): the import reads them as the codes.
     records.title = CHINESE_NAMES[SHEET]
-    _header(records, [CHINESE_NAMES[c] for c in COLUMNS], [16, 14, 13, 9, 10, 10, 10, 18, 40])
+    _header(records, [CHINESE_NAMES[c] for c in COLUMNS], [16, 14, 13, 9, 10, 10, 10, 18, 40, 9])
     # A column style, not 2,000 empty cells: appended rows must land on row 2.
     records.column_dimensions[_letter(COLUMNS.index("date") + 1)].number_format = "yyyy-mm-dd"
 
@@ -207,8 +207,20 @@ def build_template(
         len(problem_types),
         strict=False,
     )
+    _nil_drop_down(records)
     workbook.active = 0
     return _saved(workbook)
+
+
+def _nil_drop_down(sheet: Worksheet) -> None:
+    """The 零报告 column takes 是 or nothing (a short literal list is fine here)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = _letter(COLUMNS.index("nil") + 1)
+    validation = DataValidation(type="list", formula1='"是"', allow_blank=True)
+    validation.error = _("Choose a value from the list.")
+    validation.add(f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(validation)
 
 
 def _instructions(
@@ -255,6 +267,15 @@ def _instructions(
         _(
             "8. Uploaded records are submitted for review; they count in the scores once a "
             "reviewer approves them."
+        ),
+        _(
+            "9. Nothing to report (nil return, 零报告): write 是 in the column 零报告 (nil) "
+            "and fill only unit, indicator and date (and a note if you like); leave the "
+            "other columns empty. The row says the unit has nothing to report on that "
+            "indicator for the open collection period containing the date. A unit cannot "
+            "have both records and a nil return on an indicator for a period; withdraw a "
+            "nil return on the nil returns page before entering records. Only deduction and "
+            "bonus indicators take a nil return."
         ),
     ]
     return [line % values if "%(" in line else line for line in lines]

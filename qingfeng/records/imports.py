@@ -50,6 +50,8 @@ from qingfeng.lib.tabular import (
 )
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.models import ProblemType, Record, RecordSource, RecordStatus
+from qingfeng.records.nil_cover import NilCover
+from qingfeng.records.nil_imports import NilRows, yes_no
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import leaves_with_applies
 from qingfeng.records.storage import RecordValues
@@ -68,6 +70,7 @@ COLUMNS: tuple[str, ...] = (
     "value",
     "problem_type",
     "note",
+    "nil",
 )
 REQUIRED: tuple[str, ...] = ("unit", "indicator", "date")
 # At most this many records per file (``settings.RECORDS_IMPORT_MAX_ROWS`` overrides it).
@@ -97,6 +100,7 @@ class RecordsImportResult:
     issues: list[Issue] = field(default_factory=list)
     record_ids: list[int] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
+    nil_returns: list[int] = field(default_factory=list)  # ids of the nil returns filed
 
     @property
     def ok(self) -> bool:
@@ -144,6 +148,7 @@ CONVERTERS = {
     "grade": bounded(32),
     "problem_type": text_of(Record, "problem_type"),
     "note": text,
+    "nil": yes_no,
 }
 
 
@@ -283,6 +288,12 @@ class RecordChecker:
         message = _('unknown problem type "%(name)s"; choose one of: %(names)s')
         return [("problem_type", message % {"name": name, "names": "、".join(self.problem_types)})]
 
+    @cached_property
+    def nil_cover(self) -> NilCover:
+        """The framework's active nil returns (one query, on the first row that needs
+        them): a record they cover is refused."""
+        return NilCover(self.framework)
+
     def _applies(self, leaf: _Leaf, unit: Unit) -> bool:
         key = (leaf.indicator.pk, unit.category_id)
         if key not in self._applies_to:
@@ -408,6 +419,12 @@ class RecordChecker:
                 )
             )
         problems.extend(_rule_problems(indicator, points, grade, value))
+        if unit is not None and self.nil_cover:
+            covered = self.nil_cover.problem(
+                unit_id=unit.pk, unit_name=unit.name, indicator_code=indicator_code, day=date
+            )
+            if covered is not None:
+                problems.append(("indicator", covered))
         return problems
 
 
@@ -475,12 +492,15 @@ def validate_records(
     issues: Issues,
     status: str = RecordStatus.APPROVED,
     source: str = RecordSource.IMPORTED,
+    nil_rows: NilRows | None = None,
 ) -> list[RecordValues]:
     """Convert and check every row; the records to store (``records.storage``' rows by
     field), or [] if any issue was added.
 
     Every problem of every row is added to ``issues``, in row order and, within a row, in
-    column order. The records carry the checker's framework, station and actor.
+    column order. The records carry the checker's framework, station and actor. With
+    ``nil_rows``, the rows marked nil (零报告) are set aside there with every record row's
+    fields, for ``records.nil_imports`` to check; without it a nil row is refused.
     """
     converted: list[tuple[int, dict[str, Any], list[Problem]]] = []
     for item in rows:
@@ -510,6 +530,11 @@ def validate_records(
     }
     order = {name: index for index, name in enumerate(COLUMNS)}
     for row, fields, problems in converted:
+        if fields.get("nil"):
+            if nil_rows is not None:
+                nil_rows.rows.append((row, fields, problems))
+                continue
+            problems.append(("nil", _("nil returns are not accepted here")))
         bad = {column for column, _message in problems}
         problems.extend(_row_problems(fields, bad, checker))
         if problems:
@@ -518,6 +543,12 @@ def validate_records(
                 issues.at(row, column, message)
         elif not issues:
             records.append(_record(fields, common))
+    if nil_rows is not None and nil_rows.rows:
+        # Only a file with nil rows needs its record rows again (after the checks, which
+        # put each row's unit in its fields).
+        nil_rows.records = [
+            (row, fields) for row, fields, _problems in converted if not fields.get("nil")
+        ]
     return [] if issues else records
 
 

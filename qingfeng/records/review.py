@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qingfeng.lib.history import stamp
-from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.models import NilReturn, Record, RecordStatus
+from qingfeng.records.nil_cover import refuse_nil_covered
 from qingfeng.records.periods import refuse_frozen
 from qingfeng.records.rescore import recompute_after_change
 
@@ -50,10 +51,11 @@ def _refuse(record: Record, expected: Iterable[str]) -> ValidationError:
     )
 
 
-def entered_by(*, record: Record, user: Any) -> bool:
+def entered_by(*, record: Record | NilReturn, user: Any) -> bool:
     """Whether ``user`` entered ``record`` (``created_by``): that user may not review it.
     Records imported on the command line or pushed by an API token have no author (a
-    station's data), so any reviewer in scope reviews them."""
+    station's data), so any reviewer in scope reviews them. The same rule holds for a nil
+    return (``records.nil_returns``): whoever filed it never reviews it."""
     return user is not None and user.pk is not None and record.created_by_id == user.pk
 
 
@@ -78,6 +80,7 @@ def record_submit(*, record: Record, actor: Any) -> Record:
     if record.status not in SUBMITTABLE:
         raise _refuse(record, SUBMITTABLE)
     refuse_frozen(records=[record])
+    refuse_nil_covered(records=[record])
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = timezone.now()
     _save(record, actor, ["status", "submitted_at"])
@@ -113,6 +116,7 @@ def records_approve(*, records: Iterable[Record], actor: Any) -> int:
             raise _refuse(record, [RecordStatus.SUBMITTED])
     _refuse_own(records, actor)
     refuse_frozen(records=records)
+    refuse_nil_covered(records=records)
     now = timezone.now()
     dates: dict[int, set[Any]] = defaultdict(set)
     units: dict[int, set[int]] = defaultdict(set)

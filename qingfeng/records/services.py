@@ -24,6 +24,8 @@ from qingfeng.records.imports import (
     validate_records,
 )
 from qingfeng.records.models import Record, RecordSource, RecordStatus
+from qingfeng.records.nil_imports import NilRows, nil_row_plans
+from qingfeng.records.nil_returns import clean_note, store_nil_return
 from qingfeng.records.rescore import recompute_after_change
 from qingfeng.records.storage import records_insert
 
@@ -47,9 +49,11 @@ def records_import(
     """Import a records file (.xlsx or .csv, by ``filename``), all or nothing.
 
     Every row is checked first; if any has a problem, nothing is stored and the result
-    holds every issue, located by row and column. Otherwise all records are created in one
-    transaction, with their history, and the periods they fall in are recomputed in that
-    same transaction: a crash or a failed recompute leaves no record stored.
+    holds every issue, located by row and column. Rows marked nil (零报告, with a
+    ``station``) become nil returns, submitted, one per indicator and collection period
+    (``records.nil_imports``), stored in the records' transaction. Otherwise all records
+    are created in one transaction, with their history, and the periods they fall in are
+    recomputed in that same transaction: a crash or a failed recompute leaves no record stored.
     ``station`` limits the file to that station's indicators; ``actor`` (None on the
     command line) limits it to the units the actor sees and is recorded as the author.
     ``open_periods_only`` (the upload page, the API) refuses dates outside the framework's
@@ -68,16 +72,35 @@ def records_import(
     checker = RecordChecker(
         framework=framework, station=station, actor=actor, open_periods_only=open_periods_only
     )
+    nil_rows = NilRows()
     records = validate_records(
-        rows=read.rows, checker=checker, issues=issues, status=status, source=source
+        rows=read.rows,
+        checker=checker,
+        issues=issues,
+        status=status,
+        source=source,
+        nil_rows=nil_rows,
     )
+    nil_plans = nil_row_plans(collected=nil_rows, checker=checker, station=station, issues=issues)
     if issues:
-        result.issues = issues.items
+        # The nil rows were checked after the records: every issue in row order again.
+        result.issues = sorted(issues.items, key=lambda issue: issue.row or 0)
         return result
     # The records and the recompute of their periods commit together (finding 4 of issue
     # 10): a crash in between must not leave records whose scores were never computed.
     with transaction.atomic():
         ids = records_insert(rows=records, history_user=actor)
+        for item in nil_plans:
+            assert station is not None  # nil rows are refused without a station
+            nil_return = store_nil_return(
+                framework=framework,
+                station=station,
+                plan=item.plan,
+                note=clean_note(item.note),
+                actor=actor,
+                source=source,
+            )
+            result.nil_returns.append(nil_return.pk)
         if status == RecordStatus.APPROVED:
             result.periods = _recompute(
                 framework,

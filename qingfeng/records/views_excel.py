@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.roles import Capability
@@ -145,6 +146,16 @@ def excel_page(request: AuthedRequest) -> HttpResponse:
             _("Imported %(name)s: %(count)s records, submitted for review.")
             % {"name": upload.name, "count": result.created},
         )
+        if result.nil_returns:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d nil return filed from the file's nil rows, submitted for review.",
+                    "%(count)d nil returns filed from the file's nil rows, submitted for review.",
+                    len(result.nil_returns),
+                )
+                % {"count": len(result.nil_returns)},
+            )
         return redirect(f"{reverse('records:excel')}?{choice.query()}")
     return render(request, "records/excel.html", context)
 

@@ -36,6 +36,7 @@ from qingfeng.lib.typing import AuthedRequest
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Station
 from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.nil_selectors import nil_review_count
 from qingfeng.records.periods import FrozenRecords
 from qingfeng.records.review import entered_by, record_return, records_approve
 from qingfeng.records.selectors import IndicatorNames, is_nil_answer
@@ -149,6 +150,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
             "no_station": NO_STATION if has_self_assessments else "",
             "queue_periods": queue_periods,
             "chosen": chosen,
+            "nil_waiting": nil_review_count(request.user),
         },
     )
 

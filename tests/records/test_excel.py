@@ -91,7 +91,9 @@ def test_it_builds_the_station_template(opened: Setup, clerk: User) -> None:
     # Chinese sheet and column names (the import reads them as the codes of HEADER).
     assert workbook.sheetnames[:3] == ["填报记录", "指标说明", "说明"]
     records = workbook["填报记录"]
-    assert [cell.value for cell in records[1]] == [CHINESE_NAMES[code] for code in HEADER]
+    # The last column, 零报告 (nil), marks a nil return's row (tests/records/test_nil_excel.py).
+    names = [CHINESE_NAMES[code] for code in [*HEADER, "nil"]]
+    assert [cell.value for cell in records[1]] == names
     assert records.freeze_panes == "A2"
     assert records["A1"].font.bold
     validations = {
@@ -176,8 +178,8 @@ def test_it_rejects_a_file_with_bad_rows_and_returns_it_with_errors(
     assert errors.status_code == 200
     workbook = load_workbook(io.BytesIO(errors.content))
     sheet = workbook["填报记录"]
-    assert sheet.cell(row=1, column=10).value == "error"
-    notes = {row: sheet.cell(row=row, column=10).value for row in range(2, 8)}
+    assert sheet.cell(row=1, column=11).value == "error"  # after the template's 零报告
+    notes = {row: sheet.cell(row=row, column=11).value for row in range(2, 8)}
     assert notes[2] is None
     assert all(notes[row] for row in range(3, 8))
     assert "belongs to another data station" in str(notes[5])

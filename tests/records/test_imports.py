@@ -218,7 +218,7 @@ def test_it_rejects_unknown_duplicate_and_missing_columns(setup: Setup) -> None:
     data = csv_bytes("unit,indicator,ponts,unit\nA1,A1,1,A1\n")
     assert issues_of(data, "r.csv", setup) == [
         'row 1, column ponts: unknown column "ponts"; expected one of: unit, indicator, date, '
-        "points, quantity, grade, value, problem_type, note",
+        "points, quantity, grade, value, problem_type, note, nil",
         "row 1, column unit: duplicate column",
         "row 1: column date is missing",
     ]
