@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +115,16 @@ def is_fully_reported(completeness: float | None) -> bool:
     return completeness is None or completeness >= 1.0
 
 
+def completeness_percent(completeness: float | None) -> int | None:
+    """A completeness (0–1) in whole per cent as the pages show it: rounded down, so only
+    complete data reads 100 % (0.996 reads 99 %); None when nothing is owed."""
+    if completeness is None:
+        return None
+    if is_fully_reported(completeness):
+        return 100
+    return min(math.floor(completeness * 100), 99)
+
+
 def fully_reported_q(prefix: str = "") -> Q:
     """The snapshots of fully reported units (``is_fully_reported``) as a filter."""
     return Q(**{f"{prefix}completeness__isnull": True}) | Q(**{f"{prefix}completeness__gte": 1.0})
@@ -137,6 +148,11 @@ class PeriodCompleteness:
     def complete(self) -> bool:
         """Nothing owed is missing (also when nothing was owed)."""
         return self.incomplete == 0
+
+    @property
+    def percent(self) -> int | None:
+        """``rate`` as the pages show it (``completeness_percent``)."""
+        return completeness_percent(self.rate)
 
 
 COMPLETENESS_AGGREGATES = {
