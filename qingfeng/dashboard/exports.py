@@ -81,9 +81,10 @@ def _percent(completeness: float | None) -> float | None:
     return None if completeness is None else round(completeness * 100, 2)
 
 
-def _codes(indexes: list[int], codes: list[str]) -> str:
-    """The codes of the unreported leaves, for an export's 未报送 column."""
-    return " ".join(codes[i] for i in indexes if 0 <= i < len(codes))
+def _codes(indexes: list[int], codes: list[str]) -> str | None:
+    """The codes of the unreported leaves, for an export's 未报送 column (an empty cell
+    when there are none)."""
+    return " ".join(codes[i] for i in indexes if 0 <= i < len(codes)) or None
 
 
 def ranking_sheet(
