@@ -268,6 +268,10 @@ def test_the_strict_rule_drops_the_unreported_leaves_from_the_applicable_max(
     assert list(rows["A2"]["nodes"]) == ["A1", "A2"]
     page = client_for(marked.analyst).get(_url("portrait", org.unit_a1.pk)).content.decode()
     assert page.count('data-testid="unreported"') == 1 and "不予评估" in page
+    # "How the total is made" says why A2 left the applicable max.
+    making = page.split('data-testid="unreported-left-out"')[1].split("</p>")[0]
+    not_assessed = page.split('data-testid="not-assessed"')[1].split("</p>")[0]
+    assert "指标A2" in making and "指标A2" not in not_assessed and "指标B" in not_assessed
 
 
 def test_the_version_page_states_the_rule_and_a_draft_may_choose_it(
