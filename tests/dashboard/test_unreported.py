@@ -212,6 +212,12 @@ def test_the_exports_carry_the_completeness_and_the_unreported_leaves(marked: Fi
     nodes = {row["单位"]: row for row in _table(book.worksheets[2])}
     assert nodes["黎侯镇"]["未报送的指标"] == "A1 A2"
     assert nodes["黎侯镇"]["数据完整率（%）"] == 0
+    compared = _table(_book(client.get(_url("compare_indicator_xlsx"))).worksheets[0])
+    assert {row["单位"]: row["数据完整率（%）"] for row in compared} == {
+        "黎城县教育局": 50,
+        "黎城县第一中学": 100,
+        "黎侯镇": 0,
+    }
     portrait = _book(client.get(_url("portrait_xlsx", marked.org.unit_a1.pk)))
     tree = {row["编码"]: row["未报送"] or "" for row in _table(portrait.worksheets[0])}
     assert tree == {"A": "", "A1": "", "A2": "未报送", "B": "", "B1": "", "B2": ""}
