@@ -268,6 +268,13 @@ class NodeScoreOut(Schema):
     score: float | None = _field(gettext_lazy("The points scored; null if not assessed."))
     max: float | None = _field(gettext_lazy("The most points the indicator can give this unit."))
     band: str | None = _field(gettext_lazy("The warning band: green, blue, yellow, orange or red."))
+    unreported: bool = _field(
+        gettext_lazy(
+            "True if the indicator's data station neither entered records nor filed a nil "
+            "return for the unit."
+        ),
+        default=False,
+    )
 
 
 class ScoreRowOut(Schema):
@@ -292,6 +299,13 @@ class ScoreRowOut(Schema):
     )
     vetoed: bool = _field(
         gettext_lazy("True if the unit is vetoed: it ranks after all others, in the worst band.")
+    )
+    completeness: float | None = _field(
+        gettext_lazy(
+            "The share (0 to 1) of the indicators its data stations owe the unit that they "
+            "reported on; null if none is owed."
+        ),
+        default=None,
     )
     nodes: dict[str, NodeScoreOut] = _field(
         gettext_lazy("Each indicator's score, by indicator code.")

@@ -82,6 +82,8 @@ class CompareRow:
     rank: int | None = None
     portrait: str | None = None
     category_name: str = ""
+    # The unit's data completeness in the period (None: nothing owed), for the export.
+    completeness: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -163,21 +165,40 @@ def rank_rows(rows: list[CompareRow], measure: str) -> list[CompareRow]:
 def _snapshot_rows(
     snapshots: QuerySet[Snapshot], node: str, codes: list[str], scale: float
 ) -> list[CompareRow]:
-    """One row per snapshot with the node's (or the total's) score, max and band."""
-    base = ["unit_id", "unit__code", "unit__name", "category", "vetoed"]
+    """One row per snapshot with the node's (or the total's) score, max and band, and
+    the unit's data completeness."""
+    base = ["unit_id", "unit__code", "unit__name", "category", "vetoed", "completeness"]
     if node == TOTAL:
         values = snapshots.values_list(*base, "total", "band")
         return [
-            CompareRow(u, c, n, cat, total, scale if total is not None else None, band or "", v)
-            for u, c, n, cat, v, total, band in values
+            CompareRow(
+                u,
+                c,
+                n,
+                cat,
+                total,
+                scale if total is not None else None,
+                band or "",
+                v,
+                completeness=done,
+            )
+            for u, c, n, cat, v, done, total, band in values
         ]
     score, maximum, band = _node_exprs(codes.index(node))
     values = snapshots.annotate(_s=score, _m=maximum, _b=band).values_list(*base, "_s", "_m", "_b")
     return [
         CompareRow(
-            u, c, n, cat, s, m if s is not None else None, (b or "") if s is not None else "", v
+            u,
+            c,
+            n,
+            cat,
+            s,
+            m if s is not None else None,
+            (b or "") if s is not None else "",
+            v,
+            completeness=done,
         )
-        for u, c, n, cat, v, s, m, b in values
+        for u, c, n, cat, v, done, s, m, b in values
     ]
 
 

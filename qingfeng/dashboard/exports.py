@@ -32,6 +32,7 @@ from qingfeng.dashboard.overview_tables import (
 from qingfeng.lib.bands import band_label as _band_label
 from qingfeng.lib.periods import period_label
 from qingfeng.lib.xlsx import Sheet
+from qingfeng.scoring.selectors import unreported_indexes
 
 
 def band_label(band: str | None) -> str:
@@ -66,11 +67,24 @@ def _title(results: PeriodResults, what: str, query: OverviewQuery | None = None
         parts.append(f"{_('Category')}: {query.category}")
     if query is not None and query.region is not None:
         parts.append(f"{_('Region')}: {query.region.name}")
+    if query is not None and query.complete:
+        parts.append(_("Fully reported units only"))
     return " · ".join(parts)
 
 
 def _yes(flag: bool) -> str:
     return _("yes") if flag else ""
+
+
+def _percent(completeness: float | None) -> float | None:
+    """A unit's data completeness in per cent (stored to 4 decimals: 2 here, exact)."""
+    return None if completeness is None else round(completeness * 100, 2)
+
+
+def _codes(indexes: list[int], codes: list[str]) -> str | None:
+    """The codes of the unreported leaves, for an export's 未报送 column (an empty cell
+    when there are none)."""
+    return " ".join(codes[i] for i in indexes if 0 <= i < len(codes)) or None
 
 
 def ranking_sheet(
@@ -89,6 +103,7 @@ def ranking_sheet(
         _("Total"),
         _("Band"),
         _("vetoed"),
+        _("Data completeness (%)"),
     ]
     band_of = {(r, 7): row.band for r, row in enumerate(rows)}
     data = [
@@ -102,6 +117,7 @@ def ranking_sheet(
             row.total,
             band_label(row.band),
             _yes(row.vetoed),
+            _percent(row.completeness),
         ]
         for row in rows
     ]
@@ -125,9 +141,10 @@ def _heat_bands(
 
 def heatmap_sheet(*, results: PeriodResults, rows: list[UnitRow], query: OverviewQuery) -> Sheet:
     """The heat map by unit: one column per level-1 indicator, each score coloured by its
-    band."""
+    band; then the unit's data completeness and its unreported leaves."""
     band_label = _band_labeller()
     columns = level_one_columns(results)
+    codes = results.codes
     headers = [
         _("Rank"),
         _("Code"),
@@ -136,6 +153,8 @@ def heatmap_sheet(*, results: PeriodResults, rows: list[UnitRow], query: Overvie
         _("Total"),
         _("Band"),
         *(f"{c.code} {c.name} ({c.max:g})" for c in columns),
+        _("Data completeness (%)"),
+        _("Unreported indicators"),
     ]
     data = [
         [
@@ -146,6 +165,8 @@ def heatmap_sheet(*, results: PeriodResults, rows: list[UnitRow], query: Overvie
             row.total,
             band_label(row.band),
             *(cell.score for cell in row.cells),
+            _percent(row.completeness),
+            _codes(row.unreported, codes),
         ]
         for row in rows
     ]
@@ -226,7 +247,8 @@ def warnings_sheet(
 
 
 def summary_sheet(*, results: PeriodResults, figures: Figures) -> Sheet:
-    """The framework, version and period, and the headline figures."""
+    """The framework, version and period, and the headline figures (with the period's data
+    completeness)."""
     version = results.version
     data: list[list[Any]] = [
         [_("Framework"), f"{results.framework.code} {results.framework.name}"],
@@ -244,6 +266,14 @@ def summary_sheet(*, results: PeriodResults, figures: Figures) -> Sheet:
         [_("Mean total in the previous period"), figures.previous_mean],
         [_("Change of the mean total"), figures.change],
         [_("Units that moved band"), figures.moved],
+    ]
+    completeness = figures.completeness
+    if completeness is not None:
+        data += [
+            [_("Data completeness of the period (%)"), _percent(completeness.rate)],
+            [_("Units with unreported data"), completeness.incomplete],
+        ]
+    data += [
         [_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
     ]
     title = _title(results, _("Whole-period results"))
@@ -252,11 +282,18 @@ def summary_sheet(*, results: PeriodResults, figures: Figures) -> Sheet:
 
 def nodes_sheet(*, results: PeriodResults) -> Sheet:
     """Every node of every unit in scope, wide: one row per unit (official rank order),
-    one column per node in tree order with its score; warning bands as cell colours."""
+    one column per node in tree order with its score; warning bands as cell colours; then
+    the unit's data completeness and the codes of its unreported leaves."""
     band_label = _band_labeller()
     indicators = results.indicators
+    codes = results.codes
     fixed = [_("Rank"), _("Code"), _("Unit"), _("Category"), _("Total"), _("Band")]
-    headers = [*fixed, *(f"{node.code} {node.name}" for node in indicators)]
+    headers = [
+        *fixed,
+        *(f"{node.code} {node.name}" for node in indicators),
+        _("Data completeness (%)"),
+        _("Unreported indicators"),
+    ]
     band_rows: dict[int, dict[int, str]] = {}
     values = (
         results.snapshots.order_by(*ranking_order(OverviewQuery()))
@@ -266,10 +303,25 @@ def nodes_sheet(*, results: PeriodResults) -> Sheet:
     data = []
     offset = len(fixed)
     for r, row in enumerate(values):
-        (_unit, code, name, category, _cat, total, band, _veto, rank, _crank, _change, nodes) = row
-        scores = (nodes or {}).get("score") or []
-        bands = (nodes or {}).get("band") or []
-        data.append([rank, code, name, category, total, band_label(band), *scores])
+        (_unit, code, name, category, _cat, total, band, _veto, rank, _crank, _change) = row[:11]
+        completeness, nodes = row[-2], row[-1] or {}
+        scores = nodes.get("score") or []
+        bands = nodes.get("band") or []
+        # Aligned: a short node list (never stored so, but cheap to guard) keeps the columns.
+        scores = [*scores, *([None] * (len(codes) - len(scores)))][: len(codes)]
+        data.append(
+            [
+                rank,
+                code,
+                name,
+                category,
+                total,
+                band_label(band),
+                *scores,
+                _percent(completeness),
+                _codes(unreported_indexes(nodes), codes),
+            ]
+        )
         # One dict a row (not a (row, column) key a cell): ~600,000 fills in a province.
         fills = {offset + i: b for i, b in enumerate(bands) if b and b != "green"}
         if band and band != "green":

@@ -11,7 +11,7 @@ re-ranking within the viewer's scope (the page says so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -33,7 +33,15 @@ from qingfeng.org.models import Region, UnitCategory, within_q
 from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import latest_period, period_snapshots
+from qingfeng.scoring.selectors import (
+    COMPLETENESS_AGGREGATES,
+    PeriodCompleteness,
+    completeness_of,
+    fully_reported_q,
+    latest_period,
+    period_completeness,
+    period_snapshots,
+)
 
 # ---------------------------------------------------------------------------- bands
 
@@ -60,11 +68,21 @@ class Column:
     index: int
     max: float
     bands: list[dict[str, Any]]
+    # The indexes of the nodes in its branch (itself included): where its cell looks for
+    # unreported leaves.
+    branch: frozenset[int] = frozenset()
 
 
 def level_one_columns(results: PeriodResults) -> list[Column]:
     """The heat map's columns, in tree order."""
     version_bands = results.version.bands or []
+    # Tree order puts a branch right after its level-1 node.
+    branches: dict[int, set[int]] = {}
+    top = -1
+    for i, node in enumerate(results.indicators):
+        if node.parent_id is None:
+            top = i
+        branches.setdefault(top, set()).add(i)
     return [
         Column(
             code=node.code,
@@ -72,6 +90,7 @@ def level_one_columns(results: PeriodResults) -> list[Column]:
             index=i,
             max=node.max,
             bands=node.bands if node.bands is not None else version_bands,
+            branch=frozenset(branches.get(i, ())),
         )
         for i, node in enumerate(results.indicators)
         if node.parent_id is None
@@ -88,6 +107,8 @@ class OverviewQuery:
     page: str = "1"
     view: str = "units"  # units, regions (the heat map by unit or region) or ranking
     region: Region | None = None
+    # Only the fully reported units (``scoring.selectors.is_fully_reported``).
+    complete: bool = False
 
     @property
     def descending(self) -> bool:
@@ -96,8 +117,9 @@ class OverviewQuery:
 
 def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> OverviewQuery:
     """Read ``category``, ``sort`` (total, name or a level-1 code), ``order``, ``page``,
-    ``view`` (units, regions or ranking: the page's tabs) and ``region`` (a region pk
-    within the user's scope, else 404) from the request."""
+    ``view`` (units, regions or ranking: the page's tabs), ``region`` (a region pk
+    within the user's scope, else 404) and ``complete`` (1: fully reported units only)
+    from the request."""
     codes = {node.code for node in results.level_one}
     sort = params.get("sort", "total")
     if sort not in codes and sort not in ("total", "name"):
@@ -122,16 +144,20 @@ def overview_query(*, user: Any, results: PeriodResults, params: QueryDict) -> O
         page=params.get("page", "1"),
         view=view if (view := params.get("view", "")) in ("regions", "ranking") else "units",
         region=region,
+        complete=params.get("complete", "") == "1",
     )
 
 
 def filtered_snapshots(*, results: PeriodResults, query: OverviewQuery) -> QuerySet[Snapshot]:
-    """The period's snapshots in scope, narrowed to the chosen category and region."""
+    """The period's snapshots in scope, narrowed to the chosen category and region, and to
+    the fully reported units when asked."""
     snapshots = results.snapshots
     if query.category:
         snapshots = snapshots.filter(category=query.category)
     if query.region is not None:
         snapshots = snapshots.filter(within_q(query.region, prefix="unit__"))
+    if query.complete:
+        snapshots = snapshots.filter(fully_reported_q())
     return snapshots
 
 
@@ -161,6 +187,9 @@ class Figures:
     # two is open or not covered from start to end (``records.period_states.PeriodStates``).
     not_comparable: str = ""
     not_comparable_short: str = ""  # the same in a few words
+    # The data completeness of the units under the category and region filters (whether
+    # or not only the fully reported ones are shown): docs/completeness-scores.md.
+    completeness: PeriodCompleteness | None = None
 
     @property
     def change(self) -> float | None:
@@ -188,6 +217,8 @@ class Figures:
             "moved_up": self.moved_up,
             "moved_down": self.moved_down,
             "not_comparable": self.not_comparable or None,
+            "completeness": None if self.completeness is None else self.completeness.rate,
+            "incomplete_units": None if self.completeness is None else self.completeness.incomplete,
         }
 
 
@@ -213,11 +244,14 @@ def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery)
     period of the same length, and how many units changed band: SQL aggregates only. No
     change and no band moves when either period is incomplete (``not_comparable`` says
     why): a period still being collected, or one whose data begins after it started, would
-    make a change that means nothing."""
+    make a change that means nothing. The period's data completeness comes with the same
+    aggregate (a second one when only fully reported units are shown: it is taken over all
+    of them)."""
     snapshots = filtered_snapshots(results=results, query=query)
     levels = band_levels(results.version)
     scored = Q(total__isnull=False)
     counts = snapshots.aggregate(
+        **({} if query.complete else COMPLETENESS_AGGREGATES),
         units=Count("pk", filter=scored),
         everyone=Count("pk"),
         vetoed=Count("pk", filter=scored & Q(vetoed=True)),
@@ -257,7 +291,13 @@ def overview_figures(*, user: Any, results: PeriodResults, query: OverviewQuery)
                 moved_up += n
             else:
                 moved_down += n
+    if query.complete:
+        everyone = filtered_snapshots(results=results, query=replace(query, complete=False))
+        completeness = period_completeness(everyone)
+    else:
+        completeness = completeness_of(counts)
     return Figures(
+        completeness=completeness,
         units=counts["units"],
         not_assessed=counts["everyone"] - counts["units"],
         bands=[(level, counts[f"band_{i}"]) for i, level in enumerate(levels)],

@@ -32,7 +32,13 @@ from qingfeng.dashboard.overview import (
 from qingfeng.framework.selectors import severity_of
 from qingfeng.org.models import Region, path_step, path_tops
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_item, node_ratio
+from qingfeng.scoring.selectors import (
+    completeness_percent,
+    is_fully_reported,
+    node_item,
+    node_ratio,
+    unreported_indexes,
+)
 
 PAGE_SIZE = 50
 # The columns read for a table row (heat map, ranking, exports); ``nodes`` is added when
@@ -49,6 +55,7 @@ ROW_FIELDS = (
     "rank",
     "category_rank",
     "rank_change",
+    "completeness",
 )
 # Read with a page's rows (heat map, ranking): what its totals are made of, for the hover.
 MAKING_FIELDS = ("raw", "applicable_max")
@@ -66,12 +73,14 @@ def _two_decimals(value: float) -> str:
 @dataclass
 class Cell:
     """A heat-map cell: a level-1 node's score, applicable max and band ("none" when the
-    node does not apply or was not assessed)."""
+    node does not apply or was not assessed), and how many leaves of its branch no data
+    station reported on for the unit (``unreported``)."""
 
     code: str
     score: float | None
     max: float | None
     band: str
+    unreported: int = 0
 
     @property
     def text(self) -> str:
@@ -110,29 +119,49 @@ class UnitRow:
     cells: list[Cell] = field(default_factory=list)
     raw: float | None = None
     applicable_max: float | None = None
+    # The share of the unit's tracked leaves reported (None: nothing owed), and the
+    # tree-order indexes of the leaves unreported.
+    completeness: float | None = None
+    unreported: list[int] = field(default_factory=list)
 
     @property
     def total_text(self) -> str:
         return "—" if self.total is None else f"{self.total:.2f}"
 
+    @property
+    def fully_reported(self) -> bool:
+        return is_fully_reported(self.completeness)
+
+    @property
+    def completeness_percent(self) -> int | None:
+        """The completeness in whole per cent as the pages show it (None: nothing owed)."""
+        return completeness_percent(self.completeness)
+
 
 def unit_row(values: dict[str, Any], columns: list[Column] | None = None) -> UnitRow:
     """A row from ``values(*ROW_FIELDS[, "nodes"])``; cells for ``columns`` when given."""
     cells = []
+    unreported: list[int] = []
     if columns is not None:
         nodes = values.get("nodes") or {}
         scores = nodes.get("score") or []
         maxima = nodes.get("max") or []
         bands = nodes.get("band") or []
+        unreported = unreported_indexes(nodes)
         for column in columns:
             i = column.index
+            missing = sum(1 for n in unreported if n in column.branch) if unreported else 0
             score = scores[i] if i < len(scores) else None
             if score is None:
-                cells.append(Cell(code=column.code, score=None, max=None, band="none"))
+                cells.append(
+                    Cell(code=column.code, score=None, max=None, band="none", unreported=missing)
+                )
                 continue
             maximum = maxima[i] if i < len(maxima) else None
             band = (bands[i] if i < len(bands) else None) or "none"
-            cells.append(Cell(code=column.code, score=score, max=maximum, band=band))
+            cells.append(
+                Cell(code=column.code, score=score, max=maximum, band=band, unreported=missing)
+            )
     return UnitRow(
         unit_pk=values["unit_id"],
         code=values["unit__code"],
@@ -148,6 +177,8 @@ def unit_row(values: dict[str, Any], columns: list[Column] | None = None) -> Uni
         cells=cells,
         raw=values.get("raw"),
         applicable_max=values.get("applicable_max"),
+        completeness=values.get("completeness"),
+        unreported=unreported,
     )
 
 

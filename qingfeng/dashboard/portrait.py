@@ -38,7 +38,7 @@ from qingfeng.monitoring.selectors_sync import registered_in
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_value
+from qingfeng.scoring.selectors import completeness_percent, node_value, unreported_codes
 
 MINUS = "\u2212"
 # Bands that are not a warning.
@@ -83,6 +83,16 @@ class Portrait:
     @cached_property
     def results(self) -> dict[str, tuple[float, float, str]]:
         return self.snapshot.node_results(self.codes)
+
+    @cached_property
+    def unreported(self) -> set[str]:
+        """The codes of the leaves no data station reported on for the unit."""
+        return set(unreported_codes(nodes=self.snapshot.nodes, codes=self.codes))
+
+    @property
+    def completeness_percent(self) -> int | None:
+        """The unit's data completeness in whole per cent (None: nothing owed)."""
+        return completeness_percent(self.snapshot.completeness)
 
     @cached_property
     def by_code(self) -> dict[str, Indicator]:
@@ -149,6 +159,9 @@ class TreeRow:
     moved: str
     focused: bool
     focus_path: bool
+    # The leaf is unreported (未报送); for a group, how many of its leaves are.
+    unreported: bool = False
+    unreported_below: int = 0
 
 
 def counted_by_leaf(*, snapshot: Snapshot) -> dict[str, int]:
@@ -191,7 +204,9 @@ def tree_rows(*, portrait: Portrait, focus: str = "") -> list[TreeRow]:
         is_leaf = not portrait.children.get(node.pk)
         stored = portrait.results.get(node.code)
         score, maximum, band = stored if stored else (None, None, None)
-        count = sum(counts.get(leaf.code, 0) for leaf in portrait.leaves_under(node))
+        under = portrait.leaves_under(node)
+        count = sum(counts.get(leaf.code, 0) for leaf in under)
+        missing = sum(1 for leaf in under if leaf.code in portrait.unreported)
         rows.append(
             TreeRow(
                 node=node,
@@ -204,6 +219,8 @@ def tree_rows(*, portrait: Portrait, focus: str = "") -> list[TreeRow]:
                 moved=_moved(node, score, maximum, count) if is_leaf else "",
                 focused=node.code == focus,
                 focus_path=node.pk in on_path,
+                unreported=is_leaf and node.code in portrait.unreported,
+                unreported_below=missing,
             )
         )
     return rows

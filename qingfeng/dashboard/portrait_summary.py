@@ -35,6 +35,8 @@ class LeftOut:
 
     node: Indicator
     applies: bool
+    # Left out because its data station did not report (the version's strict rule).
+    unreported: bool = False
 
 
 @dataclass
@@ -59,7 +61,12 @@ class TotalMaking:
 
     @property
     def not_assessed(self) -> list[LeftOut]:
-        return [item for item in self.left_out if item.applies]
+        return [item for item in self.left_out if item.applies and not item.unreported]
+
+    @property
+    def unreported(self) -> list[LeftOut]:
+        """Left out under the strict rule: nobody reported on them (docs/completeness.md)."""
+        return [item for item in self.left_out if item.unreported]
 
 
 def _applies(node: Indicator, by_pk: dict[int, Indicator], category: str) -> bool:
@@ -87,7 +94,10 @@ def total_making(*, portrait: Portrait) -> TotalMaking:
         if node.code in portrait.results or node.rule_type == "veto" or not node.max:
             continue
         skipped.add(node.pk)
-        left_out.append(LeftOut(node=node, applies=_applies(node, by_pk, snapshot.category)))
+        applies = _applies(node, by_pk, snapshot.category)
+        left_out.append(
+            LeftOut(node=node, applies=applies, unreported=node.code in portrait.unreported)
+        )
     return TotalMaking(
         raw=snapshot.raw,
         applicable_max=snapshot.applicable_max,

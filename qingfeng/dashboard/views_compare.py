@@ -140,13 +140,24 @@ def compare_indicator_xlsx(request: AuthedRequest, code: str, period: Period) ->
     """The comparison table, and the units not assessed on a second sheet."""
     data = _indicator(request, code, period)
     headers = [_("Rank"), _("Unit code"), _("Unit"), _("Category"), _("Score"), _("Applicable max")]
-    headers += [_("Ratio (%)"), _("Band")]
+    headers += [_("Ratio (%)"), _("Band"), _("Data completeness (%)")]
     rows: list[list[Any]] = []
     bands: dict[tuple[int, int], str] = {}
     for i, r in enumerate(data.rows):
         ratio = None if r.ratio is None else round(100 * r.ratio, 2)
+        done = None if r.completeness is None else round(100 * r.completeness, 2)
         rows.append(
-            [r.rank, r.code, r.name, r.category_name, r.score, r.maximum, ratio, band_label(r.band)]
+            [
+                r.rank,
+                r.code,
+                r.name,
+                r.category_name,
+                r.score,
+                r.maximum,
+                ratio,
+                band_label(r.band),
+                done,
+            ]
         )
         bands[(i, 7)] = r.band
     title = (

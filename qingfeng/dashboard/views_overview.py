@@ -15,7 +15,7 @@ from qingfeng.dashboard import access, exports
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
 from qingfeng.dashboard.overview_warnings import overview_warnings
-from qingfeng.framework.selectors import assessment_note
+from qingfeng.framework.selectors import assessment_note, unreported_rule_text
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
@@ -97,6 +97,7 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         "query": query,
         "categories": ov.categories_in_scope(results=results),
         "figures": ov.overview_figures(user=user, results=results, query=query),
+        "unreported_rule": unreported_rule_text(results.version),
     }
     context["headers"], context["column_headers"] = _sort_headers(results, query)
     # One read of every unit's ranks, level-1 bands and ratios, shared by the tables.
@@ -171,6 +172,7 @@ def heatmap_json(request: AuthedRequest, code: str, period: Period) -> FiniteJso
             }
         )
     page, rows = tables.heatmap_page(results=results, query=query)
+    codes = results.codes
     return FiniteJsonResponse(
         {
             "view": "units",
@@ -186,8 +188,13 @@ def heatmap_json(request: AuthedRequest, code: str, period: Period) -> FiniteJso
                     "total": row.total,
                     "band": row.band,
                     "rank": row.rank,
+                    "completeness": row.completeness,
+                    "unreported": [codes[i] for i in row.unreported],
                     "cells": [
+                        # "unreported" (how many leaves below) only when some are, like
+                        # the snapshots' own lists.
                         {"code": c.code, "score": c.score, "max": c.max, "band": c.band}
+                        | ({"unreported": c.unreported} if c.unreported else {})
                         for c in row.cells
                     ],
                 }

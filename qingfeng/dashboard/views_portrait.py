@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard import portrait_summary as summary
 from qingfeng.dashboard.portrait import Portrait
-from qingfeng.framework.selectors import assessment_note
+from qingfeng.framework.selectors import assessment_note, unreported_rule_text
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.json_response import FiniteJsonResponse
 from qingfeng.lib.periods import Period, period_label
@@ -65,6 +65,7 @@ def _page(
         "period_choices": states.choices(periods),
         "period_state": states.state(data.period),
         "assessment_note": assessment_note(version=data.version, period=data.period),
+        "unreported_rule": unreported_rule_text(data.version),
         "not_comparable": comparison.reason,
         "not_comparable_short": comparison.short,
         "rows": rows,
@@ -166,6 +167,8 @@ def _trend_periods(data: Portrait) -> dict[str, list[Any]]:
 
 def _sheets(data: Portrait) -> list[Sheet]:
     title = f"{data.unit.name} · {data.framework.name} · {period_label(data.period)}"
+    if data.completeness_percent is not None:
+        title += " · " + _("Data completeness %(rate)s%%") % {"rate": data.completeness_percent}
     tree = selectors.tree_rows(portrait=data)
     tree_bands = {(i, 5): row.band for i, row in enumerate(tree) if row.band}
     records = selectors.counted_records(portrait=data)
@@ -182,6 +185,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
                 capfirst(_("applicable max")),
                 _("Band"),
                 _("Rule"),
+                _("Unreported"),
             ],
             [
                 [
@@ -192,6 +196,7 @@ def _sheets(data: Portrait) -> list[Sheet]:
                     row.max,
                     band_label(row.band),
                     row.node.rule_label,
+                    _("Unreported") if row.unreported else "",
                 ]
                 for row in tree
             ],

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from qingfeng.framework.interchange_format import NODE_SETTINGS
 from qingfeng.framework.interchange_write import version_to_spec
-from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.framework.models import FrameworkVersion, Indicator, UnreportedRule
 from qingfeng.framework.rule_text import rule_sentence
 from qingfeng.lib.bands import band_label
 from qingfeng.org.models import Station, UnitCategory
 
-SETTINGS = ("name", "year", "scale", "assessed_on", "bands", "components")
+SETTINGS = ("name", "year", "scale", "assessed_on", "unreported", "bands", "components")
 NODE_FIELDS = ("name", "parent", *NODE_SETTINGS, "rule")
 
 
@@ -51,6 +51,8 @@ def field_label(name: str) -> str:
     """A version setting's or an indicator field's name as the forms call it."""
     if name == "parent":
         return str(_("parent indicator"))
+    if name == "unreported":  # the file's key for the version's ``unreported_rule``
+        name = "unreported_rule"
     for model in (Indicator, FrameworkVersion):
         try:
             return str(getattr(model._meta.get_field(name), "verbose_name", name))
@@ -66,6 +68,8 @@ def value_text(name: str, value: Any) -> str:
         return "—"
     if name == "rule":
         return rule_sentence(value)
+    if name == "unreported" and value in UnreportedRule.values:
+        return str(UnreportedRule(value).label)
     if name == "bands" and isinstance(value, list):
         return "、".join(
             f"{band_label(str(band.get('level')))} < {band.get('below')}"

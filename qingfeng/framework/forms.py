@@ -65,7 +65,7 @@ class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = FrameworkVersion
-        fields = ["name", "year", "scale", "assessed_on"]
+        fields = ["name", "year", "scale", "assessed_on", "unreported_rule"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +74,12 @@ class VersionSettingsForm(BootstrapMixin, forms.ModelForm):
             f"{c['code']}, {c.get('name', '')}, {c['weight']:g}"
             for c in self.instance.components or []
         )
+        # A form posted without it (an older page, a script) keeps the version's rule.
+        self.fields["unreported_rule"].required = False
         self._style()
+
+    def clean_unreported_rule(self) -> str:
+        return self.cleaned_data.get("unreported_rule") or self.instance.unreported_rule
 
     def clean_bands_text(self) -> list[dict[str, Any]]:
         return text_to_bands(self.cleaned_data["bands_text"])

@@ -24,9 +24,21 @@ from qingfeng.lib.tabular import Issue, sheet_where
 # "yaml" but without the file's keys, which the user of a page never sees.
 Source = Literal["yaml", "xlsx", "page"]
 
-TOP_KEYS = ("code", "name", "year", "scale", "assessed_on", "bands", "components", "indicators")
+TOP_KEYS = (
+    "code",
+    "name",
+    "year",
+    "scale",
+    "assessed_on",
+    "unreported",
+    "bands",
+    "components",
+    "indicators",
+)
 # The period kinds ``assessed_on`` may name (empty or absent: every kind).
 ASSESSED_ON = ("Y", "H", "Q", "M")
+# The rules ``unreported`` may name (absent: mark), ``framework.models.UnreportedRule``.
+UNREPORTED_RULES = ("mark", "strict")
 # An indicator's own settings, alike in the YAML, the .xlsx and the diff of two versions.
 NODE_SETTINGS = ("max", "standard", "method", "station", "applies_to", "component", "bands")
 NODE_KEYS = ("code", "name", *NODE_SETTINGS, "rule", "children")

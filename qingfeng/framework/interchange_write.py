@@ -21,7 +21,7 @@ from qingfeng.framework.interchange_format import (
     INDICATOR_FLAG_COLUMNS,
 )
 from qingfeng.framework.interchange_read import canonical_number
-from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.framework.models import FrameworkVersion, Indicator, UnreportedRule
 from qingfeng.framework.selectors import ordered_indicators
 from qingfeng.lib.headers import CHINESE_NAMES, chinese_header
 from qingfeng.lib.notation import bands_text, grades_text
@@ -46,6 +46,8 @@ def spec_of(version: FrameworkVersion, nodes: list[Indicator]) -> dict[str, Any]
     }
     if version.assessed_on:  # written only when set: older files read the same
         spec["assessed_on"] = version.assessed_on
+    if version.unreported_rule == UnreportedRule.STRICT:  # likewise: mark is the default
+        spec["unreported"] = version.unreported_rule
     if version.bands:
         spec["bands"] = bands_spec(version.bands)
     if version.components:

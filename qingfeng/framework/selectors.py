@@ -87,6 +87,26 @@ def assessment_note(*, version: FrameworkVersion, period: Period) -> str:
     )
 
 
+def unreported_rule_text(version: FrameworkVersion) -> str:
+    """The version's rule for unreported data (``unreported_rule``) in a sentence, for the
+    framework page and the analysis pages (docs/completeness-scores.md)."""
+    if version.unreported_rule == UnreportedRule.STRICT:
+        return str(
+            _(
+                "A deduction or bonus indicator whose data station has neither entered "
+                "records nor filed a nil return for a unit is marked unreported and not "
+                "assessed: it drops out of the unit's applicable max."
+            )
+        )
+    return str(
+        _(
+            "A deduction or bonus indicator whose data station has neither entered records "
+            "nor filed a nil return for a unit scores as usual (a deduction full marks, a "
+            "bonus nothing) and is marked unreported."
+        )
+    )
+
+
 def ordered_indicators(version: FrameworkVersion) -> list[Indicator]:
     """The version's indicators in tree order (each parent before its children, siblings by
     position), as the engine and the tree page need them."""

@@ -25,7 +25,13 @@ from django.utils.translation import gettext as _
 
 from qingfeng.framework.interchange_format import xlsx_column
 from qingfeng.framework.interchange_write import version_to_spec
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
+from qingfeng.framework.models import (
+    Framework,
+    FrameworkVersion,
+    Indicator,
+    UnreportedRule,
+    VersionStatus,
+)
 from qingfeng.framework.validation import validate_spec
 from qingfeng.lib.history import save_validated, stamp
 from qingfeng.lib.tabular import Issue
@@ -127,6 +133,7 @@ def _settings(version: FrameworkVersion, spec: dict[str, Any]) -> None:
     version.year = spec["year"]
     version.scale = spec["scale"]
     version.assessed_on = spec.get("assessed_on") or ""
+    version.unreported_rule = spec.get("unreported") or UnreportedRule.MARK
     version.bands = list(spec.get("bands") or [])
     version.components = list(spec.get("components") or [])
 
@@ -251,7 +258,7 @@ def version_archive(*, version: FrameworkVersion, actor: User | None) -> Framewo
     return version
 
 
-_SETTINGS = ("name", "year", "scale", "bands", "components", "assessed_on")
+_SETTINGS = ("name", "year", "scale", "bands", "components", "assessed_on", "unreported_rule")
 
 
 def version_settings_save(
@@ -264,9 +271,11 @@ def version_settings_save(
     components: list[dict[str, Any]],
     actor: User | None,
     assessed_on: str | None = None,
+    unreported_rule: str | None = None,
 ) -> FrameworkVersion:
     """Change a draft's name, year, scale, bands, components and (when given) the period
-    kind it is assessed on (``AssessedOn``; None keeps it).
+    kind it is assessed on (``AssessedOn``; None keeps it) and the rule for unreported
+    data (``UnreportedRule``; None keeps it).
 
     The settings themselves must be valid (raised per setting). What they imply for the
     indicators (e.g. new components that level-1 indicators do not name yet) is left for
@@ -278,6 +287,8 @@ def version_settings_save(
     values |= {"bands": list(bands or []), "components": list(components or [])}
     if assessed_on is not None:
         values["assessed_on"] = assessed_on
+    if unreported_rule is not None:
+        values["unreported_rule"] = unreported_rule
     for key, value in values.items():
         setattr(version, key, value)
     version.status = stored.status

@@ -27,6 +27,7 @@ from qingfeng.framework.interchange_format import (
     NODE_KEYS,
     RULE_PARAMS,
     TOP_KEYS,
+    UNREPORTED_RULES,
     Locator,
     NodePlace,
     Source,
@@ -238,6 +239,13 @@ class _Validator:
                 Top("assessed_on"),
                 _('expected one of %(kinds)s (year, half, quarter, month), got "%(value)s"')
                 % {"kinds": ", ".join(ASSESSED_ON), "value": _shown(assessed_on)},
+            )
+        unreported = spec.get("unreported")
+        if unreported not in (None, "") and unreported not in UNREPORTED_RULES:
+            self.top(
+                Top("unreported"),
+                _('expected one of %(rules)s (mark, or not assessed), got "%(value)s"')
+                % {"rules": ", ".join(UNREPORTED_RULES), "value": _shown(unreported)},
             )
         if spec.get("bands") is not None:
             _check_bands(

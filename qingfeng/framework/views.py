@@ -18,7 +18,11 @@ from qingfeng.framework.checks import sum_warnings, version_problems
 from qingfeng.framework.diff import version_diff
 from qingfeng.framework.interchange import framework_export
 from qingfeng.framework.models import Framework, FrameworkVersion
-from qingfeng.framework.selectors import ordered_indicators, visible_frameworks
+from qingfeng.framework.selectors import (
+    ordered_indicators,
+    unreported_rule_text,
+    visible_frameworks,
+)
 from qingfeng.lib.ids import parse_id
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import attachment, download_name
@@ -98,6 +102,7 @@ def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "framework": version.framework,
             "rows": rows,
             "leaf_count": sum(1 for r in rows if r["is_leaf"]),
+            "unreported_rule": unreported_rule_text(version),
             "can_edit": can_edit(request, version.framework),
             "other_versions": version.framework.versions.exclude(pk=version.pk),
             # While drafting: what publishing would refuse, and what only deserves a look.

@@ -64,7 +64,8 @@ def _form_view(
 
 @login_required
 def version_settings(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A draft's name, year, scale, bands and components."""
+    """A draft's name, year, scale, bands, components, assessed period kind and rule for
+    unreported data."""
     version = _draft(request, pk)
     form = VersionSettingsForm(request.POST or None, instance=version)
 
@@ -79,6 +80,7 @@ def version_settings(request: AuthedRequest, pk: int) -> HttpResponse:
             components=data["components_text"],
             actor=request.user,
             assessed_on=data["assessed_on"],
+            unreported_rule=data["unreported_rule"],
         )
 
     return _form_view(request, version, form, _("Version settings"), save)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import Avg, Count, FloatField, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -52,10 +54,22 @@ def latest_period(framework: Framework) -> str | None:
 
 
 def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list[dict[str, Any]]:
-    """The docs/design.md JSON shape, one object per unit, ordered by rank (unranked last)."""
+    """The docs/design.md JSON shape, one object per unit, ordered by rank (unranked last).
+
+    ``completeness`` is the unit's share of reported tracked leaves (None: nothing owed);
+    an unreported leaf carries ``"unreported": true`` under ``nodes``, and is listed even
+    when the strict rule left it without a score (score, max and band null)."""
     codes = node_codes(version)
     rows = []
     for snap in snapshots.select_related("unit").order_by("rank", "unit__code"):
+        nodes: dict[str, dict[str, Any]] = {
+            code: {"score": score, "max": maximum, "band": band}
+            for code, (score, maximum, band) in snap.node_results(codes).items()
+        }
+        for code in unreported_codes(nodes=snap.nodes, codes=codes):
+            nodes.setdefault(code, {"score": None, "max": None, "band": None})["unreported"] = True
+        # Tree order, whichever way a node got in (the strict rule's unreported leaves).
+        nodes = {code: nodes[code] for code in codes if code in nodes}
         rows.append(
             {
                 "unit": snap.unit.code,
@@ -67,10 +81,8 @@ def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list
                 "rank": snap.rank,
                 "category_rank": snap.category_rank,
                 "vetoed": snap.vetoed,
-                "nodes": {
-                    code: {"score": score, "max": maximum, "band": band}
-                    for code, (score, maximum, band) in snap.node_results(codes).items()
-                },
+                "completeness": snap.completeness,
+                "nodes": nodes,
             }
         )
     rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["unit"]))
@@ -78,7 +90,91 @@ def score_rows(snapshots: QuerySet[Snapshot], version: FrameworkVersion) -> list
 
 
 def node_codes(version: FrameworkVersion) -> list[str]:
+    """The version's indicator codes in tree order (the order of a snapshot's node lists)."""
     return [node.code for node in ordered_indicators(version)]
+
+
+# ---------------------------------------------------------------------------- completeness
+
+
+def unreported_indexes(nodes: dict[str, Any] | None) -> list[int]:
+    """The tree-order indexes of the leaves a snapshot's ``nodes`` mark unreported (no data
+    station reported on them for the unit: docs/completeness.md); [] when none."""
+    return list((nodes or {}).get("unreported") or [])
+
+
+def unreported_codes(*, nodes: dict[str, Any] | None, codes: list[str]) -> list[str]:
+    """The codes of the leaves a snapshot marks unreported, in tree order; ``codes`` are the
+    version's codes in tree order (``node_codes``)."""
+    return [codes[i] for i in unreported_indexes(nodes) if 0 <= i < len(codes)]
+
+
+def is_fully_reported(completeness: float | None) -> bool:
+    """Whether a unit's data is complete: every tracked leaf it is owed was reported, or
+    nothing is owed at all (None: no data station answers for it, so nothing is missing)."""
+    return completeness is None or completeness >= 1.0
+
+
+def completeness_percent(completeness: float | None) -> int | None:
+    """A completeness (0–1) in whole per cent as the pages show it: rounded down, so only
+    complete data reads 100 % (0.996 reads 99 %); None when nothing is owed."""
+    if completeness is None:
+        return None
+    if is_fully_reported(completeness):
+        return 100
+    return min(math.floor(completeness * 100), 99)
+
+
+def fully_reported_q(prefix: str = "") -> Q:
+    """The snapshots of fully reported units (``is_fully_reported``) as a filter."""
+    return Q(**{f"{prefix}completeness__isnull": True}) | Q(**{f"{prefix}completeness__gte": 1.0})
+
+
+@dataclass(frozen=True)
+class PeriodCompleteness:
+    """The completeness of a set of snapshots (one period's units, under a page's filters).
+
+    ``rate`` is the mean of the units' completeness over the units that are owed something
+    (None when none is): each unit weighs the same, whatever the number of leaves it is
+    owed; a share of all owed (unit, leaf) cells would need each unit's owed count, which
+    snapshots do not store. ``owed`` counts those units, ``incomplete`` those with a leaf
+    unreported."""
+
+    rate: float | None
+    owed: int
+    incomplete: int
+
+    @property
+    def complete(self) -> bool:
+        """Nothing owed is missing (also when nothing was owed)."""
+        return self.incomplete == 0
+
+    @property
+    def percent(self) -> int | None:
+        """``rate`` as the pages show it (``completeness_percent``)."""
+        return completeness_percent(self.rate)
+
+
+COMPLETENESS_AGGREGATES = {
+    "completeness_rate": Avg("completeness"),
+    "completeness_owed": Count("pk", filter=Q(completeness__isnull=False)),
+    "completeness_incomplete": Count("pk", filter=Q(completeness__lt=1.0)),
+}
+
+
+def completeness_of(values: dict[str, Any]) -> PeriodCompleteness:
+    """``PeriodCompleteness`` from an aggregate that included ``COMPLETENESS_AGGREGATES``
+    (so a page that aggregates its snapshots anyway reads it in the same query)."""
+    return PeriodCompleteness(
+        rate=values["completeness_rate"],
+        owed=values["completeness_owed"],
+        incomplete=values["completeness_incomplete"],
+    )
+
+
+def period_completeness(snapshots: QuerySet[Snapshot]) -> PeriodCompleteness:
+    """The completeness of ``snapshots`` (see ``PeriodCompleteness``): one aggregate."""
+    return completeness_of(snapshots.aggregate(**COMPLETENESS_AGGREGATES))
 
 
 class NodeItem(KeyTextTransform):

@@ -133,7 +133,9 @@ def test_it_exports_the_whole_period(results: Results) -> None:
     assert len(_rows(ranking)) - 1 == 3
     # Every unit x node: one row per unit in rank order, one column per node.
     header, *rows = _rows(nodes)
-    assert header[6:] == [f"{code} 指标{code}" for code in CODES]
+    assert header[6:-2] == [f"{code} 指标{code}" for code in CODES]
+    # Then the unit's data completeness and its unreported leaves (none tracked here).
+    assert header[-2:] == ["数据完整率（%）", "未报送的指标"]
     stored = list(
         Snapshot.objects.filter(
             version=results.scored.version,
@@ -146,7 +148,7 @@ def test_it_exports_the_whole_period(results: Results) -> None:
     assert [row[1] for row in rows] == [s.unit.code for s in stored]
     for row, snap in zip(rows, stored, strict=True):
         assert row[0] == snap.rank and row[4] == snap.total
-        assert row[6:] == snap.nodes["score"]
+        assert row[6:-2] == snap.nodes["score"] and row[-2:] == [None, None]
     # Hand-computed: A1 in Q2 lost all of A1 (6 x 5 > 30): A = 0, A1 = 0, A2 = 0.
     a1 = next(row for row in rows if row[1] == "A1")
     assert a1[6:9] == [0.0, 0.0, 0.0] and a1[4] == 0.0

@@ -55,7 +55,8 @@ def test_it_reports_top_level_keys_and_settings(org: Org) -> None:
     assert issues(spec) == [
         (
             "colour",
-            "unknown key; expected one of: code, name, year, scale, assessed_on, bands, "
+            "unknown key; expected one of: code, name, year, scale, assessed_on, unreported, "
+            "bands, "
             "components, indicators",
         ),
         ("name", "this field is required"),

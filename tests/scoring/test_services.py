@@ -105,7 +105,8 @@ def test_it_prints_csv(org: Org, scored: Scored) -> None:
     call_command("score", "--framework", "T", "--period", "2025Q1", "--format", "csv", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == (
-        "unit,category,total,raw,applicable_max,band,rank,category_rank,vetoed,A,A1,A2,B,B1,B2"
+        "unit,category,total,raw,applicable_max,band,rank,category_rank,vetoed,completeness,"
+        "unreported,A,A1,A2,B,B1,B2"
     )
     # A = 30 (nothing deducted) + 0 (no award); B = survey 80 -> 32; total 62 -> yellow.
-    assert lines[1] == "A1,government,62.0,62.0,100.0,yellow,1,1,false,30.0,30.0,0.0,32.0,32.0,"
+    assert lines[1] == "A1,government,62.0,62.0,100.0,yellow,1,1,false,,,30.0,30.0,0.0,32.0,32.0,"

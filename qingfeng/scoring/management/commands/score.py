@@ -1,5 +1,6 @@
 """``manage.py score --framework CODE --period P [--format json|csv]``: recompute the
-period with the version in force, store the snapshots, and print every unit's result."""
+period with the version in force, store the snapshots, and print every unit's result
+(with its data completeness and unreported leaves: docs/completeness-scores.md)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ FLAT_COLUMNS = [
     "rank",
     "category_rank",
     "vetoed",
+    "completeness",
 ]
 
 
@@ -53,10 +55,12 @@ class Command(BaseCommand):
             return
         codes = node_codes(result.version)
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(FLAT_COLUMNS + codes)
+        writer.writerow([*FLAT_COLUMNS, "unreported", *codes])
         for row in rows:
+            unreported = [code for code, node in row["nodes"].items() if node.get("unreported")]
             writer.writerow(
                 [_cell(row[c]) for c in FLAT_COLUMNS]
+                + [" ".join(unreported)]
                 + [_cell(row["nodes"].get(code, {}).get("score")) for code in codes]
             )
         sys.stdout.flush()
