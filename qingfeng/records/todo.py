@@ -235,9 +235,11 @@ def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[Op
     for with an open period in which the station owns indicators: the period, its
     deadlines, the number of those indicators, the station's records dated in it (units
     in the user's scope) and the cells it still owes (``OwedCells``); the earliest entry
-    deadline first (what is due first)."""
+    deadline first (what is due first). A period past its entry deadline is left out
+    once the station owes nothing in it."""
     units = scope.visible_units(user, Capability.ENTER_RECORDS).values("pk")
     owed = owed or OwedCells()
+    today = timezone.localdate()
     collections: dict[int, list[CollectionPeriod]] = {}
     found = []
     for station in station_scopes(user):
@@ -252,6 +254,9 @@ def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[Op
                 records = Record.objects.filter(
                     _dated_in(period), framework=framework, station=station, unit__in=units
                 )
+                station_owed = owed.of(framework=framework, station=station, period=period)
+                if collection.entry_deadline < today and not station_owed.owed:
+                    continue  # past its deadline with nothing owed: no longer to do
                 found.append(
                     OpenPeriod(
                         framework,
@@ -261,7 +266,7 @@ def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[Op
                         _status_counts(records),
                         entry_deadline=collection.entry_deadline,
                         review_deadline=collection.review_deadline,
-                        owed=owed.of(framework=framework, station=station, period=period),
+                        owed=station_owed,
                     )
                 )
     found.sort(key=lambda p: (p.entry_deadline or p.period.end, p.framework.code, p.period))

@@ -313,13 +313,19 @@ def test_an_overdue_period_says_how_late_it_is(work: Work) -> None:
     CollectionPeriod.objects.filter(pk=collection.pk).update(
         entry_deadline=past, review_deadline=past
     )
+    # Every unit has a record awaiting review: nothing is owed, so nothing is to do.
+    home, body = _home(work, "clerk")
+    assert home.station_periods == []
+    Record.objects.filter(
+        unit=work.results.org.unit_a1_sub, indicator_code="A1", status=RecordStatus.SUBMITTED
+    ).update(status=RecordStatus.DRAFT)
     home, body = _home(work, "clerk")
     (open_period,) = home.station_periods
-    assert open_period.days_overdue == 4
+    assert open_period.days_overdue == 4 and open_period.owed.owed == 1
     assert "已逾期 4 天" in body
     reviewer_home, reviewer_body = _home(work, "reviewer")
     (due,) = reviewer_home.review_due
-    assert (due.period, due.records, due.nil_returns, due.days_overdue) == (work.period, 3, 0, 4)
+    assert (due.period, due.records, due.nil_returns, due.days_overdue) == (work.period, 2, 0, 4)
     assert "审核截止日期" in reviewer_body and "已逾期 4 天" in reviewer_body
 
 
