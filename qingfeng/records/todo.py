@@ -18,17 +18,17 @@ from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
-from qingfeng.framework.models import Framework, Indicator
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
 from qingfeng.records.completeness import (
     UnitIndex,
+    is_tracked,
     leaf_applies,
     nil_pairs,
     record_pairs,
     station_regions,
-    tracked_leaves,
 )
 from qingfeng.records.models import (
     NIL_RETURN_ACTIVE,
@@ -45,8 +45,8 @@ from qingfeng.records.selectors import (
     clerk_stations,
     editable_records,
     entry_frameworks,
+    leaves,
     self_assessed_leaves,
-    station_leaves,
     visible_records,
 )
 
@@ -155,18 +155,22 @@ class OwedCells:
     def __init__(self) -> None:
         self._units: dict[int, tuple[UnitIndex, list[str]]] = {}
         self._done: dict[tuple[int, str], set[tuple[int, str]]] = {}
-        self._tracked: dict[int, list[Indicator]] = {}
+        self._versions: dict[tuple[int, str], FrameworkVersion | None] = {}
+        self._leaves: dict[int, list[Indicator]] = {}
+        self._regions: dict[int, str] = {}
 
     def _framework_units(self, framework: Framework) -> tuple[UnitIndex, list[str]]:
-        if framework.pk not in self._units:
+        """The framework's units (its region's active units; frameworks of one region
+        share them) and their category codes."""
+        if framework.region_id not in self._units:
             rows = sorted(
                 Unit.objects.within(framework.region)
                 .filter(active=True)
                 .values_list("pk", "category__code")
             )
             ids = np.array([pk for pk, _category in rows], dtype=np.int64)
-            self._units[framework.pk] = (UnitIndex.of(ids), [c for _pk, c in rows])
-        return self._units[framework.pk]
+            self._units[framework.region_id] = (UnitIndex.of(ids), [c for _pk, c in rows])
+        return self._units[framework.region_id]
 
     def _entered(self, framework: Framework, period: Period) -> set[tuple[int, str]]:
         key = (framework.pk, str(period))
@@ -181,28 +185,39 @@ class OwedCells:
             self._done[key] = set(records) | set(nils)
         return self._done[key]
 
-    def _leaves(self, framework: Framework, period: Period) -> list[Indicator]:
-        version = version_in_force(framework=framework, period=period)
+    def station_leaves(
+        self, *, framework: Framework, station: Station, period: Period
+    ) -> list[Indicator]:
+        """``records.selectors.station_leaves``, each version's leaves read once."""
+        key = (framework.pk, str(period))
+        if key not in self._versions:
+            self._versions[key] = version_in_force(framework=framework, period=period)
+        version = self._versions[key]
         if version is None:
             return []
-        if version.pk not in self._tracked:
-            self._tracked[version.pk] = tracked_leaves(version)
-        return self._tracked[version.pk]
+        if version.pk not in self._leaves:
+            self._leaves[version.pk] = leaves(version)
+        return [leaf for leaf in self._leaves[version.pk] if leaf.station_id == station.pk]
 
     def of(self, *, framework: Framework, station: Station, period: Period) -> StationOwed:
         """The station's cells in the collection period ``period`` and those it owes."""
-        leaves = [leaf for leaf in self._leaves(framework, period) if leaf.station_id == station.pk]
-        if not leaves:
+        tracked = [
+            leaf
+            for leaf in self.station_leaves(framework=framework, station=station, period=period)
+            if is_tracked(leaf)
+        ]
+        if not tracked:
             return StationOwed(0, 0, 0, 0)
         index, categories = self._framework_units(framework)
-        path = station_regions([station.pk])[station.pk]
-        inside = index.within(path)
+        if station.pk not in self._regions:
+            self._regions.update(station_regions([station.pk]))
+        inside = index.within(self._regions[station.pk])
         entered = self._entered(framework, period)
         cells = 0
         owed_units: set[int] = set()
         owed_leaves: set[str] = set()
         owed = 0
-        for leaf in leaves:
+        for leaf in tracked:
             for row in np.flatnonzero(inside).tolist():
                 if not leaf_applies(leaf, categories[row]):
                     continue
@@ -248,8 +263,8 @@ def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[Op
                 collections[framework.pk] = _open_collections(framework)
             for collection in collections[framework.pk]:
                 period = Period.parse(collection.period)
-                leaves = station_leaves(framework=framework, station=station, period=period)
-                if not leaves:
+                own = owed.station_leaves(framework=framework, station=station, period=period)
+                if not own:
                     continue
                 records = Record.objects.filter(
                     _dated_in(period), framework=framework, station=station, unit__in=units
@@ -262,7 +277,7 @@ def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[Op
                         framework,
                         period,
                         station,
-                        len(leaves),
+                        len(own),
                         _status_counts(records),
                         entry_deadline=collection.entry_deadline,
                         review_deadline=collection.review_deadline,
