@@ -28,7 +28,7 @@ from django.utils import timezone
 from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo.pending import CLERK_STATION
 from qingfeng.demo.records import _insert
-from qingfeng.framework.models import Framework
+from qingfeng.framework.models import Framework, FrameworkVersion
 from qingfeng.framework.selectors import version_in_force
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
@@ -48,15 +48,13 @@ from qingfeng.records.models import (
 )
 
 LATE_STATION = "ST-PETITION"  # 县信访局: has not reported for the late quarter
-LATE_QUARTER = Period(2026, "Q", 3)
 NOTE = "本季度无相关情况，零报告"
 
 
 def _cells(
-    framework: Framework, period: Period, index: UnitIndex, categories: list[str]
+    version: FrameworkVersion | None, index: UnitIndex, categories: list[str]
 ) -> dict[tuple[str, str], list[int]]:
     """(station code, leaf code) -> the unit ids the station answers for on the leaf."""
-    version = version_in_force(framework=framework, period=period)
     if version is None:
         return {}
     leaves = tracked_leaves(version)
@@ -120,8 +118,13 @@ def _create(
         )
         index = UnitIndex.of(np.array([pk for pk, _c in rows], dtype=np.int64))
         categories = [c for _pk, c in rows]
+        by_version: dict[int | None, dict[tuple[str, str], list[int]]] = {}
         for period in periods:
-            cells = _cells(framework, period, index, categories)
+            version = version_in_force(framework=framework, period=period)
+            key = version.pk if version is not None else None
+            if key not in by_version:  # the demo's quarters share one version
+                by_version[key] = _cells(version, index, categories)
+            cells = by_version[key]
             statuses: list[str] = [RecordStatus.APPROVED]
             filed: set[str] = set()
             waiting = ""
