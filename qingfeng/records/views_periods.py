@@ -28,7 +28,7 @@ from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.org.forms import BootstrapMixin
+from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.records.models import CollectionPeriod, PeriodStatus
 from qingfeng.records.periods import (
     MAX_DEADLINE_DAYS,
@@ -61,11 +61,11 @@ class OpenPeriodForm(BootstrapMixin, forms.Form):
 class DeadlinesForm(BootstrapMixin, forms.Form):
     entry_deadline = forms.DateField(
         label=gettext_lazy("Entry deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     review_deadline = forms.DateField(
         label=gettext_lazy("Review deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

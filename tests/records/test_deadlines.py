@@ -218,3 +218,10 @@ def test_only_a_period_manager_changes_deadlines(
     )
     setup.framework.refresh_from_db()
     assert setup.framework.entry_deadline_days == 15
+
+
+def test_the_deadlines_form_shows_the_current_dates(q3: CollectionPeriod, city_admin: User) -> None:
+    page = client_for(city_admin).get(reverse("records:period_deadlines", args=[q3.pk]))
+    body = page.content.decode()
+    # ISO dates: what a date input shows (a localised 2025/10/15 would show empty).
+    assert 'value="2025-10-15"' in body and 'value="2025-10-25"' in body
