@@ -36,7 +36,7 @@ from qingfeng.accounts.roles import Role
 from qingfeng.api.tokens import token_issue
 from qingfeng.documents.models import IssuedDocument
 from qingfeng.documents.services import document_issue
-from qingfeng.framework.models import FrameworkVersion, Indicator
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.inbox.models import Notice
 from qingfeng.inbox.services import notify
 from qingfeng.monitoring.models import Response, Warning
@@ -372,6 +372,11 @@ def _not_approved(w: World) -> None:
 
 def _status_of(code: str, period: str, status: str) -> None:
     assert CollectionPeriod.objects.get(framework__code=code, period=period).status == status
+
+
+def _deadline_days_of(code: str, entry: int, review: int) -> None:
+    framework = Framework.objects.get(code=code)
+    assert (framework.entry_deadline_days, framework.review_deadline_days) == (entry, review)
 
 
 def _excel_errors(w: World) -> str:
@@ -755,6 +760,17 @@ URLS: dict[str, Case] = {
         method="post",
         data=lambda w: {"reason": "补录遗漏的信访数据"},
         then=lambda w: _status_of("LC", "2025Q2", PeriodStatus.OPEN),
+    ),
+    "records:period_deadlines": obj(
+        r("records:period_deadlines", lambda w: w.period_pk("LC", "2025Q3")),
+        shows=("录入截止日期", "审核截止日期"),
+    ),
+    "records:period_defaults": obj(
+        r("records:period_defaults", "LC"),
+        status=302,
+        method="post",
+        data=lambda w: {"entry_deadline_days": 20, "review_deadline_days": 5},
+        then=lambda w: _deadline_days_of("LC", 20, 5),
     ),
     "records:workload": scoped(r("records:workload", query="framework=LK"), (A_STATION,)),
     # the completeness board: county A's administrator sees ST-A, county B's the same page

@@ -282,6 +282,7 @@ class Home:
     station_periods: list[records.OpenPeriod]
     reviews: bool
     queue: list[records.QueueStation]
+    review_due: list[records.ReviewDue]  # open periods with work waiting, by review deadline
     self_assesses: bool
     self_assessments: list[records.SelfAssessment]
     belongs: bool  # the user belongs to units (a liaison's, a leader's)
@@ -336,6 +337,7 @@ def home(user: Any) -> Home:
         station_periods=station_periods,
         reviews=scope.has_capability(user, Capability.REVIEW_RECORDS),
         queue=records.review_queue_by_station(user),
+        review_due=records.review_due(user),
         self_assesses=self_assesses,
         self_assessments=records.open_self_assessments(user) if self_assesses else [],
         belongs=belongs,

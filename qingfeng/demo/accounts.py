@@ -1,4 +1,5 @@
-"""The demo accounts: one per role, each scoped in the demo county (``seed_demo``)."""
+"""The demo accounts: one per role (two more for the late station of 2026Q3), each scoped in
+the demo county (``seed_demo``)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class DemoAccount:
     scope_label: str
 
 
-# One account per role, all scoped in the demo county (see ``DemoAccount``).
+# One account per role, and the late station's clerk and reviewer, all scoped in the demo
+# county (see ``DemoAccount``).
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = tuple(DemoAccount(*row) for row in data.DEMO_ACCOUNTS)
 DEMO_USERNAMES: tuple[str, ...] = tuple(account.username for account in DEMO_ACCOUNTS)
 

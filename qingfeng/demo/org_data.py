@@ -351,6 +351,23 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "案件监督管理室审核员",
         "案件监督管理室（数据采集监测站）",
     ),
+    # The late station of 2026Q3 (demo/completeness.py): its clerk still has to file.
+    (
+        "clerk2",
+        Role.STATION_CLERK,
+        ScopeKind.STATION,
+        "ST-PETITION",
+        "县信访局数据采集员",
+        "县信访局（数据采集监测站）",
+    ),
+    (
+        "reviewer2",
+        Role.STATION_REVIEWER,
+        ScopeKind.STATION,
+        "ST-PETITION",
+        "县信访局审核员",
+        "县信访局（数据采集监测站）",
+    ),
     (
         "group",
         Role.DISCIPLINE_GROUP_MEMBER,

@@ -509,25 +509,37 @@ def demo_content_create(
         _("Indicator frameworks: %(codes)s (published) · demo records: %(records)d")
         % {"codes": ", ".join(fw.code for fw in frameworks), "records": records}
     )
+    # The collection periods come first: what is due decides what the scores mark as
+    # unreported. The demo quarters are collected and closed but the last one (2026Q3),
+    # still open for a late station though its entry deadline has passed; the current
+    # quarter is open for entry.
+    late, current = QUARTERS[-1], QUARTERS[-1].next()
+    for framework in frameworks:
+        CollectionPeriod.objects.bulk_create(
+            [
+                new_collection_period(framework=framework, period=q, status=PeriodStatus.CLOSED)
+                for q in QUARTERS[:-1]
+            ]
+            + [new_collection_period(framework=framework, period=q) for q in (late, current)]
+        )
+    from qingfeng.demo.completeness import demo_nil_returns_create
+
+    nil_returns = demo_nil_returns_create(frameworks=frameworks, closed=QUARTERS[:-1], late=late)
     periods = demo_periods()
     log(_("Scoring the demo periods of each framework (%(count)d)…") % {"count": len(periods)})
     for framework in frameworks:
         for period in periods:
             period_recompute(framework=framework, period=period)
-        # The demo quarters are collected and closed; the current quarter is open for entry.
-        CollectionPeriod.objects.bulk_create(
-            [
-                new_collection_period(framework=framework, period=q, status=PeriodStatus.CLOSED)
-                for q in QUARTERS
-            ]
-            + [new_collection_period(framework=framework, period=QUARTERS[-1].next())]
-        )
     # Work in progress in the open quarter, so each role's home page has something to do.
     lk = next((fw for fw in frameworks if fw.code == "LK"), None)
     if lk is not None:
         from qingfeng.demo.pending import demo_pending_create
 
         demo_pending_create(seed=seed, region=region, framework=lk, period=QUARTERS[-1].next())
+    # Some stations have already filed their nil returns for the open quarter.
+    from qingfeng.demo.completeness import demo_nil_returns_partial
+
+    nil_returns += demo_nil_returns_partial(frameworks=frameworks, period=current)
     from qingfeng.demo.warnings import demo_warnings_create
 
     demo_warnings_create(frameworks=frameworks, periods=periods)
@@ -542,7 +554,12 @@ def demo_content_create(
     from qingfeng.demo.ledgerfeed import demo_ledger_feeds_create
 
     demo_ledger_feeds_create(frameworks=frameworks, quarter=QUARTERS[-1])
-    return {"frameworks": len(frameworks), "records": records, "periods": len(periods)}
+    return {
+        "frameworks": len(frameworks),
+        "records": records,
+        "periods": len(periods),
+        "nil_returns": nil_returns,
+    }
 
 
 def demo_periods() -> list[Period]:
@@ -558,7 +575,11 @@ def demo_periods() -> list[Period]:
 @transaction.atomic
 def demo_content_reset() -> None:
     """Delete every record and every framework (``seed_demo --reset`` deletes all regions,
-    units and stations, which these refer to). Each deletion leaves its history row."""
+    units and stations, which these refer to), the nil returns first (they protect their
+    framework and station). Each deletion leaves its history row."""
+    from qingfeng.demo.completeness import demo_nil_returns_reset
+
+    demo_nil_returns_reset()
     if any(rel.field.model._default_manager.exists() for rel in Record._meta.related_objects):
         Record.objects.all().delete()  # rows refer to records: let the ORM cascade
     else:

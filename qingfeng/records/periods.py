@@ -18,12 +18,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.framework.models import Framework
 from qingfeng.lib.history import save_validated
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record
+
+# A default deadline further than a year after a period ends is a typing error.
+MAX_DEADLINE_DAYS = 366
 
 
 class OpenDates:
@@ -150,6 +154,7 @@ def period_close(*, collection: CollectionPeriod, actor: Any) -> CollectionPerio
     collection.status = PeriodStatus.CLOSED
     collection.reason = ""
     save_validated(collection, actor)
+    _recompute(collection)  # closing makes the period due (completeness.is_due)
     return collection
 
 
@@ -161,4 +166,70 @@ def period_reopen(*, collection: CollectionPeriod, reason: str, actor: Any) -> C
     collection.status = PeriodStatus.OPEN
     collection.reason = reason.strip()
     save_validated(collection, actor)
+    _recompute(collection)  # before its entry deadline it is no longer due
     return collection
+
+
+def _recompute(collection: CollectionPeriod) -> None:
+    """Recompute the scores the collection period touches (``records.deadlines``)."""
+    # Imported here: the scoring reader (records.rescore -> completeness -> selectors)
+    # imports this module.
+    from qingfeng.records.deadlines import collection_recompute
+
+    collection_recompute(collection=collection)
+
+
+@transaction.atomic
+def collection_period_set_deadlines(
+    *,
+    collection: CollectionPeriod,
+    entry_deadline: datetime.date,
+    review_deadline: datetime.date,
+    actor: Any,
+) -> CollectionPeriod:
+    """Change a collection period's entry and review deadlines (kept in its history). The
+    review deadline may not come before the entry deadline. Moving the entry deadline
+    across today makes the period due or not due, so the scores it touches are recomputed
+    when that changes."""
+    if review_deadline < entry_deadline:
+        raise ValidationError(
+            {"review_deadline": _("The review deadline cannot come before the entry deadline.")}
+        )
+    if (collection.entry_deadline, collection.review_deadline) == (
+        entry_deadline,
+        review_deadline,
+    ):
+        return collection
+    # Imported here: completeness imports this module (through records.selectors).
+    from qingfeng.records.completeness import is_due
+
+    today = timezone.localdate()
+    was_due = is_due(collection, today=today)
+    collection.entry_deadline = entry_deadline
+    collection.review_deadline = review_deadline
+    save_validated(collection, actor)
+    if is_due(collection, today=today) != was_due:
+        _recompute(collection)
+    return collection
+
+
+@transaction.atomic
+def framework_set_deadline_days(
+    *, framework: Framework, entry_deadline_days: int, review_deadline_days: int, actor: Any
+) -> Framework:
+    """Change a framework's default deadlines for the collection periods opened from now
+    on (kept in the framework's history; existing periods keep theirs): the entry
+    deadline this many days after a period ends, the review deadline this many days after
+    the entry deadline."""
+    for field, days in (
+        ("entry_deadline_days", entry_deadline_days),
+        ("review_deadline_days", review_deadline_days),
+    ):
+        if not 0 <= days <= MAX_DEADLINE_DAYS:
+            raise ValidationError(
+                {field: _("Give a number of days from 0 to %(max)d.") % {"max": MAX_DEADLINE_DAYS}}
+            )
+    framework.entry_deadline_days = entry_deadline_days
+    framework.review_deadline_days = review_deadline_days
+    save_validated(framework, actor)
+    return framework

@@ -12,24 +12,41 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
-from qingfeng.framework.models import Framework, Indicator
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import ordered_indicators, version_in_force, visible_frameworks
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Station, Unit
-from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.completeness import (
+    UnitIndex,
+    is_tracked,
+    leaf_applies,
+    nil_pairs,
+    record_pairs,
+    station_regions,
+)
+from qingfeng.records.models import (
+    NIL_RETURN_ACTIVE,
+    CollectionPeriod,
+    NilReturnStatus,
+    NilReturnUnit,
+    PeriodStatus,
+    Record,
+    RecordStatus,
+)
 from qingfeng.records.periods import OpenDates
 from qingfeng.records.selectors import (
     applies_to_unit,
     clerk_stations,
     editable_records,
     entry_frameworks,
+    leaves,
     self_assessed_leaves,
-    station_leaves,
     visible_records,
 )
 
@@ -89,13 +106,17 @@ def station_scopes(user: Any) -> list[Station]:
 @dataclass
 class OpenPeriod:
     """An open collection period of a framework, as one station (or one region) sees it:
-    the station's indicators in it and the records dated in it, by status."""
+    the station's indicators in it and the records dated in it, by status; with its
+    deadlines and, for a station, the cells (unit × tracked indicator) it still owes."""
 
     framework: Framework
     period: Period
     station: Station | None
     indicators: int
     counts: dict[str, int]
+    entry_deadline: datetime.date | None = None
+    review_deadline: datetime.date | None = None
+    owed: StationOwed | None = None
 
     @property
     def ends(self) -> datetime.date:
@@ -104,8 +125,109 @@ class OpenPeriod:
 
     @property
     def days_left(self) -> int:
-        """Days from today to the period's last day (negative once it has passed)."""
-        return (self.period.end - timezone.localdate()).days
+        """Days from today to the entry deadline (the period's last day when it has
+        none); negative once it has passed."""
+        return ((self.entry_deadline or self.period.end) - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the entry deadline passed (0 while it has not)."""
+        return max(-self.days_left, 0)
+
+
+@dataclass
+class StationOwed:
+    """A station's cells (unit × tracked indicator it answers for) in one collection
+    period: how many, and how many it still owes (neither a record, approved or awaiting
+    review, dated in the period nor a nil return filed or approved)."""
+
+    cells: int
+    owed: int
+    units: int  # the units with at least one owed cell
+    leaves: int  # the tracked indicators with at least one owed cell
+
+
+class OwedCells:
+    """What stations still owe per collection period, on the completeness rules
+    (``records.completeness``). Loads each framework's units and each collection period's
+    entered cells once, so a page or a reminder run over many stations stays cheap."""
+
+    def __init__(self) -> None:
+        self._units: dict[int, tuple[UnitIndex, list[str]]] = {}
+        self._done: dict[tuple[int, str], set[tuple[int, str]]] = {}
+        self._versions: dict[tuple[int, str], FrameworkVersion | None] = {}
+        self._leaves: dict[int, list[Indicator]] = {}
+        self._regions: dict[int, str] = {}
+
+    def _framework_units(self, framework: Framework) -> tuple[UnitIndex, list[str]]:
+        """The framework's units (its region's active units; frameworks of one region
+        share them) and their category codes."""
+        if framework.region_id not in self._units:
+            rows = sorted(
+                Unit.objects.within(framework.region)
+                .filter(active=True)
+                .values_list("pk", "category__code")
+            )
+            ids = np.array([pk for pk, _category in rows], dtype=np.int64)
+            self._units[framework.region_id] = (UnitIndex.of(ids), [c for _pk, c in rows])
+        return self._units[framework.region_id]
+
+    def _entered(self, framework: Framework, period: Period) -> set[tuple[int, str]]:
+        key = (framework.pk, str(period))
+        if key not in self._done:
+            records = record_pairs(
+                framework=framework,
+                start=period.start,
+                end=period.end,
+                statuses=(RecordStatus.APPROVED, RecordStatus.SUBMITTED),
+            )
+            nils = nil_pairs(framework=framework, period=period, statuses=NIL_RETURN_ACTIVE)
+            self._done[key] = set(records) | set(nils)
+        return self._done[key]
+
+    def station_leaves(
+        self, *, framework: Framework, station: Station, period: Period
+    ) -> list[Indicator]:
+        """``records.selectors.station_leaves``, each version's leaves read once."""
+        key = (framework.pk, str(period))
+        if key not in self._versions:
+            self._versions[key] = version_in_force(framework=framework, period=period)
+        version = self._versions[key]
+        if version is None:
+            return []
+        if version.pk not in self._leaves:
+            self._leaves[version.pk] = leaves(version)
+        return [leaf for leaf in self._leaves[version.pk] if leaf.station_id == station.pk]
+
+    def of(self, *, framework: Framework, station: Station, period: Period) -> StationOwed:
+        """The station's cells in the collection period ``period`` and those it owes."""
+        tracked = [
+            leaf
+            for leaf in self.station_leaves(framework=framework, station=station, period=period)
+            if is_tracked(leaf)
+        ]
+        if not tracked:
+            return StationOwed(0, 0, 0, 0)
+        index, categories = self._framework_units(framework)
+        if station.pk not in self._regions:
+            self._regions.update(station_regions([station.pk]))
+        inside = index.within(self._regions[station.pk])
+        entered = self._entered(framework, period)
+        cells = 0
+        owed_units: set[int] = set()
+        owed_leaves: set[str] = set()
+        owed = 0
+        for leaf in tracked:
+            for row in np.flatnonzero(inside).tolist():
+                if not leaf_applies(leaf, categories[row]):
+                    continue
+                cells += 1
+                unit = int(index.ids[row])
+                if (unit, leaf.code) not in entered:
+                    owed += 1
+                    owed_units.add(unit)
+                    owed_leaves.add(leaf.code)
+        return StationOwed(cells, owed, len(owed_units), len(owed_leaves))
 
 
 def _status_counts(records: QuerySet[Record]) -> dict[str, int]:
@@ -117,27 +239,52 @@ def _dated_in(period: Period) -> Q:
     return Q(date__gte=period.start, date__lte=period.end)
 
 
-def station_open_periods(user: Any) -> list[OpenPeriod]:
+def _open_collections(framework: Framework) -> list[CollectionPeriod]:
+    """The framework's open collection periods, by period."""
+    found = CollectionPeriod.objects.filter(framework=framework, status=PeriodStatus.OPEN)
+    return sorted(found, key=lambda c: Period.parse(c.period))
+
+
+def station_open_periods(user: Any, *, owed: OwedCells | None = None) -> list[OpenPeriod]:
     """For each of the user's own stations (``station_scopes``), each framework it enters
-    for with an open period in which the station owns indicators: the period, the number
-    of those indicators and the station's records dated in it (units in the user's scope)."""
+    for with an open period in which the station owns indicators: the period, its
+    deadlines, the number of those indicators, the station's records dated in it (units
+    in the user's scope) and the cells it still owes (``OwedCells``); the earliest entry
+    deadline first (what is due first). A period past its entry deadline is left out
+    once the station owes nothing in it."""
     units = scope.visible_units(user, Capability.ENTER_RECORDS).values("pk")
-    dates: dict[int, OpenDates] = {}
+    owed = owed or OwedCells()
+    today = timezone.localdate()
+    collections: dict[int, list[CollectionPeriod]] = {}
     found = []
     for station in station_scopes(user):
         for framework in entry_frameworks(user, station):
-            if framework.pk not in dates:
-                dates[framework.pk] = OpenDates(framework)
-            for period in dates[framework.pk].open_periods():
-                leaves = station_leaves(framework=framework, station=station, period=period)
-                if not leaves:
+            if framework.pk not in collections:
+                collections[framework.pk] = _open_collections(framework)
+            for collection in collections[framework.pk]:
+                period = Period.parse(collection.period)
+                own = owed.station_leaves(framework=framework, station=station, period=period)
+                if not own:
                     continue
                 records = Record.objects.filter(
                     _dated_in(period), framework=framework, station=station, unit__in=units
                 )
+                station_owed = owed.of(framework=framework, station=station, period=period)
+                if collection.entry_deadline < today and not station_owed.owed:
+                    continue  # past its deadline with nothing owed: no longer to do
                 found.append(
-                    OpenPeriod(framework, period, station, len(leaves), _status_counts(records))
+                    OpenPeriod(
+                        framework,
+                        period,
+                        station,
+                        len(own),
+                        _status_counts(records),
+                        entry_deadline=collection.entry_deadline,
+                        review_deadline=collection.review_deadline,
+                        owed=station_owed,
+                    )
                 )
+    found.sort(key=lambda p: (p.entry_deadline or p.period.end, p.framework.code, p.period))
     return found
 
 
@@ -179,6 +326,70 @@ def review_queue_by_station(user: Any) -> list[QueueStation]:
     stations = Station.objects.in_bulk([pk for pk, _n, _oldest in rows if pk is not None])
     found = [QueueStation(stations.get(pk) if pk else None, n, oldest) for pk, n, oldest in rows]
     found.sort(key=lambda row: (-row.count, row.station.code if row.station else ""))
+    return found
+
+
+@dataclass
+class ReviewDue:
+    """An open collection period with submitted records or nil returns waiting for the
+    user's review, and its review deadline."""
+
+    framework: Framework
+    period: Period
+    review_deadline: datetime.date
+    records: int
+    nil_returns: int
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the review deadline (negative once it has passed)."""
+        return (self.review_deadline - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the review deadline passed (0 while it has not)."""
+        return max(-self.days_left, 0)
+
+
+def review_due(user: Any) -> list[ReviewDue]:
+    """The open collection periods in which submitted records (dated in the period) or
+    nil returns (of the period) of the units the user reviews wait, the earliest review
+    deadline first; empty without the review capability."""
+    if not scope.has_capability(user, Capability.REVIEW_RECORDS):
+        return []
+    units = scope.visible_units(user, Capability.REVIEW_RECORDS).values("pk")
+    waiting = Record.objects.filter(status=RecordStatus.SUBMITTED, unit__in=units)
+    nils: dict[tuple[int, str], int] = {
+        (framework, period): n
+        for framework, period, n in NilReturnUnit.objects.filter(
+            nil_return__status=NilReturnStatus.SUBMITTED, unit__in=units
+        )
+        .order_by()
+        .values("framework_id", "period")
+        .annotate(n=Count("nil_return", distinct=True))
+        .values_list("framework_id", "period", "n")
+    }
+    frameworks = set(waiting.order_by().values_list("framework_id", flat=True).distinct())
+    frameworks |= {framework for framework, _period in nils}
+    found = []
+    collections = CollectionPeriod.objects.filter(
+        framework__in=frameworks, status=PeriodStatus.OPEN
+    ).select_related("framework")
+    for collection in collections:
+        period = Period.parse(collection.period)
+        records = waiting.filter(_dated_in(period), framework=collection.framework).count()
+        nil_returns = nils.get((collection.framework_id, collection.period), 0)
+        if records or nil_returns:
+            found.append(
+                ReviewDue(
+                    collection.framework,
+                    period,
+                    collection.review_deadline,
+                    records,
+                    nil_returns,
+                )
+            )
+    found.sort(key=lambda due: (due.review_deadline, due.framework.code, due.period))
     return found
 
 

@@ -12,6 +12,16 @@ urlpatterns: list[URLPattern] = [
     path("periods/", views_periods.period_list, name="period_list"),
     path("periods/<int:pk>/close/", views_periods.period_close_view, name="period_close"),
     path("periods/<int:pk>/reopen/", views_periods.period_reopen_view, name="period_reopen"),
+    path(
+        "periods/<int:pk>/deadlines/",
+        views_periods.period_deadlines_view,
+        name="period_deadlines",
+    ),
+    path(
+        "periods/defaults/<str:code>/",
+        views_periods.framework_deadline_days_view,
+        name="period_defaults",
+    ),
     path("workload/", views_workload.workload, name="workload"),
     path("completeness/", views_completeness.completeness, name="completeness"),
     path(

@@ -3,17 +3,20 @@ scope, each item linking to where the work is done (see tests/core/home_fixtures
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from qingfeng.lib.periods import Period
 from qingfeng.org import services as org_services
 from qingfeng.org.models import Unit
-from qingfeng.records.models import Record, RecordStatus
+from qingfeng.records.models import CollectionPeriod, Record, RecordStatus
+from qingfeng.records.periods import period_open
 from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
 from tests.conftest import client_for, record
@@ -279,3 +282,56 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_units(work: Work
     after = {role: _queries(work, role) for role in roles}
     assert after == before
     assert max(after.values()) <= 60
+
+
+# ---------------------------------------------------------------------------- deadlines
+
+
+def test_a_clerk_sees_the_entry_deadline_and_what_the_station_still_owes(work: Work) -> None:
+    org = work.results.org
+    # ST-A answers for A1 (a deduction leaf) over county A's units; one unit's submitted
+    # record is withdrawn to a draft: a draft does not count as entered.
+    Record.objects.filter(
+        unit=org.unit_a1_sub, indicator_code="A1", status=RecordStatus.SUBMITTED
+    ).update(status=RecordStatus.DRAFT)
+    home, body = _home(work, "clerk")
+    (open_period,) = home.station_periods
+    cells = Unit.objects.filter(region=org.county_a, active=True).count()
+    assert (open_period.owed.cells, open_period.owed.owed) == (cells, 1)
+    assert (open_period.owed.units, open_period.owed.leaves) == (1, 1)
+    deadline = work.period.end + datetime.timedelta(days=15)
+    assert open_period.entry_deadline == deadline
+    assert open_period.days_left == (deadline - timezone.localdate()).days > 0
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in body
+    assert f"还剩 {open_period.days_left} 天" in body
+    assert "尚有 1 项未报" in body
+
+
+def test_an_overdue_period_says_how_late_it_is(work: Work) -> None:
+    collection = CollectionPeriod.objects.get(period=str(work.period))
+    past = timezone.localdate() - datetime.timedelta(days=4)
+    CollectionPeriod.objects.filter(pk=collection.pk).update(
+        entry_deadline=past, review_deadline=past
+    )
+    # Every unit has a record awaiting review: nothing is owed, so nothing is to do.
+    home, body = _home(work, "clerk")
+    assert home.station_periods == []
+    Record.objects.filter(
+        unit=work.results.org.unit_a1_sub, indicator_code="A1", status=RecordStatus.SUBMITTED
+    ).update(status=RecordStatus.DRAFT)
+    home, body = _home(work, "clerk")
+    (open_period,) = home.station_periods
+    assert open_period.days_overdue == 4 and open_period.owed.owed == 1
+    assert "已逾期 4 天" in body
+    reviewer_home, reviewer_body = _home(work, "reviewer")
+    (due,) = reviewer_home.review_due
+    assert (due.period, due.records, due.nil_returns, due.days_overdue) == (work.period, 2, 0, 4)
+    assert "审核截止日期" in reviewer_body and "已逾期 4 天" in reviewer_body
+
+
+def test_the_clerks_periods_come_by_entry_deadline(work: Work) -> None:
+    framework = work.results.scored.framework
+    earlier = period_open(framework=framework, period=str(work.period.previous()), actor=None)
+    home, _body = _home(work, "clerk")
+    assert [p.period for p in home.station_periods] == [work.period.previous(), work.period]
+    assert home.station_periods[0].entry_deadline == earlier.entry_deadline

@@ -29,7 +29,7 @@ from qingfeng.org.models import (
     UnitCategory,
 )
 from qingfeng.org.services import child_path
-from qingfeng.records.models import Record
+from qingfeng.records.models import NilReturn, Record
 from tests.demo_county import DemoCounty, seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,8 @@ def test_it_gives_the_same_data_for_the_same_seed(demo_county: DemoCounty) -> No
         )
 
     first = snapshot()
-    counts = {model: model.objects.count() for model in (Unit, Post, Record)}
+    counts = {model: model.objects.count() for model in (Unit, Post, Record, NilReturn)}
+    assert counts[NilReturn] > 0
 
     seed_demo("--seed", str(demo_county.seed), "--reset")
 

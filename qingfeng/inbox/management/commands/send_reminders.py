@@ -16,8 +16,8 @@ from qingfeng.rectification.reminders import problem_reminders
 
 class Command(BaseCommand):
     help = (
-        "Add inbox reminders for collection periods ending or ended, returned records, "
-        "problem deadlines and answers to warnings."
+        "Add inbox reminders for entry and review deadlines, returned records, problem "
+        "deadlines and answers to warnings; rescore the periods whose entry deadline passed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,14 +32,19 @@ class Command(BaseCommand):
         counts = send_reminders(today=options["today"])
         self.stdout.write(
             _(
-                "%(total)d reminders added: %(ending)d periods ending, %(ended)d ended, "
-                "%(returned)d returned records."
+                "%(total)d reminders added: entry deadlines %(entry_due)d near, "
+                "%(entry_overdue)d passed; review deadlines %(review_due)d near, "
+                "%(review_overdue)d passed; %(returned)d returned records. Collection "
+                "periods rescored after their entry deadline: %(rescored)d."
             )
             % {
                 "total": counts.total,
-                "ending": counts.period_ending,
-                "ended": counts.period_ended,
+                "entry_due": counts.entry_due,
+                "entry_overdue": counts.entry_overdue,
+                "review_due": counts.review_due,
+                "review_overdue": counts.review_overdue,
                 "returned": counts.returned,
+                "rescored": counts.rescored,
             }
         )
         problems = problem_reminders(today=options["today"])
