@@ -105,7 +105,12 @@ def records_push(*, framework: Framework, token: StationToken, items: list[Recor
     # Nil items (``"nil": true``): nil returns, checked like the Excel upload's nil rows;
     # those the station already filed are skipped, so a batch sent twice files once.
     nil_plans = nil_row_plans(
-        collected=nil_rows, checker=checker, station=station, issues=errors, skip_filed=True
+        collected=nil_rows,
+        checker=checker,
+        station=station,
+        issues=errors,
+        skip_filed=True,
+        row_name=_batch_item,
     )
     if errors:
         result.errors = sorted(errors.items, key=lambda e: -1 if e.row is None else e.row)
@@ -150,6 +155,10 @@ def records_push(*, framework: Framework, token: StationToken, items: list[Recor
         for index in range(len(items))
     ]
     return result
+
+
+def _batch_item(index: int) -> str:
+    return _("record %(index)s of this batch") % {"index": index}
 
 
 def _existing(station: Station, ids: list[str]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,11 +89,14 @@ def nil_row_plans(
     station: Station | None,
     issues: Issues,
     skip_filed: bool = False,
+    row_name: Callable[[int], str] | None = None,
 ) -> list[NilRowPlan]:
     """Check the nil rows of a file (``checker``: the import's ``RecordChecker``); the nil
     returns to store, grouped by indicator and collection period, or [] with every
     problem added to ``issues``. ``skip_filed``: a nil row that an active nil return of
-    the station already covers is skipped (noted in ``collected.filed``), not refused."""
+    the station already covers is skipped (noted in ``collected.filed``), not refused.
+    ``row_name`` names another row in a message ("row 3 of this file" by default; the API
+    says "record 3 of this batch")."""
     if not collected.rows:
         return []
     framework = checker.framework
@@ -130,7 +134,7 @@ def nil_row_plans(
         groups[key][unit.pk] = (row, unit)
         if fields.get("note") and key not in notes:
             notes[key] = fields["note"]
-    found = _against_records(groups, collected, issues) or found
+    found = _against_records(groups, collected, issues, row_name or _file_row) or found
     if station is None:
         return []
     if skip_filed:
@@ -226,10 +230,15 @@ def _row_problems(
     return problems
 
 
+def _file_row(row: int) -> str:
+    return _("row %(row)s of this file") % {"row": row}
+
+
 def _against_records(
     groups: dict[tuple[str, Period], dict[int, tuple[int, Unit]]],
     collected: NilRows,
     issues: Issues,
+    row_name: Callable[[int], str],
 ) -> bool:
     """Refuse a nil row whose unit, indicator and period a record row of the file has."""
     found = False
@@ -246,13 +255,13 @@ def _against_records(
         for period, nil_row in nil_cells.get((code, unit.pk), ()):
             if period.contains(day):
                 message = _(
-                    "row %(row)s of this file is a record of this unit and indicator dated "
-                    "in %(period)s: a unit has either records or a nil return for a period"
+                    "%(row)s already gives this unit and indicator a record dated in "
+                    "%(period)s: a unit has either records or a nil return for a period"
                 )
                 issues.at(
                     nil_row,
                     "nil",
-                    message % {"row": record_row, "period": period_label(period)},
+                    message % {"row": row_name(record_row), "period": period_label(period)},
                 )
                 found = True
     return found

@@ -73,7 +73,9 @@ def test_it_refuses_the_whole_batch_on_a_conflicting_nil_item(api: Api) -> None:
     response = api.post(URL, {"records": batch["records"][:5]})
     assert response.status_code == 422
     errors = {(e["index"], e["field"]): e["message"] for e in response.json()["errors"]}
-    assert errors[(1, "nil")].startswith("row 0 of this file is a record of this unit")
+    assert errors[(1, "nil")].startswith(
+        "record 0 of this batch already gives this unit and indicator a record"
+    )
     assert errors[(2, "points")].startswith("a nil row leaves this column empty")
     assert errors[(3, "unit")] == 'unknown unit "B1"'
     assert errors[(4, "indicator")].startswith("B1 takes no nil return")

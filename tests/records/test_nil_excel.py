@@ -92,7 +92,7 @@ def test_it_refuses_a_nil_row_that_conflicts_or_carries_values(opened: Setup, cl
     assert response.status_code == 200
     page = page_of(response)
     for expected in (
-        "row 3, column nil: row 2 of this file is a record of this unit and indicator",
+        "row 3, column nil: row 2 of this file already gives this unit and indicator a record",
         "row 4, column points: a nil row leaves this column empty",
         "row 5, column indicator: A3 takes no nil return",
         "row 6, column nil: write 是 for a nil return, or leave it empty",
