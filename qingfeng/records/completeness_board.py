@@ -6,9 +6,9 @@ Built on the rules of ``qingfeng.records.completeness`` (tracked leaves, which u
 station answers for, when a period is due, ``UnitIndex``). What this module adds is the
 counting, as whole-array operations: one [unit, leaf] mask per kind, so a province period
 (11,728 units × 40 tracked leaves, 500,000 records) counts in about 0.3 s (bench/README.md).
-Its reads of the cells, ``record_cells`` and ``nil_cells``, give the pairs of the rules'
-``record_pairs`` and ``nil_pairs`` (a test compares them) without their DISTINCT and only
-for the leaves shown, which a province quarter needs.
+It reads the cells with the rules' ``record_cells`` and ``nil_cells`` (the pairs of
+``record_pairs`` and ``nil_pairs`` without their DISTINCT, only for the leaves shown: a
+province quarter needs that; a test compares them).
 
 Scope: a user sees the stations of ``board_stations`` (their region's stations for the
 commission, their own station for its clerks and reviewers) and only the units they see
@@ -21,11 +21,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -39,15 +37,14 @@ from qingfeng.records.completeness import (
     UnitIndex,
     is_due,
     leaf_applies,
+    nil_cells,
+    record_cells,
     station_regions,
     tracked_leaves,
 )
 from qingfeng.records.models import (
     CollectionPeriod,
-    NilReturn,
     NilReturnStatus,
-    NilReturnUnit,
-    Record,
     RecordStatus,
 )
 
@@ -229,74 +226,6 @@ def _mask(
     known = (index.ids[rows] == unit_array) & (columns >= 0)
     mask[rows[known], columns[known]] = True
     return mask
-
-
-def record_cells(
-    *,
-    framework: Framework,
-    period: Period,
-    codes: Sequence[str],
-    statuses: Sequence[str] = (RecordStatus.APPROVED,),
-) -> tuple[list[int], list[str]]:
-    """Unit ids and indicator codes (two parallel lists, repeats kept) of the records of
-    ``framework`` on ``codes`` dated in ``period`` in ``statuses``: the cells of
-    ``completeness.record_pairs``, restricted to the leaves asked about and without its
-    DISTINCT (a mask absorbs repeats, and sorting 500,000 pairs for it costs a second on
-    SQLite). The covering index (framework, status, date, indicator_code, unit) answers
-    it without reading the records' rows."""
-    if not codes:
-        return [], []
-    rows = (
-        Record.objects.filter(
-            framework=framework,
-            status__in=list(statuses),
-            date__gte=period.start,
-            date__lte=period.end,
-            indicator_code__in=list(codes),
-        )
-        .order_by()
-        .values_list("unit_id", "indicator_code")
-    )
-    return _columns(rows)
-
-
-def nil_cells(
-    *,
-    framework: Framework,
-    period: Period,
-    codes: Sequence[str],
-    statuses: Sequence[str] = (NilReturnStatus.APPROVED,),
-) -> tuple[list[int], list[str]]:
-    """Unit ids and indicator codes (parallel lists) of the nil returns of ``framework``
-    for the collection period ``period`` on ``codes`` in ``statuses``: the cells of
-    ``completeness.nil_pairs``, read as (nil return, unit) from the lines' unique index
-    and the few headers for their codes."""
-    headers = NilReturn.objects.filter(
-        framework=framework,
-        period=str(period),
-        status__in=list(statuses),
-        indicator_code__in=list(codes),
-    )
-    code_of = dict(headers.values_list("pk", "indicator_code"))
-    if not code_of:
-        return [], []
-    lines = (
-        NilReturnUnit.objects.filter(nil_return__in=headers.values("pk"))
-        .order_by()
-        .values_list("unit_id", "nil_return_id")
-    )
-    units, returns = _columns(lines)
-    return units, [code_of[pk] for pk in returns]
-
-
-def _columns(rows: QuerySet[Any]) -> tuple[list[Any], list[Any]]:
-    """Two lists from a two-value ``values_list``, fetched in one go by the database
-    cursor (Django's chunked iteration doubles the cost of 200,000 rows)."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return list(map(itemgetter(0), found)), list(map(itemgetter(1), found))
 
 
 @dataclass

@@ -305,6 +305,9 @@ def test_a_clerk_sees_the_entry_deadline_and_what_the_station_still_owes(work: W
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in body
     assert f"还剩 {open_period.days_left} 天" in body
     assert "尚有 1 项未报" in body
+    # What is owed can be answered by a nil return: the link opens the form on this period.
+    nil_link = f"/records/nil-returns/new/?station={org.station_a.pk}&amp;framework="
+    assert nil_link in body and f"period={work.period}" in body
 
 
 def test_an_overdue_period_says_how_late_it_is(work: Work) -> None:

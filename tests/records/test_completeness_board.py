@@ -17,15 +17,13 @@ from qingfeng.accounts.roles import Role
 from qingfeng.accounts.selectors import token_units
 from qingfeng.api.tokens import token_issue
 from qingfeng.lib.periods import Period
-from qingfeng.records.completeness import nil_pairs, record_pairs
+from qingfeng.records.completeness import nil_cells, nil_pairs, record_cells, record_pairs
 from qingfeng.records.completeness_board import (
     Counts,
     StationCompleteness,
     completeness_board,
     completeness_json,
-    nil_cells,
     period_completeness,
-    record_cells,
     station_completeness,
 )
 from qingfeng.records.models import NilReturnStatus, RecordStatus
