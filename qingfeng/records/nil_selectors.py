@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
@@ -20,9 +21,11 @@ from qingfeng.org.models import Station, Unit
 from qingfeng.records.completeness import tracked_leaves
 from qingfeng.records.models import (
     NIL_RETURN_ACTIVE,
+    CollectionPeriod,
     NilReturn,
     NilReturnStatus,
     NilReturnUnit,
+    PeriodStatus,
     Record,
 )
 from qingfeng.records.nil_returns import RECORD_STANDS, NilChecker
@@ -158,3 +161,17 @@ def nil_form_units(
         row.recorded = [code for code in row.codes if code in recorded[row.unit.pk]]
         row.nil = [code for code in row.codes if code in nil[row.unit.pk]]
     return rows
+
+
+def default_period(*, framework: Framework, periods: list[Period]) -> Period:
+    """The nil return form's period when none is chosen (``periods``: the framework's open
+    collection periods, in order): the earliest one past its entry deadline, since a late
+    station most likely comes for that one; else the latest."""
+    overdue = set(
+        CollectionPeriod.objects.filter(
+            framework=framework,
+            status=PeriodStatus.OPEN,
+            entry_deadline__lt=timezone.localdate(),
+        ).values_list("period", flat=True)
+    )
+    return next((p for p in periods if str(p) in overdue), periods[-1])

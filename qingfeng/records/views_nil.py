@@ -120,8 +120,8 @@ def nil_new(request: AuthedRequest) -> HttpResponse:
     )
     periods = OpenDates(framework).open_periods() if framework else []
     period = next((p for p in periods if str(p) == _chosen(request, "period")), None)
-    if period is None and periods:
-        period = periods[-1]
+    if period is None and periods and framework is not None:
+        period = nil_selectors.default_period(framework=framework, periods=periods)
     leaves = []
     units: list[nil_selectors.FormUnit] = []
     if framework is not None and period is not None:

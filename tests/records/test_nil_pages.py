@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from qingfeng.accounts.models import User
-from qingfeng.records.models import NilReturn, NilReturnStatus, RecordStatus
+from qingfeng.records.models import CollectionPeriod, NilReturn, NilReturnStatus, RecordStatus
+from qingfeng.records.periods import period_open
 from qingfeng.records.services import record_create
 from tests.conftest import client_for, english
 from tests.records import entry_helpers, nil_helpers
@@ -177,3 +178,15 @@ def test_hostile_text_is_escaped_on_the_pages(periods: Setup, clerk: User, revie
     for user in (clerk, reviewer):
         page = body(client_for(user).get(reverse("records:nil_detail", args=[nil.pk])))
         assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_the_form_opens_on_the_overdue_period_first(periods: Setup, clerk: User) -> None:
+    period_open(framework=periods.framework, period="2026Q4", actor=None)  # due 2027-01-15
+    page = body(client_for(clerk).get(NEW))
+    # 2025Q3's entry deadline (2025-10-15) has passed: the late station starts there.
+    assert '<option value="2025Q3" selected>' in page
+    CollectionPeriod.objects.filter(period="2025Q3").update(
+        entry_deadline=datetime.date.today() + datetime.timedelta(days=3)
+    )
+    page = body(client_for(clerk).get(NEW))
+    assert '<option value="2026Q4" selected>' in page
