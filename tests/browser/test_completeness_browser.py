@@ -101,7 +101,7 @@ def test_a_nil_return_filed_and_approved_completes_the_station(
         row = table.locator("tbody tr", has_text="本季度未发现问题")
         row.get_by_role("checkbox", name=f"选择 {code}", exact=True).check()
     with page.expect_navigation():
-        page.get_by_role("button", name="审核通过所选记录").click()
+        page.get_by_role("button", name="审核通过所选零报告").click()
     reviewer.close()
 
     # The board: ST-A's 2025Q3 has nothing missing any more.
