@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # A NUL in a URL or a form is a 400 before any view (PostgreSQL cannot hold one).
     "qingfeng.core.middleware.NulCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An account with a first-login password must choose its own before anything else.
+    "qingfeng.accounts.middleware.PasswordChangeRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -529,6 +529,9 @@ URLS: dict[str, Case] = {
     ),
     "accounts:user_list": scoped(r("accounts:user_list"), ("clerk_a",)),
     "accounts:user_create": scoped(r("accounts:user_create"), ()),
+    # One's own password; the leaders' accounts of the manager's own region (a count only).
+    "accounts:password_change": scoped(r("accounts:password_change"), ()),
+    "accounts:leader_accounts": scoped(r("accounts:leader_accounts"), ()),
     "accounts:user_detail": obj(r("accounts:user_detail", lambda w: w.users["clerk_a"].pk)),
     "accounts:assignment_remove": obj(
         r("accounts:assignment_remove", lambda w: w.users["clerk_a"].assignments.get().pk),

@@ -23,6 +23,11 @@ class User(AbstractUser):
         blank=True,
         related_name="accounts",
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for an account created with a first-login password."),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

@@ -71,3 +71,14 @@ def assignment_remove(*, actor: Any, assignment: RoleAssignment) -> None:
         raise PermissionDenied
     stamp(assignment, actor)
     assignment.delete()
+
+
+@transaction.atomic
+def password_change(*, user: User, form: Any) -> User:
+    """Save a validated ``PasswordChangeForm`` and lift the first-login requirement (the
+    change is in the account's history; the password itself never is)."""
+    form.save(commit=False)
+    user.must_change_password = False
+    stamp(user, user)
+    user.save()
+    return user

@@ -11,5 +11,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("password/", views.password_change, name="password_change"),
+    path("leaders/", views.leader_accounts, name="leader_accounts"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
 ]

@@ -3,7 +3,7 @@ objects named on the command line, and refusing an import with every issue."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -101,3 +101,22 @@ class ImportCommand(BaseCommand):
         result = self.run(path, options)
         refuse_on_issues(self, result.issues, path)
         self.report(result, path, options)
+
+
+def terminal_width(text: str) -> int:
+    """Columns a text takes in a terminal: a CJK character takes two."""
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def text_table(rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> str:
+    """Rows (the header first) as columns two spaces apart, left-aligned except the
+    column indexes in ``right``, CJK text counted two columns wide."""
+    widths = [max(terminal_width(row[at]) for row in rows) for at in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for at, text in enumerate(row):
+            pad = " " * (widths[at] - terminal_width(text))
+            cells.append(pad + text if at in right else text + pad)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

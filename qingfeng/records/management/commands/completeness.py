@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from qingfeng.accounts.models import User
 from qingfeng.framework.models import Framework
+from qingfeng.lib.commands import text_table
 from qingfeng.lib.periods import Period
 from qingfeng.records.completeness_board import completeness_json, period_completeness
 
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             ]
             for row in found.stations
         ]
-        self.stdout.write(_table([header, *rows]))
+        self.stdout.write(text_table([header, *rows], right=range(2, 8)))
 
 
 def _user(username: str) -> Any:
@@ -89,21 +90,3 @@ def _user(username: str) -> Any:
     if found is None:
         raise CommandError(_("No user %(name)s.") % {"name": username})
     return found
-
-
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: a CJK character takes two."""
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
-def _table(rows: list[list[str]]) -> str:
-    """Rows as left-aligned columns (numbers right-aligned), two spaces apart."""
-    widths = [max(_width(row[at]) for row in rows) for at in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = []
-        for at, text in enumerate(row):
-            pad = " " * (widths[at] - _width(text))
-            cells.append(pad + text if 2 <= at <= 7 else text + pad)
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
