@@ -490,4 +490,4 @@ def _errors(issues: list[Issue]) -> dict[str, Any]:
 
 
 # Endpoints kept in modules of their own register on ``api`` as they load (after it exists).
-from qingfeng.api import completeness as _completeness  # noqa: E402, F401
+import qingfeng.api.completeness  # noqa: E402, F401
