@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "qingfeng.documents",
     "qingfeng.monitoring",
     "qingfeng.rectification",
+    "qingfeng.duties",
 ]
 
 MIDDLEWARE = [

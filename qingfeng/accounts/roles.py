@@ -29,6 +29,10 @@ class Capability(models.TextChoices):
     ENTER_PROBLEMS = "rectification.enter", _("enter and import problems in the ledger")
     VERIFY_PROBLEMS = "rectification.verify", _("verify and close problems")
     RECTIFY = "rectification.rectify", _("answer problems with measures and evidence")
+    VIEW_DUTIES = "duties.view", _("see the duty lists, fulfilment records and reports in scope")
+    FULFIL_DUTIES = "duties.fulfil", _("confirm one's duty list, record fulfilment, file reports")
+    MANAGE_DUTIES = "duties.manage", _("build duty lists and keep categories, templates, ladder")
+    CHECK_DUTIES = "duties.check", _("record quarterly checks and accountability steps")
 
 
 class Role(models.TextChoices):
@@ -54,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_HISTORY,
             Capability.VIEW_ANALYSIS,
             Capability.RESPOND_WARNINGS,
+            Capability.VIEW_DUTIES,
         }
     ),
     Role.STATION_CLERK: frozenset(
@@ -68,12 +73,32 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.DISCIPLINE_GROUP_MEMBER: frozenset(
-        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+        {
+            Capability.VIEW_ORG,
+            Capability.VIEW_HISTORY,
+            Capability.VIEW_ANALYSIS,
+            Capability.VIEW_DUTIES,
+            Capability.FULFIL_DUTIES,
+            Capability.CHECK_DUTIES,
+        }
     ),
-    Role.UNIT_LIAISON: frozenset({Capability.VIEW_ORG, Capability.SELF_ASSESS, Capability.RECTIFY}),
-    Role.LEADER: frozenset({Capability.VIEW_ORG}),
+    Role.UNIT_LIAISON: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.SELF_ASSESS,
+            Capability.RECTIFY,
+            Capability.VIEW_DUTIES,
+            Capability.FULFIL_DUTIES,
+        }
+    ),
+    Role.LEADER: frozenset({Capability.VIEW_ORG, Capability.VIEW_DUTIES, Capability.FULFIL_DUTIES}),
     Role.LEADERSHIP: frozenset(
-        {Capability.VIEW_ORG, Capability.VIEW_HISTORY, Capability.VIEW_ANALYSIS}
+        {
+            Capability.VIEW_ORG,
+            Capability.VIEW_HISTORY,
+            Capability.VIEW_ANALYSIS,
+            Capability.VIEW_DUTIES,
+        }
     ),
 }
 

@@ -343,3 +343,82 @@ def visible_in_charge(
     """The in-charge relations (分管/联系) of the units the user may see (or, with another
     capability, act on)."""
     return InCharge.objects.filter(unit__in=visible_units(user, capability).values("pk"))
+
+
+def own_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> set[int]:
+    """The people (primary keys) the user *is*: the person of each person scope granting
+    ``capability`` (a leader's role), and the person linked to the account."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    people = {
+        a.person_id
+        for a in _granting(user, capability)
+        if a.scope_kind == ScopeKind.PERSON and a.person_id
+    }
+    linked = getattr(user, "person_id", None)
+    if linked is not None and has_capability(user, capability):
+        people.add(linked)
+    return people
+
+
+def duty_visibility_q(user: AnyUser, *, prefix: str = "", personal: bool = False) -> Q:
+    """The two-responsibilities rows (duty lists, their tasks' dues, fulfilment records,
+    checks, accountability steps; with ``personal``, a leader's reports) the user may see:
+    the one rule for all of them.
+
+    A row names its subject by the fields ``kind``, ``unit``, ``person`` and
+    ``discipline_group`` (reached through ``prefix``, e.g. ``"duty_list__"``); a personal
+    row (``personal=True``) has only ``unit`` and ``person``. Over the assignments granting
+    ``VIEW_DUTIES``:
+
+    - the commission (a region scope): every subject of the region's subtree;
+    - a discipline group: the subjects of the units it covers, and its own list;
+    - a leader (a person scope, or the person linked to the account): their own lists and
+      reports; as a unit's principal, everything of that unit (the team's and every
+      member's); as a team member, the team's list but never a fellow member's or the
+      principal's; as the leader in charge (分管/联系) of a unit, everything of that unit;
+    - a unit liaison: the team lists of the unit (the liaison keeps the team's records).
+
+    Nothing else: a station's clerk sees none of it.
+    """
+
+    def field(name: str) -> str:
+        return f"{prefix}{name}"
+
+    if has_global_scope(user, Capability.VIEW_DUTIES):
+        return Q()
+    conditions: list[Q] = []
+    for assignment in _granting(user, Capability.VIEW_DUTIES):
+        kind = assignment.scope_kind
+        if kind == ScopeKind.REGION and assignment.region:
+            conditions.append(within_q(assignment.region, prefix=field("unit__")))
+            if not personal:
+                conditions.append(within_q(assignment.region, prefix=field("discipline_group__")))
+        elif kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
+            covered = DisciplineGroup.units.through.objects.filter(
+                disciplinegroup_id=assignment.discipline_group_id
+            ).values("unit_id")
+            conditions.append(Q(**{field("unit__in"): covered}))
+            if not personal:
+                conditions.append(Q(**{field("discipline_group"): assignment.discipline_group_id}))
+        elif kind == ScopeKind.UNIT and assignment.unit and not personal:
+            conditions.append(
+                Q(**{field("kind"): "team"}) & subtree_q(assignment.unit, prefix=field("unit__"))
+            )
+    people = own_people(user, Capability.VIEW_DUTIES)
+    if people:
+        current = Post.objects.filter(person_id__in=people, end__isnull=True)
+        led = current.filter(role=PostRole.PRINCIPAL).values("unit_id")
+        in_charge = InCharge.objects.filter(person_id__in=people).values("unit_id")
+        conditions += [
+            Q(**{field("person__in"): people}),
+            Q(**{field("unit__in"): led}),
+            Q(**{field("unit__in"): in_charge}),
+        ]
+        if not personal:
+            conditions.append(
+                Q(**{field("kind"): "team", field("unit__in"): current.values("unit_id")})
+            )
+    if not conditions:
+        return Q(**{field("pk__in"): []})
+    return reduce(or_, conditions)
