@@ -35,6 +35,7 @@ urlpatterns = [
     path("inbox/", include("qingfeng.inbox.urls")),
     path("warnings/", include("qingfeng.monitoring.urls")),
     path("problems/", include("qingfeng.rectification.urls")),
+    path("duties/", include("qingfeng.duties.urls")),
     path("documents/", include("qingfeng.documents.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),

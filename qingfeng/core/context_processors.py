@@ -31,5 +31,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_see_ledger": can_see_ledger(user),
         "can_enter_problems": has_capability(user, Capability.ENTER_PROBLEMS),
         "can_rectify": has_capability(user, Capability.RECTIFY),
+        "can_view_duties": has_capability(user, Capability.VIEW_DUTIES),
+        "can_fulfil_duties": has_capability(user, Capability.FULFIL_DUTIES),
+        "can_manage_duties": has_capability(user, Capability.MANAGE_DUTIES),
+        "can_check_duties": has_capability(user, Capability.CHECK_DUTIES),
         "inbox_unread": unread_count(user),
     }

@@ -22,7 +22,8 @@ DEFAULT_PASSWORD = "qingfeng-demo-2026"
 class DemoAccount:
     """A demo login. ``target`` names the scope: a region, station or discipline group by
     code; for ``unit`` the unit's name in the demo county; for ``person`` the name of the
-    demo-county unit whose current principal the account is."""
+    demo-county unit whose current principal the account is, or "<unit>#N" for its N-th
+    team member."""
 
     username: str
     role: str
@@ -49,13 +50,14 @@ def _scope_target(account: DemoAccount, county: Region) -> Model | None:
     if kind == ScopeKind.UNIT:
         return Unit.objects.get(region=county, name=account.target)
     if kind == ScopeKind.PERSON:
-        post = Post.objects.select_related("person").get(
-            unit__region=county,
-            unit__name=account.target,
-            role=PostRole.PRINCIPAL,
-            end__isnull=True,
+        # "县第一中学": its principal; "县第一中学#2": its second team member (by post).
+        unit_name, _sep, number = account.target.partition("#")
+        posts = Post.objects.select_related("person").filter(
+            unit__region=county, unit__name=unit_name, end__isnull=True
         )
-        return post.person
+        if not number:
+            return posts.get(role=PostRole.PRINCIPAL).person
+        return posts.filter(role=PostRole.MEMBER).order_by("pk")[int(number) - 1].person
     return None
 
 

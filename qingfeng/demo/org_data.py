@@ -392,6 +392,24 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "县第一中学主要负责人",
         "本人（县第一中学党委书记、校长）",
     ),
+    # Two team members of the same school: each sees its own duty records, never the
+    # other's nor the principal's (issue 14).
+    (
+        "member",
+        Role.LEADER,
+        ScopeKind.PERSON,
+        "县第一中学#1",
+        "县第一中学班子成员",
+        "本人（县第一中学班子成员）",
+    ),
+    (
+        "member2",
+        Role.LEADER,
+        ScopeKind.PERSON,
+        "县第一中学#2",
+        "县第一中学班子成员",
+        "本人（县第一中学班子成员）",
+    ),
     (
         "leadership",
         Role.LEADERSHIP,

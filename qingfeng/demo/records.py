@@ -554,6 +554,10 @@ def demo_content_create(
     from qingfeng.demo.ledgerfeed import demo_ledger_feeds_create
 
     demo_ledger_feeds_create(frameworks=frameworks, quarter=QUARTERS[-1])
+    # The two-responsibilities platform (issue 14): lists, fulfilment, reports, checks.
+    from qingfeng.demo.duties import demo_duties_create
+
+    demo_duties_create(seed=seed, region=region)
     return {
         "frameworks": len(frameworks),
         "records": records,

@@ -12,6 +12,7 @@ from qingfeng.accounts.models import User
 from qingfeng.demo import CHANGE_REASON
 from qingfeng.demo import records as records_demo
 from qingfeng.demo.accounts import DEMO_USERNAMES
+from qingfeng.demo.duties import demo_duties_reset
 from qingfeng.demo.ledger import demo_ledger_reset
 from qingfeng.demo.warnings import demo_warnings_reset
 from qingfeng.org.models import DisciplineGroup, InCharge, Person, Post, Region, Station, Unit
@@ -65,6 +66,7 @@ def reset_demo() -> None:
 
     Unit categories stay: later features (frameworks) refer to them.
     """
+    demo_duties_reset()  # duty lists refer to units, people, groups and users
     demo_ledger_reset()  # problems refer to users, units, records, warnings and regions
     demo_warnings_reset()  # warnings refer to frameworks and units, responses to users
     User.objects.filter(username__in=DEMO_USERNAMES).delete()

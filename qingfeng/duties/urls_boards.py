@@ -1,0 +1,5 @@
+"""URLs of the two-responsibilities platform: the boards part (see ``duties.urls``)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
