@@ -301,7 +301,7 @@ QINGFENG_REGION_SHORT_NAMES: dict[str, str] = {}
 # The two-responsibilities platform's personal reports (报备, qingfeng.duties.reports_rule):
 # a trip of this many days or more out of the home area is reported by the day of leaving;
 # a wedding or celebration this many days ahead; a funeral within this many days after.
-DUTY_REPORT_HOME_AREA = os.environ.get("QINGFENG_DUTY_REPORT_HOME_AREA", "本县（区）")
+DUTY_REPORT_HOME_AREA = os.environ.get("QINGFENG_DUTY_REPORT_HOME_AREA", "本市")
 DUTY_REPORT_TRAVEL_DAYS = int(os.environ.get("QINGFENG_DUTY_REPORT_TRAVEL_DAYS", "3"))
 DUTY_REPORT_CEREMONY_DAYS_AHEAD = int(os.environ.get("QINGFENG_DUTY_REPORT_CEREMONY_DAYS", "30"))
 DUTY_REPORT_FUNERAL_DAYS_AFTER = int(os.environ.get("QINGFENG_DUTY_REPORT_FUNERAL_DAYS", "3"))

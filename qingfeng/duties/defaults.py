@@ -260,12 +260,15 @@ TEMPLATE: dict[str, list[TemplateRow]] = {
     ],
 }
 
-# (code, name), lightest first.
+# (code, name), lightest first: the ladder with the two heaviest steps of seed 003
+# (停职检查, 责令辞职).
 LADDER: list[tuple[str, str]] = [
     ("remind", "提醒谈话"),
     ("criticise", "批评教育"),
     ("written", "书面检查"),
     ("circular", "通报批评"),
-    ("admonish", "诫勉"),
+    ("admonish", "诫勉谈话"),
+    ("suspend", "停职检查"),
     ("adjust", "组织调整"),
+    ("resign", "责令辞职"),
 ]

@@ -60,9 +60,28 @@ ALLOWED: dict[str, frozenset[str]] = {
             "records",
         }
     ),
-    # The analysis pages' reads.
+    # The two-responsibilities platform: duty lists, fulfilment, lights, reports, checks,
+    # accountability; the leader's file reads the warnings and problems of the units led,
+    # and the fulfilment rate is fed back as records.
+    "duties": frozenset(
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring",
+            "scoring.engine",
+            "monitoring",
+            "records",
+            "rectification",
+        }
+    ),
+    # The analysis pages' reads (the one-stop query also finds duty records).
     "dashboard": frozenset(
         {
+            "duties",
             "lib",
             "org",
             "accounts",
@@ -104,6 +123,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "monitoring",
             "records",
             "rectification",
+            "duties",
             "dashboard",
             "api",
         }
