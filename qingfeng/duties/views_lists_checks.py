@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingfeng.duties import checks, lists_selectors
 from qingfeng.duties.forms_lists import CheckForm, StepForm
@@ -201,7 +202,11 @@ def stats_xlsx(request: AuthedRequest) -> HttpResponse:
     sheets = [
         Sheet(
             name=_("By step and year"),
-            headers=[_("step"), *[str(y) for y in years], _("total")],
+            headers=[
+                pgettext("duty statistics", "step"),
+                *[str(y) for y in years],
+                pgettext("duty statistics", "total"),
+            ],
             rows=[[name, *counts, sum(counts)] for name, counts in context["step_rows"]],
         ),
         Sheet(

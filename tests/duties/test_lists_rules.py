@@ -128,9 +128,7 @@ def test_it_never_lets_the_holder_endorse_its_own_list(team: Team) -> None:
 def test_it_has_the_leader_in_charge_or_the_commission_endorse_a_principal(
     team: Team, manager: User, manager_b: User
 ) -> None:
-    confirmed = endorsement.list_confirm(
-        duty_list=team.principal_list, actor=team.principal_user
-    )
+    confirmed = endorsement.list_confirm(duty_list=team.principal_list, actor=team.principal_user)
     assert {user.username for user in endorser_users(confirmed)} == {"deputy", "manager_a"}
     assert not may_endorse(manager_b, confirmed)
     assert not may_endorse(team.member_user, confirmed)
