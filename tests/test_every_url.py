@@ -1027,8 +1027,11 @@ URLS: dict[str, Case] = {
     "duties:lists_stats": scoped(_duty_url("duties:lists_stats"), ("黎城县教育局",)),
     "duties:lists_stats_xlsx": scoped(_duty_url("duties:lists_stats_xlsx"), ("黎城县教育局",)),
     "duties:lists_build": scoped(r("duties:lists_build"), ("黎城县",)),
+    # Installation-wide settings: every manager reads them, only a global one changes them.
     "duties:lists_config": Case(
-        r("duties:lists_config"), Visit("sysadmin", 200), Visit("admin_b", 404)
+        r("duties:lists_config"),
+        Visit("sysadmin", 200, shows=("恢复预置模板",)),
+        Visit("admin_b", 200, hides=("恢复预置模板", *A_UNITS)),
     ),
     "duties:lists_config_restore": Case(
         r("duties:lists_config_restore"),

@@ -72,10 +72,13 @@ def _kind_of(request: AuthedRequest) -> str:
 
 @login_required
 def config(request: AuthedRequest) -> HttpResponse:
-    """The categories, the template items of one subject kind, and the ladder."""
-    _configurer_or_404(request.user)
+    """The categories, the template items of one subject kind, and the ladder: for every
+    manager to read, for ``can_configure_duties`` users to change."""
+    if not has_capability(request.user, Capability.MANAGE_DUTIES):
+        raise Http404
     kind = _kind_of(request)
     context = {
+        "may_configure": lists_selectors.can_configure_duties(request.user),
         "categories": DutyCategory.objects.all(),
         "kind": kind,
         "kinds": SubjectKind.choices,

@@ -208,8 +208,14 @@ def test_it_creates_a_regions_lists_once_from_the_command(team: Team) -> None:
 def test_it_keeps_the_configuration_to_global_administrators(team: Team, manager: User) -> None:
     root = client_for(make_user("root_admin", Role.COMMISSION_ADMIN, region=team.org.city))
     config = reverse("duties:lists_config")
-    assert client_for(manager).get(config).status_code == 404
-    assert root.get(config).status_code == 200
+    # A county's manager reads the settings but cannot change them.
+    read_only = client_for(manager).get(config)
+    assert read_only.status_code == 200 and 'data-testid="read-only"' in read_only.content.decode()
+    assert not read_only.context["may_configure"]
+    new = reverse("duties:lists_config_new", args=["category"])
+    assert client_for(manager).get(new).status_code == 404
+    assert client_for(team.member_user).get(config).status_code == 404
+    assert root.get(config).context["may_configure"]
     # A category in use cannot be deleted; it can be renamed and deactivated.
     used = DutyCategory.objects.get(code=team.member_list.tasks.first().category.code)  # type: ignore[union-attr]
     delete = reverse("duties:lists_config_delete", args=["category", used.pk])
