@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingfeng.duties.models import (
     CheckResult,
@@ -21,7 +22,7 @@ from qingfeng.duties.models import (
 )
 from qingfeng.org.models import Region
 
-_DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
@@ -115,7 +116,9 @@ class StepForm(forms.Form):
     """An accountability step: the ladder step, what it follows (a red light or a failed
     check of the list, given as ``due:ID`` or ``check:ID``), why, when, the document."""
 
-    step = forms.ModelChoiceField(label=_("step"), queryset=LadderStep.objects.none())
+    step = forms.ModelChoiceField(
+        label=pgettext_lazy("duty statistics", "step"), queryset=LadderStep.objects.none()
+    )
     follows = forms.ChoiceField(label=_("follows"))
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label=_("decided on"), widget=_DATE)
