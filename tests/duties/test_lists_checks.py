@@ -262,3 +262,30 @@ def test_it_counts_the_statistics_as_a_hand_count(team: Team, manager: User) -> 
     assert list(book["按年度"].iter_rows(values_only=True))[1] == (YEAR, 3, 4, 3)
     other = client_for(team.outsider_user).get(reverse("duties:lists_stats_xlsx"))
     assert "黎城县教育局" not in str(list(load_workbook(io.BytesIO(other.content)).worksheets[1]))
+
+
+def test_it_exports_hostile_names_as_text(team: Team, manager: User) -> None:
+    # A unit and a ladder step named like formulas stay text in the workbook.
+    team.org.unit_a1.name = '=HYPERLINK("http://x")'
+    team.org.unit_a1.save()
+    step = LadderStep.objects.order_by("order").first()
+    assert step is not None
+    step.name = "@SUM(1+1)"
+    step.save()
+    check = failed(team, team.group_user)
+    step_record(
+        duty_list=team.member_list,
+        step=step,
+        reason="问责",
+        decided_on=TODAY,
+        failed_check=check,
+        actor=manager,
+        today=TODAY,
+    )
+    response = client_for(team.commission_user).get(reverse("duties:lists_stats_xlsx"))
+    book = load_workbook(io.BytesIO(response.content))
+    values = {cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row}
+    assert '\'=HYPERLINK("http://x")' in values and "'@SUM(1+1)" in values
+    assert all(
+        cell.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for cell in row
+    )
