@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pytest_django.fixtures import Settings
 
@@ -36,6 +37,9 @@ from qingfeng.accounts.roles import Role
 from qingfeng.api.tokens import token_issue
 from qingfeng.documents.models import IssuedDocument
 from qingfeng.documents.services import document_issue
+from qingfeng.duties.checks import check_record, step_record
+from qingfeng.duties.models import AccountabilityStep, DutyCategory, DutyList, DutyTask, LadderStep
+from qingfeng.duties.services import duty_list_create
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.inbox.models import Notice
 from qingfeng.inbox.services import notify
@@ -468,6 +472,80 @@ def _ledger_url(name: str) -> Callable[[World], str]:
         return reverse(name)
 
     return build
+
+
+# The two-responsibilities lists part: county A's team list of unit A1 (this year's), a
+# failed check of it and an accountability step with a document, made once per request.
+
+
+def _duty_list(w: World, *, status: str = "draft") -> DutyList:
+    found = DutyList.objects.filter(kind="team", unit=w.org.unit_a1).first()
+    if found is None:
+        found = duty_list_create(
+            kind="team", year=timezone.localdate().year, actor=None, unit=w.org.unit_a1
+        )
+    if status != "draft" and found.status == "draft":
+        found.status, found.confirmed_by = status, w.users["liaison_a"]
+        found.confirmed_at = timezone.now()
+        found.save()
+    return found
+
+
+def _duty_task(w: World) -> DutyTask:
+    task = _duty_list(w).tasks.first()
+    assert task is not None
+    return task
+
+
+def _duty_step(w: World) -> AccountabilityStep:
+    duty_list = _duty_list(w)
+    found = AccountabilityStep.objects.filter(duty_list=duty_list).first()
+    if found is not None:
+        return found
+    admin = w.users["admin_a"]
+    check = check_record(
+        duty_list=duty_list,
+        quarter=1,
+        result="failed",
+        findings="会议记录不全",
+        checked_on=timezone.localdate(),
+        actor=admin,
+    )
+    return step_record(
+        duty_list=duty_list,
+        step=LadderStep.objects.filter(active=True).first(),  # type: ignore[arg-type]
+        reason="季度检查未通过",
+        decided_on=timezone.localdate(),
+        failed_check=check,
+        document=SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 x"),
+        actor=admin,
+    )
+
+
+def _duty_url(
+    name: str, *args: Any, status: str = "draft", query: str = ""
+) -> Callable[[World], str]:
+    """A page of the lists part, with county A's list (and its step) in it; ``args``
+    computed from the world."""
+
+    def build(w: World) -> str:
+        _duty_list(w, status=status)
+        _duty_step(w)
+        values = [arg(w) if callable(arg) else arg for arg in args]
+        return reverse(name, args=values) + (f"?{query}" if query else "")
+
+    return build
+
+
+def _duty_status(status: str) -> Callable[[World], None]:
+    def then(w: World) -> None:
+        assert _duty_list(w).status == status
+
+    return then
+
+
+def _category_pk(w: World) -> int:
+    return DutyCategory.objects.order_by("order").first().pk  # type: ignore[union-attr]
 
 
 # Scores of a unit (the page is being replaced by the dashboard portrait; when it becomes
@@ -908,6 +986,75 @@ URLS: dict[str, Case] = {
         r("documents:template_restore", "warning_notice"),
         Visit("sysadmin", 302, "post"),
         Visit("admin_b", 403, "post"),
+    ),
+    # duties: the lists part (lists, endorsement, checks, accountability, configuration)
+    "duties:list_index": scoped(_duty_url("duties:list_index"), ("黎城县教育局",)),
+    "duties:list_detail": obj(
+        _duty_url("duties:list_detail", lambda w: _duty_list(w).pk), shows=("黎城县教育局",)
+    ),
+    "duties:list_task_new": obj(_duty_url("duties:list_task_new", lambda w: _duty_list(w).pk)),
+    "duties:list_task_edit": obj(_duty_url("duties:list_task_edit", lambda w: _duty_task(w).pk)),
+    "duties:list_task_delete": obj(
+        _duty_url("duties:list_task_delete", lambda w: _duty_task(w).pk), status=302, method="post"
+    ),
+    "duties:list_confirm": obj(
+        _duty_url("duties:list_confirm", lambda w: _duty_list(w).pk),
+        "liaison_a",
+        "liaison_b",
+        302,
+        "post",
+        then=_duty_status("confirmed"),
+    ),
+    "duties:list_endorse": obj(
+        _duty_url("duties:list_endorse", lambda w: _duty_list(w).pk, status="confirmed"),
+        status=302,
+        method="post",
+        then=_duty_status("endorsed"),
+    ),
+    "duties:list_reopen": obj(
+        _duty_url("duties:list_reopen", lambda w: _duty_list(w).pk, status="confirmed"),
+        status=302,
+        method="post",
+        data=lambda w: {"reason": "任务需要调整"},
+        then=_duty_status("draft"),
+    ),
+    "duties:list_check_new": obj(_duty_url("duties:list_check_new", lambda w: _duty_list(w).pk)),
+    "duties:list_step_new": obj(_duty_url("duties:list_step_new", lambda w: _duty_list(w).pk)),
+    "duties:list_step_document": obj(
+        _duty_url("duties:list_step_document", lambda w: _duty_step(w).pk)
+    ),
+    "duties:lists_checks": scoped(_duty_url("duties:lists_checks"), ("黎城县教育局",)),
+    "duties:lists_stats": scoped(_duty_url("duties:lists_stats"), ("黎城县教育局",)),
+    "duties:lists_stats_xlsx": scoped(_duty_url("duties:lists_stats_xlsx"), ("黎城县教育局",)),
+    "duties:lists_build": scoped(r("duties:lists_build"), ("黎城县",)),
+    # Installation-wide settings: every manager reads them, only a global one changes them.
+    "duties:lists_config": Case(
+        r("duties:lists_config"),
+        Visit("sysadmin", 200, shows=("恢复预置模板",)),
+        Visit("admin_b", 200, hides=("恢复预置模板", *A_UNITS)),
+    ),
+    "duties:lists_config_restore": Case(
+        r("duties:lists_config_restore"),
+        Visit("sysadmin", 302, "post", lambda w: {"kind": "team"}),
+        Visit("admin_b", 404, "post", lambda w: {"kind": "team"}),
+    ),
+    "duties:lists_config_new": Case(
+        r("duties:lists_config_new", "category"), Visit("sysadmin", 200), Visit("admin_b", 404)
+    ),
+    "duties:lists_config_edit": Case(
+        r("duties:lists_config_edit", "category", _category_pk),
+        Visit("sysadmin", 200),
+        Visit("admin_b", 404),
+    ),
+    "duties:lists_config_move": Case(
+        r("duties:lists_config_move", "category", _category_pk),
+        Visit("sysadmin", 302, "post", lambda w: {"direction": "down"}),
+        Visit("admin_b", 404, "post", lambda w: {"direction": "down"}),
+    ),
+    "duties:lists_config_delete": Case(
+        r("duties:lists_config_delete", "category", _category_pk),
+        Visit("sysadmin", 302, "post"),
+        Visit("admin_b", 404, "post"),
     ),
 }
 
