@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Model, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts import selectors as scope
@@ -29,6 +29,8 @@ from qingfeng.duties.models import DutyList, Fulfilment, PersonalReport, Subject
 from qingfeng.lib import search_index
 
 REPORTS_ONLY = "report"
+
+M = TypeVar("M", bound=Model)
 
 
 def subject_choices() -> list[tuple[str, Any]]:
@@ -171,13 +173,20 @@ def duty_page(*, user: Any, page: int, page_size: int, **query: Any) -> DutyPage
     """Page ``page`` (from 1) of the records and reports matching ``query`` (the keyword
     arguments of ``found_fulfilments``), merged by date: the first ``page × page_size`` of
     each are read, merged, and the page cut out (two queries and two counts)."""
-    records = found_fulfilments(user=user, **query)
-    reports = found_reports(user=user, **query)
     upto = page * page_size
-    hits = [_fulfilment_hit(r) for r in records[:upto]] + [_report_hit(r) for r in reports[:upto]]
+    records, record_count = _counted(found_fulfilments(user=user, **query), upto)
+    reports, report_count = _counted(found_reports(user=user, **query), upto)
+    hits = [_fulfilment_hit(r) for r in records] + [_report_hit(r) for r in reports]
     hits.sort(key=lambda hit: hit.date, reverse=True)
-    count = records.count() + reports.count()
-    return DutyPage(hits[(page - 1) * page_size : upto], count)
+    return DutyPage(hits[(page - 1) * page_size : upto], record_count + report_count)
+
+
+def _counted(queryset: QuerySet[M], limit: int) -> tuple[list[M], int]:
+    """The first ``limit`` rows and the number of all, in one query (the count is a
+    scalar subquery, as the one-stop query's other groups read theirs)."""
+    total = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
+    rows = list(queryset.annotate(search_total=Subquery(total))[:limit])
+    return rows, (rows[0].search_total if rows else 0)
 
 
 def duty_rows(*, user: Any, cap: int, **query: Any) -> tuple[list[tuple[Any, ...]], bool]:

@@ -78,7 +78,8 @@ def test_it_exports_the_file_as_a_workbook(team: Team) -> None:
     result = portrait(user=team.commission_user, person=team.org.person_a1, today=AS_OF)
     total = [cell.value for cell in portrait_sheet[portrait_sheet.max_row]]
     assert total[0] == "全部类别" and total[1] == result.total.dues
-    assert total[2:7] == [result.total.lights[k] for k in ("red", "orange", "yellow", "green", "grey")]
+    lights = ("red", "orange", "yellow", "green", "grey")
+    assert total[2:7] == [result.total.lights[k] for k in lights]
     events = book["廉政档案"]
     contents = [row[3] for row in events.iter_rows(min_row=4, values_only=True)]
     hostile = next(value for value in contents if value and "HYPERLINK" in value)

@@ -242,6 +242,11 @@ def test_it_links_the_file_from_the_person_page_and_the_menu(team: Team) -> None
     person_url = reverse("org:person_detail", args=[team.org.person_a1.pk])
     html = client_of(team.commission_user).get(person_url).content.decode()
     assert 'data-testid="leader-file-link"' in html
+    fellow = client_of(team.fellow_user).get(person_url)
+    assert (
+        fellow.status_code == 200
+        and 'data-testid="leader-file-link"' not in fellow.content.decode()
+    )
     html = client_of(team.principal_user).get(reverse("core:home")).content.decode()
     assert f'href="{file_url(team)}" data-testid="nav-my-file"' in html
     mine = client_of(team.member_user).get(reverse("duties:my_file"))
