@@ -38,6 +38,7 @@ from qingfeng.duties.models import (
     PersonalReport,
     TaskDue,
 )
+from qingfeng.lib.bands import band_label
 from qingfeng.lib.errors import OutOfScope
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.monitoring.models import Warning
@@ -438,15 +439,16 @@ def _led_unit_events(user: Any, person: Person) -> list[Event]:
         day = period.end
         if not any(p.unit_id == warning.unit_id and _in_post(p, day) for p in posts):
             continue
-        what = warning.node_name or (
-            _("band %(band)s") % {"band": warning.band} if warning.band else ""
+        band = band_label(warning.band) if warning.band else ""
+        detail = " · ".join(
+            part for part in (str(warning.get_kind_display()), warning.node_name, band) if part
         )
         events.append(
             Event(
                 day,
                 EventKind.WARNING,
                 f"{warning.unit.name} · {period_label(period)} · {warning.framework.name}",
-                f"{warning.get_kind_display()} {what}".strip(),
+                detail,
                 flagged=True,
                 flag=warning.get_state_display(),
                 order=warning.pk,
