@@ -46,24 +46,6 @@ from qingfeng.org.models import Person, Post, PostRole
 from qingfeng.rectification.models import Problem, ProblemState
 
 
-def visible_file_people(user: Any) -> set[int]:
-    """The people whose file the user may open: those with a duty list or a report the
-    user sees, and the user's own people."""
-    if not scope.has_capability(user, Capability.VIEW_DUTIES):
-        return set()
-    people = set(
-        DutyList.objects.filter(scope.duty_visibility_q(user), person__isnull=False)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    people |= set(
-        PersonalReport.objects.filter(scope.duty_visibility_q(user, personal=True))
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    return people | scope.own_people(user, Capability.VIEW_DUTIES)
-
-
 def may_open_file(*, user: Any, person_id: int) -> bool:
     """True when the user may open this person's file (module docstring)."""
     if not scope.has_capability(user, Capability.VIEW_DUTIES):
@@ -309,6 +291,13 @@ def _post_events(user: Any, person: Person) -> list[Event]:
     return events
 
 
+def _user_name(user: Any) -> str:
+    """Who confirmed or endorsed: the account's full name, else its user name."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.username)
+
+
 def _list_events(user: Any, person: Person) -> list[Event]:
     lists = DutyList.objects.filter(scope.duty_visibility_q(user), person=person).select_related(
         "unit", "confirmed_by", "endorsed_by"
@@ -324,12 +313,11 @@ def _list_events(user: Any, person: Person) -> list[Event]:
             events.append(Event(created, EventKind.LIST_CREATED, title, order=duty_list.pk))
         confirmed = _local_date(duty_list.confirmed_at)
         if confirmed:
-            by = duty_list.confirmed_by.get_full_name() if duty_list.confirmed_by else ""
+            by = _user_name(duty_list.confirmed_by)
             events.append(Event(confirmed, EventKind.LIST_CONFIRMED, title, by, order=duty_list.pk))
         endorsed = _local_date(duty_list.endorsed_at)
         if endorsed:
-            by = duty_list.endorsed_by.get_full_name() if duty_list.endorsed_by else ""
-            by = by or (duty_list.endorsed_by.username if duty_list.endorsed_by else "")
+            by = _user_name(duty_list.endorsed_by)
             events.append(Event(endorsed, EventKind.LIST_ENDORSED, title, by, order=duty_list.pk))
     return events
 
