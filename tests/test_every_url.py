@@ -38,7 +38,14 @@ from qingfeng.api.tokens import token_issue
 from qingfeng.documents.models import IssuedDocument
 from qingfeng.documents.services import document_issue
 from qingfeng.duties.checks import check_record, step_record
-from qingfeng.duties.models import AccountabilityStep, DutyCategory, DutyList, DutyTask, LadderStep
+from qingfeng.duties.models import (
+    AccountabilityStep,
+    DutyCategory,
+    DutyList,
+    DutyTask,
+    LadderStep,
+    SubjectKind,
+)
 from qingfeng.duties.services import duty_list_create
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.inbox.models import Notice
@@ -169,6 +176,8 @@ def world(
         "liaison_b": make_user("liaison_b1", Role.UNIT_LIAISON, unit=org.unit_b1),
         "clerk_a": make_user("clerk_a", Role.STATION_CLERK, station=org.station_a),
         "clerk_b": make_user("clerk_b", Role.STATION_CLERK, station=periods.station_b),
+        # Unit A1's principal as a leader (their own duty records and file).
+        "leader_a": make_user("leader_a1", Role.LEADER, person=org.person_a1),
     }
     clerk = Client()
     clerk.force_login(users["clerk_a"])
@@ -461,6 +470,21 @@ def _campaign(w: World) -> Campaign:
     """County A's campaign, made once per request."""
     found = Campaign.objects.filter(region=w.org.county_a).first()
     return found or campaign_create(region=w.org.county_a, name="黎城县专项整治", actor=None)
+
+
+def _leader_file(name: str) -> Callable[[World], str]:
+    """A part of the leader's file of unit A1's principal, with a duty list (made once per
+    request: a person without any duty record in scope has no file)."""
+
+    def build(w: World) -> str:
+        person = w.org.person_a1
+        if not DutyList.objects.filter(person=person).exists():
+            duty_list_create(
+                kind=SubjectKind.PRINCIPAL, year=2026, actor=None, unit=w.org.unit_a1, person=person
+            )
+        return reverse(name, args=[person.pk])
+
+    return build
 
 
 def _ledger_url(name: str) -> Callable[[World], str]:
@@ -982,6 +1006,12 @@ URLS: dict[str, Case] = {
         Visit("sysadmin", 302, "post"),
         Visit("admin_b", 403, "post"),
     ),
+    # duties: the leader's file
+    "duties:leader_file": obj(_leader_file("duties:leader_file"), shows=("王建国", "廉政档案")),
+    "duties:leader_file_json": obj(_leader_file("duties:leader_file_json"), shows=("管党治党",)),
+    "duties:leader_file_docx": obj(_leader_file("duties:leader_file_docx")),
+    "duties:leader_file_xlsx": obj(_leader_file("duties:leader_file_xlsx"), shows=("王建国",)),
+    "duties:my_file": Case(r("duties:my_file"), Visit("leader_a", 302), Visit("admin_b", 404)),
     "documents:template_restore": Case(
         r("documents:template_restore", "warning_notice"),
         Visit("sysadmin", 302, "post"),

@@ -7,6 +7,10 @@ name, and a record's note, problem type, indicator code or unit name. The date r
 problem type, the data station and the framework narrow the records only; units and people
 are found by the keyword alone.
 
+For a user who may see duty records (``VIEW_DUTIES``), a fourth group holds the fulfilment
+records and personal reports in the duty scope (``duties.file_search``: the keyword, the
+date range and a subject filter; a subject filter asks for that group alone).
+
 The keyword is looked up in the search index (``qingfeng.lib.search_index``: character
 bigrams, docs/search.md), which narrows each group to a few candidates; the ``icontains``
 filters then check them on the real columns, so the results are exactly those of a full
@@ -45,6 +49,7 @@ from django.db.models.expressions import RawSQL
 from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard.access import analysis_units
+from qingfeng.duties import file_search
 from qingfeng.framework.models import FrameworkVersion
 from qingfeng.framework.selectors import IN_FORCE_STATUSES, in_force_among
 from qingfeng.lib import search_index
@@ -55,8 +60,10 @@ from qingfeng.scoring.models import Snapshot
 
 PAGE_SIZE = 50
 EXPORT_CAP = 100_000
-KINDS = ("all", "units", "people", "records")
+KINDS = ("all", "units", "people", "records", "duties")
 GROUPS = ("units", "people", "records")
+# The group of duty records (fulfilment and reports), for users who may see them.
+DUTIES = "duties"
 
 M = TypeVar("M", bound=Model)
 
@@ -72,6 +79,8 @@ class SearchQuery:
     station_id: int | None = None
     framework_id: int | None = None
     kind: str = "all"
+    duty_subject: str = ""
+    with_duties: bool = False
 
     @property
     def narrows_records(self) -> bool:
@@ -87,12 +96,25 @@ class SearchQuery:
     @property
     def is_empty(self) -> bool:
         """Nothing to search for: the page shows only the form and a hint."""
-        return not self.text and not self.narrows_records
+        return not self.text and not self.narrows_records and not self.duty_subject
 
     @property
     def groups(self) -> tuple[str, ...]:
-        """The groups asked for: all three, or the one named by ``kind``."""
-        return GROUPS if self.kind not in GROUPS else (self.kind,)
+        """The groups asked for: all (three, and the duty records for a user who sees
+        them), or the one named by ``kind``; only the duty records with a subject filter."""
+        duties = (DUTIES,) if self.with_duties else ()
+        if self.duty_subject or self.kind == DUTIES:
+            return duties
+        return (*GROUPS, *duties) if self.kind not in GROUPS else (self.kind,)
+
+    def duty_filters(self) -> dict[str, Any]:
+        """The keyword arguments of ``duties.file_search``'s finders."""
+        return {
+            "text": self.text,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "subject": self.duty_subject,
+        }
 
 
 def indexed(queryset: QuerySet[M], *, kind: str, text: str) -> QuerySet[M]:
@@ -320,9 +342,14 @@ def search(*, user: Any, query: SearchQuery, page: int = 1) -> SearchResults:
     results = SearchResults(query)
     if query.is_empty:
         return results
-    page = page if query.kind in GROUPS else 1
+    page = page if query.kind in (*GROUPS, DUTIES) else 1
     for kind in query.groups:
-        if kind == "units":
+        if kind == DUTIES:
+            found = file_search.duty_page(
+                user=user, page=page, page_size=PAGE_SIZE, **query.duty_filters()
+            )
+            group = Group(kind, list(found.rows), found.count, page)
+        elif kind == "units":
             group = group_page(kind, found_units(user=user, query=query), page=page)
         elif kind == "people":
             group = group_page(kind, found_people(user=user, query=query), page=page)

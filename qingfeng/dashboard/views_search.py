@@ -21,6 +21,7 @@ from qingfeng.accounts import selectors as scope
 from qingfeng.accounts.roles import Capability
 from qingfeng.dashboard import search as selectors
 from qingfeng.dashboard.access import require_analysis
+from qingfeng.duties import file_search
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.typing import AuthedRequest, choice_field, model_choice_field
@@ -108,6 +109,9 @@ class SearchForm(BootstrapMixin, forms.Form):
             ("records", gettext_lazy("Records")),
         ],
     )
+    # With the duty records, for a user who may see them.
+    duty_kinds = [("duties", gettext_lazy("Fulfilment records and reports"))]
+    subject = forms.ChoiceField(required=False, label=gettext_lazy("Duty holder"))
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
@@ -120,6 +124,14 @@ class SearchForm(BootstrapMixin, forms.Form):
             user, Capability.VIEW_ANALYSIS
         ).order_by("code")
         self.fields["q"].widget.attrs["placeholder"] = _("Unit, leader, note, indicator code…")
+        # The duty records (fulfilment and reports) for a user who may see them.
+        self.with_duties = file_search.may_search_duties(user)
+        if self.with_duties:
+            kind = choice_field(self, "kind")
+            kind.choices = [*self.base_fields["kind"].choices, *self.duty_kinds]  # type: ignore[attr-defined]
+            choice_field(self, "subject").choices = file_search.subject_choices()
+        else:
+            del self.fields["subject"]
         self._style()
 
     def add_prefix(self, field_name: str) -> str:
@@ -143,6 +155,8 @@ class SearchForm(BootstrapMixin, forms.Form):
             station_id=data["station"].pk if data["station"] else None,
             framework_id=data["framework"].pk if data["framework"] else None,
             kind=data["kind"] or "all",
+            duty_subject=data.get("subject") or "",
+            with_duties=self.with_duties,
         )
 
 
@@ -204,6 +218,8 @@ def search_xlsx(request: AuthedRequest) -> HttpResponse:
         sheets.append(Sheet(_("Leaders"), headers, rows, title=title))
     if "records" in query.groups:
         sheets.append(_record_sheet(user, query, title))
+    if selectors.DUTIES in query.groups:
+        sheets.append(_duty_sheet(user, query, title))
     return xlsx_response(f"{_('One-stop query')}.xlsx", sheets)
 
 
@@ -236,6 +252,24 @@ def _record_sheet(user: Any, query: selectors.SearchQuery, title: str) -> Sheet:
         _("Data station"),
     ]
     return Sheet(_("Records"), headers, rows, title=title)
+
+
+def _duty_sheet(user: Any, query: selectors.SearchQuery, title: str) -> Sheet:
+    found, capped = (
+        ([], False)
+        if query.is_empty
+        else file_search.duty_rows(user=user, cap=selectors.EXPORT_CAP, **query.duty_filters())
+    )
+    rows: list[list[Any]] = [list(row) for row in found]
+    if capped:
+        rows.append(
+            [
+                _("Only the first %(n)s records are listed: narrow the search to see the rest.")
+                % {"n": f"{len(found):,}"}
+            ]
+        )
+    headers = [_("Date"), _("Kind"), _("Duty holder"), _("Task or report"), _("Content"), _("Late")]
+    return Sheet(_("Fulfilment records and reports"), headers, rows, title=title)
 
 
 def _search_title(form: SearchForm) -> str:

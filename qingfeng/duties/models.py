@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qingfeng.lib.search_index import SearchIndexed, SearchIndexedQuerySet
 from qingfeng.org.models import code_validator
 
 
@@ -325,7 +326,7 @@ class TaskDue(SubjectFields):
         return f"{self.task} · {self.due}"
 
 
-class Fulfilment(models.Model):
+class Fulfilment(SearchIndexed):
     """A fulfilment record (履责纪实): what was done and when, against one due of a task,
     with attachments. Visible by ``accounts.selectors.duty_visibility_q`` through its list.
 
@@ -352,6 +353,8 @@ class Fulfilment(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
+    # The one-stop query finds records by their content (``lib.search_index``).
+    objects = SearchIndexedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-done_on", "-pk"]
@@ -411,7 +414,7 @@ class ReportKind(models.TextChoices):
     CELEBRATION = "celebration", _("other celebration")
 
 
-class PersonalReport(models.Model):
+class PersonalReport(SearchIndexed):
     """A leader's report (报备) of travel or of a wedding, funeral or celebration (婚丧嫁娶).
 
     ``late`` is decided when it is filed, by ``duties.reports.report_deadline`` and the
@@ -443,6 +446,8 @@ class PersonalReport(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
+    # The one-stop query finds reports by destination and description.
+    objects = SearchIndexedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts", "-pk"]

@@ -93,6 +93,8 @@ SOURCES: tuple[Source, ...] = (
     Source("unit", 1, "org.Unit", ("code", "name")),
     Source("person", 2, "org.Person", ("code", "name")),
     Source("record", 3, "records.Record", ("indicator_code", "problem_type", "note")),
+    Source("fulfilment", 4, "duties.Fulfilment", ("content",)),
+    Source("personal_report", 5, "duties.PersonalReport", ("destination", "description")),
 )
 
 

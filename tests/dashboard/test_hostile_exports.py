@@ -220,7 +220,12 @@ def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
     # records template and the records errors workbook, all tested in this module or in
     # tests/lib/test_cells.py; a new .xlsx URL must be added here.
     # The warning register's export: tests/monitoring/test_register_pages.py; the
-    # accountability statistics: tests/duties/test_lists_checks.py.
-    tested_elsewhere = {"monitoring:register_xlsx", "duties:lists_stats_xlsx"}
+    # accountability statistics: tests/duties/test_lists_checks.py; the leader's file:
+    # tests/duties/test_file_exports.py (a hostile fulfilment content).
+    tested_elsewhere = {
+        "monitoring:register_xlsx",
+        "duties:lists_stats_xlsx",
+        "duties:leader_file_xlsx",
+    }
     others = {name for name in _xlsx_url_names() if not name.startswith("dashboard:")}
     assert others - LEDGER_XLSX - tested_elsewhere == set()
