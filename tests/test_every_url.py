@@ -36,6 +36,8 @@ from qingfeng.accounts.roles import Role
 from qingfeng.api.tokens import token_issue
 from qingfeng.documents.models import IssuedDocument
 from qingfeng.documents.services import document_issue
+from qingfeng.duties.models import DutyList
+from qingfeng.duties.services import duty_list_create
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.inbox.models import Notice
 from qingfeng.inbox.services import notify
@@ -468,6 +470,18 @@ def _ledger_url(name: str) -> Callable[[World], str]:
         return reverse(name)
 
     return build
+
+
+def _team_list_a1(w: World) -> DutyList:
+    """Unit A1's team duty list of 2026 (its dues from the template), made per request."""
+    found = DutyList.objects.filter(kind="team", unit=w.org.unit_a1, year=2026).first()
+    return found or duty_list_create(kind="team", year=2026, actor=None, unit=w.org.unit_a1)
+
+
+def _duty_board_url(w: World) -> str:
+    """The light board, with unit A1's team list in it."""
+    _team_list_a1(w)
+    return reverse("duties:board")
 
 
 # Scores of a unit (the page is being replaced by the dashboard portrait; when it becomes
@@ -908,6 +922,16 @@ URLS: dict[str, Case] = {
         r("documents:template_restore", "warning_notice"),
         Visit("sysadmin", 302, "post"),
         Visit("admin_b", 403, "post"),
+    ),
+    # The light boards (issue 14): county A's unit and list are 404 to county B.
+    "duties:board": scoped(_duty_board_url, ("黎城县教育局",)),
+    "duties:board_unit": obj(
+        lambda w: reverse("duties:board_unit", args=[_team_list_a1(w).unit_id]),
+        shows=("黎城县教育局",),
+    ),
+    "duties:board_list": obj(
+        lambda w: reverse("duties:board_list", args=[_team_list_a1(w).pk]),
+        shows=("黎城县教育局",),
     ),
 }
 
