@@ -34,7 +34,15 @@ from qingfeng.duties.models import (
     SubjectKind,
     TaskDue,
 )
-from qingfeng.org.models import DisciplineGroup, Region, RegionQuerySet, Unit
+from qingfeng.org.models import (
+    DisciplineGroup,
+    Region,
+    RegionQuerySet,
+    Unit,
+    path_step,
+    path_tops,
+    path_within,
+)
 
 if TYPE_CHECKING:
     from qingfeng.accounts.selectors import AnyUser
@@ -171,12 +179,8 @@ def board_regions(user: AnyUser) -> RegionQuerySet:
 
 def top_regions(user: AnyUser) -> list[Region]:
     """The highest regions the user may see (a board without ``?region`` starts there)."""
-    regions = list(board_regions(user).order_by("path"))
-    tops: list[Region] = []
-    for region in regions:
-        if not any(region.path.startswith(top.path) for top in tops):
-            tops.append(region)
-    return tops
+    regions = {region.path: region for region in board_regions(user)}
+    return [regions[path] for path in path_tops(regions)]
 
 
 def region_board(
@@ -192,23 +196,25 @@ def region_board(
     regions), per child region or, at a region without children, per unit and discipline
     group; rows without a due are left out; worst first (red share, then red count)."""
     dues = visible_dues(user=user, year=year, today=today, quarter=quarter, kind=kind)
+    unit_dues = dues.filter(unit__isnull=False)
+    group_dues = dues.filter(discipline_group__isnull=False)
     if region is not None:
         children = list(Region.objects.filter(parent=region).order_by("code"))
         units = Unit.objects.within(region)
         groups = DisciplineGroup.objects.within(region)
         if region.parent_id is not None:
-            # The scope as semi-joins on the dues' own columns (no join per due); a root
-            # region holds every due, so its board needs no such filter.
-            dues = dues.filter(
-                Q(unit__in=units.values("pk")) | Q(discipline_group__in=groups.values("pk"))
-            )
+            # The region as a semi-join on the dues' own column, one query for the units'
+            # dues and one for the groups' (an OR of the two would defeat the index); a
+            # root region holds every due, so its board needs no such filter.
+            unit_dues = unit_dues.filter(unit__in=units.values("pk"))
+            group_dues = group_dues.filter(discipline_group__in=groups.values("pk"))
     else:
         children = top_regions(user)
         units = Unit.objects.all()
         groups = DisciplineGroup.objects.all()
     by_units = region is not None and not children
-    per_unit = _counted(dues.filter(unit__isnull=False), "unit_id")
-    per_group = _counted(dues.filter(discipline_group__isnull=False), "discipline_group_id")
+    per_unit = _counted(unit_dues, "unit_id")
+    per_group = _counted(group_dues, "discipline_group_id")
     rows: dict[tuple[str, int], BoardRow] = {}
     if by_units:
         for pk, code, name in units.filter(pk__in=[key[0] for key in per_unit]).values_list(
@@ -229,12 +235,19 @@ def region_board(
     else:
         # The few thousand units and groups are mapped to the child region (or, for one
         # directly in ``region``, to a row of its own) by their region's path.
-        prefixes = [(child.path, child) for child in children]
+        by_path = {child.path: child for child in children}
         cache: dict[str, Region | None] = {}
 
         def child_of(path: str) -> Region | None:
             if path not in cache:
-                cache[path] = next((c for p, c in prefixes if path.startswith(p)), None)
+                if region is not None:
+                    step = path_step(path, region.path)
+                    cache[path] = by_path.get(step) if step else None
+                else:
+                    cache[path] = next(
+                        (top for top_path, top in by_path.items() if path_within(path, top_path)),
+                        None,
+                    )
             return cache[path]
 
         seen_units = {key[0] for key in per_unit}
