@@ -14,6 +14,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability
 from qingfeng.duties import boards
 from qingfeng.duties.models import SubjectKind
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
 
 QUARTERS = (1, 2, 3, 4)
@@ -42,6 +43,11 @@ def _keep(year: int, quarter: int | None, kind: str = "") -> str:
     """The filters a drill-down link keeps, as a query string."""
     params = {"year": str(year), "quarter": str(quarter or ""), "kind": kind}
     return urlencode({key: value for key, value in params.items() if value})
+
+
+def _quarters(year: int) -> list[tuple[int, str]]:
+    """The quarters of ``year`` in words (2026年第三季度)."""
+    return [(q, period_label(Period(year, "Q", q))) for q in QUARTERS]
 
 
 def _years(year: int) -> list[int]:
@@ -86,7 +92,7 @@ def region_board(request: AuthedRequest) -> HttpResponse:
         "year": year,
         "years": _years(year),
         "quarter": quarter,
-        "quarters": QUARTERS,
+        "quarters": _quarters(year),
         "kind": kind,
         "kinds": SubjectKind.choices,
         "keep": _keep(year, quarter, kind),
@@ -112,7 +118,7 @@ def unit_board(request: AuthedRequest, pk: int) -> HttpResponse:
         "year": year,
         "years": _years(year),
         "quarter": quarter,
-        "quarters": QUARTERS,
+        "quarters": _quarters(year),
         "keep": _keep(year, quarter),
     }
     return render(request, "duties/boards/unit.html", context)
