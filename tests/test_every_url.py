@@ -572,6 +572,18 @@ def _category_pk(w: World) -> int:
     return DutyCategory.objects.order_by("order").first().pk  # type: ignore[union-attr]
 
 
+def _team_list_a1(w: World) -> DutyList:
+    """Unit A1's team duty list of 2026 (its dues from the template), made per request."""
+    found = DutyList.objects.filter(kind="team", unit=w.org.unit_a1, year=2026).first()
+    return found or duty_list_create(kind="team", year=2026, actor=None, unit=w.org.unit_a1)
+
+
+def _duty_board_url(w: World) -> str:
+    """The light board, with unit A1's team list in it."""
+    _team_list_a1(w)
+    return reverse("duties:board")
+
+
 # Scores of a unit (the page is being replaced by the dashboard portrait; when it becomes
 # a redirect, change this one entry's status to 302).
 UNIT_SCORES = obj(r("scoring:unit_scores", *T_Q1, UNIT_A1), "analyst_a", "analyst_b", status=301)
@@ -1085,6 +1097,16 @@ URLS: dict[str, Case] = {
         r("duties:lists_config_delete", "category", _category_pk),
         Visit("sysadmin", 302, "post"),
         Visit("admin_b", 404, "post"),
+    ),
+    # The light boards (issue 14): county A's unit and list are 404 to county B.
+    "duties:board": scoped(_duty_board_url, ("黎城县教育局",)),
+    "duties:board_unit": obj(
+        lambda w: reverse("duties:board_unit", args=[_team_list_a1(w).unit_id]),
+        shows=("黎城县教育局",),
+    ),
+    "duties:board_list": obj(
+        lambda w: reverse("duties:board_list", args=[_team_list_a1(w).pk]),
+        shows=("黎城县教育局",),
     ),
 }
 

@@ -558,6 +558,10 @@ def demo_content_create(
     from qingfeng.demo.duties import demo_duties_create
 
     demo_duties_create(seed=seed, region=region)
+    # The 主体责任 leaves of LK and PG fed by fulfilment (issue 14, item 7).
+    from qingfeng.demo.dutyfeed import demo_duty_feeds_create
+
+    demo_duty_feeds_create(frameworks=frameworks, quarter=QUARTERS[-1])
     return {
         "frameworks": len(frameworks),
         "records": records,

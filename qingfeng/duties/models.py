@@ -583,3 +583,7 @@ class AccountabilityStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_list} · {self.step}"
+
+
+# The feed configuration lives in its own module (the boards part); Django finds it here.
+from qingfeng.duties.feed_models import DutyFeed as DutyFeed  # noqa: E402

@@ -1,5 +1,11 @@
 """URLs of the two-responsibilities platform: the boards part (see ``duties.urls``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from qingfeng.duties import views_boards
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("board/", views_boards.region_board, name="board"),
+    path("board/units/<int:pk>/", views_boards.unit_board, name="board_unit"),
+    path("board/lists/<int:pk>/", views_boards.list_board, name="board_list"),
+]

@@ -39,7 +39,7 @@ def unindex_existing(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_search_index"),
-        ("duties", "0002_shipped_defaults"),
+        ("duties", "0003_duty_feed"),
     ]
 
     operations = [migrations.RunPython(index_existing, unindex_existing)]

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from qingfeng.duties.red_notices import duty_reminders
 from qingfeng.monitoring.reminders import response_reminders
 from qingfeng.records.reminders import send_reminders
 from qingfeng.rectification.reminders import problem_reminders
@@ -60,4 +61,9 @@ class Command(BaseCommand):
                 "answers": responses.coming,
                 "late": responses.passed,
             }
+        )
+        duties = duty_reminders(today=options["today"])
+        self.stdout.write(
+            _("Duty tasks: %(red)d red-light notices, %(coming)d reminders of dues coming.")
+            % {"red": duties.red, "coming": duties.coming}
         )
