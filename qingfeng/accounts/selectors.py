@@ -391,9 +391,14 @@ def duty_visibility_q(user: AnyUser, *, prefix: str = "", personal: bool = False
     for assignment in _granting(user, Capability.VIEW_DUTIES):
         kind = assignment.scope_kind
         if kind == ScopeKind.REGION and assignment.region:
-            conditions.append(within_q(assignment.region, prefix=field("unit__")))
+            # Semi-joins on the row's own columns, not joins through unit and region: the
+            # same rows, but a province board counting 3.2 M dues skips two joins per due
+            # (bench/README.md, issue 14).
+            units = Unit.objects.within(assignment.region).values("pk")
+            conditions.append(Q(**{field("unit__in"): units}))
             if not personal:
-                conditions.append(within_q(assignment.region, prefix=field("discipline_group__")))
+                groups = DisciplineGroup.objects.within(assignment.region).values("pk")
+                conditions.append(Q(**{field("discipline_group__in"): groups}))
         elif kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
             covered = DisciplineGroup.units.through.objects.filter(
                 disciplinegroup_id=assignment.discipline_group_id
