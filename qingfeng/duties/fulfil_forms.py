@@ -119,6 +119,8 @@ class ReportForm(StyledForm):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = posts
         field.empty_label = None
+        # The principal's post first (see report_posts); the only one is a hidden field.
+        field.initial = posts.first()
         if len(posts) == 1:
             field.widget = forms.HiddenInput()
 

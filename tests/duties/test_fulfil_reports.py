@@ -109,8 +109,10 @@ def test_it_files_a_report_through_the_form(team: Team) -> None:
     assert form.status_code == 200
     page = form.content.decode()
     assert "本县（区）" in page and "3 天" in page and "30 天" in page
+    # The only post is a hidden field carrying its value.
+    post = form.context["form"].fields["post"].queryset.get()
+    assert f'type="hidden" name="post" value="{post.pk}"' in page
     with at(STARTS):
-        post = form.context["form"].fields["post"].queryset.get()
         response = client.post(
             url,
             {
