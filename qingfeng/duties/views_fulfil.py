@@ -46,6 +46,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
             "year": today.year,
             "today": today,
             "lights": Light,
+            "may_report": sel.report_posts(request.user).exists(),
         },
     )
 

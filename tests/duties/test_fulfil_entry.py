@@ -73,6 +73,16 @@ def test_it_shows_the_principal_their_list_then_the_teams(team: Team) -> None:
     )
 
 
+def test_it_offers_the_report_form_only_to_a_post_holder(team: Team) -> None:
+    report = reverse("duties:report_new")
+    assert (
+        report in client_for(team.member_user).get(reverse("duties:fulfil_mine")).content.decode()
+    )
+    page = client_for(team.group_user).get(reverse("duties:fulfil_mine")).content.decode()
+    assert f'data-list="{team.group_list.pk}"' in page
+    assert report not in page
+
+
 def test_it_refuses_my_duties_to_a_user_who_fulfils_nothing(team: Team) -> None:
     assert client_for(team.clerk_user).get(reverse("duties:fulfil_mine")).status_code == 404
 

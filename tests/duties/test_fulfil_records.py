@@ -123,6 +123,7 @@ def test_it_serves_an_attachment_as_a_download(team: Team, records: dict[str, Fu
     assert "attachment" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
+    response.close()
 
 
 def test_it_filters_records(team: Team, records: dict[str, Fulfilment]) -> None:
