@@ -107,8 +107,9 @@ def entry(request: AuthedRequest, pk: int) -> HttpResponse:
     if not dues.exists():
         messages.info(request, _("This task's first window has not begun yet."))
         return redirect("duties:fulfil_mine")
-    initial_due = dues.filter(pk=request.GET.get("due") or 0).first() or sel.earliest_open_due(
-        task, today=today
+    asked = request.GET.get("due", "")
+    initial_due = (dues.filter(pk=int(asked)).first() if asked.isdigit() else None) or (
+        sel.earliest_open_due(task, today=today)
     )
     if request.method == "POST":
         form = FulfilmentForm(request.POST, request.FILES, dues=dues)

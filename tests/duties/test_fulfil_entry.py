@@ -98,6 +98,11 @@ def test_it_records_quickly_and_moves_the_light(team: Team) -> None:
     assert form.context["form"].initial["due"] == task.dues.get(due=a_day(3, 31))
     assert form.context["form"].initial["done_on"] == TODAY
     assert client.get(f"{url}?due={due.pk}").context["form"].initial["due"] == due
+    # A due of another task, or no number at all, falls back to the earliest open one.
+    other = q3(quarterly(team.principal_list))
+    for asked in (str(other.pk), "abc"):
+        answer = client.get(f"{url}?due={asked}")
+        assert answer.context["form"].initial["due"] == task.dues.get(due=a_day(3, 31))
     response = client.post(
         url,
         {
