@@ -102,13 +102,14 @@ def test_it_refuses_a_unit_without_a_post_and_a_trip_without_destination(team: T
     assert not PersonalReport.objects.exists()
 
 
-def test_it_files_a_report_through_the_form(team: Team) -> None:
+def test_it_files_a_report_through_the_form(team: Team, settings: Settings) -> None:
     client = client_for(team.member_user)
     url = reverse("duties:report_new")
     form = client.get(url)
     assert form.status_code == 200
     page = form.content.decode()
-    assert "本县（区）" in page and "3 天" in page and "30 天" in page
+    limits = (settings.DUTY_REPORT_HOME_AREA, "3 天", "30 天")
+    assert all(text in page for text in limits)
     # The only post is a hidden field carrying its value.
     post = form.context["form"].fields["post"].queryset.get()
     assert f'type="hidden" name="post" value="{post.pk}"' in page
