@@ -212,3 +212,31 @@ def test_it_filters_reports_and_flags_the_late(
     assert shown(user, unit=str(team.org.unit_a2.pk)) == set()
     page = client_for(user).get(reverse("duties:report_list")).content.decode()
     assert "逾期报备" in page
+
+
+def test_it_lets_a_leader_with_several_posts_choose_the_unit(team: Team) -> None:
+    from qingfeng.org import services as org_services
+    from qingfeng.org.models import PostRole
+
+    second = org_services.post_start(
+        person=team.member, unit=team.org.unit_a2, role=PostRole.MEMBER, title="挂职"
+    )
+    client = client_for(team.member_user)
+    page = client.get(reverse("duties:report_new")).content.decode()
+    assert '<select name="post"' in page and team.org.unit_a2.name in page
+    with at(STARTS - 40 * DAY):
+        response = client.post(
+            reverse("duties:report_new"),
+            {"post": second.pk, "kind": "wedding", "starts": "2026-08-20"},
+        )
+    assert response.status_code == 302
+    report = PersonalReport.objects.get()
+    assert (report.unit, report.late) == (team.org.unit_a2, False)
+    # Another leader's post is not a choice.
+    other = client_for(team.fellow_user).post(
+        reverse("duties:report_new"),
+        {"post": second.pk, "kind": "wedding", "starts": "2026-08-20"},
+    )
+    assert other.status_code == 200
+    assert 'data-field="post"' in other.content.decode()
+    assert PersonalReport.objects.count() == 1
