@@ -16,10 +16,13 @@ from django.conf import settings
 
 from qingfeng.duties.models import Fulfilment, PersonalReport, SubjectKind
 from qingfeng.duties.services import defaults_restore
-from tests.browser.conftest import browser, log_in  # noqa: F401 (the browser fixture)
+from tests.browser.conftest import log_in
+from tests.duties import conftest as duties_fixtures
 from tests.duties.conftest import Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+team = duties_fixtures.team
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
@@ -32,7 +35,7 @@ def shipped() -> None:
 
 
 @pytest.fixture
-def phone(live_server: Any, browser: Any) -> Iterator[Any]:  # noqa: F811
+def phone(live_server: Any, browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_page(username: str) -> Any:
