@@ -1112,6 +1112,107 @@ URLS: dict[str, Case] = {
 
 
 # ---------------------------------------------------------------------------------------
+# Two responsibilities, fulfil part: made inside each request's savepoint. Unit A1's team
+# list (kept by its liaison) with a record and an attachment of the liaison's; a report of
+# A1's principal, whose person is linked to the liaison's account for the report pages.
+
+
+def _duty_team_task(w: World) -> Any:
+    from django.utils import timezone
+
+    from qingfeng.duties.models import DutyList, DutyTask
+    from qingfeng.duties.services import duty_list_create
+
+    year = timezone.localdate().year
+    duty_list = DutyList.objects.filter(kind="team", unit=w.org.unit_a1, year=year).first()
+    if duty_list is None:
+        duty_list = duty_list_create(kind="team", year=year, actor=None, unit=w.org.unit_a1)
+    return DutyTask.objects.filter(duty_list=duty_list).order_by("pk").first()
+
+
+def _duty_record(w: World) -> Any:
+    from django.utils import timezone
+
+    from qingfeng.duties.services import fulfilment_record
+
+    task = _duty_team_task(w)
+    today = timezone.localdate()
+    due = task.dues.filter(starts__lte=today).order_by("due").first()
+    return fulfilment_record(
+        due=due,
+        done_on=today,
+        content="班子专题研究会议",
+        actor=w.users["liaison_a"],
+        attachments=[SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 duty")],
+    )
+
+
+def _duty_report(w: World) -> Any:
+    from qingfeng.duties.reports import report_file
+
+    User.objects.filter(pk=w.users["liaison_a"].pk).update(person=w.org.person_a1)
+    return report_file(
+        person=w.org.person_a1,
+        unit=w.org.unit_a1,
+        kind="wedding",
+        starts=datetime.date(2026, 12, 31),
+        ends=None,
+        destination="",
+        description="子女婚礼从简",
+        actor=None,
+    )
+
+
+def _duty_url(name: str, of: Callable[[World], Any] | None = None) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        if of is None:
+            _duty_record(w)
+            _duty_report(w)
+            return reverse(name)
+        return reverse(name, args=[of(w).pk])
+
+    return build
+
+
+FULFIL_URLS: dict[str, Case] = {
+    "duties:fulfil_mine": scoped(
+        _duty_url("duties:fulfil_mine"), ("黎城县教育局",), "liaison_a", "liaison_b"
+    ),
+    "duties:fulfil_list": obj(
+        _duty_url("duties:fulfil_list", lambda w: _duty_team_task(w).duty_list),
+        "liaison_a",
+        "liaison_b",
+        shows=("黎城县教育局",),
+    ),
+    "duties:fulfil_entry": obj(
+        _duty_url("duties:fulfil_entry", _duty_team_task), "liaison_a", "liaison_b"
+    ),
+    "duties:fulfil_records": scoped(
+        _duty_url("duties:fulfil_records"), ("班子专题研究会议", "黎城县教育局")
+    ),
+    "duties:fulfil_record": obj(
+        _duty_url("duties:fulfil_record", _duty_record), shows=("会议纪要.pdf",)
+    ),
+    "duties:fulfil_delete": obj(
+        _duty_url("duties:fulfil_delete", _duty_record),
+        "liaison_a",
+        "liaison_b",
+        status=302,
+        method="post",
+    ),
+    "duties:fulfil_attachment": obj(
+        _duty_url("duties:fulfil_attachment", lambda w: _duty_record(w).attachments.get())
+    ),
+    "duties:report_new": obj(_duty_url("duties:report_new"), "liaison_a", "liaison_b"),
+    "duties:report_mine": scoped(
+        _duty_url("duties:report_mine"), ("子女婚礼从简",), "liaison_a", "liaison_b"
+    ),
+    "duties:report_list": scoped(_duty_url("duties:report_list"), ("子女婚礼从简", "黎城县教育局")),
+}
+URLS.update(FULFIL_URLS)
+
+
+# ---------------------------------------------------------------------------------------
 # The tests
 
 
