@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts import selectors
 from qingfeng.accounts.models import RoleAssignment, User
 from qingfeng.accounts.roles import Capability
+from qingfeng.duties.models import DutyList, DutyTask
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.errors import NotFound
@@ -75,6 +76,16 @@ def _collection_periods(user: Any) -> QuerySet[CollectionPeriod]:
     return CollectionPeriod.objects.filter(framework__in=_frameworks(user))
 
 
+def _duty_lists(user: Any) -> QuerySet[DutyList]:
+    # A list's history (tasks added, confirmed, endorsed, reopened) is part of the list:
+    # whoever sees the list by the duty rule sees it, a leader without history.view too.
+    return DutyList.objects.filter(selectors.duty_visibility_q(user))
+
+
+def _duty_tasks(user: Any) -> QuerySet[DutyTask]:
+    return DutyTask.objects.filter(selectors.duty_visibility_q(user, prefix="duty_list__"))
+
+
 def _assignments(user: Any) -> QuerySet[RoleAssignment]:
     users = selectors.assignable_users(user)
     return RoleAssignment.objects.filter(user__in=users)
@@ -97,6 +108,8 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], Visible]] = {
     "indicator": (Indicator, _indicators),
     "record": (Record, _records),
     "collection_period": (CollectionPeriod, _collection_periods),
+    "duty_list": (DutyList, _duty_lists),
+    "duty_task": (DutyTask, _duty_tasks),
 }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability
 from qingfeng.duties import fulfil_selectors as sel
-from qingfeng.duties.fulfil_forms import FulfilmentForm
+from qingfeng.duties.forms_fulfil import FulfilmentForm
 from qingfeng.duties.lights import Light
 from qingfeng.duties.models import DutyList, DutyTask
 from qingfeng.duties.services import fulfilment_delete, fulfilment_record

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from qingfeng.duties import fulfil_selectors as sel
-from qingfeng.duties.fulfil_forms import RecordFilterForm, categories
+from qingfeng.duties.forms_fulfil import RecordFilterForm, categories
 from qingfeng.duties.models import SubjectKind
 from qingfeng.lib.typing import AuthedRequest
 

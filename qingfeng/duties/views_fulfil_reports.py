@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability
 from qingfeng.duties import fulfil_selectors as sel
-from qingfeng.duties.fulfil_forms import ReportFilterForm, ReportForm, report_limits
+from qingfeng.duties.forms_fulfil import ReportFilterForm, ReportForm, report_limits
 from qingfeng.duties.models import ReportKind
 from qingfeng.duties.reports import report_file
 from qingfeng.duties.reports_rule import travel_needs_report

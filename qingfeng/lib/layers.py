@@ -132,7 +132,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 # Entry modules, by the last part of their dotted name (a prefix ending in "*" matches
 # every name starting with it) or by a package anywhere in their dotted name.
-ENTRY_NAMES: tuple[str, ...] = ("views*", "urls*", "forms", "admin", "apps")
+ENTRY_NAMES: tuple[str, ...] = ("views*", "urls*", "forms*", "admin", "apps")
 ENTRY_PACKAGES: tuple[str, ...] = ("templatetags", "management", "migrations")
 # Whole modules or packages that are entry points although their names do not say so.
 ENTRY_MODULES: tuple[str, ...] = (

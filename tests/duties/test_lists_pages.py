@@ -255,3 +255,18 @@ def test_it_shows_the_menu_entries_by_capability(team: Team, manager: User) -> N
     managing = client_for(manager).get(reverse("duties:list_index")).content.decode()
     assert 'data-testid="nav-duty-build"' in managing
     assert 'data-testid="nav-duty-config"' in managing
+
+
+def test_it_opens_the_lists_change_history_by_the_duty_rule(team: Team) -> None:
+    """A list's change history opens for whoever sees the list (a member its own list,
+    though a leader has no history.view), and is a 404 to a fellow member."""
+    url = reverse("core:history", args=["duty_list", team.member_list.pk])
+    page = client_for(team.member_user).get(url)
+    assert page.status_code == 200
+    assert "赵敏" in page.content.decode()
+    assert client_for(team.fellow_user).get(url).status_code == 404
+    task = team.member_list.tasks.first()
+    assert task is not None
+    task_url = reverse("core:history", args=["duty_task", task.pk])
+    assert client_for(team.principal_user).get(task_url).status_code == 200
+    assert client_for(team.fellow_user).get(task_url).status_code == 404
