@@ -26,36 +26,30 @@ period whose collection is closed is left as it was closed unless ``allow_closed
 from __future__ import annotations
 
 import datetime
-import hashlib
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.duties.models import DutyFeed, SubjectKind, TaskDue
-from qingfeng.framework.models import Framework, Indicator
-from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.framework.models import Framework
 from qingfeng.lib.history import stamp
 from qingfeng.lib.periods import Period, period_label
-from qingfeng.lib.tabular import Issues, RawItem
 from qingfeng.org.models import Unit
-from qingfeng.records.imports import RecordChecker, validate_records
-from qingfeng.records.models import Record, RecordSource, RecordStatus
-from qingfeng.records.periods import OpenDates
-from qingfeng.records.rescore import recompute_after_change
-from qingfeng.records.selectors import leaves_with_applies
-from qingfeng.records.storage import records_insert
-from qingfeng.rectification.feedback import (
+from qingfeng.records.rate_feeds import (
+    FedLeaf,
+    FeedKind,
     FeedResult,
     FeedRun,
     UnitRate,
-    ended_periods,
+    fed_external_id,
+    feed_every_ended,
+    feed_rate_leaves,
     rate_leaves,
-    rate_value,
 )
 from qingfeng.rectification.models import LedgerFeed
 
@@ -64,22 +58,24 @@ if TYPE_CHECKING:
 
 CHANGE_REASON = "duty fulfilment"
 PREFIX = "duty:"
-_EXTERNAL_MAX = 100
 # The kinds a feed counts when it names none: the unit's own lists.
 UNIT_KINDS = (SubjectKind.TEAM, SubjectKind.PRINCIPAL, SubjectKind.MEMBER)
 
 
 def external_id(*, framework: Framework, indicator_code: str, period: Period, unit: Unit) -> str:
-    """The external id of a fed record (a digest when the codes make it too long)."""
-    key = f"{PREFIX}{framework.code}:{indicator_code}:{period}:{unit.code}"
-    if len(key) <= _EXTERNAL_MAX:
-        return key
-    return PREFIX + hashlib.sha1(key.encode()).hexdigest()
+    """The external id of a fulfilment-fed record."""
+    return fed_external_id(
+        prefix=PREFIX, framework=framework, indicator_code=indicator_code, period=period, unit=unit
+    )
 
 
-def duty_rates(*, period: Period, kinds: list[str]) -> dict[int, UnitRate]:
+def duty_rates(
+    *, period: Period, kinds: list[str], units: list[Unit] | None = None
+) -> dict[int, UnitRate]:
     """Per unit id: the dues of ``kinds`` due in ``period`` and how many were done on
-    time, counted in one grouped query. Units without a due are absent."""
+    time, counted in one grouped query. Units without a due are absent (and, given
+    ``units``, every unit not among them: kept in Python, as a province's ids would pass
+    SQLite's variable limit in an ``IN``)."""
     rows = (
         TaskDue.objects.filter(
             due__gte=period.start,
@@ -94,7 +90,12 @@ def duty_rates(*, period: Period, kinds: list[str]) -> dict[int, UnitRate]:
         )
         .order_by()
     )
-    return {row["unit_id"]: UnitRate(due=row["n"], on_time=row["on_time"]) for row in rows}
+    wanted = None if units is None else {unit.pk for unit in units}
+    return {
+        row["unit_id"]: UnitRate(due=row["n"], on_time=row["on_time"])
+        for row in rows
+        if wanted is None or row["unit_id"] in wanted
+    }
 
 
 def feed_duties(
@@ -114,139 +115,29 @@ def feed_duties(
             _("%(period)s has not ended yet: fulfilment feeds a period after its last day.")
             % {"period": period_label(period)}
         )
-    version = version_in_force(framework=framework, period=period)
-    if version is None:
-        raise ValidationError(
-            _('The framework "%(framework)s" has no published version for %(period)s.')
-            % {"framework": framework.code, "period": period_label(period)}
+    feeds = DutyFeed.objects.filter(framework=framework, active=True).order_by("indicator_code")
+    leaves = [
+        FedLeaf(
+            feed.indicator_code, partial(duty_rates, period=period, kinds=list(feed.kinds or []))
         )
-    result = FeedResult()
-    feeds = list(
-        DutyFeed.objects.filter(framework=framework, active=True).order_by("indicator_code")
+        for feed in feeds
+    ]
+    return feed_rate_leaves(
+        framework=framework,
+        period=period,
+        leaves=leaves,
+        kind=FeedKind(prefix=PREFIX, change_reason=CHANGE_REASON, note=_note),
+        actor=actor,
+        allow_closed=allow_closed,
     )
-    if not feeds:
-        return result
-    with translation.override(settings.LANGUAGE_CODE):
-        if not allow_closed and OpenDates(framework).closed_period(period.end) is not None:
-            result.notes.append(
-                _("%(period)s: the collection period is closed; its records are left as closed.")
-                % {"period": period_label(period)}
-            )
-            return result
-        leaves = {
-            node.code: (node, applies)
-            for node, applies in leaves_with_applies(ordered_indicators(version))
-        }
-        units = list(
-            Unit.objects.filter(active=True)
-            .within(framework.region)
-            .select_related("category")
-            .order_by("code")
-        )
-        with transaction.atomic():
-            for feed in feeds:
-                found = leaves.get(feed.indicator_code)
-                if found is None or (found[0].rule or {}).get("type") != "rate":
-                    result.notes.append(
-                        _('Indicator "%(code)s" is not a rate leaf of %(version)s: not fed.')
-                        % {"code": feed.indicator_code, "version": version}
-                    )
-                    continue
-                indicator, applies = found
-                applicable = [
-                    unit
-                    for unit in units
-                    if all(unit.category.code in allowed for allowed in applies)
-                ]
-                _feed_one(
-                    framework=framework,
-                    indicator=indicator,
-                    period=period,
-                    units=applicable,
-                    rates=duty_rates(period=period, kinds=list(feed.kinds or [])),
-                    actor=actor,
-                    result=result,
-                )
-            if result.changed:
-                recompute_after_change(framework=framework, dates=[period.end])
-    return result
 
 
-def _feed_one(
-    *,
-    framework: Framework,
-    indicator: Indicator,
-    period: Period,
-    units: list[Unit],
-    rates: dict[int, UnitRate],
-    actor: User | None,
-    result: FeedResult,
-) -> None:
-    """Create, update or delete one indicator's fed records for the period."""
-    existing = {
-        record.external_id: record
-        for record in Record.objects.filter(
-            framework=framework,
-            indicator_code=indicator.code,
-            date=period.end,
-            external_id__startswith=PREFIX,
-        )
+def _note(rate: UnitRate, period: Period) -> str:
+    return _("Duty lists: %(on_time)d of %(due)d tasks due in %(period)s done on time") % {
+        "on_time": rate.on_time,
+        "due": rate.due,
+        "period": period_label(period),
     }
-    fresh: list[tuple[RawItem, str]] = []
-    for unit in units:
-        ident = external_id(
-            framework=framework, indicator_code=indicator.code, period=period, unit=unit
-        )
-        rate = rates.get(unit.pk)
-        record = existing.get(ident)
-        if rate is None:
-            if record is not None:
-                stamp(record, actor)
-                record.delete()
-                result.deleted += 1
-            continue
-        value = rate_value(indicator, rate)
-        note = _("Duty lists: %(on_time)d of %(due)d tasks due in %(period)s done on time") % {
-            "on_time": rate.on_time,
-            "due": rate.due,
-            "period": period_label(period),
-        }
-        if record is None:
-            values = {
-                "unit": unit.code,
-                "indicator": indicator.code,
-                "date": period.end,
-                "value": value,
-                "note": note,
-            }
-            fresh.append((RawItem(len(fresh) + 2, values), ident))
-        elif record.value != value or record.note != note:
-            record.value, record.note = value, note
-            record.full_clean()
-            stamp(record, actor)
-            record.save()
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if not fresh:
-        return
-    issues = Issues()
-    checker = RecordChecker(framework=framework, station=indicator.station)
-    rows = validate_records(
-        rows=[item for item, _id in fresh],
-        checker=checker,
-        issues=issues,
-        status=RecordStatus.APPROVED,
-        source=RecordSource.IMPORTED,
-    )
-    if issues:
-        # The units and the leaf were chosen to pass these checks: a failure is a bug.
-        raise ValidationError([str(issue) for issue in issues.items])
-    for row, (_item, external) in zip(rows, fresh, strict=True):
-        row["external_id"] = external
-        row["created_by_id"] = None if actor is None else actor.pk
-    records_insert(rows=rows, history_user=actor, change_reason=CHANGE_REASON)
-    result.created += len(rows)
 
 
 def duty_feed_ended(
@@ -255,22 +146,17 @@ def duty_feed_ended(
     """Feed every framework with active fulfilment-fed indicators, for each of its
     periods that ended within the last year, of the kind its warning policy acts on
     (what the daily ``duty_feed --ended`` runs; closed periods are left as they are)."""
-    from qingfeng.monitoring.policy import policy_for
-
     today = today or timezone.localdate()
-    runs: list[FeedRun] = []
     framework_ids = (
         DutyFeed.objects.filter(active=True).values_list("framework_id", flat=True).distinct()
     )
-    for framework in Framework.objects.filter(pk__in=framework_ids).order_by("code"):
-        current = version_in_force(framework=framework, period=Period(today.year, "Y", 1))
-        kind = policy_for(current).period_kind if current is not None else "Q"
-        for period in ended_periods(kind=kind, today=today):
-            if version_in_force(framework=framework, period=period) is None:
-                continue
-            result = feed_duties(framework=framework, period=period, actor=actor, today=today)
-            runs.append(FeedRun(framework.code, str(period), result))
-    return runs
+    return feed_every_ended(
+        framework_ids=framework_ids,
+        feed=lambda framework, period: feed_duties(
+            framework=framework, period=period, actor=actor, today=today
+        ),
+        today=today,
+    )
 
 
 @transaction.atomic

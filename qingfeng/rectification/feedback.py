@@ -28,68 +28,61 @@ demo and an administrator's explicit rerun).
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.framework.models import Framework, Indicator
-from qingfeng.framework.selectors import ordered_indicators, version_in_force
+from qingfeng.framework.models import Framework
 from qingfeng.lib.history import stamp
-from qingfeng.lib.periods import Period, period_label, periods_containing
-from qingfeng.lib.tabular import Issues, RawItem
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org.models import Unit
-from qingfeng.records.imports import RecordChecker, validate_records
-from qingfeng.records.models import Record, RecordSource, RecordStatus
-from qingfeng.records.periods import OpenDates
-from qingfeng.records.rescore import recompute_after_change
-from qingfeng.records.selectors import leaves_with_applies
-from qingfeng.records.storage import records_insert
+from qingfeng.records.rate_feeds import (
+    FedLeaf,
+    FeedKind,
+    FeedResult,
+    FeedRun,
+    UnitRate,
+    ended_periods,
+    fed_external_id,
+    feed_every_ended,
+    feed_rate_leaves,
+    rate_leaves,
+    rate_value,
+)
 from qingfeng.rectification.models import LedgerFeed, Problem, ProblemSource, ProblemState
+
+# The shared rate-feed names stay importable from here, where the ledger's feed began.
+__all__ = [
+    "FeedResult",
+    "FeedRun",
+    "UnitRate",
+    "ended_periods",
+    "external_id",
+    "feed_ended",
+    "feed_ledger",
+    "ledger_feeds_set",
+    "ledger_rates",
+    "rate_leaves",
+    "rate_value",
+]
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
 CHANGE_REASON = "problem ledger"
-_EXTERNAL_MAX = 100
-
-
-@dataclass
-class UnitRate:
-    """One unit's count for one indicator and period."""
-
-    due: int = 0
-    on_time: int = 0
-
-
-@dataclass
-class FeedResult:
-    """What one feeding did: records created, updated, deleted, left as they were, and
-    why an indicator was left out (in words)."""
-
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated + self.deleted
+PREFIX = "ledger:"
 
 
 def external_id(*, framework: Framework, indicator_code: str, period: Period, unit: Unit) -> str:
-    """The external id of a fed record (a digest when the codes make it too long)."""
-    key = f"ledger:{framework.code}:{indicator_code}:{period}:{unit.code}"
-    if len(key) <= _EXTERNAL_MAX:
-        return key
-    return "ledger:" + hashlib.sha1(key.encode()).hexdigest()
+    """The external id of a ledger-fed record."""
+    return fed_external_id(
+        prefix=PREFIX, framework=framework, indicator_code=indicator_code, period=period, unit=unit
+    )
 
 
 def ledger_rates(*, units: list[Unit], period: Period, sources: list[str]) -> dict[int, UnitRate]:
@@ -118,13 +111,6 @@ def ledger_rates(*, units: list[Unit], period: Period, sources: list[str]) -> di
     return dict(rates)
 
 
-def rate_value(indicator: Indicator, rate: UnitRate) -> float:
-    """The record's value on the rule's scale (percent when ``full_at`` > 1)."""
-    fraction = rate.on_time / rate.due
-    full_at = float((indicator.rule or {}).get("full_at") or 1)
-    return round(100 * fraction if full_at > 1 else fraction, 4)
-
-
 def feed_ledger(
     *,
     framework: Framework,
@@ -142,138 +128,23 @@ def feed_ledger(
             _("%(period)s has not ended yet: the ledger feeds a period after its last day.")
             % {"period": period_label(period)}
         )
-    version = version_in_force(framework=framework, period=period)
-    if version is None:
-        raise ValidationError(
-            _('The framework "%(framework)s" has no published version for %(period)s.')
-            % {"framework": framework.code, "period": period_label(period)}
+    feeds = LedgerFeed.objects.filter(framework=framework).order_by("indicator_code")
+    leaves = [
+        FedLeaf(
+            feed.indicator_code,
+            partial(ledger_rates, period=period, sources=list(feed.sources or [])),
         )
-    result = FeedResult()
-    feeds = list(LedgerFeed.objects.filter(framework=framework).order_by("indicator_code"))
-    if not feeds:
-        return result
-    with translation.override(settings.LANGUAGE_CODE):
-        if not allow_closed and OpenDates(framework).closed_period(period.end) is not None:
-            result.notes.append(
-                _("%(period)s: the collection period is closed; its records are left as closed.")
-                % {"period": period_label(period)}
-            )
-            return result
-        leaves = {
-            node.code: (node, applies)
-            for node, applies in leaves_with_applies(ordered_indicators(version))
-        }
-        units = list(
-            Unit.objects.filter(active=True)
-            .within(framework.region)
-            .select_related("category")
-            .order_by("code")
-        )
-        with transaction.atomic():
-            for feed in feeds:
-                found = leaves.get(feed.indicator_code)
-                if found is None or (found[0].rule or {}).get("type") != "rate":
-                    result.notes.append(
-                        _('Indicator "%(code)s" is not a rate leaf of %(version)s: not fed.')
-                        % {"code": feed.indicator_code, "version": version}
-                    )
-                    continue
-                indicator, applies = found
-                applicable = [
-                    unit
-                    for unit in units
-                    if all(unit.category.code in allowed for allowed in applies)
-                ]
-                _feed_one(
-                    framework=framework,
-                    indicator=indicator,
-                    period=period,
-                    units=applicable,
-                    sources=list(feed.sources or []),
-                    actor=actor,
-                    result=result,
-                )
-            if result.changed:
-                recompute_after_change(framework=framework, dates=[period.end])
-    return result
-
-
-def _feed_one(
-    *,
-    framework: Framework,
-    indicator: Indicator,
-    period: Period,
-    units: list[Unit],
-    sources: list[str],
-    actor: User | None,
-    result: FeedResult,
-) -> None:
-    """Create, update or delete one indicator's fed records for the period."""
-    rates = ledger_rates(units=units, period=period, sources=sources)
-    ids = {
-        unit.pk: external_id(
-            framework=framework, indicator_code=indicator.code, period=period, unit=unit
-        )
-        for unit in units
-    }
-    # The fed records of this leaf and period (dated its last day), by external id.
-    existing = {
-        record.external_id: record
-        for record in Record.objects.filter(
-            framework=framework,
-            indicator_code=indicator.code,
-            date=period.end,
-            external_id__startswith="ledger:",
-        )
-    }
-    fresh: list[tuple[RawItem, str]] = []
-    for unit in units:
-        rate = rates.get(unit.pk)
-        record = existing.get(ids[unit.pk])
-        if rate is None:
-            if record is not None:
-                stamp(record, actor)
-                record.delete()
-                result.deleted += 1
-            continue
-        value = rate_value(indicator, rate)
-        note = _note(rate, period)
-        if record is None:
-            values = {
-                "unit": unit.code,
-                "indicator": indicator.code,
-                "date": period.end,
-                "value": value,
-                "note": note,
-            }
-            fresh.append((RawItem(len(fresh) + 2, values), ids[unit.pk]))
-        elif record.value != value or record.note != note:
-            record.value, record.note = value, note
-            record.full_clean()
-            stamp(record, actor)
-            record.save()
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if not fresh:
-        return
-    issues = Issues()
-    checker = RecordChecker(framework=framework, station=indicator.station)
-    rows = validate_records(
-        rows=[item for item, _id in fresh],
-        checker=checker,
-        issues=issues,
-        status=RecordStatus.APPROVED,
-        source=RecordSource.IMPORTED,
+        for feed in feeds
+    ]
+    kind = FeedKind(prefix=PREFIX, change_reason=CHANGE_REASON, note=_note)
+    return feed_rate_leaves(
+        framework=framework,
+        period=period,
+        leaves=leaves,
+        kind=kind,
+        actor=actor,
+        allow_closed=allow_closed,
     )
-    if issues:
-        # The units and the leaf were chosen to pass these checks: a failure is a bug.
-        raise ValidationError([str(issue) for issue in issues.items])
-    for row, (_item, external) in zip(rows, fresh, strict=True):
-        row["external_id"] = external
-        row["created_by_id"] = None if actor is None else actor.pk
-    records_insert(rows=rows, history_user=actor, change_reason=CHANGE_REASON)
-    result.created += len(rows)
 
 
 def _note(rate: UnitRate, period: Period) -> str:
@@ -284,61 +155,18 @@ def _note(rate: UnitRate, period: Period) -> str:
     }
 
 
-def ended_periods(*, kind: str, today: datetime.date, back: int = 366) -> list[Period]:
-    """The periods of ``kind`` (Q, H or Y) that ended before ``today`` within the last
-    ``back`` days, oldest first: what the daily run feeds again (late imports and
-    extensions move problems between periods)."""
-    current = next(p for p in periods_containing(today) if p.kind == kind)
-    periods: list[Period] = []
-    period = current.previous()
-    while (today - period.end).days <= back:
-        periods.append(period)
-        period = period.previous()
-    return sorted(periods, key=lambda p: p.end)
-
-
-@dataclass
-class FeedRun:
-    """One feeding of a framework's period, for the daily run's report."""
-
-    framework: str
-    period: str
-    result: FeedResult
-
-
 def feed_ended(*, today: datetime.date | None = None, actor: User | None = None) -> list[FeedRun]:
     """Feed every framework that has ledger-fed indicators, for each of its periods that
-    ended within the last year, of the kind its warning policy acts on (quarter, half-year
-    or year; ``monitoring.policy.policy_for``). What the daily ``feed_ledger --ended``
-    runs; periods whose collection is closed are left as they are."""
-    from qingfeng.monitoring.policy import policy_for
-
+    ended within the last year, of the kind its warning policy acts on. What the daily
+    ``feed_ledger --ended`` runs; periods whose collection is closed are left as they are."""
     today = today or timezone.localdate()
-    runs: list[FeedRun] = []
-    framework_ids = LedgerFeed.objects.values_list("framework_id", flat=True).distinct()
-    for framework in Framework.objects.filter(pk__in=framework_ids).order_by("code"):
-        current = version_in_force(framework=framework, period=Period(today.year, "Y", 1))
-        kind = policy_for(current).period_kind if current is not None else "Q"
-        for period in ended_periods(kind=kind, today=today):
-            if version_in_force(framework=framework, period=period) is None:
-                continue
-            result = feed_ledger(framework=framework, period=period, actor=actor, today=today)
-            runs.append(FeedRun(framework.code, str(period), result))
-    return runs
-
-
-def rate_leaves(framework: Framework, *, today: datetime.date | None = None) -> list[Indicator]:
-    """The ``rate`` leaves of the framework's version in force this year, in tree order:
-    the indicators the ledger may feed."""
-    today = today or timezone.localdate()
-    version = version_in_force(framework=framework, period=Period(today.year, "Y", 1))
-    if version is None:
-        return []
-    return [
-        node
-        for node, _applies in leaves_with_applies(ordered_indicators(version))
-        if (node.rule or {}).get("type") == "rate"
-    ]
+    return feed_every_ended(
+        framework_ids=LedgerFeed.objects.values_list("framework_id", flat=True).distinct(),
+        feed=lambda framework, period: feed_ledger(
+            framework=framework, period=period, actor=actor, today=today
+        ),
+        today=today,
+    )
 
 
 @transaction.atomic
