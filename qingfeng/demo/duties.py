@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from qingfeng.accounts.models import User
-from qingfeng.duties.bulk import duty_lists_for_region
+from qingfeng.duties.bulk import duty_lists_for_region, new_due
 from qingfeng.duties.lights import completion_date, effective_date
 from qingfeng.duties.models import (
     AccountabilityStep,
@@ -136,15 +136,7 @@ def _coming_due(
     tasks = bulk_create_with_history(tasks, DutyTask, default_user=admin)
     TaskDue.objects.bulk_create(
         [
-            TaskDue(
-                task=task,
-                duty_list=task.duty_list,
-                kind=task.duty_list.kind,
-                unit_id=task.duty_list.unit_id,
-                year=YEAR,
-                starts=datetime.date(YEAR, 1, 1),
-                due=due,
-            )
+            new_due(task=task, duty_list=task.duty_list, starts=datetime.date(YEAR, 1, 1), due=due)
             for task in tasks
         ]
     )

@@ -54,6 +54,24 @@ def template_due_date(*, month: int | None, day: int | None, year: int) -> datet
             day -= 1
 
 
+def new_due(
+    *, task: DutyTask, duty_list: DutyList, starts: datetime.date, due: datetime.date
+) -> TaskDue:
+    """An unsaved due of ``task`` (a task of ``duty_list``) with the list's subject fields
+    and year copied onto it, as every board and the visibility rule read them."""
+    return TaskDue(
+        task=task,
+        duty_list=duty_list,
+        kind=duty_list.kind,
+        unit_id=duty_list.unit_id,
+        person_id=duty_list.person_id,
+        discipline_group_id=duty_list.discipline_group_id,
+        year=duty_list.year,
+        starts=starts,
+        due=due,
+    )
+
+
 @transaction.atomic
 def duty_lists_for_region(*, region: Region, year: int, actor: User | None) -> BulkCounts:
     """Create the missing duty lists of ``year`` for every subject of ``region``'s subtree
@@ -135,19 +153,7 @@ def duty_lists_for_region(*, region: Region, year: int, actor: User | None) -> B
         for starts, due in due_windows(
             recurrence=task.recurrence, year=year, due_date=task.due_date
         ):
-            dues.append(
-                TaskDue(
-                    task=task,
-                    duty_list=duty_list,
-                    kind=duty_list.kind,
-                    unit_id=duty_list.unit_id,
-                    person_id=duty_list.person_id,
-                    discipline_group_id=duty_list.discipline_group_id,
-                    year=year,
-                    starts=starts,
-                    due=due,
-                )
-            )
+            dues.append(new_due(task=task, duty_list=duty_list, starts=starts, due=due))
     TaskDue.objects.bulk_create(dues, batch_size=_BATCH)
     counts.dues = len(dues)
     return counts

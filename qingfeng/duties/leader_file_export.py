@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
-import zipfile
 
 from django.utils.translation import gettext as _
 
 from qingfeng.duties.leader_file import LeaderFile
 from qingfeng.duties.lights import Light
 from qingfeng.lib.documents import (
-    FONT_FALLBACK,
     FONT_HEADING,
     FONT_TEXT,
     FONT_TITLE,
@@ -32,6 +29,7 @@ from qingfeng.lib.documents import (
     SIZE_TITLE,
     chinese_date,
     clean_text,
+    with_font_table,
 )
 from qingfeng.lib.xlsx import Sheet, workbook_bytes
 
@@ -265,36 +263,4 @@ def file_docx(*, file: LeaderFile) -> bytes:
     _paragraph(document, chinese_date(today), align=right)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _with_font_table(buffer.getvalue())
-
-
-# The 公文 fonts and the free font taking their place where they are missing.
-_FONT_ENTRIES = {
-    FONT_TEXT: (FONT_FALLBACK, "roman", "fixed"),
-    FONT_TITLE: (FONT_FALLBACK, "roman", "variable"),
-    FONT_HEADING: ("Noto Sans CJK SC", "modern", "fixed"),
-}
-
-
-def _with_font_table(data: bytes) -> bytes:
-    """The document with its font table naming each 公文 font's alternative (w:altName),
-    and Chinese as the East Asian language (as ``documents.default_templates`` does)."""
-    entries = "".join(
-        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
-        for name, (alt, family, pitch) in _FONT_ENTRIES.items()
-    )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "word/fontTable.xml":
-                text = re.sub(r"(</w:fonts>)", entries + r"\1", content.decode("utf-8"))
-                content = text.encode("utf-8")
-            elif item.filename == "word/styles.xml":
-                text = content.decode("utf-8")
-                text = text.replace('w:eastAsia="en-US"', 'w:eastAsia="zh-CN"')
-                content = text.replace('w:val="en-US"', 'w:val="zh-CN"').encode("utf-8")
-            target.writestr(item, content)
-    return out.getvalue()
+    return with_font_table(buffer.getvalue())

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.duties.bulk import template_due_date
+from qingfeng.duties.bulk import new_due, template_due_date
 from qingfeng.duties.defaults import CATEGORIES, LADDER, TEMPLATE
 from qingfeng.duties.lights import completion_date, due_windows, effective_date
 from qingfeng.duties.models import (
@@ -174,17 +174,7 @@ def _dues_sync(task: DutyTask) -> None:
     for date, starts in windows.items():
         due = existing.get(date)
         if due is None:
-            due = TaskDue(
-                task=task,
-                duty_list=duty_list,
-                kind=duty_list.kind,
-                unit_id=duty_list.unit_id,
-                person_id=duty_list.person_id,
-                discipline_group_id=duty_list.discipline_group_id,
-                year=duty_list.year,
-                due=date,
-                starts=starts,
-            )
+            due = new_due(task=task, duty_list=duty_list, starts=starts, due=date)
         else:
             due.starts = starts
         due.save()

@@ -130,3 +130,39 @@ def doc_number(prefix: str, year: int, number: int) -> str:
     """A document number (文号): the issuer's prefix (代字), the year in hexagonal
     brackets 〔〕 and the sequence without leading zeros, e.g. 黎纪预〔2026〕12号."""
     return f"{prefix}〔{year}〕{number}号"
+
+
+# The 公文 fonts with their Chinese character set (86 = GB2312) and the free alternative.
+FONT_ENTRIES = {
+    FONT_TEXT: (FONT_FALLBACK, "roman", "fixed"),
+    FONT_TITLE: (FONT_FALLBACK, "roman", "variable"),
+    FONT_HEADING: ("Noto Sans CJK SC", "modern", "fixed"),
+}
+
+
+def with_font_table(data: bytes) -> bytes:
+    """A .docx written by python-docx with its font table naming each 公文 font's
+    alternative (w:altName: Word and LibreOffice take it when the font itself is not
+    installed) and Chinese as the East Asian language (a renderer then picks the Chinese
+    glyphs of a CJK font). Every entry gets a fixed date: building twice writes the same
+    bytes."""
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        for name, (alt, family, pitch) in FONT_ENTRIES.items()
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/fontTable.xml":
+                text = re.sub(r"(</w:fonts>)", entries + r"\1", content.decode("utf-8"))
+                content = text.encode("utf-8")
+            elif item.filename == "word/styles.xml":
+                text = content.decode("utf-8")
+                text = text.replace('w:eastAsia="en-US"', 'w:eastAsia="zh-CN"')
+                content = text.replace('w:val="en-US"', 'w:val="zh-CN"').encode("utf-8")
+            item.date_time = (2026, 1, 1, 0, 0, 0)
+            target.writestr(item, content)
+    return out.getvalue()

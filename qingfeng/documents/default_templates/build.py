@@ -13,8 +13,6 @@ describes. The font table names "Noto Serif CJK SC" as the alternative of the �
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +24,11 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from qingfeng.lib.documents import (
-    FONT_FALLBACK,
-    FONT_HEADING,
     FONT_TEXT,
     FONT_TITLE,
     SIZE_TEXT,
     SIZE_TITLE,
+    with_font_table,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -169,44 +166,7 @@ def build(wording: Wording) -> bytes:
     _paragraph(document, "{%p endif %}")
     buffer = io.BytesIO()
     document.save(buffer)
-    return _with_font_table(buffer.getvalue())
-
-
-# The 公文 fonts with their Chinese character set (86 = GB2312) and the free alternative.
-FONT_ENTRIES = {
-    FONT_TEXT: (FONT_FALLBACK, "roman", "fixed"),
-    FONT_TITLE: (FONT_FALLBACK, "roman", "variable"),
-    FONT_HEADING: ("Noto Sans CJK SC", "modern", "fixed"),
-}
-
-
-def _with_font_table(data: bytes) -> bytes:
-    """The document with its font table naming each 公文 font's alternative (w:altName):
-    Word and LibreOffice take it when the font itself is not installed."""
-    entries = "".join(
-        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
-        for name, (alt, family, pitch) in FONT_ENTRIES.items()
-    )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "word/fontTable.xml":
-                text = content.decode("utf-8")
-                text = re.sub(r"(</w:fonts>)", entries + r"\1", text)
-                content = text.encode("utf-8")
-            elif item.filename == "word/styles.xml":
-                # Chinese text: a renderer picks the Chinese glyphs of a CJK font.
-                text = content.decode("utf-8")
-                text = text.replace('w:eastAsia="en-US"', 'w:eastAsia="zh-CN"')
-                text = text.replace('w:val="en-US"', 'w:val="zh-CN"')
-                content = text.encode("utf-8")
-            # A fixed date: building twice writes the same bytes.
-            item.date_time = (2026, 1, 1, 0, 0, 0)
-            target.writestr(item, content)
-    return out.getvalue()
+    return with_font_table(buffer.getvalue())
 
 
 def main() -> None:
