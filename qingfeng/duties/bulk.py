@@ -54,6 +54,26 @@ def template_due_date(*, month: int | None, day: int | None, year: int) -> datet
             day -= 1
 
 
+def task_from_template(item: TemplateItem, duty_list: DutyList) -> DutyTask:
+    """An unsaved task of ``duty_list`` made of a template item (a task due once falls on
+    the item's month and day of the list's year)."""
+    return DutyTask(
+        duty_list=duty_list,
+        category_id=item.category_id,
+        title=item.title,
+        measures=item.measures,
+        recurrence=item.recurrence,
+        required_count=item.required_count,
+        department=item.department,
+        order=item.order,
+        due_date=(
+            template_due_date(month=item.due_month, day=item.due_day, year=duty_list.year)
+            if item.recurrence == Recurrence.ONCE
+            else None
+        ),
+    )
+
+
 def new_due(
     *, task: DutyTask, duty_list: DutyList, starts: datetime.date, due: datetime.date
 ) -> TaskDue:
@@ -126,25 +146,7 @@ def duty_lists_for_region(*, region: Region, year: int, actor: User | None) -> B
         templates.setdefault(item.kind, []).append(item)
     tasks: list[DutyTask] = []
     for duty_list in created:
-        for item in templates.get(duty_list.kind, []):
-            due_date = (
-                template_due_date(month=item.due_month, day=item.due_day, year=year)
-                if item.recurrence == Recurrence.ONCE
-                else None
-            )
-            tasks.append(
-                DutyTask(
-                    duty_list=duty_list,
-                    category_id=item.category_id,
-                    title=item.title,
-                    measures=item.measures,
-                    recurrence=item.recurrence,
-                    required_count=item.required_count,
-                    department=item.department,
-                    order=item.order,
-                    due_date=due_date,
-                )
-            )
+        tasks += [task_from_template(item, duty_list) for item in templates.get(duty_list.kind, [])]
     tasks = bulk_create_with_history(tasks, DutyTask, batch_size=_BATCH, default_user=actor)
     counts.tasks = len(tasks)
     dues = []

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.duties.bulk import new_due, template_due_date
+from qingfeng.duties.bulk import new_due, task_from_template
 from qingfeng.duties.defaults import CATEGORIES, LADDER, TEMPLATE
 from qingfeng.duties.lights import completion_date, due_windows, effective_date
 from qingfeng.duties.models import (
@@ -62,24 +62,8 @@ def duty_list_create(
     _check_subject(duty_list)
     save_validated(duty_list, actor)
     if from_template:
-        items = TemplateItem.objects.filter(kind=kind).select_related("category")
-        for item in items:
-            task = DutyTask(
-                duty_list=duty_list,
-                category=item.category,
-                title=item.title,
-                measures=item.measures,
-                recurrence=item.recurrence,
-                required_count=item.required_count,
-                department=item.department,
-                order=item.order,
-                due_date=(
-                    template_due_date(month=item.due_month, day=item.due_day, year=year)
-                    if item.recurrence == Recurrence.ONCE
-                    else None
-                ),
-            )
-            task_save(task=task, actor=actor)
+        for item in TemplateItem.objects.filter(kind=kind).order_by("order", "pk"):
+            task_save(task=task_from_template(item, duty_list), actor=actor)
     return duty_list
 
 
