@@ -1104,6 +1104,7 @@ URLS: dict[str, Case] = {
         lambda w: reverse("duties:board_unit", args=[_team_list_a1(w).unit_id]),
         shows=("黎城县教育局",),
     ),
+    "duties:feeds": obj(r("duties:feeds", query="framework=LC")),
     "duties:board_list": obj(
         lambda w: reverse("duties:board_list", args=[_team_list_a1(w).pk]),
         shows=("黎城县教育局",),

@@ -134,3 +134,32 @@ def test_the_command_feeds_and_only_rate_leaves_can_be_fed(
         framework=framework, indicator_code="R", kinds=["team"], active=True, actor=None
     )
     assert feed.kinds == ["team"] and feed.history.count() == 2
+
+
+def test_it_chooses_the_fed_leaves_and_their_lists_on_the_feeds_page(
+    team: Team, framework: Framework
+) -> None:
+    """A commission administrator of the city ticks the fed leaf and the lists counted;
+    unticking it deactivates the feed (kept, with history); a county's administrator
+    does not see the city's framework, a leader may not open the page."""
+    from django.urls import reverse
+
+    from qingfeng.accounts.roles import Role
+    from tests.conftest import client_for, make_user
+
+    admin = client_for(make_user("city_admin", Role.COMMISSION_ADMIN, region=team.org.city))
+    url = reverse("duties:feeds") + "?framework=ZR"
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert "指标R" in page.content.decode()
+    answer = admin.post(url, {"fed": ["R"], "kinds-R": ["principal", "member"]})
+    assert answer.status_code == 302
+    feed = DutyFeed.objects.get(framework=framework, indicator_code="R")
+    assert (feed.active, feed.kinds) == (True, ["principal", "member"])
+    admin.post(url, {})
+    feed.refresh_from_db()
+    assert feed.active is False
+    assert feed.history.count() == 3  # created by the fixture, ticked, unticked
+    county = client_for(make_user("county_admin", Role.COMMISSION_ADMIN, region=team.org.county_b))
+    assert county.get(url).status_code == 404
+    assert client_for(team.member_user).get(url).status_code == 403
