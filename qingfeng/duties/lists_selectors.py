@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -33,7 +35,15 @@ from qingfeng.duties.models import (
     SubjectKind,
     TaskDue,
 )
-from qingfeng.org.models import DisciplineGroup, InCharge, InChargeKind, Person, Post, PostRole
+from qingfeng.org.models import (
+    DisciplineGroup,
+    InCharge,
+    InChargeKind,
+    Person,
+    Post,
+    PostRole,
+    Unit,
+)
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
@@ -212,25 +222,51 @@ def endorser_users(duty_list: DutyList) -> list[User]:
     return result
 
 
+def checkable_q(user: AnyUser) -> Q:
+    """The lists the user may record quarterly checks and accountability steps of: those
+    of the units a discipline group of theirs covers, and, for a holder of
+    ``CHECK_DUTIES`` over a region (a commission administrator), every list of the
+    region's units and discipline groups."""
+    if has_global_scope(user, Capability.CHECK_DUTIES):
+        return Q()
+    conditions: list[Q] = []
+    for assignment in _granting(user, Capability.CHECK_DUTIES):
+        if assignment.scope_kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
+            covered = DisciplineGroup.units.through.objects.filter(
+                disciplinegroup_id=assignment.discipline_group_id
+            ).values("unit_id")
+            conditions.append(Q(unit__in=covered))
+        elif assignment.scope_kind == ScopeKind.REGION and assignment.region:
+            conditions.append(Q(unit__in=Unit.objects.within(assignment.region).values("pk")))
+            groups = DisciplineGroup.objects.within(assignment.region).values("pk")
+            conditions.append(Q(discipline_group__in=groups))
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
 def may_check(user: AnyUser, duty_list: DutyList) -> bool:
     """Whether the user may record a quarterly check or an accountability step of the
-    list: a member of a discipline group covering the list's unit, or a holder of
-    ``CHECK_DUTIES`` over the subject's region (a commission administrator)."""
-    granting = _granting(user, Capability.CHECK_DUTIES)
-    if not granting and not has_global_scope(user, Capability.CHECK_DUTIES):
-        return False
-    if has_global_scope(user, Capability.CHECK_DUTIES):
-        return True
-    region_id = subject_region_id(duty_list)
-    groups = [a.discipline_group_id for a in granting if a.scope_kind == ScopeKind.DISCIPLINE_GROUP]
-    if groups and duty_list.unit_id is not None:
-        covering = DisciplineGroup.units.through.objects.filter(
-            disciplinegroup_id__in=groups, unit_id=duty_list.unit_id
-        )
-        if covering.exists():
-            return True
-    return region_id is not None and (
-        regions_held_with(user, Capability.CHECK_DUTIES).filter(pk=region_id).exists()
+    list (``checkable_q``)."""
+    return DutyList.objects.filter(checkable_q(user), pk=duty_list.pk).exists()
+
+
+def quarter_to_check(*, year: int, today: datetime.date) -> int | None:
+    """The quarter of ``year`` whose check is due now: the last one that has ended (the
+    fourth for a past year; None before the first quarter of this year ends)."""
+    if year < today.year:
+        return 4
+    if year > today.year:
+        return None
+    return (today.month - 1) // 3 or None
+
+
+def lists_awaiting_check(user: AnyUser, *, year: int, quarter: int) -> QuerySet[DutyList]:
+    """The team lists of ``year`` the user may check that have no check for ``quarter``
+    yet, by unit code."""
+    return (
+        DutyList.objects.filter(checkable_q(user), year=year, kind=SubjectKind.TEAM)
+        .exclude(checks__quarter=quarter)
+        .select_related("unit")
+        .order_by("unit__code")
     )
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from qingfeng.accounts.roles import Capability
+from qingfeng.accounts.selectors import has_capability
 from qingfeng.duties import checks, lists_selectors
 from qingfeng.duties.forms_lists import CheckForm, StepForm
 from qingfeng.duties.models import DutyList, QuarterlyCheck, TaskDue
@@ -35,9 +37,17 @@ def checks_overview(request: AuthedRequest) -> HttpResponse:
     """The quarterly checks and accountability steps of the lists the user sees."""
     user = request.user
     viewer_or_404(user)
-    year = _year_of(request) or timezone.localdate().year
+    today = timezone.localdate()
+    year = _year_of(request) or today.year
+    quarter = lists_selectors.quarter_to_check(year=year, today=today)
+    awaiting = None
+    if quarter is not None and has_capability(user, Capability.CHECK_DUTIES):
+        awaiting = lists_selectors.lists_awaiting_check(user, year=year, quarter=quarter)
     context = {
         "year": year,
+        "quarter": quarter,
+        "awaiting": None if awaiting is None else list(awaiting[:200]),
+        "awaiting_count": None if awaiting is None else awaiting.count(),
         "checks": lists_selectors.visible_checks(user)
         .filter(duty_list__year=year)
         .select_related(

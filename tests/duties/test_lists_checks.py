@@ -289,3 +289,27 @@ def test_it_exports_hostile_names_as_text(team: Team, manager: User) -> None:
     assert all(
         cell.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for cell in row
     )
+
+
+def test_it_lists_the_teams_still_to_check_for_the_quarter_just_ended(team: Team) -> None:
+    """On 15 October the third quarter's check is due: the group sees its unit's team
+    list until it records the check; the unit's leaders see no such section."""
+    url = reverse("duties:lists_checks")
+    with time_machine.travel(datetime.datetime(YEAR, 10, 15, 12), tick=False):
+        page = client_for(team.group_user).get(url).content.decode()
+        assert "第3季度尚待检查的领导班子：1 个" in page
+        assert reverse("duties:list_check_new", args=[team.team_list.pk]) in page
+        check_record(
+            duty_list=team.team_list,
+            quarter=3,
+            result="passed",
+            findings="",
+            checked_on=datetime.date(YEAR, 10, 12),
+            actor=team.group_user,
+        )
+        page = client_for(team.group_user).get(url).content.decode()
+        assert "第3季度尚待检查的领导班子：0 个" in page
+        assert (
+            'data-testid="awaiting-check"'
+            not in client_for(team.principal_user).get(url).content.decode()
+        )
