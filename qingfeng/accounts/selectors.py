@@ -75,7 +75,8 @@ def forget_assignments(user: AnyUser) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _granting(user: AnyUser, capability: Capability) -> list[RoleAssignment]:
+def granting(user: AnyUser, capability: Capability) -> list[RoleAssignment]:
+    """The user's assignments whose role grants ``capability`` (cached with them)."""
     return [a for a in user_assignments(user) if capability in ROLE_CAPABILITIES[a.role]]
 
 
@@ -83,12 +84,12 @@ def has_global_scope(user: AnyUser, capability: Capability = Capability.VIEW_ORG
     """True for a superuser, or when an assignment granting ``capability`` covers everything."""
     if user.is_authenticated and user.is_active and user.is_superuser:
         return True
-    return any(a.scope_kind == ScopeKind.ALL for a in _granting(user, capability))
+    return any(a.scope_kind == ScopeKind.ALL for a in granting(user, capability))
 
 
 def has_capability(user: AnyUser, capability: Capability) -> bool:
     """True if any of the user's assignments grants ``capability`` (over some scope)."""
-    return has_global_scope(user, capability) or bool(_granting(user, capability))
+    return has_global_scope(user, capability) or bool(granting(user, capability))
 
 
 def _station_scope(station: Station) -> Q:
@@ -105,7 +106,7 @@ def visible_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -
     """
     if has_global_scope(user, capability):
         return Unit.objects.all()
-    return _units_of(_granting(user, capability))
+    return _units_of(granting(user, capability))
 
 
 def _assignment_units(assignment: RoleAssignment) -> Q | None:
@@ -144,7 +145,7 @@ def own_units(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> Un
     return _units_of(
         [
             a
-            for a in _granting(user, capability)
+            for a in granting(user, capability)
             if a.scope_kind in (ScopeKind.UNIT, ScopeKind.PERSON)
         ]
     )
@@ -165,7 +166,7 @@ def token_units(token: StationToken) -> UnitQuerySet:
 def _scoped_regions(user: AnyUser, capability: Capability) -> list[Region]:
     """The region subtrees the user holds directly (region and station scopes)."""
     regions = []
-    for assignment in _granting(user, capability):
+    for assignment in granting(user, capability):
         if assignment.scope_kind == ScopeKind.REGION and assignment.region:
             regions.append(assignment.region)
         elif assignment.scope_kind == ScopeKind.STATION and assignment.station:
@@ -196,7 +197,7 @@ def visible_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) 
     condition = Q(pk__in=Post.objects.filter(unit__in=units).values("person_id")) | Q(
         pk__in=InCharge.objects.filter(unit__in=units).values("person_id")
     )
-    for assignment in _granting(user, capability):
+    for assignment in granting(user, capability):
         if assignment.scope_kind == ScopeKind.PERSON and assignment.person_id:
             condition |= Q(pk=assignment.person_id)
     return Person.objects.filter(condition)
@@ -207,7 +208,7 @@ def _named_directly(user: AnyUser, capability: Capability, kind: str, id_field: 
     directly (by ``id_field``); none when they name none."""
     own = [
         getattr(a, id_field)
-        for a in _granting(user, capability)
+        for a in granting(user, capability)
         if a.scope_kind == kind and getattr(a, id_field)
     ]
     return [Q(pk__in=own)] if own else []
@@ -221,7 +222,7 @@ def visible_stations(
         return Station.objects.all()
     conditions = [
         within_q(assignment.region)
-        for assignment in _granting(user, capability)
+        for assignment in granting(user, capability)
         if assignment.scope_kind == ScopeKind.REGION and assignment.region
     ]
     conditions += _named_directly(user, capability, ScopeKind.STATION, "station_id")
@@ -255,7 +256,7 @@ def can_edit_categories(user: AnyUser) -> bool:
         return True
     return any(
         a.scope_kind == ScopeKind.REGION and a.region and a.region.parent_id is None
-        for a in _granting(user, Capability.EDIT_ORG)
+        for a in granting(user, Capability.EDIT_ORG)
     )
 
 
@@ -286,7 +287,7 @@ def regions_held_with(user: AnyUser, capability: Capability) -> RegionQuerySet:
         return Region.objects.all()
     return Region.objects.subtrees(
         a.region
-        for a in _granting(user, capability)
+        for a in granting(user, capability)
         if a.scope_kind == ScopeKind.REGION and a.region
     )
 
@@ -352,7 +353,7 @@ def own_people(user: AnyUser, capability: Capability = Capability.VIEW_ORG) -> s
         return set()
     people = {
         a.person_id
-        for a in _granting(user, capability)
+        for a in granting(user, capability)
         if a.scope_kind == ScopeKind.PERSON and a.person_id
     }
     linked = getattr(user, "person_id", None)
@@ -388,7 +389,7 @@ def duty_visibility_q(user: AnyUser, *, prefix: str = "", personal: bool = False
     if has_global_scope(user, Capability.VIEW_DUTIES):
         return Q()
     conditions: list[Q] = []
-    for assignment in _granting(user, Capability.VIEW_DUTIES):
+    for assignment in granting(user, Capability.VIEW_DUTIES):
         kind = assignment.scope_kind
         if kind == ScopeKind.REGION and assignment.region:
             # Semi-joins on the row's own columns, not joins through unit and region: the

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.duties import lists_selectors as rules
+from qingfeng.duties.fulfil_selectors import may_fulfil
 from qingfeng.duties.models import DutyList, ListStatus
 from qingfeng.inbox.services import notify
 from qingfeng.lib.history import save_validated
@@ -42,7 +43,7 @@ def list_confirm(*, duty_list: DutyList, actor: User) -> DutyList:
     duty_list = _locked(duty_list)
     if duty_list.status != ListStatus.DRAFT:
         raise ValidationError(_("Only a draft list can be confirmed."))
-    if not rules.is_holder(actor, duty_list):
+    if not may_fulfil(actor, duty_list):
         raise ValidationError(_("Only the list's holder can confirm it."))
     if not duty_list.tasks.exists():
         raise ValidationError(_("A list without tasks cannot be confirmed."))
@@ -72,7 +73,7 @@ def list_endorse(*, duty_list: DutyList, actor: User) -> DutyList:
         raise ValidationError(_("The holder must confirm the list before it is endorsed."))
     if duty_list.status == ListStatus.ENDORSED:
         raise ValidationError(_("The list is already endorsed."))
-    if rules.is_holder(actor, duty_list) or duty_list.confirmed_by_id == actor.pk:
+    if may_fulfil(actor, duty_list) or duty_list.confirmed_by_id == actor.pk:
         raise ValidationError(_("Nobody endorses their own list."))
     if not rules.is_endorser(actor, duty_list):
         raise ValidationError(_("Only the level above the holder endorses this list."))

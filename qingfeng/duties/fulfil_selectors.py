@@ -7,6 +7,7 @@ see (always through ``accounts.selectors.duty_visibility_q``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -14,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, ScopeKind
+from qingfeng.accounts.roles import Capability, ScopeKind
 from qingfeng.accounts.selectors import (
     duty_visibility_q,
+    granting,
     has_capability,
     own_people,
-    user_assignments,
 )
-from qingfeng.duties.lights import Light, effective_date, light
+from qingfeng.duties.lights import Light, effective_date, light, light_case
 from qingfeng.duties.models import (
     PERSONAL_KINDS,
     DutyList,
@@ -70,9 +71,7 @@ def fulfil_q(user: AnyUser, *, prefix: str = "") -> Q:
             person_id__in=people, role=PostRole.PRINCIPAL, end__isnull=True
         ).values("unit_id")
         conditions.append(Q(**{f("kind"): SubjectKind.TEAM, f("unit__in"): led}))
-    for assignment in user_assignments(user):
-        if Capability.FULFIL_DUTIES not in ROLE_CAPABILITIES[assignment.role]:
-            continue
+    for assignment in granting(user, Capability.FULFIL_DUTIES):
         if assignment.scope_kind == ScopeKind.UNIT and assignment.unit:
             conditions.append(
                 Q(**{f("kind"): SubjectKind.TEAM}) & subtree_q(assignment.unit, prefix=f("unit__"))
@@ -143,17 +142,32 @@ def due_rows(dues: QuerySet[TaskDue], *, today: datetime.date) -> list[DueRow]:
     return sorted(rows, key=lambda r: (_LIGHT_ORDER[r.light], r.due.due, r.due.task.order))
 
 
+def light_counts(list_ids: Iterable[int], *, today: datetime.date) -> dict[int, dict[str, int]]:
+    """For each list, its dues' count per light on ``today`` (one query, counted in the
+    database by ``lights.light_case``)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        TaskDue.objects.filter(duty_list_id__in=list(list_ids))
+        .annotate(light=light_case(today=today))
+        .values("duty_list_id", "light")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["duty_list_id"], {})[row["light"]] = row["n"]
+    return counts
+
+
 def my_dues(lists: list[DutyList], *, today: datetime.date) -> list[ListDues]:
     """For each list, what its holder should act on: the open dues that are overdue or
     whose window has begun (red, yellow, then the rest by date), and the count of every
     due of the year per light."""
+    counted = light_counts([duty_list.pk for duty_list in lists], today=today)
     result = []
     for duty_list in lists:
         dues = TaskDue.objects.filter(duty_list=duty_list)
         rows = due_rows(dues.filter(completed_on__isnull=True, starts__lte=today), today=today)
-        counts = {value: 0 for value in Light.values}
-        for due, completed_on in dues.values_list("due", "completed_on"):
-            counts[light(due=due, completed_on=completed_on, today=today)] += 1
+        counts = {value: counted.get(duty_list.pk, {}).get(value, 0) for value in Light.values}
         result.append(ListDues(duty_list=duty_list, rows=rows, counts=counts))
     return result
 
@@ -168,13 +182,15 @@ def light_totals(user: AnyUser, *, today: datetime.date) -> dict[str, int]:
     }
     if not totals["lists"]:
         return totals
-    dues = TaskDue.objects.filter(
-        fulfil_q(user, prefix="duty_list__"), year=today.year, completed_on__isnull=True
+    rows = (
+        TaskDue.objects.filter(fulfil_q(user, prefix="duty_list__"), year=today.year)
+        .annotate(light=light_case(today=today))
+        .filter(light__in=[Light.RED, Light.YELLOW])
+        .values("light")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for due in dues.values_list("due", flat=True):
-        colour = light(due=due, completed_on=None, today=today)
-        if colour in totals:
-            totals[colour] += 1
+    totals.update({row["light"]: row["n"] for row in rows})
     return totals
 
 

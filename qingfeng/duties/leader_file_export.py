@@ -29,6 +29,7 @@ from qingfeng.lib.documents import (
     SIZE_TITLE,
     chinese_date,
     clean_text,
+    set_font,
     with_font_table,
 )
 from qingfeng.lib.xlsx import Sheet, workbook_bytes
@@ -106,25 +107,6 @@ def file_xlsx(*, file: LeaderFile) -> bytes:
 # ---- .docx ------------------------------------------------------------------------------
 
 
-def _fonts(run: object, name: str, size: float, *, bold: bool = False) -> None:
-    """A run's font, East Asian glyphs included (python-docx sets only the Latin one)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    font = run.font  # type: ignore[attr-defined]
-    font.name = name
-    font.size = Pt(size)
-    font.bold = bold
-    r_pr = run.element.get_or_add_rPr()  # type: ignore[attr-defined]
-    r_fonts = r_pr.find(qn("w:rFonts"))
-    if r_fonts is None:
-        r_fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, r_fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        r_fonts.set(qn(attribute), name)
-
-
 def _paragraph(
     container: object,
     text: str = "",
@@ -151,7 +133,7 @@ def _paragraph(
     if indent:
         fmt.first_line_indent = Pt(2 * SIZE_TEXT)
     if text:
-        _fonts(paragraph.add_run(clean_text(text)), font, size, bold=bold)
+        set_font(paragraph.add_run(clean_text(text)), font, size, bold=bold)
     return paragraph
 
 
@@ -193,7 +175,7 @@ def _cell_text(cell: object, text: str, *, bold: bool = False, align: int | None
     paragraph.paragraph_format.space_after = Pt(0)
     if align is not None:
         paragraph.paragraph_format.alignment = align
-    _fonts(paragraph.add_run(clean_text(text)), FONT_TEXT, SIZE_TABLE, bold=bold)
+    set_font(paragraph.add_run(clean_text(text)), FONT_TEXT, SIZE_TABLE, bold=bold)
 
 
 def _heading(document: object, text: str) -> None:
@@ -216,7 +198,7 @@ def file_docx(*, file: LeaderFile) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _fonts(document.styles["Normal"], FONT_TEXT, SIZE_TEXT)
+    set_font(document.styles["Normal"], FONT_TEXT, SIZE_TEXT)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     person = file.person
     today = file.portrait.today

@@ -9,38 +9,35 @@ below only ever narrow that.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from qingfeng.accounts.models import RoleAssignment, ScopeKind
-from qingfeng.accounts.roles import ROLE_CAPABILITIES, Capability, Role, roles_with
+from qingfeng.accounts.models import ScopeKind
+from qingfeng.accounts.roles import Capability, roles_with
 from qingfeng.accounts.selectors import (
     duty_visibility_q,
+    granting,
     has_global_scope,
     own_people,
     regions_held_with,
-    user_assignments,
     users_of_people,
 )
-from qingfeng.duties.lights import light_case
+from qingfeng.duties.fulfil_selectors import may_fulfil
 from qingfeng.duties.models import (
     AccountabilityStep,
     DutyList,
     ListStatus,
     QuarterlyCheck,
     SubjectKind,
-    TaskDue,
 )
 from qingfeng.org.models import (
     DisciplineGroup,
     InCharge,
     InChargeKind,
     Person,
-    Post,
     PostRole,
     Unit,
 )
@@ -67,11 +64,6 @@ def visible_checks(user: AnyUser) -> QuerySet[QuarterlyCheck]:
 def visible_steps(user: AnyUser) -> QuerySet[AccountabilityStep]:
     """The accountability steps of the lists the user sees."""
     return AccountabilityStep.objects.filter(duty_visibility_q(user, prefix="duty_list__"))
-
-
-def _granting(user: AnyUser, capability: Capability) -> list[RoleAssignment]:
-    """The user's assignments that grant ``capability`` (public reads of accounts only)."""
-    return [a for a in user_assignments(user) if capability in ROLE_CAPABILITIES[a.role]]
 
 
 def subject_region_id(duty_list: DutyList) -> int | None:
@@ -112,48 +104,18 @@ def leaders_in_charge(unit_id: int | None) -> QuerySet[Person]:
     ).distinct()
 
 
-def is_holder(user: AnyUser, duty_list: DutyList) -> bool:
-    """Whether the user holds the list (acts for its subject): the person of a personal
-    list; for a team list, the unit's current principal or the unit's liaison; for a
-    group list, a member of that group (each through a role granting ``FULFIL_DUTIES``)."""
-    people = own_people(user, Capability.FULFIL_DUTIES)
-    if duty_list.kind in (SubjectKind.PRINCIPAL, SubjectKind.MEMBER):
-        return duty_list.person_id in people
-    granting = _granting(user, Capability.FULFIL_DUTIES)
-    if duty_list.kind == SubjectKind.TEAM:
-        if any(
-            a.role == Role.UNIT_LIAISON
-            and a.scope_kind == ScopeKind.UNIT
-            and a.unit_id == duty_list.unit_id
-            for a in granting
-        ):
-            return True
-        return bool(people) and (
-            Post.objects.filter(
-                unit=duty_list.unit,
-                role=PostRole.PRINCIPAL,
-                end__isnull=True,
-                person_id__in=people,
-            ).exists()
-        )
-    return any(
-        a.scope_kind == ScopeKind.DISCIPLINE_GROUP
-        and a.discipline_group_id == duty_list.discipline_group_id
-        for a in granting
-    )
-
-
 def may_edit_list(user: AnyUser, duty_list: DutyList) -> bool:
     """Whether the user may change the list's tasks: while it is a draft, its holder
-    (``is_holder``) or a user with ``MANAGE_DUTIES`` over the subject's region."""
+    (``fulfil_selectors.may_fulfil``: who keeps its records) or a user with
+    ``MANAGE_DUTIES`` over the subject's region."""
     if duty_list.status != ListStatus.DRAFT:
         return False
-    return is_holder(user, duty_list) or manages_subject(user, duty_list)
+    return may_fulfil(user, duty_list) or manages_subject(user, duty_list)
 
 
 def may_confirm(user: AnyUser, duty_list: DutyList) -> bool:
     """Whether the user may confirm the list: its holder, while it is a draft."""
-    return duty_list.status == ListStatus.DRAFT and is_holder(user, duty_list)
+    return duty_list.status == ListStatus.DRAFT and may_fulfil(user, duty_list)
 
 
 def endorser_people(duty_list: DutyList) -> QuerySet[Person]:
@@ -177,7 +139,7 @@ def is_endorser(user: AnyUser, duty_list: DutyList) -> bool:
     """Whether the user is at the level above the list's holder (whatever the status):
     the endorser persons of ``endorser_people`` (by a role granting ``FULFIL_DUTIES``), or
     a commission administrator where ``admin_endorses``. Never the list's own holder."""
-    if is_holder(user, duty_list):
+    if may_fulfil(user, duty_list):
         return False
     people = own_people(user, Capability.FULFIL_DUTIES)
     if people and endorser_people(duty_list).filter(pk__in=people).exists():
@@ -216,7 +178,7 @@ def endorser_users(duty_list: DutyList) -> list[User]:
     seen: set[int] = set()
     result = []
     for user in users:
-        if user.pk not in seen and not is_holder(user, duty_list):
+        if user.pk not in seen and not may_fulfil(user, duty_list):
             seen.add(user.pk)
             result.append(user)
     return result
@@ -230,7 +192,7 @@ def checkable_q(user: AnyUser) -> Q:
     if has_global_scope(user, Capability.CHECK_DUTIES):
         return Q()
     conditions: list[Q] = []
-    for assignment in _granting(user, Capability.CHECK_DUTIES):
+    for assignment in granting(user, Capability.CHECK_DUTIES):
         if assignment.scope_kind == ScopeKind.DISCIPLINE_GROUP and assignment.discipline_group_id:
             covered = DisciplineGroup.units.through.objects.filter(
                 disciplinegroup_id=assignment.discipline_group_id
@@ -278,47 +240,13 @@ def can_configure_duties(user: AnyUser) -> bool:
         return True
     return any(
         a.scope_kind == ScopeKind.REGION and a.region and a.region.parent_id is None
-        for a in _granting(user, Capability.MANAGE_DUTIES)
+        for a in granting(user, Capability.MANAGE_DUTIES)
     )
 
 
 def build_regions(user: AnyUser) -> QuerySet[Region]:
     """The regions the user may build duty lists for (``MANAGE_DUTIES`` region scopes)."""
     return regions_held_with(user, Capability.MANAGE_DUTIES)
-
-
-def own_first_q(user: AnyUser) -> Q:
-    """The lists that are the user's own: its person's lists, the team it leads or acts
-    for as liaison, its discipline group's list (a leader's index shows them first)."""
-    people = own_people(user, Capability.VIEW_DUTIES)
-    conditions = Q(person__in=people) if people else Q(pk__in=[])
-    if people:
-        led = Post.objects.filter(
-            person_id__in=people, role=PostRole.PRINCIPAL, end__isnull=True
-        ).values("unit_id")
-        conditions |= Q(kind=SubjectKind.TEAM, unit__in=led)
-    for a in _granting(user, Capability.FULFIL_DUTIES):
-        if a.scope_kind == ScopeKind.UNIT and a.unit_id:
-            conditions |= Q(kind=SubjectKind.TEAM, unit_id=a.unit_id)
-        elif a.scope_kind == ScopeKind.DISCIPLINE_GROUP and a.discipline_group_id:
-            conditions |= Q(kind=SubjectKind.GROUP, discipline_group_id=a.discipline_group_id)
-    return conditions
-
-
-def light_counts(list_ids: Iterable[int], *, today: datetime.date) -> dict[int, dict[str, int]]:
-    """For each list, its dues' count per light on ``today`` (one query, counted in the
-    database by ``lights.light_case``)."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        TaskDue.objects.filter(duty_list_id__in=list(list_ids))
-        .annotate(light=light_case(today=today))
-        .values("duty_list_id", "light")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts.setdefault(row["duty_list_id"], {})[row["light"]] = row["n"]
-    return counts
 
 
 def in_charge_titles(unit_id: int | None) -> dict[int, str]:

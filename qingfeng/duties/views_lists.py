@@ -29,6 +29,7 @@ from qingfeng.accounts.selectors import has_capability
 from qingfeng.duties import endorsement, lists_selectors, lists_services
 from qingfeng.duties.checks import failed_checks, red_dues
 from qingfeng.duties.forms_lists import ListFilterForm, ReasonForm, TaskForm
+from qingfeng.duties.fulfil_selectors import fulfil_q, light_counts
 from qingfeng.duties.lights import Light, light
 from qingfeng.duties.models import DutyList, DutyTask, ListStatus, SubjectKind
 from qingfeng.lib.service_forms import add_service_errors
@@ -73,7 +74,7 @@ def list_index(request: AuthedRequest) -> HttpResponse:
             lists = lists.filter(**{name if name != "unit" else "unit_id": filters[name]})
     lists = lists.annotate(
         own=Case(
-            When(lists_selectors.own_first_q(user), then=Value(0)),
+            When(fulfil_q(user), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
@@ -93,7 +94,7 @@ def list_index(request: AuthedRequest) -> HttpResponse:
         number = 1
     page = Paginator(lists, PAGE_SIZE).get_page(number)
     today = timezone.localdate()
-    counts = lists_selectors.light_counts([item.pk for item in page], today=today)
+    counts = light_counts([item.pk for item in page], today=today)
     rows = [
         {
             "list": item,

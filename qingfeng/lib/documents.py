@@ -166,3 +166,23 @@ def with_font_table(data: bytes) -> bytes:
             item.date_time = (2026, 1, 1, 0, 0, 0)
             target.writestr(item, content)
     return out.getvalue()
+
+
+def set_font(run_or_style: Any, name: str, size: float, *, bold: bool = False) -> None:
+    """The font of a python-docx run or style, East Asian glyphs included (python-docx
+    sets only the Latin one, and Chinese text would fall back to another font)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    font = run_or_style.font
+    font.name = name
+    font.size = Pt(size)
+    font.bold = bold
+    r_pr = run_or_style.element.get_or_add_rPr()
+    r_fonts = r_pr.find(qn("w:rFonts"))
+    if r_fonts is None:
+        r_fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, r_fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        r_fonts.set(qn(attribute), name)

@@ -6,6 +6,7 @@ one line per framework and period saying what changed (``records.rate_feeds``)."
 from __future__ import annotations
 
 import datetime
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,16 +19,18 @@ from qingfeng.lib.periods import Period
 from qingfeng.records.rate_feeds import FeedResult, FeedRun
 
 
-class FeedCommand(BaseCommand):
+class FeedCommand(BaseCommand, metaclass=ABCMeta):
     """A feed's command: subclasses say how to feed one period and the daily run."""
 
+    @abstractmethod
     def feed_period(
         self, *, framework: Framework, period: Period, today: datetime.date | None, closed: bool
     ) -> FeedResult:
-        raise NotImplementedError
+        """Feed ``framework``'s ended ``period`` (``closed``: a closed period too)."""
 
+    @abstractmethod
     def feed_ended(self, *, today: datetime.date | None) -> list[FeedRun]:
-        raise NotImplementedError
+        """The daily run: every fed framework, each period ended in the last year."""
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--framework", default="", help="Code of the framework.")

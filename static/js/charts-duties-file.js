@@ -8,6 +8,17 @@
   var charts = window.QF.charts;
   var LIGHT_COLOURS = { red: "#c8312b", orange: "#f07c1a", yellow: "#e0a800", green: "#2e8b57", grey: "#ced4da" };
 
+  /* An axis tooltip: the row's label, then each series' name and value, all escaped. */
+  function axisTooltip(labels) {
+    return function (items) {
+      var esc = charts.escape;
+      if (!items.length) { return ""; }
+      var lines = [esc(labels[items[0].dataIndex])];
+      items.forEach(function (p) { lines.push(esc(p.seriesName) + ": " + esc(String(p.value))); });
+      return lines.join("<br>");
+    };
+  }
+
   /* Horizontal stacked bars: each category's dues by light. */
   charts.register("duties-file-lights", function (data, el) {
     var names = data.categories.map(function (c) { return c.name; });
@@ -23,13 +34,7 @@
       legend: { top: 0, type: "scroll" },
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
-        formatter: function (items) {
-          var esc = charts.escape;
-          if (!items.length) { return ""; }
-          var lines = [esc(names[items[0].dataIndex])];
-          items.forEach(function (p) { lines.push(esc(p.seriesName) + ": " + p.value); });
-          return lines.join("<br>");
-        }
+        formatter: axisTooltip(names)
       },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: {
@@ -54,13 +59,7 @@
       legend: { top: 0 },
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
-        formatter: function (items) {
-          var esc = charts.escape;
-          if (!items.length) { return ""; }
-          var lines = [esc(years[items[0].dataIndex])];
-          items.forEach(function (p) { lines.push(esc(p.seriesName) + ": " + p.value); });
-          return lines.join("<br>");
-        }
+        formatter: axisTooltip(years)
       },
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", minInterval: 1 },

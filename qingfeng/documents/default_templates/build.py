@@ -28,6 +28,7 @@ from qingfeng.lib.documents import (
     FONT_TITLE,
     SIZE_TEXT,
     SIZE_TITLE,
+    set_font,
     with_font_table,
 )
 
@@ -70,21 +71,6 @@ WORDINGS = (
 )
 
 
-def _fonts(run_or_style: object, name: str, size: float, *, bold: bool = False) -> None:
-    font = run_or_style.font  # type: ignore[attr-defined]
-    font.name = name
-    font.size = Pt(size)
-    font.bold = bold
-    element = run_or_style.element  # type: ignore[attr-defined]
-    r_pr = element.get_or_add_rPr()
-    r_fonts = r_pr.find(qn("w:rFonts"))
-    if r_fonts is None:
-        r_fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, r_fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        r_fonts.set(qn(attribute), name)
-
-
 def _border(paragraph: Paragraph, *sides: str, color: str = "000000", size: int = 8) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -124,7 +110,7 @@ def _paragraph(
         fmt.right_indent = Pt(right_chars * SIZE_TEXT)
     if text:
         run = paragraph.add_run(text)
-        _fonts(run, font, size, bold=bold)
+        set_font(run, font, size, bold=bold)
         if color is not None:
             run.font.color.rgb = color
     return paragraph
@@ -137,7 +123,7 @@ def build(wording: Wording) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _fonts(document.styles["Normal"], FONT_TEXT, SIZE_TEXT)
+    set_font(document.styles["Normal"], FONT_TEXT, SIZE_TEXT)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
     # 版头: the issuer in red, the number, the red rule.
