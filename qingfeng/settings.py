@@ -6,6 +6,7 @@ Production sets ``QINGFENG_DEBUG=0`` and the variables listed in the README; wit
 """
 
 import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "huey.contrib.djhuey",
     "simple_history",
     "axes",
     "qingfeng.core",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "qingfeng.monitoring",
     "qingfeng.rectification",
     "qingfeng.duties",
+    "qingfeng.reports",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +298,15 @@ QINGFENG_DOCUMENT_PREFIXES = {
     "warning_notice": "{region}纪预",
     "recommendation": "{region}纪建",
     "accountability": "{region}纪责",
+    # Reports (qingfeng.reports): one series per kind of paper.
+    "diagnosis": "{region}纪诊",
+    "analysis_half_year": "{region}纪析",
+    "analysis_annual": "{region}纪析",
+    "booklet": "{region}纪单",
+    "circular": "{region}纪通",
+    "feedback_unit": "{region}纪馈",
+    "feedback_leader": "{region}纪馈",
+    "filing": "{region}纪备",
 }
 QINGFENG_REGION_SHORT_NAMES: dict[str, str] = {}
 
@@ -305,3 +317,34 @@ DUTY_REPORT_HOME_AREA = os.environ.get("QINGFENG_DUTY_REPORT_HOME_AREA", "本市
 DUTY_REPORT_TRAVEL_DAYS = int(os.environ.get("QINGFENG_DUTY_REPORT_TRAVEL_DAYS", "3"))
 DUTY_REPORT_CEREMONY_DAYS_AHEAD = int(os.environ.get("QINGFENG_DUTY_REPORT_CEREMONY_DAYS", "30"))
 DUTY_REPORT_FUNERAL_DAYS_AFTER = int(os.environ.get("QINGFENG_DUTY_REPORT_FUNERAL_DAYS", "3"))
+
+# Background work (batch reports): Huey. SQLite storage under var/ by default, a single
+# file next to the database, no other service; Redis when QINGFENG_HUEY_REDIS_URL is set
+# (several machines sharing one queue). The worker is ``manage.py run_huey`` (README line
+# 1 starts it; docs/deploy.md for production). QINGFENG_HUEY_FILE moves the SQLite queue
+# (the tests give each worker process its own).
+if os.environ.get("QINGFENG_HUEY_REDIS_URL"):
+    HUEY = {
+        "name": "qingfeng",
+        "huey_class": "huey.RedisHuey",
+        "url": os.environ["QINGFENG_HUEY_REDIS_URL"],
+        "immediate": False,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+else:
+    # Under pytest each test process queues in its own file (a demo worker must never take
+    # a test's task, nor two test processes each other's); tests/conftest.py starts the
+    # worker the tests that need one use.
+    _HUEY_DEFAULT = (
+        Path(tempfile.gettempdir())
+        / f"qingfeng-huey-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}.sqlite3"
+        if os.environ.get("PYTEST_VERSION")
+        else VAR_DIR / "huey.sqlite3"
+    )
+    HUEY = {
+        "name": "qingfeng",
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("QINGFENG_HUEY_FILE", str(_HUEY_DEFAULT)),
+        "immediate": False,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }

@@ -37,6 +37,7 @@ urlpatterns = [
     path("problems/", include("qingfeng.rectification.urls")),
     path("duties/", include("qingfeng.duties.urls")),
     path("documents/", include("qingfeng.documents.urls")),
+    path("reports/", include("qingfeng.reports.urls")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1003,6 +1003,7 @@ URLS: dict[str, Case] = {
         shows=("黎城县教育局",),
     ),
     "monitoring:policy": obj(r("monitoring:policy", lambda w: w.lc.pk), shows=("一票否决",)),
+    "reports:list": scoped(r("reports:list"), (), "analyst_a", "analyst_b"),
     "documents:download": obj(r("documents:download", _document_pk), "liaison_a", "liaison_b"),
     # Templates are the installation's: its administrator manages them, no one else.
     "documents:templates": Case(

@@ -33,6 +33,8 @@ class Capability(models.TextChoices):
     FULFIL_DUTIES = "duties.fulfil", _("confirm one's duty list, record fulfilment, file reports")
     MANAGE_DUTIES = "duties.manage", _("build duty lists and keep categories, templates, ladder")
     CHECK_DUTIES = "duties.check", _("record quarterly checks and accountability steps")
+    MAKE_REPORTS = "reports.make", _("generate and edit reports (diagnosis, analysis, circulars)")
+    ISSUE_REPORTS = "reports.issue", _("issue reports with their number and deliver them")
 
 
 class Role(models.TextChoices):
@@ -59,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ANALYSIS,
             Capability.RESPOND_WARNINGS,
             Capability.VIEW_DUTIES,
+            Capability.MAKE_REPORTS,
         }
     ),
     Role.STATION_CLERK: frozenset(

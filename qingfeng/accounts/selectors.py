@@ -428,3 +428,13 @@ def duty_visibility_q(user: AnyUser, *, prefix: str = "", personal: bool = False
     if not conditions:
         return Q(**{field("pk__in"): []})
     return reduce(or_, conditions)
+
+
+def command_user(username: str, *, stand_in: str) -> UserModel | None:
+    """Whose scope a management command reads with: the active user named, or, when no
+    name is given, an unsaved administrator of the whole installation called
+    ``stand_in`` (the command runs on the server, by whoever runs the server). None when
+    the name matches no active user."""
+    if not username:
+        return UserModel(username=stand_in, is_superuser=True, is_active=True)
+    return UserModel.objects.filter(username=username, is_active=True).first()

@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_self_assess": has_capability(user, Capability.SELF_ASSESS),
         "can_manage_tokens": has_capability(user, Capability.MANAGE_TOKENS),
         "can_view_analysis": has_capability(user, Capability.VIEW_ANALYSIS),
+        "can_make_reports": has_capability(user, Capability.MAKE_REPORTS),
         "can_see_ledger": can_see_ledger(user),
         "can_enter_problems": has_capability(user, Capability.ENTER_PROBLEMS),
         "can_rectify": has_capability(user, Capability.RECTIFY),

@@ -21,6 +21,16 @@ class DocumentKind(models.TextChoices):
     WARNING_NOTICE = "warning_notice", _("warning notice (预警通知书)")
     RECOMMENDATION = "recommendation", _("discipline inspection recommendation (纪检监察建议书)")
     ACCOUNTABILITY = "accountability", _("accountability review notice (责任倒查通知)")
+    # The reports (qingfeng.reports): made from the scores and the ledger, then edited,
+    # issued and delivered like the notices.
+    DIAGNOSIS = "diagnosis", _("unit diagnosis (诊断书)")
+    ANALYSIS_HALF_YEAR = "analysis_half_year", _("half-year analysis report (半年分析报告)")
+    ANALYSIS_ANNUAL = "analysis_annual", _("annual analysis report (年度综合报告)")
+    BOOKLET = "booklet", _("problem booklet (问题清单)")
+    CIRCULAR = "circular", _("circular of the ranking (通报)")
+    FEEDBACK_UNIT = "feedback_unit", _("feedback letter to a unit (反馈函)")
+    FEEDBACK_LEADER = "feedback_leader", _("feedback letter to a leader in charge (反馈函)")
+    FILING = "filing", _("filing list for the organisation department (备案名单)")
 
 
 class DocumentTemplate(models.Model):

@@ -44,6 +44,14 @@ SAMPLE_CONTEXT: dict[str, Any] = {
 }
 
 
+def sample_context(kind: str = "") -> dict[str, Any]:
+    """The sample context a template of ``kind`` is checked with and the templates page
+    lists: a report's own (``documents.samples``), else the notices' ``SAMPLE_CONTEXT``."""
+    from qingfeng.documents.samples import REPORT_SAMPLES
+
+    return REPORT_SAMPLES.get(kind, SAMPLE_CONTEXT)
+
+
 def default_template(kind: str) -> bytes:
     """The template shipped for ``kind``."""
     return (DEFAULTS / f"{DocumentKind(kind).value}.docx").read_bytes()

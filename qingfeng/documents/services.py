@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from qingfeng.documents.models import (
     IssuedDocument,
     NumberCounter,
 )
-from qingfeng.documents.selectors import SAMPLE_CONTEXT, template_bytes
+from qingfeng.documents.selectors import sample_context, template_bytes
 from qingfeng.lib.documents import TemplateError, chinese_date, doc_number, render_docx
 from qingfeng.lib.history import stamp
 
@@ -40,6 +41,14 @@ TITLES = {
     DocumentKind.WARNING_NOTICE.value: "预警通知书",
     DocumentKind.RECOMMENDATION.value: "纪检监察建议书",
     DocumentKind.ACCOUNTABILITY.value: "责任倒查通知",
+    DocumentKind.DIAGNOSIS.value: "政治生态诊断书",
+    DocumentKind.ANALYSIS_HALF_YEAR.value: "政治生态半年分析报告",
+    DocumentKind.ANALYSIS_ANNUAL.value: "政治生态年度综合报告",
+    DocumentKind.BOOKLET.value: "问题清单",
+    DocumentKind.CIRCULAR.value: "关于政治生态评估结果的通报",
+    DocumentKind.FEEDBACK_UNIT.value: "政治生态评估反馈函",
+    DocumentKind.FEEDBACK_LEADER.value: "政治生态评估反馈函",
+    DocumentKind.FILING.value: "政治生态预警单位和领导干部备案名单",
 }
 # An uploaded template larger than this is refused (the defaults are about 40 KB).
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
@@ -75,6 +84,28 @@ def _take_number(series: str, year: int) -> int:
     return counter.last
 
 
+@dataclass(frozen=True)
+class DocumentNumber:
+    """A number (文号) taken: its series (代字), year, sequence and the whole reference."""
+
+    series: str
+    year: int
+    number: int
+    reference: str
+
+
+def document_number_take(
+    *, kind: str, region: Region, today: datetime.date | None = None
+) -> DocumentNumber:
+    """The next number of ``kind`` issued by ``region``'s commission this year (the same
+    series and counter ``document_issue`` uses). Call it inside the transaction storing
+    the numbered document: a rollback gives the number back, so numbers have no gaps."""
+    today = today or timezone.localdate()
+    series = number_prefix(kind=kind, region=region)
+    number = _take_number(series, today.year)
+    return DocumentNumber(series, today.year, number, doc_number(series, today.year, number))
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -97,9 +128,8 @@ def document_issue(
     today = today or timezone.localdate()
     kind = DocumentKind(kind).value
     title = title or TITLES[kind]
-    series = number_prefix(kind=kind, region=region)
-    number = _take_number(series, today.year)
-    reference = doc_number(series, today.year, number)
+    taken = document_number_take(kind=kind, region=region, today=today)
+    series, number, reference = taken.series, taken.number, taken.reference
     full = {
         "issuer": issuer_name(region),
         "recipient": unit.name,
@@ -129,9 +159,9 @@ def document_issue(
     )
 
 
-def template_problems(*, name: str, data: bytes) -> list[str]:
-    """Why ``data`` cannot be a template (not a .docx, too large, or it does not render
-    with the sample context); [] when it can."""
+def template_problems(*, name: str, data: bytes, kind: str = "") -> list[str]:
+    """Why ``data`` cannot be a template of ``kind`` (not a .docx, too large, or it does
+    not render with the kind's sample context); [] when it can."""
     if os.path.splitext(name)[1].lower() != ".docx":
         return [_("A template must be a Word document (.docx).")]
     if not data:
@@ -139,7 +169,7 @@ def template_problems(*, name: str, data: bytes) -> list[str]:
     if len(data) > TEMPLATE_MAX_BYTES:
         return [_("The file is larger than %(mb)s MB.") % {"mb": TEMPLATE_MAX_BYTES // 2**20}]
     try:
-        render_docx(data, SAMPLE_CONTEXT)
+        render_docx(data, sample_context(kind))
     except TemplateError as error:
         return [
             _("The template cannot be filled in with the sample data: %(error)s") % {"error": error}
@@ -153,7 +183,7 @@ def template_replace(*, kind: str, name: str, data: bytes, actor: User | None) -
     renders with the sample context (``ValidationError`` naming why, nothing changed).
     Documents already issued keep their own file."""
     kind = DocumentKind(kind).value
-    problems = template_problems(name=name, data=data)
+    problems = template_problems(name=name, data=data, kind=kind)
     if problems:
         raise ValidationError({"file": problems})
     template = DocumentTemplate.objects.filter(kind=kind).first() or DocumentTemplate(kind=kind)

@@ -16,13 +16,17 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from docx import Document
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -41,6 +45,16 @@ FONT_FALLBACK = "Noto Serif CJK SC"
 # Everything XML 1.0 cannot hold, but tab and newline: C0 controls, DEL and the C1
 # controls, lone surrogates and the two non-characters U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image in a context: PNG bytes shown ``width_mm`` wide (the height follows the
+    image's proportions). ``render_docx`` puts it in the document where the template
+    names it (``{{ radar }}`` in a paragraph of its own)."""
+
+    png: bytes
+    width_mm: float = 150
 
 
 class TemplateError(ValueError):
@@ -63,7 +77,7 @@ def clean_context(value: Any) -> Any:
         return {str(key): clean_context(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [clean_context(item) for item in value]
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int | float | Picture):
         return value
     return clean_text(str(value))
 
@@ -80,7 +94,8 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
     document or its tags fail (a name the context does not have, a syntax error)."""
     try:
         document = DocxTemplate(io.BytesIO(template))
-        document.render(clean_context(dict(context)), jinja_env=_environment(), autoescape=True)
+        filled = _with_images(document, clean_context(dict(context)))
+        document.render(filled, jinja_env=_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, etree.LxmlError) as error:
@@ -94,6 +109,35 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
     except Exception as error:
         raise TemplateError(str(error) or type(error).__name__) from error
     return data
+
+
+def _with_images(document: DocxTemplate, value: Any) -> Any:
+    """``value`` with every ``Picture`` in it made an image of ``document``."""
+    if isinstance(value, Picture):
+        return InlineImage(document, io.BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {key: _with_images(document, item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_images(document, item) for item in value]
+    return value
+
+
+def tiny_png(width: int = 4, height: int = 3) -> bytes:
+    """A blank white PNG of ``width`` × ``height`` pixels: the image of a sample context
+    (a template is checked by rendering it with one)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def docx_text(data: bytes) -> str:

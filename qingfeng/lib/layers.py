@@ -95,6 +95,25 @@ ALLOWED: dict[str, frozenset[str]] = {
             "rectification",
         }
     ),
+    # Reports: papers made from the analysis reads (diagnosis, analysis, booklet, circular,
+    # feedback letters, filing list), edited, issued and delivered.
+    "reports": frozenset(
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring.engine",
+            "scoring",
+            "monitoring",
+            "records",
+            "rectification",
+            "duties",
+            "dashboard",
+        }
+    ),
     # The API's tokens and record batches.
     "api": frozenset(
         {
@@ -125,6 +144,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "rectification",
             "duties",
             "dashboard",
+            "reports",
             "api",
         }
     ),

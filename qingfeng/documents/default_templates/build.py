@@ -12,28 +12,24 @@ describes. The font table names "Noto Serif CJK SC" as the alternative of the �
 
 from __future__ import annotations
 
-import io
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
-
-from qingfeng.lib.documents import (
-    FONT_TEXT,
-    FONT_TITLE,
-    SIZE_TEXT,
-    SIZE_TITLE,
-    set_font,
-    with_font_table,
+from qingfeng.documents.default_templates import build_filing, build_region, build_unit
+from qingfeng.documents.default_templates.gongwen import (
+    CENTER,
+    RIGHT,
+    border,
+    letterhead,
+    new_document,
+    paragraph,
+    saved,
 )
+from qingfeng.lib.documents import FONT_TITLE, SIZE_TITLE
 
 HERE = Path(__file__).resolve().parent
-RED = RGBColor(0xC0, 0x00, 0x00)
 
 
 @dataclass(frozen=True)
@@ -71,94 +67,44 @@ WORDINGS = (
 )
 
 
-def _border(paragraph: Paragraph, *sides: str, color: str = "000000", size: int = 8) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in sides:
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size))
-        line.set(qn("w:space"), "1")
-        line.set(qn("w:color"), color)
-        borders.append(line)
-    p_pr.append(borders)
-
-
-def _paragraph(
-    document: object,
-    text: str = "",
-    *,
-    font: str = FONT_TEXT,
-    size: float = SIZE_TEXT,
-    align: int | None = None,
-    indent: bool = False,
-    color: RGBColor | None = None,
-    bold: bool = False,
-    right_chars: int = 0,
-) -> Paragraph:
-    paragraph: Paragraph = document.add_paragraph()  # type: ignore[attr-defined]
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28 if size <= SIZE_TEXT else size + 8)
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
-    if align is not None:
-        fmt.alignment = align
-    if indent:
-        fmt.first_line_indent = Pt(2 * SIZE_TEXT)
-    if right_chars:
-        fmt.right_indent = Pt(right_chars * SIZE_TEXT)
-    if text:
-        run = paragraph.add_run(text)
-        set_font(run, font, size, bold=bold)
-        if color is not None:
-            run.font.color.rgb = color
-    return paragraph
-
-
 def build(wording: Wording) -> bytes:
-    """One template's bytes."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    set_font(document.styles["Normal"], FONT_TEXT, SIZE_TEXT)
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-
-    # 版头: the issuer in red, the number, the red rule.
-    _paragraph(document, "{{ issuer }}", font=FONT_TITLE, size=30, align=center, color=RED)
-    number = _paragraph(document, "{{ reference }}", align=center)
-    number.paragraph_format.space_before = Pt(14)
-    _border(number, "bottom", color="C00000", size=18)
-    _paragraph(document)
+    """One notice template's bytes."""
+    document = new_document()
+    letterhead(document)
     # 主体: title, recipient, text.
-    _paragraph(document, wording.title, font=FONT_TITLE, size=SIZE_TITLE, align=center)
-    _paragraph(document)
-    _paragraph(document, "{{ recipient }}：")
-    _paragraph(document, wording.opening, indent=True)
-    _paragraph(document, "{%p for text in paragraphs %}")
-    _paragraph(document, "{{ text }}", indent=True)
-    _paragraph(document, "{%p endfor %}")
-    _paragraph(document, wording.closing, indent=True)
-    _paragraph(document)
-    _paragraph(document, "{{ issuer }}", align=right, right_chars=2)
-    _paragraph(document, "{{ date }}", align=right, right_chars=2)
-    _paragraph(document)
+    paragraph(document, wording.title, font=FONT_TITLE, size=SIZE_TITLE, align=CENTER)
+    paragraph(document)
+    paragraph(document, "{{ recipient }}：")
+    paragraph(document, wording.opening, indent=True)
+    paragraph(document, "{%p for text in paragraphs %}")
+    paragraph(document, "{{ text }}", indent=True)
+    paragraph(document, "{%p endfor %}")
+    paragraph(document, wording.closing, indent=True)
+    paragraph(document)
+    paragraph(document, "{{ issuer }}", align=RIGHT, right_chars=2)
+    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
+    paragraph(document)
     # 版记: the copy line between two rules.
-    _paragraph(document, "{%p if copy_to %}")
-    copy = _paragraph(document, "抄送：{{ copy_to }}。", size=14)
-    _border(copy, "top", "bottom")
-    _paragraph(document, "{%p endif %}")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return with_font_table(buffer.getvalue())
+    paragraph(document, "{%p if copy_to %}")
+    copy = paragraph(document, "抄送：{{ copy_to }}。", size=14)
+    border(copy, "top", "bottom")
+    paragraph(document, "{%p endif %}")
+    return saved(document)
+
+
+# Every default template: the notices here, the reports' from their builders.
+BUILDERS: dict[str, Callable[[], bytes]] = {
+    **{w.kind: functools.partial(build, w) for w in WORDINGS},
+    **build_unit.TEMPLATES,
+    **build_region.TEMPLATES,
+    **build_filing.TEMPLATES,
+}
 
 
 def main() -> None:
-    for wording in WORDINGS:
-        path = HERE / f"{wording.kind}.docx"
-        path.write_bytes(build(wording))
+    for kind, builder in BUILDERS.items():
+        path = HERE / f"{kind}.docx"
+        path.write_bytes(builder())
         print(path)
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from qingfeng.accounts.models import User
+from qingfeng.accounts.selectors import command_user
 from qingfeng.framework.models import Framework
 from qingfeng.lib.commands import text_table
 from qingfeng.lib.periods import Period
@@ -84,9 +84,7 @@ class Command(BaseCommand):
 
 def _user(username: str) -> Any:
     """The user named, or an unsaved administrator of the whole installation."""
-    if not username:
-        return User(username="completeness", is_superuser=True, is_active=True)
-    found = User.objects.filter(username=username).first()
+    found = command_user(username, stand_in="completeness")
     if found is None:
         raise CommandError(_("No user %(name)s.") % {"name": username})
     return found

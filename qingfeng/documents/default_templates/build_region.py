@@ -1,0 +1,7 @@
+"""The default templates of the region report kinds (see ``gongwen`` for the layout)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+TEMPLATES: dict[str, Callable[[], bytes]] = {}
