@@ -11,7 +11,7 @@ FILING_SAMPLES: dict[str, dict[str, Any]] = {
             {
                 "name": "黎城县教育局",
                 "band": "红色",
-                "warning": "总分红色预警（55分/满分100分）",
+                "warning": "总分红色预警（55分/满分100分）；另有2项一级指标预警",
                 "response": "预警通知书（待答复）",
             }
         ],
@@ -20,7 +20,7 @@ FILING_SAMPLES: dict[str, dict[str, Any]] = {
                 "name": "王建国",
                 "post": "党组书记、局长",
                 "unit": "黎城县教育局",
-                "why": "黎城县教育局主要负责人，该单位红色预警",
+                "why": "黎城县教育局主要负责人，该单位总分红色预警",
             }
         ],
         "unit_count": 1,

@@ -3,9 +3,13 @@ concerned, sent to the region's party organisation department (issue 15, item 1)
 
 Everything comes from the warning register (``monitoring``): the active warnings of the
 framework's period over the units of the report's region that the user may analyse;
-bands, scores and ranks are the register's, never computed here. The leaders are the
-warned unit's current principal leader and its leaders in charge (分管/联系); the
-register holds warnings of units only, so a leader is listed for the unit's warning.
+bands, scores and ranks are the register's, never computed here. A unit is listed when
+the register warns about the unit as a whole: its total in a warning band, a one-vote
+veto, or a call-in by the ranking rule (排名末位); a warning on one of its level-1
+indicators alone does not list it (the papers file "units with poor results", 004), but
+a listed unit's indicator warnings are counted in its row. The leaders are the listed
+unit's current principal leader and its leaders in charge (分管/联系); the register holds
+warnings of units only, so a leader is listed for the unit's warning.
 
 The document is Chinese whatever the user's language, like every 公文.
 """
@@ -60,12 +64,12 @@ def warning_words(warning: Warning) -> str:
 
 
 def worst_words(warning: Warning) -> str:
-    """The most severe warning of a unit, short: "红色预警", "一票否决", "排名末位"."""
+    """A warning on a unit as a whole, short: "总分红色预警", "一票否决", "排名末位"."""
     if warning.kind == WarningKind.VETO:
         return "一票否决"
     if warning.kind == WarningKind.CALL_IN:
         return "排名末位"
-    return f"{band_words(warning.band)}预警"
+    return f"总分{band_words(warning.band)}预警"
 
 
 def response_words(responses: list[Response]) -> str:
@@ -77,6 +81,12 @@ def response_words(responses: list[Response]) -> str:
         f"{RESPONSE_WORDS.get(r.kind, r.kind)}（{STATE_WORDS.get(r.state, r.state)}）"
         for r in sorted(responses, key=lambda r: (r.issued_at, r.pk))
     )
+
+
+def lists_unit(warning: Warning) -> bool:
+    """Whether ``warning`` puts its unit on the filing list: a warning on the unit as a
+    whole (its total in a band, a call-in) or a veto."""
+    return not warning.node_code or warning.kind == WarningKind.VETO
 
 
 def period_register(*, subject: Subject, user: Any) -> list[Warning]:
@@ -127,27 +137,36 @@ def build(*, subject: Subject, user: Any) -> Built:
     ``recipient`` (中共<region>委组织部), ``units`` (name, band, warning, response),
     ``leaders`` (name, post, unit, why), ``unit_count``, ``leader_count``."""
     warnings = period_register(subject=subject, user=user)
-    by_unit: dict[int, list[Warning]] = defaultdict(list)
-    for warning in warnings:  # most severe first: a unit's first warning is its worst
-        by_unit[warning.unit_id].append(warning)
+    # The units in the order of their most severe warning as a whole (most severe first).
+    listed = list(dict.fromkeys(w.unit_id for w in warnings if lists_unit(w)))
+    by_unit: dict[int, list[Warning]] = {pk: [] for pk in listed}
+    for warning in warnings:
+        if warning.unit_id in by_unit:
+            by_unit[warning.unit_id].append(warning)
     responses: dict[int, list[Response]] = defaultdict(list)
     for response in Response.objects.filter(warning__in=[w.pk for w in warnings]):
         responses[response.warning_id].append(response)
     unit_rows = []
     units = []
     for held in by_unit.values():
-        unit = held[0].unit
+        whole = [w for w in held if lists_unit(w)]
+        unit = whole[0].unit
         units.append(unit)
-        bands = [w.band for w in held if w.kind == WarningKind.BAND and w.band]
+        bands = [w.band for w in whole if w.kind == WarningKind.BAND and w.band]
+        words = [warning_words(w) for w in whole]
+        nodes = len(held) - len(whole)
+        if nodes:
+            words.append(f"另有{nodes}项一级指标预警")
         unit_rows.append(
             {
                 "name": unit.name,
                 "band": band_words(bands[0]) if bands else "—",
-                "warning": "；".join(warning_words(w) for w in held),
+                "warning": "；".join(words),
                 "response": response_words([r for w in held for r in responses[w.pk]]),
             }
         )
-    leaders = _leaders(units=units, worst={u.pk: worst_words(by_unit[u.pk][0]) for u in units})
+    worst = {u.pk: worst_words(next(w for w in by_unit[u.pk] if lists_unit(w))) for u in units}
+    leaders = _leaders(units=units, worst=worst)
     region = subject.region.name
     label = period_label(subject.period)
     return Built(

@@ -8,11 +8,12 @@ import re
 from typing import Any
 
 import pytest
+from django.db.models import Q
 
 from qingfeng.documents.selectors import sample_context
 from qingfeng.documents.services import template_problems
 from qingfeng.lib.documents import docx_text
-from qingfeng.monitoring.models import Warning, WarningState
+from qingfeng.monitoring.models import Warning, WarningKind, WarningState
 from qingfeng.org.models import Unit
 from qingfeng.reports import filing
 from qingfeng.reports.kinds import KINDS
@@ -52,21 +53,24 @@ def test_the_default_template_renders_with_its_sample() -> None:
 
 def test_the_listed_units_are_exactly_those_with_warnings(life: Life) -> None:
     org = life.org
-    warned = set(
-        Warning.objects.filter(
-            framework=life.scored.framework,
-            period=PERIOD,
-            state=WarningState.ACTIVE,
-            unit__region=org.county_a,
-        ).values_list("unit__name", flat=True)
+    active = Warning.objects.filter(
+        framework=life.scored.framework,
+        period=PERIOD,
+        state=WarningState.ACTIVE,
+        unit__region=org.county_a,
     )
+    # A warning on the unit as a whole (its total, a call-in) or a veto lists it.
+    whole = active.filter(Q(node_code="") | Q(kind=WarningKind.VETO))
+    warned = set(whole.values_list("unit__name", flat=True))
     assert warned and org.unit_b1.name not in warned
+    # A warning on one indicator alone does not: A2's total warnings are cleared.
+    assert active.filter(unit=org.unit_a2).exclude(node_code="").exists()
     built = filing.build(subject=life.subject(), user=life.analyst)
     assert {row["name"] for row in built.context["units"]} == warned
     assert built.context["unit_count"] == len(warned)
     assert built.units == []  # sent to the organisation department, not to the units
-    # A warning cleared no longer lists its unit.
-    Warning.objects.filter(unit=org.unit_a2, period=PERIOD).update(state=WarningState.CLEARED)
+    # A warning cleared no longer lists its unit, nor do its indicators' warnings.
+    whole.filter(unit=org.unit_a2).update(state=WarningState.CLEARED)
     again = filing.build(subject=life.subject(), user=life.analyst)
     assert {row["name"] for row in again.context["units"]} == warned - {org.unit_a2.name}
 
@@ -88,7 +92,7 @@ def test_leaders_are_the_principal_and_the_leaders_in_charge_each_once(life: Lif
     (wang,) = [row for row in leaders if row["name"] == "王建国"]
     assert "党组书记、局长" in wang["post"] and "副县长" in wang["post"]
     assert wang["unit"] == "黎城县教育局、黎侯镇"
-    assert "黎城县教育局主要负责人" in wang["why"] and "黎侯镇分管领导" in wang["why"]
+    assert "黎城县教育局主要负责人，该单位总分" in wang["why"] and "黎侯镇分管领导" in wang["why"]
     assert built.context["leader_count"] == len(leaders) == 1
 
 

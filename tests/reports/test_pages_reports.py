@@ -193,3 +193,25 @@ def test_out_of_scope_users_get_404(life: Life, admin_b: object) -> None:
     for name in ("reports:text", "reports:upload", "reports:issue"):
         assert outsider.post(reverse(name, args=[report.pk])).status_code == 404
     assert Client().get(reverse("reports:detail", args=[report.pk])).status_code == 302
+
+
+def test_the_templates_page_lists_each_kinds_own_sample(sysadmin: object) -> None:
+    body = texts(client_for(sysadmin).get(reverse("documents:templates")))  # type: ignore[arg-type]
+    filing = body[body.index('data-kind="filing"') :]
+    assert "units[].response" in filing and "leaders[].why" in filing and "recipient" in filing
+    notice = body[
+        body.index('data-kind="warning_notice"') : body.index('data-kind="recommendation"')
+    ]
+    assert "copy_to" in notice and "units[]" not in notice
+
+
+def test_the_portrait_links_to_the_new_diagnosis_prefilled(life: Life) -> None:
+    org, code = life.org, life.scored.framework.code
+    url = reverse("dashboard:portrait", args=[code, PERIOD, org.unit_a1.pk])
+    body = texts(client_for(life.analyst).get(url))
+    query = f"kind=diagnosis&amp;framework={code}&amp;period={PERIOD}&amp;unit={org.unit_a1.pk}"
+    link = f"/reports/new/?{query}"
+    assert link in body
+    form = texts(client_for(life.analyst).get(link.replace("&amp;", "&")))
+    assert f'<option value="{org.unit_a1.pk}" selected>' in form
+    assert '<option value="diagnosis" selected>' in form
