@@ -325,3 +325,25 @@ def docx_holds(data: bytes, text: str) -> bool:
     and footers included)."""
     document = Document(io.BytesIO(data))
     return any(text in p.text for c in _containers(document) for p in _paragraphs_of(c))
+
+
+def docx_lines(data: bytes) -> list[str]:
+    """The text of a .docx as a reader goes through it: paragraphs and tables in their
+    order, a table row as its cells joined by " | " (a page's preview)."""
+    from docx.table import Table
+
+    def walk(container: Any) -> Any:
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                for row in item.rows:
+                    seen: set[int] = set()
+                    texts = []
+                    for cell in row.cells:
+                        if id(cell._tc) not in seen:  # a merged cell once
+                            seen.add(id(cell._tc))
+                            texts.append(cell.text.strip())
+                    yield " | ".join(texts)
+            else:
+                yield item.text
+
+    return list(walk(Document(io.BytesIO(data))))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.documents.models import DocumentKind
-from qingfeng.lib.documents import DOCX_CONTENT_TYPE, docx_holds, docx_text
+from qingfeng.lib.documents import DOCX_CONTENT_TYPE, docx_holds, docx_lines
 from qingfeng.lib.errors import NotFound
 from qingfeng.lib.pdf import PDF_CONTENT_TYPE, PdfError, docx_to_pdf
 from qingfeng.lib.typing import AuthedRequest
@@ -96,7 +96,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "kind_label": DocumentKind(report.kind).label,
-        "preview": docx_text(content)[:PREVIEW_CHARS] if content else "",
+        "preview": "\n".join(docx_lines(content))[:PREVIEW_CHARS] if content else "",
         "may_change": may_change,
         "may_issue": selectors_life.may_issue_report(request.user, report),
         "text_form": TextForm(initial={"text": report.analyst_text}),
