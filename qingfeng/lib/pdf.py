@@ -19,11 +19,13 @@ Word file says (there is no second, hand-written template of any report).
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -102,11 +104,21 @@ def soffice_pdf(data: bytes, *, timeout: float | None = None) -> bytes:
             str(source),
         ]
         environment = {**os.environ, "HOME": str(work)}
+        # A session of its own: ``soffice`` is a script starting ``soffice.bin``, and a
+        # timeout must end the whole group, not only the script.
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,
+        )
         try:
-            subprocess.run(
-                command, capture_output=True, timeout=limit, check=False, env=environment
-            )
+            process.wait(timeout=limit)
         except subprocess.TimeoutExpired as error:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise PdfError(f"LibreOffice took longer than {limit:g} s") from error
         result = work / "document.pdf"
         if not result.exists() or result.stat().st_size == 0:

@@ -95,3 +95,19 @@ def test_without_libreoffice_auto_takes_weasyprint(
     called: list[bytes] = []
     monkeypatch.setattr(pdf, "weasyprint_pdf", lambda data: called.append(data) or b"%PDF-x")
     assert pdf.docx_to_pdf(b"docx") == b"%PDF-x" and called == [b"docx"]
+
+
+@pytest.mark.skipif(pdf.soffice_path() is None, reason="LibreOffice (soffice) not installed")
+def test_two_conversions_at_once_each_have_their_profile() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [sample_docx(recipient=f"中共第{n}县委组织部") for n in (1, 2)]
+    with ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(pdf.soffice_pdf, documents))
+    assert "中共第1县委组织部" in text_of(made[0]) and "中共第2县委组织部" in text_of(made[1])
+
+
+@pytest.mark.skipif(pdf.soffice_path() is None, reason="LibreOffice (soffice) not installed")
+def test_a_conversion_past_its_time_is_stopped() -> None:
+    with pytest.raises(pdf.PdfError, match="longer than"):
+        pdf.soffice_pdf(sample_docx(), timeout=0.05)
