@@ -260,6 +260,42 @@ def _document_pk(w: World) -> int:
     return IssuedDocument.objects.get().pk
 
 
+FILING_TITLE = "2025年第三季度政治生态预警单位和领导干部备案名单"
+
+
+def _with_report(name: str, *, issued: bool = False) -> Callable[[World], str]:
+    """The URL ``name`` of county A's filing list of LC 2025Q3 (made inside the request's
+    savepoint): a draft of analyst A's, or issued and concerning unit A1."""
+
+    def build(w: World) -> str:
+        from qingfeng.lib.periods import Period
+        from qingfeng.reports.kinds import Subject
+        from qingfeng.reports.models import Report
+        from qingfeng.reports.services import report_generate
+
+        subject = Subject(
+            framework=w.lc.framework, period=Period.parse("2025Q3"), region=w.org.county_a
+        )
+        report = report_generate(kind="filing", subject=subject, actor=w.users["analyst_a"])
+        if issued:
+            Report.objects.filter(pk=report.pk).update(
+                status="issued", reference="黎纪备〔2025〕1号"
+            )
+            report.units.set([w.org.unit_a1])
+        if name == "reports:list":
+            return reverse(name)
+        return reverse(name, args=[report.pk])
+
+    return build
+
+
+def _report_text_is(text: str, *, status: str = "draft") -> None:
+    from qingfeng.reports.models import Report
+
+    report = Report.objects.get()
+    assert report.analyst_text == text and report.status == status, (report.status, text)
+
+
 # ---------------------------------------------------------------------------------------
 # The table
 
@@ -1003,7 +1039,34 @@ URLS: dict[str, Case] = {
         shows=("黎城县教育局",),
     ),
     "monitoring:policy": obj(r("monitoring:policy", lambda w: w.lc.pk), shows=("一票否决",)),
-    "reports:list": scoped(r("reports:list"), (), "analyst_a", "analyst_b"),
+    # reports: county A's filing list of LC 2025Q3 (a draft; or issued, concerning A1)
+    "reports:list": scoped(_with_report("reports:list"), (FILING_TITLE,), "analyst_a", "analyst_b"),
+    "reports:new": scoped(r("reports:new"), A_UNITS, "analyst_a", "analyst_b"),
+    "reports:detail": obj(
+        _with_report("reports:detail", issued=True), "liaison_a", "liaison_b", shows=(FILING_TITLE,)
+    ),
+    "reports:docx": obj(_with_report("reports:docx", issued=True), "liaison_a", "liaison_b"),
+    "reports:pdf": obj(_with_report("reports:pdf", issued=True), "liaison_a", "liaison_b"),
+    "reports:text": obj(
+        _with_report("reports:text"),
+        "analyst_a",
+        "analyst_b",
+        status=302,
+        method="post",
+        data=lambda w: {"text": "新的分析"},
+        then=lambda w: _report_text_is("新的分析"),
+    ),
+    "reports:upload": obj(
+        _with_report("reports:upload"), "analyst_a", "analyst_b", status=302, method="post"
+    ),
+    "reports:issue": obj(
+        _with_report("reports:issue"),
+        "admin_a",
+        "admin_b",
+        status=302,
+        method="post",
+        then=lambda w: _report_text_is("", status="issued"),
+    ),
     "documents:download": obj(r("documents:download", _document_pk), "liaison_a", "liaison_b"),
     # Templates are the installation's: its administrator manages them, no one else.
     "documents:templates": Case(

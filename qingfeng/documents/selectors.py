@@ -52,6 +52,28 @@ def sample_context(kind: str = "") -> dict[str, Any]:
     return REPORT_SAMPLES.get(kind, SAMPLE_CONTEXT)
 
 
+def sample_rows(kind: str) -> list[tuple[str, str]]:
+    """What a template of ``kind`` may use, as the templates page lists it: each key of
+    its sample context with the sample's value in words; a list of rows as
+    ``units[].name`` … (one line per field of its first row), an image as "[image]"."""
+    from qingfeng.lib.documents import Picture
+
+    def shown(value: Any) -> str:
+        if isinstance(value, Picture):
+            return "[image]"
+        if isinstance(value, list):
+            return "；".join(shown(item) for item in value)
+        return str(value)
+
+    rows: list[tuple[str, str]] = []
+    for key, value in sample_context(kind).items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            rows += [(f"{key}[].{field}", shown(item)) for field, item in value[0].items()]
+        else:
+            rows.append((key, shown(value)))
+    return rows
+
+
 def default_template(kind: str) -> bytes:
     """The template shipped for ``kind``."""
     return (DEFAULTS / f"{DocumentKind(kind).value}.docx").read_bytes()

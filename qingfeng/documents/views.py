@@ -48,7 +48,8 @@ def _kind(kind: str) -> str:
 
 @login_required
 def template_list(request: AuthedRequest) -> HttpResponse:
-    """Each kind's template (default or replaced, by whom), with its history."""
+    """Each kind's template (default or replaced, by whom), its history and what it may
+    use (its own sample context)."""
     _admin(request)
     rows = [
         {
@@ -56,14 +57,11 @@ def template_list(request: AuthedRequest) -> HttpResponse:
             "label": label,
             "stored": selectors.stored_template(kind),
             "history": selectors.template_history(kind)[:10],
+            "sample": selectors.sample_rows(kind),
         }
         for kind, label in DocumentKind.choices
     ]
-    sample = [
-        (key, "；".join(value) if isinstance(value, list) else value)
-        for key, value in selectors.SAMPLE_CONTEXT.items()
-    ]
-    context = {"rows": rows, "sample": sample}
+    context = {"rows": rows}
     return render(request, "documents/templates.html", context)
 
 

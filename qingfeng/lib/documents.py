@@ -230,3 +230,120 @@ def set_font(run_or_style: Any, name: str, size: float, *, bold: bool = False) -
         r_pr.insert(0, r_fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         r_fonts.set(qn(attribute), name)
+
+
+def _paragraphs_of(container: Any) -> Any:
+    """Every paragraph of a body, header, footer or cell, those in its tables included."""
+    yield from container.paragraphs
+    for grid in container.tables:
+        for row in grid.rows:
+            for cell in row.cells:
+                yield from _paragraphs_of(cell)
+
+
+def _containers(document: Any) -> list[Any]:
+    """The body and every header and footer a document defines (reading one it does not
+    define would add it)."""
+    found: list[Any] = [document]
+    for section in document.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            if not part.is_linked_to_previous:
+                found.append(part)
+    return found
+
+
+def _replace_in_paragraph(paragraph: Any, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` in one paragraph, even where Word split ``old`` over
+    several runs: the replacement takes the first run's formatting. How many replaced."""
+    count, start = 0, 0
+    while True:
+        runs = paragraph.runs
+        texts = [run.text for run in runs]
+        full = "".join(texts)
+        found = full.find(old, start)
+        if found < 0 or not old:
+            return count
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text)
+        end = found + len(old)
+        first = max(i for i, s in enumerate(starts) if s <= found and len(texts[i]) > 0)
+        last = max(i for i, s in enumerate(starts) if s < end)
+        head = texts[first][: found - starts[first]]
+        tail = texts[last][end - starts[last] :]
+        if first == last:
+            runs[first].text = head + new + tail
+        else:
+            runs[first].text = head + new
+            for middle in runs[first + 1 : last]:
+                middle.text = ""
+            runs[last].text = tail
+        count += 1
+        start = found + len(new)
+
+
+def docx_replace_text(data: bytes, old: str, new: str, *, or_first: bool = False) -> bytes:
+    """The .docx ``data`` with every ``old`` replaced by ``new`` in its text (body,
+    tables, headers and footers), even where Word split ``old`` over runs of different
+    formatting. With ``or_first``, when ``old`` occurs nowhere, ``new`` is added as a
+    centred first paragraph instead (an issued paper always shows its number).
+    ``TemplateError`` when ``data`` is not a Word document."""
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as error:
+        raise TemplateError(str(error) or type(error).__name__) from error
+    count = sum(
+        _replace_in_paragraph(paragraph, old, new)
+        for container in _containers(document)
+        for paragraph in _paragraphs_of(container)
+    )
+    if not count and or_first:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        document.element.body.insert(0, element)
+        added = Paragraph(element, document._body)
+        added.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        added.add_run(new)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_holds(data: bytes, text: str) -> bool:
+    """Whether ``text`` occurs in a paragraph of the .docx (runs joined; tables, headers
+    and footers included)."""
+    document = Document(io.BytesIO(data))
+    return any(text in p.text for c in _containers(document) for p in _paragraphs_of(c))
+
+
+def docx_lines(data: bytes) -> list[str]:
+    """The text of a .docx as a reader goes through it: paragraphs and tables in their
+    order, a table row as its cells joined by " | " (a page's preview)."""
+    from docx.table import Table
+
+    def walk(container: Any) -> Any:
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                for row in item.rows:
+                    seen: set[int] = set()
+                    texts = []
+                    for cell in row.cells:
+                        if id(cell._tc) not in seen:  # a merged cell once
+                            seen.add(id(cell._tc))
+                            texts.append(cell.text.strip())
+                    yield " | ".join(texts)
+            else:
+                yield item.text
+
+    return list(walk(Document(io.BytesIO(data))))

@@ -21,8 +21,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot  # noqa: E402  (after choosing the backend)
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import pyplot
+from matplotlib.figure import Figure
 
 # The band colours of the pages (qingfeng.css .qf-band-*, qingfeng-charts.js BAND_COLOURS).
 BAND_COLOURS: dict[str, str] = {

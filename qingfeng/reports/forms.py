@@ -1,0 +1,137 @@
+"""Forms of the report pages: a new report, the analyst's words, an edited upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import Period
+from qingfeng.org.forms import BootstrapMixin
+from qingfeng.org.models import Person, Unit
+from qingfeng.reports import selectors_life
+from qingfeng.reports.kinds import KINDS, About, Subject
+
+TEXT_HELP = gettext_lazy(
+    "Your own paragraphs, one per line: they go where the template puts the analyst's "
+    "words. Everything else is made from the stored results."
+)
+
+
+class NewReportForm(BootstrapMixin, forms.Form):
+    """What to report on: the kind, the framework and period, the unit (unit kinds) and
+    the leader in charge (the letter to a leader), and the analyst's words."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of report"))
+    framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator framework"), queryset=None, to_field_name="code"
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=8,
+        help_text=gettext_lazy("e.g. 2026Q3 (a quarter), 2026H1 (a half-year), 2026 (a year)"),
+    )
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("For the reports about one unit."),
+    )
+    leader: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        label=gettext_lazy("Leader in charge addressed"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("For the feedback letter to a leader in charge of the unit."),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Analyst's own words"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+        help_text=TEXT_HELP,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = [(kind, spec.label) for kind, spec in KINDS.items()]
+        framework_field: Any = self.fields["framework"]
+        framework_field.queryset = selectors_life.maker_frameworks(user)
+        unit_field: Any = self.fields["unit"]
+        units = selectors_life.maker_units(user)
+        unit_field.queryset = units
+        leader_field: Any = self.fields["leader"]
+        leader_field.queryset = (
+            Person.objects.filter(units_in_charge__unit__in=units.values("pk"))
+            .distinct()
+            .order_by("code")
+        )
+        self._style()
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"].strip())
+        except ValueError as error:
+            raise forms.ValidationError(_("Write the period as 2026Q3, 2026H1 or 2026.")) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, framework = data.get("kind"), data.get("framework")
+        if not kind or framework is None:
+            return data
+        about = KINDS[kind].about
+        unit, leader = data.get("unit"), data.get("leader")
+        if about == About.REGION:
+            data["unit"] = unit = None
+        if about != About.LEADER:
+            data["leader"] = None
+        if unit is None and about in (About.UNIT, About.LEADER):
+            self.add_error("unit", _("Choose the unit this report is about."))
+        elif unit is None and not selectors_life.makes_region(self.user, framework):
+            self.add_error(
+                "unit" if about != About.REGION else "framework",
+                _("You make reports about units of this framework, not about its whole region."),
+            )
+        if (
+            about == About.LEADER
+            and unit is not None
+            and leader is not None
+            and not selectors_life.leaders_of(unit).filter(person=leader).exists()
+        ):
+            self.add_error("leader", _("This leader is not in charge of the unit chosen."))
+        return data
+
+    def subject(self) -> Subject:
+        """The subject chosen (call after ``is_valid``)."""
+        data = self.cleaned_data
+        framework = data["framework"]
+        return Subject(
+            framework=framework,
+            period=data["period"],
+            region=framework.region,
+            unit=data.get("unit"),
+            person=data.get("leader"),
+        )
+
+
+class TextForm(BootstrapMixin, forms.Form):
+    """The analyst's words of a report (saved, then the draft is regenerated)."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Analyst's own words"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
+        help_text=TEXT_HELP,
+    )
+    discard_upload = forms.BooleanField(
+        label=gettext_lazy("Discard the uploaded Word file and regenerate"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
