@@ -36,7 +36,7 @@ from qingfeng.reports.region import (
 )
 
 # The heat map draws the weakest units only: 112 rows would be unreadable on A4.
-HEAT_MAP_UNITS = 30
+HEAT_MAP_UNITS = 25
 MOVERS = 5  # units named as rising or falling most
 
 

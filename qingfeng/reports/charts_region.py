@@ -48,7 +48,7 @@ class HeatRow:
 def histogram(bars: list[Bar], *, x_label: str, y_label: str) -> bytes:
     """The distribution of totals: one bar per bin, coloured by the bin's band, its count
     above it."""
-    chart = figure(150, 62)
+    chart = figure(150, 46)
     axes = chart.add_subplot()
     positions = range(len(bars))
     drawn = axes.bar(
@@ -76,7 +76,7 @@ def heat_map(
 ) -> bytes:
     """Units (rows, top to bottom) × level-1 indicators (columns): each cell coloured by
     its stored band and holding the score rate in per cent; ``legend`` is (band, words)."""
-    height = 24 + 5.2 * max(len(rows), 1)
+    height = 20 + 4.2 * max(len(rows), 1)
     chart = figure(160, height)
     axes = chart.add_subplot()
     for y, row in enumerate(rows):
