@@ -81,6 +81,8 @@ def _analysis(trend: list[dict[str, str]]) -> dict[str, Any]:
         "indicators": [
             {"name": "综合评价", "rate": "82.9%", "band": "蓝色", "units": "112", "warned": "89"}
         ],
+        "leaves_text": "从末级指标看，平均得分率最低的是谈心谈话（61.2%）。",
+        "leaves": [{"name": "谈心谈话", "branch": "政治建设", "rate": "61.2%", "units": "112"}],
         "warnings_text": "本期综合得分处于预警档次的单位共41个（红色6个、黄色11个、蓝色24个）。",
         "warning_units": [
             {"name": "程家山乡", "category": "镇街", "total": "416.91", "band": "红色"}

@@ -29,6 +29,8 @@ from qingfeng.scoring.selectors import scored_periods
 
 TOP_TYPES = 3  # problem types named in the text
 TOP_INDICATORS = 3  # weakest indicators named in the text
+WEAKEST_LEAVES = 10  # leaves listed, weakest mean score rate first
+BONUS = "bonus"  # the rule type of a leaf adding points for awards
 
 
 # ------------------------------------------------------------------ problems
@@ -84,6 +86,7 @@ def problems(*, subject: Subject, user: Any) -> dict[str, Any]:
         if categories:
             _code, name, n = categories[0]
             text += f"从单位类别看，{name or '未分类单位'}问题最多（{n}条）。"
+        text += _problem_change(subject=subject, user=user, window=window)
     return {
         "problems_text": text,
         "problem_total": str(total),
@@ -91,6 +94,29 @@ def problems(*, subject: Subject, user: Any) -> dict[str, Any]:
         "problem_units": units,
         "problem_categories": by_category,
     }
+
+
+def _problem_change(*, subject: Subject, user: Any, window: pb.ProblemWindow) -> str:
+    """How the count of problem records moved since the previous period of the same
+    length, and the type that grew most (``problems.by_type_over_periods``); "" when the
+    two periods may not be compared (the overview's rule)."""
+    previous = subject.period.previous()
+    if not PeriodStates(subject.framework).comparison(period=subject.period, previous=previous).ok:
+        return ""
+    trend = pb.by_type_over_periods(user=user, window=window)
+    then = sum(counts[-2] for _key, _label, counts in trend.series)
+    now = sum(counts[-1] for _key, _label, counts in trend.series)
+    if not then:
+        return ""
+    if now == then:
+        text = f"与{period_label(previous)}相比，问题记录数持平（{now}条）"
+    else:
+        moved = "增加" if now > then else "减少"
+        text = f"与{period_label(previous)}相比，问题记录由{then}条{moved}至{now}条"
+    grown = max(trend.series, key=lambda item: (item[2][-1] - item[2][-2], item[0]), default=None)
+    if grown is not None and grown[2][-1] > grown[2][-2]:
+        text += f"，其中增加最多的类型是{grown[1]}（增加{grown[2][-1] - grown[2][-2]}条）"
+    return text + "。"
 
 
 # ------------------------------------------------------------------ indicators
@@ -135,7 +161,45 @@ def indicators(now: RegionPeriod) -> dict[str, Any]:
         most = max(rated, key=lambda item: item[3])
         if most[3]:
             text += f"{most[1]}指标处于预警档次的单位最多，共{most[3]}个。"
-    return {"indicators_text": text, "indicators": table}
+    return {"indicators_text": text, "indicators": table, **leaves(now)}
+
+
+def leaves(now: RegionPeriod) -> dict[str, Any]:
+    """The leaf indicators with the lowest mean score rate over the units assessed on
+    them (``overview.node_means``), with their level-1 branch. Bonus leaves are left
+    out: their points are added for awards, so a low rate there is no weakness."""
+    nodes = now.results.indicators
+    parents = {node.parent_id for node in nodes if node.parent_id is not None}
+    by_pk = {node.pk: node for node in nodes}
+
+    def branch(node: Any) -> str:
+        while node.parent_id is not None and node.parent_id in by_pk:
+            node = by_pk[node.parent_id]
+        return str(node.name)
+
+    indexes = [
+        i
+        for i, node in enumerate(nodes)
+        if node.pk not in parents and (node.rule or {}).get("type") != BONUS
+    ]
+    means = ov.node_means(results=now.results, query=now.query, indexes=indexes)
+    rated = sorted(
+        (mean, i, units) for i, (mean, units) in means.items() if mean is not None and units
+    )[:WEAKEST_LEAVES]
+    rows = [
+        {
+            "name": nodes[i].name,
+            "branch": branch(nodes[i]),
+            "rate": percent(mean),
+            "units": str(units),
+        }
+        for mean, i, units in rated
+    ]
+    text = ""
+    if rows:
+        named = [f"{row['name']}（{row['rate']}）" for row in rows[:TOP_INDICATORS]]
+        text = f"从末级指标看，平均得分率最低的是{names(named)}。"
+    return {"leaves_text": text, "leaves": rows}
 
 
 # ------------------------------------------------------------------ warnings

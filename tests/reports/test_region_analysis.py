@@ -16,10 +16,13 @@ from django.urls import reverse
 from docx import Document
 
 from qingfeng.accounts.roles import Role
+from qingfeng.dashboard.overview import node_means
+from qingfeng.dashboard.overview_tables import indicator_means
 from qingfeng.framework.models import Framework
 from qingfeng.lib.errors import NotFound, OutOfScope
 from qingfeng.org.models import Region
 from qingfeng.org.services import region_save
+from qingfeng.reports.region import region_period
 from qingfeng.reports.services import check_subject
 from tests.conftest import client_for, make_user
 from tests.demo_county import DemoCounty
@@ -69,10 +72,27 @@ def test_the_problem_counts_are_the_problem_pages(demo_county: DemoCounty) -> No
     assert f"本期共发现问题记录{total}条，涉及{problems['units']['units_with_problems']}个单位" in (
         text(document)
     )
+    # The change since 2025H2, from the problem page's eight-period trend.
+    trend = _json("problems_json", "2026H1")["trend"]
+    then = sum(series["counts"][-2] for series in trend["series"])
+    assert trend["periods"][-2]["period"] == "2025H2"
+    assert f"与2025年下半年相比，问题记录由{then}条减少至{total}条" in text(document)
     top = table(document, ["单位", "类别", "问题数", "占比", "扣分"])
     assert [(row[0], int(row[2])) for row in top] == [
         (unit["name"], unit["count"]) for unit in problems["units"]["top"]
     ]
+
+
+def test_the_node_means_agree_with_the_heat_maps(demo_county: DemoCounty) -> None:
+    """The SQL mean of a node's score rate equals the level-1 matrix's arithmetic (the
+    region view's), for every level-1 indicator."""
+    now = region_period(subject=subject("2026H1"), user=analyst())
+    columns = now.matrix.columns
+    means = node_means(results=now.results, query=now.query, indexes=[c.index for c in columns])
+    for column, cell in zip(columns, indicator_means(matrix=now.matrix), strict=True):
+        mean, units = means[column.index]
+        assert units == cell.units == 112
+        assert mean == pytest.approx(cell.ratio)
 
 
 def test_the_annual_report_has_the_years_trend(demo_county: DemoCounty) -> None:

@@ -248,6 +248,20 @@ def analysis(trend_heading: str) -> bytes:
         widths_cm=[5.2, 2.8, 2.2, 2.7, 2.7],
     )
 
+    text(document, "{{ leaves_text }}")
+
+    def leaf_table() -> None:
+        table(
+            document,
+            ["末级指标", "所属一级指标", "平均得分率", "评价单位数"],
+            ["{{ row.name }}", "{{ row.branch }}", "{{ row.rate }}", "{{ row.units }}"],
+            rows="leaves",
+            size=TABLE_SIZE,
+            widths_cm=[7.0, 3.4, 2.6, 2.6],
+        )
+
+    when(document, "leaves", leaf_table)
+
     heading(document, "七、预警及处置情况")
     text(document, "{{ warnings_text }}")
 
