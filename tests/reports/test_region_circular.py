@@ -5,10 +5,12 @@ their builders produce."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from qingfeng.documents.samples import REPORT_SAMPLES
 from qingfeng.documents.samples_region import REGION_SAMPLES
@@ -16,6 +18,7 @@ from qingfeng.documents.selectors import template_bytes
 from qingfeng.lib.documents import docx_text, render_docx
 from qingfeng.org.models import Unit
 from qingfeng.reports.kinds import KINDS
+from qingfeng.reports.services import render_report
 from qingfeng.scoring.models import Snapshot
 from tests.conftest import client_for
 from tests.demo_county import DemoCounty
@@ -113,3 +116,16 @@ def test_the_samples_have_the_builders_keys(demo_county: DemoCounty) -> None:
         assert _shapes(built) == key_shape(REGION_SAMPLES[kind]), kind
         # A template checked with the sample renders; the default one does.
         assert docx_text(render_docx(template_bytes(kind), REPORT_SAMPLES[kind]))
+
+
+@pytest.mark.parametrize(
+    ("kind", "period"), [("circular", "2026H1"), ("analysis_half_year", "2026H2")]
+)
+def test_the_documents_are_chinese_whatever_the_language(
+    demo_county: DemoCounty, kind: str, period: str
+) -> None:
+    with translation.override("en"):
+        built, content = render_report(kind=kind, subject=subject(period), user=analyst())
+    words = docx_text(content)
+    assert built.title in words
+    assert not re.search("[A-Za-z]", words), re.findall(".{10}[A-Za-z]+.{10}", words)[:5]
