@@ -46,6 +46,11 @@ def table(document: Any, headers: list[str], cells: list[str], **options: Any) -
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
+    # The row repeated for each item (the one between the {%tr %} rows) never splits
+    # across a page: a long unit name would leave its tail on the next page.
+    whole = OxmlElement("w:cantSplit")
+    whole.set(qn("w:val"), "true")
+    grid.rows[2]._tr.get_or_add_trPr().append(whole)
     return grid
 
 
