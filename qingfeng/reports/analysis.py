@@ -64,7 +64,7 @@ def _build(*, subject: Subject, user: Any) -> Built:
     )
     context: dict[str, Any] = {
         "recipient": recipient(subject),
-        "opening": opening(subject=subject, now=now),
+        "opening": opening(subject=subject),
         "period_note": period_note(subject=subject),
         **figures(now),
         **distribution(now),
@@ -83,7 +83,7 @@ def _build(*, subject: Subject, user: Any) -> Built:
 # ------------------------------------------------------------------ opening and figures
 
 
-def opening(*, subject: Subject, now: RegionPeriod) -> str:
+def opening(*, subject: Subject) -> str:
     """The first paragraph: what was assessed, by which framework, for which period."""
     return (
         f"按照《{subject.framework.name}》，现将{period_label(subject.period)}"
@@ -115,12 +115,10 @@ def figures(now: RegionPeriod) -> dict[str, Any]:
         {"band": band_words(band), "count": str(count), "share": _share(count, f.units)}
         for band, count in f.bands
     ]
-    parts_ = [
-        f"纳入评价单位{f.units}个，平均得分{score(f.mean)}分（满分{scale:g}分）",
-    ]
+    text = f"纳入评价单位{f.units}个，平均得分{score(f.mean)}分（满分{scale:g}分）"
     if now.comparable and f.change is not None:
-        parts_.append(f"较上期（{period_label(f.previous_period)}）{_up_down(f.change, '分')}")
-    text = "，".join(parts_) + "。"
+        text += f"，较上期（{period_label(f.previous_period)}）{_up_down(f.change, '分')}"
+    text += "。"
     counted = "、".join(f"{band_words(band)}{count}个" for band, count in f.bands)
     text += f"按档次分，{counted}。"
     if f.vetoed:
