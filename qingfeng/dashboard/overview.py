@@ -39,6 +39,7 @@ from qingfeng.scoring.selectors import (
     completeness_of,
     fully_reported_q,
     latest_period,
+    node_ratio,
     period_completeness,
     period_snapshots,
 )
@@ -339,6 +340,23 @@ def distribution(*, results: PeriodResults, query: OverviewQuery) -> dict[str, A
         for i in range(10)
     ]
     return {"bins": bins, "totals": totals}
+
+
+def node_means(
+    *, results: PeriodResults, query: OverviewQuery, indexes: list[int]
+) -> dict[int, tuple[float | None, int]]:
+    """{tree-order index: (mean ratio score / applicable max, units)} of the nodes at
+    ``indexes`` over the units under the filters assessed on each (a node not applicable
+    or not assessed for a unit is left out): one SQL aggregate over the stored scores
+    (the region reports' weakest leaves)."""
+    aggregates: dict[str, Any] = {}
+    for i in indexes:
+        aggregates[f"m_{i}"] = Avg(node_ratio(i))
+        aggregates[f"n_{i}"] = Count(node_ratio(i))
+    if not aggregates:
+        return {}
+    found = filtered_snapshots(results=results, query=query).order_by().aggregate(**aggregates)
+    return {i: (found[f"m_{i}"], int(found[f"n_{i}"] or 0)) for i in indexes}
 
 
 # ---------------------------------------------------------------------------- index

@@ -567,3 +567,17 @@ def warning_rows(
             )
         )
     return rows, len(keys)
+
+
+def indicator_means(*, matrix: Matrix) -> list[RegionCell]:
+    """Per level-1 indicator (the matrix's columns, in tree order) the mean of the units'
+    ratios score / max over the units assessed on it, and the band that mean falls in:
+    the region view's arithmetic over every row of the matrix at once (the region
+    reports' weakest indicators)."""
+    cells = []
+    for position, column in enumerate(matrix.columns):
+        ratios = [r for row in matrix.rows if (r := row[FIXED + 2 * position + 1]) is not None]
+        ratio = sum(ratios) / len(ratios) if ratios else None
+        band = band_of_ratio(column.bands, ratio) if ratio is not None else "none"
+        cells.append(RegionCell(code=column.code, ratio=ratio, units=len(ratios), band=band))
+    return cells

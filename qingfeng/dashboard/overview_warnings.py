@@ -10,13 +10,16 @@ docs/warnings.md.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.db.models import Count
 
 from qingfeng.dashboard.access import PeriodResults
 from qingfeng.dashboard.overview import OverviewQuery, filtered_snapshots, level_one_columns
 from qingfeng.dashboard.overview_tables import Matrix, WarningRow, warning_rows
+from qingfeng.lib.periods import Period
 from qingfeng.monitoring import selectors as register
-from qingfeng.monitoring.models import Warning, WarningKind
+from qingfeng.monitoring.models import Response, Warning, WarningKind
 from qingfeng.monitoring.selectors_sync import coverage
 
 
@@ -88,4 +91,56 @@ def _row(warning: Warning) -> WarningRow:
         vetoed=warning.kind == WarningKind.VETO,
         severity=warning.severity,
         warning_pk=warning.pk,
+    )
+
+
+@dataclass
+class RegisteredWithin:
+    """The register's warnings of the periods inside a longer one (the quarters of a
+    half-year …) over the units under the page's filters, whatever their state now: how
+    many, of how many units, how many have no response yet, and the responses given as
+    (kind, state, count)."""
+
+    periods: list[str]
+    warnings: int = 0
+    units: int = 0
+    without_response: int = 0
+    responses: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def periods_within(period: Period) -> list[Period]:
+    """The quarters, half-years and year lying inside ``period`` (itself included),
+    oldest first, the shorter first among periods ending together."""
+    found = [
+        Period(period.year, kind, index)
+        for kind, count in (("Q", 4), ("H", 2), ("Y", 1))
+        for index in range(1, count + 1)
+    ]
+    inside = [p for p in found if period.start <= p.start and p.end <= period.end]
+    return sorted(inside, key=lambda p: (p.end, -p.start.toordinal()))
+
+
+def registered_within(*, results: PeriodResults, query: OverviewQuery) -> RegisteredWithin:
+    """The band and veto warnings the register holds for the periods inside
+    ``results.period`` (its quarters when the policy raises warnings per quarter) and
+    the responses to them: a few grouped counts."""
+    codes = [str(p) for p in periods_within(results.period)]
+    units = filtered_snapshots(results=results, query=query).values("unit_id")
+    stored = Warning.objects.filter(
+        framework=results.framework,
+        period__in=codes,
+        kind__in=register.BAND_KINDS,
+        unit__in=units,
+    ).order_by()
+    counts = stored.aggregate(warnings=Count("pk"), units=Count("unit_id", distinct=True))
+    answered = Response.objects.filter(warning__in=stored.values("pk")).order_by()
+    without = stored.exclude(pk__in=answered.values("warning_id")).count()
+    grouped = answered.values_list("kind", "state").annotate(n=Count("pk")).order_by("kind")
+    present = set(stored.values_list("period", flat=True).distinct())
+    return RegisteredWithin(
+        periods=[code for code in codes if code in present],
+        warnings=counts["warnings"],
+        units=counts["units"],
+        without_response=without,
+        responses=[(kind, state, n) for kind, state, n in grouped],
     )
