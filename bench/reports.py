@@ -72,7 +72,7 @@ def main() -> None:
     seeded()
     analyst = User.objects.get(username="analyst")
     framework = Framework.objects.get(code="LK")
-    unit = Unit.objects.filter(snapshots__framework=framework).order_by("code").first()
+    unit = Unit.objects.filter(snapshots__version__framework=framework).order_by("code").first()
     assert unit is not None
 
     def diagnosis() -> int:

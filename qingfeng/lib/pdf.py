@@ -45,6 +45,33 @@ ENGINES = ("auto", "soffice", "weasyprint")
 DEFAULT_TIMEOUT = 90  # seconds; a fresh profile's first start takes a few
 
 
+# The 公文 fonts a document names (仿宋_GB2312, 方正小标宋简体, 黑体) are rarely on a
+# Linux server: LibreOffice asks fontconfig, which would substitute a sans font. This
+# configuration (the system's, plus these aliases) makes them the free Noto CJK fonts the
+# documents' font table names as their alternatives.
+_FONT_ALIASES = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "FangSong": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+    "SimSun": "Noto Serif CJK SC",
+    "楷体_GB2312": "Noto Serif CJK SC",
+    "黑体": "Noto Sans CJK SC",
+    "SimHei": "Noto Sans CJK SC",
+}
+FONTCONFIG = (
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+    + "".join(
+        f'  <alias binding="same"><family>{name}</family>'
+        f"<prefer><family>{free}</family></prefer></alias>\n"
+        for name, free in _FONT_ALIASES.items()
+    )
+    + "</fontconfig>\n"
+)
+
+
 class PdfError(RuntimeError):
     """The document could not be converted (not a .docx, the engine failed or timed out)."""
 
@@ -103,7 +130,9 @@ def soffice_pdf(data: bytes, *, timeout: float | None = None) -> bytes:
             str(work),
             str(source),
         ]
-        environment = {**os.environ, "HOME": str(work)}
+        fonts = work / "fonts.conf"
+        fonts.write_text(FONTCONFIG, encoding="utf-8")
+        environment = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(fonts)}
         # A session of its own: ``soffice`` is a script starting ``soffice.bin``, and a
         # timeout must end the whole group, not only the script.
         process = subprocess.Popen(

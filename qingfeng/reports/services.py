@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qingfeng.documents.models import DocumentKind
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 # Where a draft's number goes until it is issued: the reference of a generated document
 # reads this, and issuing an edited upload replaces it with the number taken.
 REFERENCE_PLACEHOLDER = "〔　　〕号"
+# The language of every document, whoever makes it.
+DOCUMENT_LANGUAGE = "zh-hans"
 
 
 def subject_key(subject: Subject) -> str:
@@ -90,8 +92,11 @@ def render_report(
     and the common keys, rendered with the kind's current template. Stores nothing.
     ``ValidationError`` when the subject does not fit or the template cannot be filled."""
     check_subject(kind=kind, subject=subject)
-    built = kind_spec(kind).build(subject=subject, user=user)
-    common = common_context(subject=subject, built=built, analyst_text=analyst_text)
+    # A document is Chinese whatever its maker's language (like the notices): what a
+    # builder words through the translations (periods, bands) is worded in Chinese.
+    with translation.override(DOCUMENT_LANGUAGE):
+        built = kind_spec(kind).build(subject=subject, user=user)
+        common = common_context(subject=subject, built=built, analyst_text=analyst_text)
     context = {**built.context, **common}
     try:
         content = render_docx(template_bytes(kind), context)
