@@ -71,7 +71,7 @@ def test_the_letter_to_the_leader_in_charge(demo_county: DemoCounty) -> None:
     text = docx_text(content)
     assert f"{leader.name}同志：" in paragraphs(content)
     assert f"现将你分管的{BUREAU}2026年上半年政治生态评估结果" in text
-    assert "作为该单位分管领导" in text
+    assert "你作为该单位的分管领导" in text
     assert f"总排名第{portrait_json(bureau, '2026H1')['rank']}位" in text
 
 

@@ -43,9 +43,10 @@ def subheading(document: Any, text: str) -> None:
     paragraph(document, text, indent=True, bold=True).paragraph_format.keep_with_next = True
 
 
-def text(document: Any, words: str) -> None:
-    """A paragraph of the text, indented two characters."""
-    paragraph(document, words, indent=True)
+def text(document: Any, words: str, *, keep: bool = False) -> None:
+    """A paragraph of the text, indented two characters; ``keep`` keeps it on the page
+    of the next paragraph."""
+    paragraph(document, words, indent=True).paragraph_format.keep_with_next = keep
 
 
 def tag(document: Any, words: str) -> None:
@@ -95,9 +96,12 @@ def opening(document: Any, title: str) -> None:
 
 
 def closing(document: Any) -> None:
-    """The issuer and the date, right-aligned two characters in from the margin."""
-    paragraph(document)
-    paragraph(document, "{{ issuer }}", align=RIGHT, right_chars=2)
+    """The issuer and the date, right-aligned two characters in from the margin, on the
+    page of the text's last lines (never alone on a page)."""
+    paragraph(document).paragraph_format.keep_with_next = True
+    paragraph(
+        document, "{{ issuer }}", align=RIGHT, right_chars=2
+    ).paragraph_format.keep_with_next = True
     paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
 
 
@@ -168,12 +172,13 @@ def lost(document: Any) -> None:
     tag(document, "{%p endif %}")
 
 
-def analyst(document: Any, heading_words: str) -> None:
-    """The analyst's own paragraphs under their heading, when there are any."""
+def analyst(document: Any, heading_words: str, *, keep: bool = False) -> None:
+    """The analyst's own paragraphs under their heading, when there are any (``keep``:
+    on the page of what follows them, the signature)."""
     tag(document, "{%p if analyst_paragraphs %}")
     heading(document, heading_words)
     tag(document, "{%p for paragraph in analyst_paragraphs %}")
-    text(document, "{{ paragraph }}")
+    text(document, "{{ paragraph }}", keep=keep)
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
 
@@ -239,7 +244,7 @@ def diagnosis() -> bytes:
         item="p",
     )
     tag(document, "{%p endif %}")
-    analyst(document, "{% if problems %}六{% else %}五{% endif %}、分析意见")
+    analyst(document, "{% if problems %}六{% else %}五{% endif %}、分析意见", keep=True)
     closing(document)
     return saved(document)
 
@@ -253,7 +258,8 @@ def feedback(*, leader: bool) -> bytes:
         text(
             document,
             "根据《{{ framework }}》，现将你{{ relation }}的{{ unit }}{{ period }}政治生态"
-            "评估结果和减分的主要原因，向你作为该单位{{ relation }}领导反馈如下。",
+            "评估结果和减分的主要原因反馈给你。你作为该单位的{{ relation }}领导，"
+            "请督促指导该单位认真抓好整改。",
         )
     else:
         paragraph(document, "{{ unit }}：")
@@ -270,9 +276,9 @@ def feedback(*, leader: bool) -> bytes:
     warnings(document)
     analyst(document, "四、意见建议")
     if leader:
-        text(document, "请督促指导该单位对照上述问题，认真查找原因，抓好整改落实。")
+        text(document, "特此反馈。", keep=True)
     else:
-        text(document, "请你单位对照上述问题，认真查找原因，抓好整改落实。")
+        text(document, "请你单位对照上述问题，认真查找原因，抓好整改落实。", keep=True)
     closing(document)
     return saved(document)
 
