@@ -30,6 +30,7 @@ _LOST: dict[str, Any] = {
             "max": "25",
             "score": "20",
             "lost": "5",
+            "vetoed": False,
             "records": [
                 {
                     "date": "2026年5月12日",

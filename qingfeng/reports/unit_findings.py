@@ -13,6 +13,7 @@ inside ``translation.override("zh-hans")``.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,6 +182,8 @@ class RecordLine:
     # The points the record deducted (0 when it deducted none: a rate, a survey …).
     deducted: float
     type_key: str
+    # The record is a one-vote veto.
+    vetoing: bool = False
 
 
 def record_line(row: RecordRow) -> RecordLine:
@@ -196,6 +199,7 @@ def record_line(row: RecordRow) -> RecordLine:
         effect=row.effect.text,
         deducted=-delta if delta is not None and delta < 0 else 0.0,
         type_key=type_key(record.problem_type),
+        vetoing=row.effect.veto,
     )
 
 
@@ -203,35 +207,46 @@ def record_line(row: RecordRow) -> RecordLine:
 class LostLeaf:
     """A leaf of the tree that lost points in the period: its stored score and
     applicable max, the points lost (max − score), its level-one group, and the records
-    that counted on it."""
+    that counted on it. A veto leaf whose records vetoed the unit carries no points
+    (``score`` and ``max`` None, ``vetoed``)."""
 
     node: Indicator
     group: Indicator
-    score: float
-    max: float
+    score: float | None
+    max: float | None
     band: str
     records: list[RecordLine]
+    vetoed: bool = False
 
     @property
     def lost(self) -> float:
+        if self.score is None or self.max is None:
+            return 0.0
         return self.max - self.score
 
     @property
     def deducting(self) -> bool:
-        """Its points were taken by deductions (a deduct rule), not a value short of
-        full marks (a rate, a survey, a direct score)."""
-        return self.node.rule_type == "deduct"
+        """Its points were taken by deductions (a deduct rule) or it vetoed the unit,
+        not a value short of full marks (a rate, a survey, a direct score)."""
+        return self.vetoed or self.node.rule_type == "deduct"
 
 
 def lost_leaves(*, portrait: Portrait, limit: int | None = None) -> list[LostLeaf]:
-    """The leaves whose stored score is below their applicable max, most points lost
-    first (tree order among equals), at most ``limit``, each with the records that
-    counted on it (``dashboard.portrait.counted_records``). A bonus leaf is not among
-    them: an award not won deducts nothing (it never warns either)."""
+    """The veto leaves with a counted record (the unit was vetoed by them) first, then
+    the leaves whose stored score is below their applicable max, most points lost first
+    (tree order among equals); at most ``limit``, each with the records that counted on
+    it (``dashboard.portrait.counted_records``). A bonus leaf is not among them: an award
+    not won deducts nothing (it never warns either)."""
     by_pk = {node.pk: node for node in portrait.indicators}
     found: list[tuple[float, int, selectors.TreeRow]] = []
     for at, row in enumerate(selectors.tree_rows(portrait=portrait)):
-        if not row.is_leaf or row.score is None or row.max is None:
+        if not row.is_leaf:
+            continue
+        if row.node.rule_type == "veto":
+            if row.moved == "veto":
+                found.append((math.inf, at, row))
+            continue
+        if row.score is None or row.max is None:
             continue
         if row.node.rule_type == "bonus" or row.max - row.score < EPSILON:
             continue
@@ -249,14 +264,16 @@ def lost_leaves(*, portrait: Portrait, limit: int | None = None) -> list[LostLea
         group = row.node
         while group.parent_id is not None:
             group = by_pk[group.parent_id]
+        veto = row.node.rule_type == "veto"
         leaves.append(
             LostLeaf(
                 node=row.node,
                 group=group,
-                score=float(row.score or 0),
-                max=float(row.max or 0),
+                score=None if veto else row.score,
+                max=None if veto else row.max,
                 band=row.band or "",
                 records=records.get(row.node.code, []),
+                vetoed=veto,
             )
         )
     return leaves
@@ -264,12 +281,22 @@ def lost_leaves(*, portrait: Portrait, limit: int | None = None) -> list[LostLea
 
 def lost_sentence(leaves: list[LostLeaf], *, shown: int | None = None) -> str:
     """How many leaves lost points and how many points, and which lost the most."""
-    if not leaves:
+    vetoes = [leaf for leaf in leaves if leaf.vetoed]
+    points = [leaf for leaf in leaves if not leaf.vetoed]
+    parts = []
+    if vetoes:
+        names = "、".join(quoted(leaf.node.name) for leaf in vetoes)
+        parts.append(f"本期因{names}被一票否决")
+    if points:
+        total = sum(leaf.lost for leaf in points)
+        top = points[0]
+        parts.append(
+            f"{'另' if vetoes else '本期共'}有{len(points)}项指标失分，合计失{number(total)}分，"
+            f"其中{quoted(top.node.name)}失分最多（失{number(top.lost)}分）"
+        )
+    if not parts:
         return "本期各项指标均未失分。"
-    total = sum(leaf.lost for leaf in leaves)
-    top = leaves[0]
-    text = f"本期共有{len(leaves)}项指标失分，合计失{number(total)}分"
-    text += f"，其中{quoted(top.node.name)}失分最多（失{number(top.lost)}分）"
+    text = "；".join(parts)
     if shown is not None and shown < len(leaves):
         text += f"。以下列出失分最多的{shown}项"
     return text + "。"
@@ -290,12 +317,12 @@ class Cause:
 
 
 def causes(leaves: list[LostLeaf]) -> list[Cause]:
-    """The problem types of the records that deducted points on ``leaves`` (a record
-    without a type is "未分类"), the most records first, then the most points."""
+    """The problem types of the records that deducted points or vetoed on ``leaves`` (a
+    record without a type is "未分类"), the most records first, then the most points."""
     found: dict[str, Cause] = {}
     for leaf in leaves:
         for line in leaf.records:
-            if line.deducted <= 0:
+            if line.deducted <= 0 and not line.vetoing:
                 continue
             cause = found.setdefault(line.type_key, Cause(type_label(line.type_key), 0, 0.0, []))
             cause.records += 1
@@ -465,14 +492,16 @@ def result_context(found: Result) -> dict[str, Any]:
 
 
 def lost_context(leaves: list[LostLeaf]) -> list[dict[str, Any]]:
-    """The leaves that lost points as a unit report lists them, each with its records."""
+    """The leaves that lost points as a unit report lists them, each with its records
+    (a veto leaf: "—" for its points, "一票否决" for what it lost, ``vetoed``)."""
     return [
         {
             "name": leaf.node.name,
             "group": leaf.group.name,
-            "max": number(leaf.max),
-            "score": number(leaf.score),
-            "lost": number(leaf.lost),
+            "max": number(leaf.max) if leaf.max is not None else "—",
+            "score": number(leaf.score) if leaf.score is not None else "—",
+            "lost": "一票否决" if leaf.vetoed else number(leaf.lost),
+            "vetoed": leaf.vetoed,
             "records": [
                 {
                     "date": line.date,

@@ -218,3 +218,23 @@ def test_make_report_writes_the_diagnosis(demo_county: DemoCounty, tmp_path: Pat
     text = docx_text(out.read_bytes())
     assert "黎城县第一中学2026年上半年政治生态诊断书" in text
     assert f"总排名第{portrait_json(school, '2026H1')['rank']}位" in text
+
+
+def test_a_vetoed_unit_names_its_veto_first(demo_county: DemoCounty) -> None:
+    company = Unit.objects.get(name="县城投公司")
+    data = portrait_json(company, "2025H2")
+    assert data["vetoed"] is True
+    _built, content = make("diagnosis", company, "2025H2")
+    text = docx_text(content)
+    assert f"因存在一票否决情形，处于{chinese_band(data['band'])}区间" in text
+    portrait = _portrait(company, "2025H2")
+    (veto,) = [
+        row.node
+        for row in selectors.tree_rows(portrait=portrait)
+        if row.node.rule_type == "veto" and row.moved == "veto"
+    ]
+    first = tables(content)["失分指标"][1]
+    assert first == [veto.name, _group(portrait, veto).name, "—", "—", "一票否决"]
+    _node, counted = selectors.node_records(portrait=portrait, code=veto.code)
+    assert [r[4] for r in tables(content)["日期"][1:]] == [row.effect.text for row in counted]
+    assert f"{veto.name}：本期据此一票否决" in text

@@ -148,7 +148,9 @@ def lost(document: Any) -> None:
     )
     tag(document, "{%p for leaf in lost %}")
     subheading(
-        document, "{{ loop.index }}．{{ leaf.name }}（满分{{ leaf.max }}分，得{{ leaf.score }}分）"
+        document,
+        "{{ loop.index }}．{{ leaf.name }}{% if leaf.vetoed %}：本期据此一票否决{% else %}"
+        "（满分{{ leaf.max }}分，得{{ leaf.score }}分）{% endif %}",
     )
     tag(document, "{%p if leaf.records %}")
     grid(
