@@ -16,7 +16,7 @@ from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard.portrait import Portrait
 from qingfeng.dashboard.problems import type_label
 from qingfeng.lib.documents import Picture, chinese_date
-from qingfeng.lib.periods import period_label
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.records.period_states import PeriodStates
 from qingfeng.rectification.models import Problem
 from qingfeng.reports import charts_unit
@@ -44,8 +44,10 @@ def radar_picture(portrait: Portrait) -> Picture:
 
 def trend_picture(portrait: Portrait, states: PeriodStates) -> Picture:
     """The trend of total and rank over the periods of the same length
-    (``dashboard.portrait.trend``), an open or incomplete period's point hollow."""
-    points = selectors.trend(portrait=portrait)
+    (``dashboard.portrait.trend``) up to the report's period (a later one is no part of
+    it), an open or incomplete period's point hollow."""
+    end = portrait.period.end
+    points = [p for p in selectors.trend(portrait=portrait) if Period.parse(p["period"]).end <= end]
     png = charts_unit.trend_png(
         labels=[period_label(point["period"]) for point in points],
         totals=[point["total"] for point in points],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +23,7 @@ from qingfeng.lib.errors import NotFound
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import Unit
 from qingfeng.rectification.models import Problem, ProblemState
+from qingfeng.reports import charts_unit
 from qingfeng.scoring.models import Snapshot
 from tests.demo_county import DemoCounty
 from tests.reports.unit_helpers import chinese_band, make, paragraphs, portrait_json, tables
@@ -238,3 +240,33 @@ def test_a_vetoed_unit_names_its_veto_first(demo_county: DemoCounty) -> None:
     _node, counted = selectors.node_records(portrait=portrait, code=veto.code)
     assert [r[4] for r in tables(content)["日期"][1:]] == [row.effect.text for row in counted]
     assert f"{veto.name}：本期据此一票否决" in text
+
+
+def test_the_charts_draw_the_portraits_data(
+    demo_county: DemoCounty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: dict[str, dict[str, Any]] = {}
+
+    def spy(name: str) -> Any:
+        real = getattr(charts_unit, name)
+
+        def draw(**kwargs: Any) -> bytes:
+            drawn[name] = kwargs
+            return real(**kwargs)  # type: ignore[no-any-return]
+
+        return draw
+
+    for name in ("radar_png", "trend_png"):
+        monkeypatch.setattr(charts_unit, name, spy(name))
+    school = Unit.objects.get(name=SCHOOL)
+    make("diagnosis", school, "2026H1")
+    data = portrait_json(school, "2026H1")
+    assert drawn["radar_png"]["names"] == [i["name"] for i in data["radar"]["indicators"]]
+    assert drawn["radar_png"]["unit"] == data["radar"]["unit"]
+    assert drawn["radar_png"]["mean"] == data["radar"]["mean"]
+    # The trend up to the report's period (2026H2, later, is no part of it).
+    upto = [i for i, p in enumerate(data["trend"]) if p["period"] <= "2026H1"]
+    assert len(upto) < len(data["trend"])
+    assert drawn["trend_png"]["labels"] == [data["trend_labels"][i] for i in upto]
+    assert drawn["trend_png"]["totals"] == [data["trend"][i]["total"] for i in upto]
+    assert drawn["trend_png"]["ranks"] == [data["trend"][i]["rank"] for i in upto]
