@@ -96,9 +96,10 @@ def build(*, subject: Subject, user: Any) -> Built:
         leaves = findings.lost_leaves(portrait=portrait)
         causes = findings.causes(leaves)
         previous = findings.previous_portrait(portrait=portrait, user=user)
+        # Without a previous result the sentence says so (``changes_sentence``).
         comparable = (
-            previous is not None
-            and states.comparison(period=portrait.period, previous=portrait.period.previous()).ok
+            previous is None
+            or states.comparison(period=portrait.period, previous=portrait.period.previous()).ok
         )
         changes = findings.group_changes(portrait=portrait, previous=previous)
         warnings = findings.period_warnings(portrait=portrait)
@@ -131,7 +132,7 @@ def build(*, subject: Subject, user: Any) -> Built:
                     "change": _points_of_rate(change.delta),
                 }
                 for change in changes
-                if comparable
+                if comparable and previous is not None
             ],
             "changes_text": findings.changes_sentence(
                 changes, previous=portrait.period.previous(), comparable=comparable

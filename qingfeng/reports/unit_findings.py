@@ -415,6 +415,8 @@ def changes_sentence(changes: list[GroupChange], *, previous: Period, comparable
     label = period_label(previous)
     if not comparable:
         return f"本期结果不与上期（{label}）比较。"
+    if all(c.previous is None for c in changes):
+        return f"上期（{label}）该单位没有评估结果，无从比较。"
     moved = [c for c in changes if c.delta is not None]
     if not moved:
         return f"上期（{label}）没有可比的一级指标得分率。"

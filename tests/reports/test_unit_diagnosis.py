@@ -270,3 +270,18 @@ def test_the_charts_draw_the_portraits_data(
     assert drawn["trend_png"]["labels"] == [data["trend_labels"][i] for i in upto]
     assert drawn["trend_png"]["totals"] == [data["trend"][i]["total"] for i in upto]
     assert drawn["trend_png"]["ranks"] == [data["trend"][i]["rank"] for i in upto]
+
+
+def test_incomplete_periods_are_not_compared(demo_county: DemoCounty) -> None:
+    school = Unit.objects.get(name=SCHOOL)
+    # The demo's data begins in October 2024: 2024H2 is not covered, 2024H1 has nothing.
+    _built, first = make("diagnosis", school, "2024H2")
+    text = docx_text(first)
+    assert "2024年下半年的数据未覆盖全期，数据不完整" in text
+    assert "上期（2024年上半年）该单位没有评估结果，无从比较。" in text
+    assert "一级指标" not in tables(first)
+    _built, second = make("diagnosis", school, "2025H1")
+    text = docx_text(second)
+    assert "本期结果不与上期（2024年下半年）比较。" in text
+    assert "总分上升" not in text and "总分下降" not in text
+    assert "一级指标" not in tables(second)
