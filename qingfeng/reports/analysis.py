@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
-
 from qingfeng.dashboard import overview as ov
 from qingfeng.dashboard import overview_tables as tables
 from qingfeng.lib.documents import Picture, chinese_date
@@ -26,7 +24,6 @@ from qingfeng.reports import analysis_parts as parts
 from qingfeng.reports import charts_region as charts
 from qingfeng.reports.kinds import Built, Subject
 from qingfeng.reports.region import (
-    DOCUMENT_LANGUAGE,
     RegionPeriod,
     band_words,
     names,
@@ -49,8 +46,7 @@ def recipient(subject: Subject) -> str:
 def build(*, subject: Subject, user: Any) -> Built:
     """The analysis of ``subject``'s region and period (a half-year or a year) as
     ``user`` may see it."""
-    with translation.override(DOCUMENT_LANGUAGE):
-        return _build(subject=subject, user=user)
+    return _build(subject=subject, user=user)
 
 
 def _build(*, subject: Subject, user: Any) -> Built:

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
-
 from qingfeng.framework.selectors import band_levels
 from qingfeng.lib.periods import period_label
 from qingfeng.org.models import Unit
 from qingfeng.reports.kinds import Built, Subject
 from qingfeng.reports.region import (
-    DOCUMENT_LANGUAGE,
     RegionPeriod,
     band_words,
     names,
@@ -33,24 +30,23 @@ RISERS = 5  # the units that rose most, named
 
 def build(*, subject: Subject, user: Any) -> Built:
     """The circular of ``subject``'s period ranking as ``user`` may see it."""
-    with translation.override(DOCUMENT_LANGUAGE):
-        now = region_period(subject=subject, user=user)
-        label = period_label(subject.period)
-        title = f"关于{label}{subject.region.name}政治生态监测评价结果的通报"
-        ranked = [row for row in now.ranking if row.rank is not None]
-        context = {
-            "recipient": "各有关单位",
-            "opening": (
-                f"按照《{subject.framework.name}》，对{subject.region.name}"
-                f"{now.figures.units}个单位{label}政治生态情况进行了监测评价。"
-                "现将评价结果通报如下。"
-            ),
-            "summary": summary(now),
-            "ranking": [ranking_row(row, comparable=now.comparable) for row in now.ranking],
-            "warned_text": warned(now),
-            "improved_text": improved(now),
-        }
-        units = list(Unit.objects.filter(pk__in=[row.unit_pk for row in ranked]).order_by("code"))
+    now = region_period(subject=subject, user=user)
+    label = period_label(subject.period)
+    title = f"关于{label}{subject.region.name}政治生态监测评价结果的通报"
+    ranked = [row for row in now.ranking if row.rank is not None]
+    context = {
+        "recipient": "各有关单位",
+        "opening": (
+            f"按照《{subject.framework.name}》，对{subject.region.name}"
+            f"{now.figures.units}个单位{label}政治生态情况进行了监测评价。"
+            "现将评价结果通报如下。"
+        ),
+        "summary": summary(now),
+        "ranking": [ranking_row(row, comparable=now.comparable) for row in now.ranking],
+        "warned_text": warned(now),
+        "improved_text": improved(now),
+    }
+    units = list(Unit.objects.filter(pk__in=[row.unit_pk for row in ranked]).order_by("code"))
     return Built(context=context, title=title, filename=title, units=units)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from qingfeng.dashboard import portrait as selectors
 from qingfeng.dashboard.portrait import Portrait
@@ -89,58 +89,57 @@ def problems_sentence(problems: list[Problem], *, period: str) -> str:
 
 def build(*, subject: Subject, user: Any) -> Built:
     """The diagnosis of the subject's unit (``NotFound`` outside ``user``'s scope)."""
-    with translation.override("zh-hans"):
-        portrait = findings.load_portrait(subject=subject, user=user)
-        states = PeriodStates(portrait.framework)
-        result = findings.result(portrait=portrait, states=states)
-        leaves = findings.lost_leaves(portrait=portrait)
-        causes = findings.causes(leaves)
-        previous = findings.previous_portrait(portrait=portrait, user=user)
-        # Without a previous result the sentence says so (``changes_sentence``).
-        comparable = (
-            previous is None
-            or states.comparison(period=portrait.period, previous=portrait.period.previous()).ok
-        )
-        changes = findings.group_changes(portrait=portrait, previous=previous)
-        warnings = findings.period_warnings(portrait=portrait)
-        problems = findings.period_problems(portrait=portrait, user=user) or []
-        period = period_label(portrait.period)
-        context = {
-            "unit": portrait.unit.name,
-            **findings.result_context(result),
-            "radar": radar_picture(portrait),
-            "trend": trend_picture(portrait, states),
-            "warnings": findings.warnings_context(warnings),
-            "warnings_text": findings.warnings_sentence(warnings),
-            "lost": findings.lost_context(leaves),
-            "lost_text": findings.lost_sentence(leaves),
-            "causes": [
-                {
-                    "type": cause.label,
-                    "records": str(cause.records),
-                    "points": selectors.number(cause.points),
-                    "leaves": "、".join(cause.leaves),
-                }
-                for cause in causes
-            ],
-            "causes_text": findings.causes_sentence(leaves, causes),
-            "changes": [
-                {
-                    "name": change.name,
-                    "previous": findings.percent(change.previous),
-                    "current": findings.percent(change.current),
-                    "change": _points_of_rate(change.delta),
-                }
-                for change in changes
-                if comparable and previous is not None
-            ],
-            "changes_text": findings.changes_sentence(
-                changes, previous=portrait.period.previous(), comparable=comparable
-            ),
-            "problems": problems_context(problems),
-            "problems_text": problems_sentence(problems, period=period),
-        }
-        title = f"{findings.unit_title_name(portrait)}{period}政治生态诊断书"
+    portrait = findings.load_portrait(subject=subject, user=user)
+    states = PeriodStates(portrait.framework)
+    result = findings.result(portrait=portrait, states=states)
+    leaves = findings.lost_leaves(portrait=portrait)
+    causes = findings.causes(leaves)
+    previous = findings.previous_portrait(portrait=portrait, user=user)
+    # Without a previous result the sentence says so (``changes_sentence``).
+    comparable = (
+        previous is None
+        or states.comparison(period=portrait.period, previous=portrait.period.previous()).ok
+    )
+    changes = findings.group_changes(portrait=portrait, previous=previous)
+    warnings = findings.period_warnings(portrait=portrait)
+    problems = findings.period_problems(portrait=portrait, user=user) or []
+    period = period_label(portrait.period)
+    context = {
+        "unit": portrait.unit.name,
+        **findings.result_context(result),
+        "radar": radar_picture(portrait),
+        "trend": trend_picture(portrait, states),
+        "warnings": findings.warnings_context(warnings),
+        "warnings_text": findings.warnings_sentence(warnings),
+        "lost": findings.lost_context(leaves),
+        "lost_text": findings.lost_sentence(leaves),
+        "causes": [
+            {
+                "type": cause.label,
+                "records": str(cause.records),
+                "points": selectors.number(cause.points),
+                "leaves": "、".join(cause.leaves),
+            }
+            for cause in causes
+        ],
+        "causes_text": findings.causes_sentence(leaves, causes),
+        "changes": [
+            {
+                "name": change.name,
+                "previous": findings.percent(change.previous),
+                "current": findings.percent(change.current),
+                "change": _points_of_rate(change.delta),
+            }
+            for change in changes
+            if comparable and previous is not None
+        ],
+        "changes_text": findings.changes_sentence(
+            changes, previous=portrait.period.previous(), comparable=comparable
+        ),
+        "problems": problems_context(problems),
+        "problems_text": problems_sentence(problems, period=period),
+    }
+    title = f"{findings.unit_title_name(portrait)}{period}政治生态诊断书"
     return Built(context=context, title=title, filename=title, units=[portrait.unit])
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qingfeng.lib.periods import period_label
@@ -45,9 +44,8 @@ def _letter(*, subject: Subject, user: Any) -> tuple[dict[str, Any], str, Any]:
 def build_unit(*, subject: Subject, user: Any) -> Built:
     """The feedback letter to the subject's unit (``NotFound`` outside ``user``'s
     scope)."""
-    with translation.override("zh-hans"):
-        context, name, unit = _letter(subject=subject, user=user)
-        title = f"关于{name}政治生态评估情况的反馈"
+    context, name, unit = _letter(subject=subject, user=user)
+    title = f"关于{name}政治生态评估情况的反馈"
     return Built(context=context, title=title, filename=title, units=[unit])
 
 
@@ -56,8 +54,7 @@ def build_leader(*, subject: Subject, user: Any) -> Built:
     subject's unit, ``subject.person``: ``NotFound`` outside ``user``'s scope (checked
     first, so nothing is said of a unit out of reach), ``ValidationError`` when that
     person is not in charge of the unit now (``org.selectors.people_in_charge``)."""
-    with translation.override("zh-hans"):
-        context, name, unit = _letter(subject=subject, user=user)
+    context, name, unit = _letter(subject=subject, user=user)
     person = subject.person
     if person is None or not people_in_charge(unit).filter(pk=person.pk).exists():
         raise ValidationError(_("This person is not in charge of the unit now."))

@@ -20,9 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
-
 from qingfeng.lib.bands import band_label
 from qingfeng.lib.periods import period_label
 from qingfeng.monitoring import selectors as register
@@ -44,12 +41,6 @@ IN_CHARGE_WORDS = {InChargeKind.IN_CHARGE.value: "分管领导", InChargeKind.LI
 NO_RESPONSE = "尚未处置"
 
 
-def band_words(level: str) -> str:
-    """A band in Chinese (红色 …), as the pages say it in Chinese."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return band_label(level)
-
-
 def warning_words(warning: Warning) -> str:
     """What one warning is, in words: "总分红色预警（50分/满分100分）", "“党风廉政建设”
     黄色预警（…）", "一票否决", "同类单位排名末位（第3名）"."""
@@ -60,7 +51,7 @@ def warning_words(warning: Warning) -> str:
         rank = f"（第{warning.rank}名）" if warning.rank else ""
         return f"同类单位排名末位{rank}"
     what = f"“{warning.node_name}”" if warning.node_code else "总分"
-    return f"{what}{band_words(warning.band)}预警{scored}"
+    return f"{what}{band_label(warning.band)}预警{scored}"
 
 
 def worst_words(warning: Warning) -> str:
@@ -69,7 +60,7 @@ def worst_words(warning: Warning) -> str:
         return "一票否决"
     if warning.kind == WarningKind.CALL_IN:
         return "排名末位"
-    return f"总分{band_words(warning.band)}预警"
+    return f"总分{band_label(warning.band)}预警"
 
 
 def response_words(responses: list[Response]) -> str:
@@ -160,7 +151,7 @@ def build(*, subject: Subject, user: Any) -> Built:
         unit_rows.append(
             {
                 "name": unit.name,
-                "band": band_words(bands[0]) if bands else "—",
+                "band": band_label(bands[0]) if bands else "—",
                 "warning": "；".join(words),
                 "response": response_words([r for w in held for r in responses[w.pk]]),
             }

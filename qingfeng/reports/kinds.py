@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import TextChoices
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.documents.models import DocumentKind
@@ -63,6 +64,10 @@ class Built:
 
 Builder = Callable[..., Built]
 
+# The language of every document, whatever its maker's (as the notices are): the
+# builders run in it.
+DOCUMENT_LANGUAGE = "zh-hans"
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -79,7 +84,9 @@ class KindSpec:
         """The context of this kind for ``subject`` as ``user`` may see it."""
         module, name = self.builder.split(":")
         function: Builder = getattr(importlib.import_module(f"qingfeng.reports.{module}"), name)
-        return function(subject=subject, user=user)
+        # What a builder words through the translations (periods, bands) is Chinese.
+        with translation.override(DOCUMENT_LANGUAGE):
+            return function(subject=subject, user=user)
 
     @property
     def label(self) -> str:

@@ -22,9 +22,6 @@ from qingfeng.lib.periods import Period
 from qingfeng.reports.kinds import Subject
 from qingfeng.scoring.selectors import scored_periods
 
-# The language of every document, whatever its maker's (the notices are the same).
-DOCUMENT_LANGUAGE = "zh-hans"
-
 
 @dataclass
 class RegionPeriod:

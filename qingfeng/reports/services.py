@@ -21,7 +21,7 @@ from qingfeng.documents.services import issuer_name
 from qingfeng.lib.documents import TemplateError, chinese_date, render_docx
 from qingfeng.lib.history import stamp
 from qingfeng.lib.periods import period_label
-from qingfeng.reports.kinds import About, Built, Subject, kind_spec
+from qingfeng.reports.kinds import DOCUMENT_LANGUAGE, About, Built, Subject, kind_spec
 from qingfeng.reports.models import Report, ReportStatus
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 # Where a draft's number goes until it is issued: the reference of a generated document
 # reads this, and issuing an edited upload replaces it with the number taken.
 REFERENCE_PLACEHOLDER = "〔　　〕号"
-# The language of every document, whoever makes it.
-DOCUMENT_LANGUAGE = "zh-hans"
 
 
 def subject_key(subject: Subject) -> str:
@@ -92,10 +90,8 @@ def render_report(
     and the common keys, rendered with the kind's current template. Stores nothing.
     ``ValidationError`` when the subject does not fit or the template cannot be filled."""
     check_subject(kind=kind, subject=subject)
-    # A document is Chinese whatever its maker's language (like the notices): what a
-    # builder words through the translations (periods, bands) is worded in Chinese.
-    with translation.override(DOCUMENT_LANGUAGE):
-        built = kind_spec(kind).build(subject=subject, user=user)
+    built = kind_spec(kind).build(subject=subject, user=user)
+    with translation.override(DOCUMENT_LANGUAGE):  # the period in words, in Chinese
         common = common_context(subject=subject, built=built, analyst_text=analyst_text)
     context = {**built.context, **common}
     try:

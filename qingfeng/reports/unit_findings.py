@@ -8,7 +8,7 @@ Every figure comes from ``dashboard.portrait`` (the stored snapshot, its tree, t
 records it counted, the warnings) and the ledger's own selectors; nothing here scores,
 ranks or bands. The sentences stating facts are made by the rules below from those
 figures, in Chinese (the documents are Chinese whatever the user's language): callers run
-inside ``translation.override("zh-hans")``.
+in Chinese (``kinds.KindSpec.build`` runs every builder in ``DOCUMENT_LANGUAGE``).
 """
 
 from __future__ import annotations
