@@ -58,19 +58,3 @@ def life(org: Org, scored: Scored) -> Life:
         liaison_b1=make_user("liaison_b1", Role.UNIT_LIAISON, unit=org.unit_b1),
         leader_a1=make_user("leader_a1", Role.LEADER, person=org.person_a1),
     )
-
-
-@pytest.fixture
-def concerning_a1(life: Life, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The filing list made a kind whose unit concerned is A1 (as a diagnosis of A1 is):
-    its issued reports are delivered to A1's people."""
-    from qingfeng.reports import filing
-    from qingfeng.reports.kinds import KINDS, About, Built, KindSpec
-
-    def build_for_a1(*, subject: Subject, user: Any) -> Built:
-        built = filing.build(subject=subject, user=user)
-        built.units = [life.org.unit_a1]
-        return built
-
-    monkeypatch.setattr(filing, "build_for_a1", build_for_a1, raising=False)
-    monkeypatch.setitem(KINDS, "filing", KindSpec("filing", About.REGION, "filing:build_for_a1"))

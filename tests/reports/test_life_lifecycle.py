@@ -18,10 +18,10 @@ from qingfeng.lib.documents import docx_replace_text, docx_text
 from qingfeng.reports import lifecycle
 from qingfeng.reports.models import Report, ReportStatus
 from qingfeng.reports.services import REFERENCE_PLACEHOLDER, report_generate
-from tests.reports.life_fixtures import Life, concerning_a1, life
+from tests.reports.life_fixtures import Life, life
 
 pytestmark = pytest.mark.django_db
-__all__ = ["concerning_a1", "life"]
+__all__ = ["life"]
 
 
 @pytest.fixture(autouse=True)
@@ -190,11 +190,11 @@ def test_the_placeholder_split_over_runs_is_replaced() -> None:
     assert REFERENCE_PLACEHOLDER not in text
 
 
-def test_issuing_delivers_to_those_concerned(life: Life, concerning_a1: None) -> None:
-    """A report concerning A1 and addressed to 王建国: A1's liaison and 王建国's account get
-    a notice linking to it; the liaison of B1 gets none."""
+def test_issuing_delivers_to_those_concerned(life: Life) -> None:
+    """A1's diagnosis: A1's liaison and the account of its principal (王建国) get a notice
+    linking to it; the liaison of B1 gets none."""
     report = report_generate(
-        kind="filing", subject=life.subject(person=life.org.person_a1), actor=life.analyst
+        kind="diagnosis", subject=life.subject(unit=life.org.unit_a1), actor=life.analyst
     )
     report = lifecycle.report_issue(report=report, actor=life.commission)
     key = f"report-{report.pk}"

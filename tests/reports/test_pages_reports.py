@@ -18,10 +18,10 @@ from qingfeng.lib.documents import DOCX_CONTENT_TYPE, docx_text
 from qingfeng.reports.models import Report, ReportStatus
 from qingfeng.reports.services import report_generate
 from tests.conftest import client_for, english, make_user
-from tests.reports.life_fixtures import PERIOD, Life, concerning_a1, life
+from tests.reports.life_fixtures import PERIOD, Life, life
 
 pytestmark = pytest.mark.django_db
-__all__ = ["concerning_a1", "life"]
+__all__ = ["life"]
 
 
 @pytest.fixture(autouse=True)
@@ -145,10 +145,10 @@ def test_words_upload_and_issue_through_the_pages(life: Life) -> None:
     assert 'data-testid="text-form"' not in body and 'data-testid="upload-form"' not in body
 
 
-def test_the_liaison_reads_only_what_was_issued_to_the_unit(
-    life: Life, concerning_a1: None
-) -> None:
-    report = draft(life)
+def test_the_liaison_reads_only_what_was_issued_to_the_unit(life: Life) -> None:
+    report = report_generate(
+        kind="diagnosis", subject=life.subject(unit=life.org.unit_a1), actor=life.analyst
+    )
     liaison_a1, liaison_b1 = client_for(life.liaison_a1), client_for(life.liaison_b1)
     names = ("reports:detail", "reports:docx", "reports:pdf")
     # A draft: no one but its makers.
