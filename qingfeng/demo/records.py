@@ -562,6 +562,10 @@ def demo_content_create(
     from qingfeng.demo.dutyfeed import demo_duty_feeds_create
 
     demo_duty_feeds_create(frameworks=frameworks, quarter=QUARTERS[-1])
+    # Reports (issue 15): an issued diagnosis and a draft half-year analysis.
+    from qingfeng.demo.reports import demo_reports_create
+
+    demo_reports_create(region=region)
     return {
         "frameworks": len(frameworks),
         "records": records,
