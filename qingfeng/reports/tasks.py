@@ -1,0 +1,16 @@
+"""Background tasks of the reports app, run by the Huey worker (``manage.py run_huey``;
+docs/reports-batches.md). Huey's Django integration finds this module in every
+installed app."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from qingfeng.reports.batches import batch_run
+
+
+@db_task()
+def run_batch(batch_id: int, language: str = "") -> None:
+    """Generate the reports of the batch ``batch_id`` (``batches.batch_run``), its
+    failures worded in ``language`` (the starter's)."""
+    batch_run(batch_id, language=language)
