@@ -33,6 +33,7 @@ from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Region
 from qingfeng.reports import batches
 from qingfeng.reports.models import ReportBatch
+from qingfeng.scoring.selectors import latest_period
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -66,6 +67,14 @@ class BatchForm(BootstrapMixin, forms.Form):
         assert isinstance(region, forms.ModelChoiceField)
         framework.queryset = visible_frameworks(user, Capability.MAKE_REPORTS).order_by("code")
         region.queryset = batches.batch_regions(user).order_by("path")
+        # The usual case first: the user's own (top) region and framework, the period
+        # last scored.
+        first_region = region.queryset.first()
+        first_framework = framework.queryset.first()
+        region.initial = first_region.code if first_region else None
+        framework.initial = first_framework.code if first_framework else None
+        if first_framework is not None:
+            self.fields["period"].initial = latest_period(first_framework)
         self._style()
 
     def clean_period(self) -> Period:
