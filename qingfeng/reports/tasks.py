@@ -4,6 +4,7 @@ installed app."""
 
 from __future__ import annotations
 
+from django.db import connections
 from huey.contrib.djhuey import db_task
 
 from qingfeng.reports.batches import batch_run
@@ -13,4 +14,10 @@ from qingfeng.reports.batches import batch_run
 def run_batch(batch_id: int, language: str = "") -> None:
     """Generate the reports of the batch ``batch_id`` (``batches.batch_run``), its
     failures worded in ``language`` (the starter's)."""
-    batch_run(batch_id, language=language)
+    try:
+        batch_run(batch_id, language=language)
+    finally:
+        # A batch is a long task, rarely followed by another soon: give this worker's
+        # database connections back rather than keep them idle (connections are per
+        # thread, so this closes only the worker's own).
+        connections.close_all()
