@@ -32,6 +32,7 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("kind", nargs="?", default="booklet")
 parser.add_argument("--workers", type=int, default=2)
 parser.add_argument("--worker-type", choices=["thread", "process"], default="thread")
+parser.add_argument("--parts", type=int, default=0, help="tasks per batch (default: workers)")
 parser.add_argument("--framework", default="LK")
 parser.add_argument("--period", default="2026H2")
 parser.add_argument("--fresh", action="store_true", help="seed a new demo database")
@@ -85,6 +86,8 @@ def main() -> None:
             "--worker-type",
             args.worker_type,
             "--no-periodic",
+            "--max-delay",
+            "1",
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -95,7 +98,12 @@ def main() -> None:
         began = time.perf_counter()
         with transaction.atomic():
             batch = batch_start(
-                kind=args.kind, framework=framework, period=period, region=region, actor=actor
+                kind=args.kind,
+                framework=framework,
+                period=period,
+                region=region,
+                actor=actor,
+                parts=args.parts or args.workers,
             )
         while True:
             batch.refresh_from_db()
@@ -111,7 +119,8 @@ def main() -> None:
     made = batch.reports.count()
     print(
         f"{args.kind} × {batch.total} units ({args.framework} {period}), "
-        f"{args.workers} {args.worker_type} worker(s): {took:.1f} s "
+        f"{args.workers} {args.worker_type} worker(s), {args.parts or args.workers} part(s): "
+        f"{took:.1f} s "
         f"({took / max(batch.total, 1):.2f} s a unit); made {made}, "
         f"failed {len(batch.failures)}"
     )

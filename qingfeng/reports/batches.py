@@ -25,8 +25,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
@@ -150,23 +151,48 @@ def batch_progress(batch: ReportBatch) -> Progress:
 # -- writes -----------------------------------------------------------------------------
 
 
-def _enqueue(batch_id: int) -> None:
-    """Queue the batch's run once the transaction that stored it commits."""
+def batch_parts() -> int:
+    """How many tasks a batch is split into, for the worker to run side by side: as many
+    as it has workers (``settings.HUEY["consumer"]["workers"]``) on PostgreSQL, one on
+    SQLite. SQLite lets one transaction write at a time, and ``report_generate`` renders
+    inside its transaction: two parts would only wait for each other (and SQLite's
+    shared in-memory test database refuses rather than waits)."""
+    if connection.vendor == "sqlite":
+        return 1
+    huey: dict[str, Any] = getattr(settings, "HUEY", {})
+    return max(1, int((huey.get("consumer") or {}).get("workers", 1)))
+
+
+def _enqueue(batch_id: int, *, parts: int) -> None:
+    """Queue the batch's ``parts`` tasks once the transaction that stored it commits
+    (the worker must find the row it is given)."""
     from qingfeng.reports import tasks  # the task module imports this one
 
     language = translation.get_language() or ""
-    transaction.on_commit(lambda: tasks.run_batch(batch_id, language))
+
+    def enqueue() -> None:
+        for part in range(parts):
+            tasks.run_batch(batch_id, language, part, parts)
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
 def batch_start(
-    *, kind: str, framework: Framework, period: Period, region: Region, actor: User
+    *,
+    kind: str,
+    framework: Framework,
+    period: Period,
+    region: Region,
+    actor: User,
+    parts: int | None = None,
 ) -> ReportBatch:
     """Store a batch of ``kind`` for every unit of ``region`` for ``framework``'s
     ``period`` (``batch_units``) as ``actor`` and queue it for the worker.
     ``PermissionDenied`` when ``actor`` may not make reports over ``region``;
     ``ValidationError`` (in words) for a kind that is not one report per unit, a period
-    the kind is not made for, or no unit to generate."""
+    the kind is not made for, or no unit to generate. The units are shared among
+    ``parts`` tasks (``batch_parts()`` by default) the worker runs side by side."""
     if not batch_regions(actor).filter(pk=region.pk).exists():
         raise PermissionDenied
     if kind not in batch_kinds():
@@ -191,7 +217,7 @@ def batch_start(
         total=total,
         created_by=actor,
     )
-    _enqueue(batch.pk)
+    _enqueue(batch.pk, parts=parts or batch_parts())
     return batch
 
 
@@ -207,7 +233,7 @@ def batch_resume(*, batch: ReportBatch, actor: User) -> ReportBatch:
         status=BatchStatus.QUEUED, done=made, failures=[], finished_at=None
     )
     logger.info("batch %s resumed by %s", batch.pk, actor.pk)
-    _enqueue(batch.pk)
+    _enqueue(batch.pk, parts=batch_parts())
     batch.refresh_from_db()
     return batch
 
@@ -239,11 +265,25 @@ def _generate_one(*, batch: ReportBatch, unit: Unit, actor: User | None) -> None
     report_generate(kind=batch.kind, subject=subject, actor=actor, batch_id=batch.pk)
 
 
-def batch_run(batch_id: int, *, language: str = "") -> ReportBatch | None:
-    """Run the batch ``batch_id`` (the worker's task): generate every unit not made yet,
+def _add_failure(batch_id: int, failure: dict[str, str]) -> None:
+    """Count one unit done and keep its failure: read, append and write under the row's
+    lock, as another part of the batch may add one at the same time."""
+    with transaction.atomic():
+        batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
+        ReportBatch.objects.filter(pk=batch_id).update(
+            done=F("done") + 1, failures=[*batch.failures, failure]
+        )
+
+
+def batch_run(
+    batch_id: int, *, language: str = "", part: int = 0, parts: int = 1
+) -> ReportBatch | None:
+    """Run part ``part`` of ``parts`` of the batch ``batch_id`` (the worker's task): the
+    part's share of the units (every ``parts``-th, in the tree's order) not made yet,
     each in its own transaction, keeping each failure with its unit and error (in
-    ``language``, the starter's) and moving ``done`` after each unit. None when the
-    batch is gone or already done."""
+    ``language``, the starter's) and moving ``done`` after each unit. The part that
+    ends last (``done`` reaching ``total``) marks the batch done. None when the batch is
+    gone or already done."""
     claimed = ReportBatch.objects.filter(pk=batch_id).exclude(status=BatchStatus.DONE)
     if not claimed.update(status=BatchStatus.RUNNING):
         return None
@@ -260,14 +300,12 @@ def batch_run(batch_id: int, *, language: str = "") -> ReportBatch | None:
         else Unit.objects.none()
     )
     made = set(batch.reports.values_list("unit_id", flat=True))
-    failures = list(batch.failures)
-    failed = {f["unit"] for f in failures}
+    failed = {f["unit"] for f in batch.failures}
     # The units may have changed since the start (a unit scored or moved): the total
-    # follows, counting the units already made.
-    total = len({u.pk for u in units} | made)
-    ReportBatch.objects.filter(pk=batch_id).update(total=total, done=len(made) + len(failures))
+    # follows, counting the units already made (every part computes the same number).
+    ReportBatch.objects.filter(pk=batch_id).update(total=len({u.pk for u in units} | made))
     with translation.override(language or None):
-        for unit in units:
+        for unit in units[part::parts]:
             if unit.pk in made or unit.code in failed:
                 continue
             try:
@@ -275,13 +313,10 @@ def batch_run(batch_id: int, *, language: str = "") -> ReportBatch | None:
             except Exception as error:  # one unit's failure must not stop the others
                 if not isinstance(error, ValidationError | PermissionDenied):
                     logger.exception("batch %s: unit %s failed", batch_id, unit.code)
-                failures.append(_failure(unit, error))
-                ReportBatch.objects.filter(pk=batch_id).update(
-                    done=F("done") + 1, failures=failures
-                )
+                _add_failure(batch_id, _failure(unit, error))
             else:
                 ReportBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
-    ReportBatch.objects.filter(pk=batch_id).update(
+    ReportBatch.objects.filter(pk=batch_id, done__gte=F("total")).update(
         status=BatchStatus.DONE, finished_at=timezone.now()
     )
     batch.refresh_from_db()

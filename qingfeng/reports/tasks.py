@@ -11,11 +11,11 @@ from qingfeng.reports.batches import batch_run
 
 
 @db_task()
-def run_batch(batch_id: int, language: str = "") -> None:
-    """Generate the reports of the batch ``batch_id`` (``batches.batch_run``), its
-    failures worded in ``language`` (the starter's)."""
+def run_batch(batch_id: int, language: str = "", part: int = 0, parts: int = 1) -> None:
+    """Generate part ``part`` of ``parts`` of the batch ``batch_id``
+    (``batches.batch_run``), its failures worded in ``language`` (the starter's)."""
     try:
-        batch_run(batch_id, language=language)
+        batch_run(batch_id, language=language, part=part, parts=parts)
     finally:
         # A batch is a long task, rarely followed by another soon: give this worker's
         # database connections back rather than keep them idle (connections are per

@@ -109,3 +109,28 @@ def test_a_running_batch_is_not_interrupted_while_it_moves(results: Results) -> 
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == BatchStatus.RUNNING  # nothing queued twice
+
+
+def test_a_batch_in_two_parts_is_done_when_the_last_part_ends(
+    results: Results, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The parts run side by side on PostgreSQL; here one after the other, as the
+    # worker's two tasks would end.
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = batches.batch_start(
+            kind="booklet",
+            framework=results.scored.framework,
+            period=Period.parse("2025Q4"),
+            region=results.org.county_a,
+            actor=results.analyst,
+            parts=2,
+        )
+    first = batches.batch_run(batch.pk, part=0, parts=2)
+    assert first is not None
+    assert (first.status, first.done, first.total) == (BatchStatus.RUNNING, 2, 3)  # A1, A2
+    last = batches.batch_run(batch.pk, part=1, parts=2)
+    assert last is not None
+    assert (last.status, last.done, last.failures) == (BatchStatus.DONE, 3, [])
+    assert last.finished_at is not None
+    assert {r.unit.code for r in last.reports.all()} == {"A1", "A1-1", "A2"}
+    assert batches.batch_run(batch.pk) is None  # a task delivered twice does nothing
