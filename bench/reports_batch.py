@@ -32,7 +32,9 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("kind", nargs="?", default="booklet")
 parser.add_argument("--workers", type=int, default=2)
 parser.add_argument("--worker-type", choices=["thread", "process"], default="thread")
-parser.add_argument("--parts", type=int, default=0, help="tasks per batch (default: workers)")
+parser.add_argument(
+    "--parts", type=int, default=0, help="tasks per batch (default: batches.batch_parts())"
+)
 parser.add_argument("--framework", default="LK")
 parser.add_argument("--period", default="2026H2")
 parser.add_argument("--fresh", action="store_true", help="seed a new demo database")
@@ -59,7 +61,7 @@ from qingfeng.accounts.models import User  # noqa: E402
 from qingfeng.framework.models import Framework  # noqa: E402
 from qingfeng.lib.periods import Period  # noqa: E402
 from qingfeng.org.models import Region, Unit  # noqa: E402
-from qingfeng.reports.batches import batch_start  # noqa: E402
+from qingfeng.reports.batches import batch_parts, batch_start  # noqa: E402
 from qingfeng.reports.models import Report, ReportBatch  # noqa: E402
 
 
@@ -103,7 +105,7 @@ def main() -> None:
                 period=period,
                 region=region,
                 actor=actor,
-                parts=args.parts or args.workers,
+                parts=args.parts or None,
             )
         while True:
             batch.refresh_from_db()
@@ -119,7 +121,7 @@ def main() -> None:
     made = batch.reports.count()
     print(
         f"{args.kind} × {batch.total} units ({args.framework} {period}), "
-        f"{args.workers} {args.worker_type} worker(s), {args.parts or args.workers} part(s): "
+        f"{args.workers} {args.worker_type} worker(s), {args.parts or batch_parts()} part(s): "
         f"{took:.1f} s "
         f"({took / max(batch.total, 1):.2f} s a unit); made {made}, "
         f"failed {len(batch.failures)}"
