@@ -265,13 +265,23 @@ def _generate_one(*, batch: ReportBatch, unit: Unit, actor: User | None) -> None
     report_generate(kind=batch.kind, subject=subject, actor=actor, batch_id=batch.pk)
 
 
+def _made(batch_id: int, unit: Unit) -> bool:
+    """Whether the batch has made ``unit``'s report already."""
+    return Report.objects.filter(batch_id=batch_id, unit=unit).exists()
+
+
+def _count_one(batch_id: int) -> None:
+    """One more unit done (never past the total: the bar reads done of total)."""
+    ReportBatch.objects.filter(pk=batch_id, done__lt=F("total")).update(done=F("done") + 1)
+
+
 def _add_failure(batch_id: int, failure: dict[str, str]) -> None:
     """Count one unit done and keep its failure: read, append and write under the row's
     lock, as another part of the batch may add one at the same time."""
     with transaction.atomic():
         batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
         ReportBatch.objects.filter(pk=batch_id).update(
-            done=F("done") + 1, failures=[*batch.failures, failure]
+            done=min(batch.done + 1, batch.total), failures=[*batch.failures, failure]
         )
 
 
@@ -306,7 +316,9 @@ def batch_run(
     ReportBatch.objects.filter(pk=batch_id).update(total=len({u.pk for u in units} | made))
     with translation.override(language or None):
         for unit in units[part::parts]:
-            if unit.pk in made or unit.code in failed:
+            # Asked again for each unit: a task delivered twice (a batch run again while
+            # its first task still waited in the queue) skips what the other made.
+            if unit.pk in made or unit.code in failed or _made(batch_id, unit):
                 continue
             try:
                 _generate_one(batch=batch, unit=unit, actor=actor)
@@ -315,7 +327,7 @@ def batch_run(
                     logger.exception("batch %s: unit %s failed", batch_id, unit.code)
                 _add_failure(batch_id, _failure(unit, error))
             else:
-                ReportBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+                _count_one(batch_id)
     ReportBatch.objects.filter(pk=batch_id, done__gte=F("total")).update(
         status=BatchStatus.DONE, finished_at=timezone.now()
     )
