@@ -63,19 +63,21 @@ def batch_kinds() -> list[str]:
 # -- reads ------------------------------------------------------------------------------
 
 
+def scored_units(*, framework: Framework, period: Period, region: Region) -> QuerySet[Unit]:
+    """The units of ``region``'s subtree with a score for ``period`` under
+    ``framework``, in the tree's order (no scope: ``batch_units`` adds it)."""
+    scored = period_snapshots(framework=framework, period=period).values("unit_id")
+    return Unit.objects.filter(within_q(region), pk__in=scored).order_by("path", "pk")
+
+
 def batch_units(
     *, actor: Any, framework: Framework, period: Period, region: Region
 ) -> QuerySet[Unit]:
     """The units a batch of ``region`` generates for ``actor``: those of the region's
     subtree ``actor`` makes reports for that have a score for ``period`` (module
     docstring), in the tree's order."""
-    scored = period_snapshots(framework=framework, period=period).values("unit_id")
-    return (
-        visible_units(actor, Capability.MAKE_REPORTS)
-        .filter(within_q(region))
-        .filter(pk__in=scored)
-        .order_by("path", "pk")
-    )
+    units = scored_units(framework=framework, period=period, region=region)
+    return units.filter(pk__in=visible_units(actor, Capability.MAKE_REPORTS).values("pk"))
 
 
 def batch_regions(user: Any) -> QuerySet[Region]:
@@ -299,15 +301,13 @@ def batch_run(
         return None
     batch = ReportBatch.objects.select_related("framework", "region", "created_by").get(pk=batch_id)
     actor = batch.created_by
+    # The region's units, not the starter's scope of now: a unit the starter may no
+    # longer make reports for is listed as a failure saying so (``_generate_one``),
+    # rather than dropped without a word. A region holder's scope covers them all.
     units = list(
-        batch_units(
-            actor=actor,
-            framework=batch.framework,
-            period=Period.parse(batch.period),
-            region=batch.region,
+        scored_units(
+            framework=batch.framework, period=Period.parse(batch.period), region=batch.region
         )
-        if actor is not None
-        else Unit.objects.none()
     )
     made = set(batch.reports.values_list("unit_id", flat=True))
     failed = {f["unit"] for f in batch.failures}

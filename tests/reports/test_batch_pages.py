@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from qingfeng.accounts.roles import Role
 from qingfeng.lib.periods import Period
@@ -134,3 +135,25 @@ def test_a_batch_in_two_parts_is_done_when_the_last_part_ends(
     assert last.finished_at is not None
     assert {r.unit.code for r in last.reports.all()} == {"A1", "A1-1", "A2"}
     assert batches.batch_run(batch.pk) is None  # a task delivered twice does nothing
+
+
+def test_units_out_of_the_starters_scope_by_the_run_are_listed_as_failures(
+    results: Results, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False), translation.override("en"):
+        batch = batches.batch_start(
+            kind="booklet",
+            framework=results.scored.framework,
+            period=Period.parse("2025Q4"),
+            region=results.org.county_a,
+            actor=results.analyst,
+        )
+    # The analyst leaves county A before the worker takes the batch.
+    results.analyst.assignments.all().delete()
+
+    done = batches.batch_run(batch.pk, language="en")
+
+    assert done is not None and (done.status, done.done, done.total) == (BatchStatus.DONE, 3, 3)
+    assert [f["unit"] for f in done.failures] == ["A1", "A1-1", "A2"]
+    assert {f["error"] for f in done.failures} == {"This unit is no longer in your scope."}
+    assert not done.reports.exists()
