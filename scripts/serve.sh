@@ -10,6 +10,9 @@
 #   QINGFENG_WORKER_TIMEOUT  seconds a request may run before its worker is restarted (300)
 #   QINGFENG_SKIP_INSTALL=1  use the existing .venv as it is (no pip; tests and CI)
 # Extra arguments go to gunicorn.
+#
+# The background worker (report batches: manage.py run_huey) is a service of its own,
+# qingfeng-worker.service in docs/deploy.md; scripts/demo.sh starts one beside runserver.
 set -euo pipefail
 
 # Production unless told otherwise; the same yes/no words as qingfeng/settings.py.

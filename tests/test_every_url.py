@@ -1278,6 +1278,63 @@ URLS.update(FULFIL_URLS)
 
 
 # ---------------------------------------------------------------------------------------
+# Report batches (issue 15): a booklet batch of county A made inside each request's
+# savepoint by county A's analyst, with unit A1's booklet.
+
+
+def _batch(w: World) -> Any:
+    from qingfeng.lib.periods import Period
+    from qingfeng.reports.kinds import Subject
+    from qingfeng.reports.models import BatchStatus, ReportBatch
+    from qingfeng.reports.services import report_generate
+
+    t = w.results.scored.framework
+    batch = ReportBatch.objects.create(
+        kind="booklet",
+        framework=t,
+        period="2025Q4",
+        region=w.org.county_a,
+        status=BatchStatus.DONE,
+        total=1,
+        done=1,
+        created_by=w.users["analyst_a"],
+    )
+    subject = Subject(
+        framework=t, period=Period.parse("2025Q4"), region=w.org.county_a, unit=w.org.unit_a1
+    )
+    report_generate(kind="booklet", subject=subject, actor=w.users["analyst_a"], batch_id=batch.pk)
+    return batch
+
+
+def _batch_report_url(w: World) -> str:
+    batch = _batch(w)
+    return reverse("reports:batch_report", args=[batch.pk, batch.reports.get().pk])
+
+
+BATCH_URLS: dict[str, Case] = {
+    "reports:batch_new": scoped(r("reports:batch_new"), ("黎城县",), "analyst_a", "analyst_b"),
+    "reports:batch": obj(
+        r("reports:batch", lambda w: _batch(w).pk),
+        "analyst_a",
+        "analyst_b",
+        shows=("黎城县教育局",),
+    ),
+    "reports:batch_resume": obj(
+        r("reports:batch_resume", lambda w: _batch(w).pk),
+        "analyst_a",
+        "analyst_b",
+        status=302,
+        method="post",
+    ),
+    "reports:batch_zip": obj(
+        r("reports:batch_zip", lambda w: _batch(w).pk), "analyst_a", "analyst_b"
+    ),
+    "reports:batch_report": obj(_batch_report_url, "analyst_a", "analyst_b"),
+}
+URLS.update(BATCH_URLS)
+
+
+# ---------------------------------------------------------------------------------------
 # The tests
 
 

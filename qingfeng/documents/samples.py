@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qingfeng.documents.samples_booklet import BOOKLET_SAMPLES
 from qingfeng.documents.samples_filing import FILING_SAMPLES
 from qingfeng.documents.samples_region import REGION_SAMPLES
 from qingfeng.documents.samples_unit import UNIT_SAMPLES
@@ -29,5 +30,10 @@ COMMON_SAMPLE: dict[str, Any] = {
 
 REPORT_SAMPLES: dict[str, dict[str, Any]] = {
     kind: {**sample, **COMMON_SAMPLE}
-    for kind, sample in {**UNIT_SAMPLES, **REGION_SAMPLES, **FILING_SAMPLES}.items()
+    for kind, sample in {
+        **UNIT_SAMPLES,
+        **REGION_SAMPLES,
+        **FILING_SAMPLES,
+        **BOOKLET_SAMPLES,
+    }.items()
 }

@@ -1,6 +1,6 @@
 """URLs of the reports app."""
 
-from django.urls import path
+from django.urls import include, path
 
 from qingfeng.reports import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/text/", views.report_text, name="text"),
     path("<int:pk>/upload/", views.report_upload, name="upload"),
     path("<int:pk>/issue/", views.report_issue, name="issue"),
+    path("batches/", include("qingfeng.reports.urls_batches")),
 ]

@@ -17,7 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qingfeng.documents.default_templates import build_filing, build_region, build_unit
+from qingfeng.documents.default_templates import (
+    build_booklet,
+    build_filing,
+    build_region,
+    build_unit,
+)
 from qingfeng.documents.default_templates.gongwen import (
     CENTER,
     RIGHT,
@@ -98,6 +103,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     **build_unit.TEMPLATES,
     **build_region.TEMPLATES,
     **build_filing.TEMPLATES,
+    **build_booklet.TEMPLATES,
 }
 
 

@@ -1,0 +1,226 @@
+"""Pages of report batches: the "generate for every unit" form, the batch's page (its
+progress bar polled by htmx, its failures, its reports), the .zip of its documents, and
+"run again" for an interrupted batch. Thin: the rules are in ``reports.batches``.
+
+Scope: a batch is seen by whoever started it and by the makers of reports over its
+region (``batches.visible_batches``); any other user gets a 404.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from qingfeng.accounts.roles import Capability
+from qingfeng.documents.models import DocumentKind
+from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import visible_frameworks
+from qingfeng.lib.periods import Period, period_label
+from qingfeng.lib.typing import AuthedRequest
+from qingfeng.org.forms import BootstrapMixin
+from qingfeng.org.models import Region
+from qingfeng.reports import batches
+from qingfeng.reports.models import ReportBatch
+from qingfeng.scoring.selectors import latest_period
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class BatchForm(BootstrapMixin, forms.Form):
+    """What a batch is for: the kind, the framework, the period, the region."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("report batch", "Kind of report"))
+    framework = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator framework"),
+        queryset=Framework.objects.none(),
+        to_field_name="code",
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=16,
+        help_text=gettext_lazy("A year, half, quarter or month: 2026, 2026H1, 2026Q4, 2026M07."),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=Region.objects.none(), to_field_name="code"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k, DocumentKind(k).label) for k in batches.batch_kinds()]
+        framework = self.fields["framework"]
+        region = self.fields["region"]
+        assert isinstance(framework, forms.ModelChoiceField)
+        assert isinstance(region, forms.ModelChoiceField)
+        framework.queryset = visible_frameworks(user, Capability.MAKE_REPORTS).order_by("code")
+        region.queryset = batches.batch_regions(user).order_by("path")
+        # The usual case first: the user's own (top) region and framework, the period
+        # last scored.
+        first_region = region.queryset.first()
+        first_framework = framework.queryset.first()
+        region.initial = first_region.code if first_region else None
+        framework.initial = first_framework.code if first_framework else None
+        if first_framework is not None:
+            self.fields["period"].initial = latest_period(first_framework)
+        self._style()
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.read(self.cleaned_data["period"])
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+def _batch_for(request: AuthedRequest, pk: int) -> ReportBatch:
+    """The batch ``pk`` if the user sees it; 404 otherwise."""
+    return get_object_or_404(
+        batches.visible_batches(request.user).select_related("framework", "region"), pk=pk
+    )
+
+
+@login_required
+def batch_new(request: AuthedRequest) -> HttpResponse:
+    """The "generate for every unit" form, and the user's recent batches."""
+    if not batches.batch_regions(request.user).exists():
+        raise Http404
+    form = BatchForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = batches.batch_start(
+                kind=data["kind"],
+                framework=data["framework"],
+                period=data["period"],
+                region=data["region"],
+                actor=request.user,
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("reports:batch", pk=batch.pk)
+    recent = batches.visible_batches(request.user).select_related("region")[:20]
+    return render(request, "reports/batch_new.html", {"form": form, "recent": recent})
+
+
+@login_required
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The batch's page; htmx's poll (``HX-Request``) gets its progress part alone."""
+    batch = _batch_for(request, pk)
+    context = {
+        "batch": batch,
+        "progress": batches.batch_progress(batch),
+        "reports": batches.batch_reports(batch=batch, user=request.user),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/batch_progress.html", context)
+    return render(request, "reports/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_resume(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Run an interrupted batch again (the units already made are skipped)."""
+    batch = _batch_for(request, pk)
+    try:
+        batches.batch_resume(batch=batch, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports:batch", pk=batch.pk)
+
+
+@login_required
+def batch_report(request: AuthedRequest, pk: int, report: int) -> FileResponse:
+    """One .docx the batch made."""
+    batch = _batch_for(request, pk)
+    found = get_object_or_404(batches.batch_reports(batch=batch, user=request.user), pk=report)
+    return FileResponse(
+        iter([bytes(found.content)]),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=DOCX,
+    )
+
+
+class _Sink:
+    """A write-only stream for ``zipfile`` that hands over what it was given."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.position = 0
+
+    def write(self, data: bytes, /) -> int:
+        self.chunks.append(bytes(data))
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name`` or, when already ``taken``, "name（2）.docx", "name（3）.docx" …"""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}（{n}）{dot}{ext}"
+    taken.add(candidate)
+    return candidate
+
+
+def _zip_chunks(reports: Any) -> Iterator[bytes]:
+    """The .zip of ``reports``, written one document at a time (never all in memory)."""
+    sink = _Sink()
+    taken: set[str] = set()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in (
+            reports.select_related(None).only("filename", "content").iterator(chunk_size=20)
+        ):
+            archive.writestr(unique_name(report.filename, taken), bytes(report.content))
+            yield sink.take()
+    yield sink.take()
+
+
+@login_required
+def batch_zip(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
+    """Every .docx the batch made (that the user may see), as one .zip streamed."""
+    batch = _batch_for(request, pk)
+    reports = batches.batch_reports(batch=batch, user=request.user)
+    with translation.override("zh-hans"):  # file names are Chinese, as the documents
+        kind = str(DocumentKind(batch.kind).label)
+        name = f"{period_label(batch.period)}{batch.region.name}{kind}.zip"
+    response = StreamingHttpResponse(_zip_chunks(reports), content_type="application/zip")
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition naming a Chinese file (RFC 6266's filename*)."""
+    return f"attachment; filename=\"batch.zip\"; filename*=UTF-8''{quote(filename)}"
