@@ -53,24 +53,32 @@ def sample_context(kind: str = "") -> dict[str, Any]:
 
 
 def sample_rows(kind: str) -> list[tuple[str, str]]:
-    """What a template of ``kind`` may use, as the templates page lists it: each key of
-    its sample context with the sample's value in words; a list of rows as
-    ``units[].name`` … (one line per field of its first row), an image as "[image]"."""
+    """What a template of ``kind`` may use, as the templates page lists it: each name
+    with the sample's value in words. Rows of a table as ``units[].name`` (the fields of
+    its first row, nested ones too: ``units[].records[].date``), an image as "（图片）"."""
+    from django.utils.translation import gettext
+
     from qingfeng.lib.documents import Picture
 
-    def shown(value: Any) -> str:
-        if isinstance(value, Picture):
-            return "[image]"
-        if isinstance(value, list):
-            return "；".join(shown(item) for item in value)
-        return str(value)
-
     rows: list[tuple[str, str]] = []
-    for key, value in sample_context(kind).items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            rows += [(f"{key}[].{field}", shown(item)) for field, item in value[0].items()]
+
+    def walk(name: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for field, item in value.items():
+                walk(f"{name}.{field}", item)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            walk(f"{name}[]", value[0])
+        elif isinstance(value, list):
+            rows.append((name, "；".join(str(item) for item in value)))
+        elif isinstance(value, bool):
+            rows.append((name, gettext("yes") if value else gettext("no")))
+        elif isinstance(value, Picture):
+            rows.append((name, gettext("(an image)")))
         else:
-            rows.append((key, shown(value)))
+            rows.append((name, str(value)))
+
+    for key, value in sample_context(kind).items():
+        walk(key, value)
     return rows
 
 

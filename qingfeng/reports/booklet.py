@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from qingfeng.lib.documents import chinese_date
 from qingfeng.lib.periods import Period, period_label
@@ -30,10 +30,6 @@ from qingfeng.org.models import Unit, within_q
 from qingfeng.rectification.models import Problem, ProblemSource, ProblemState
 from qingfeng.rectification.selectors import state_board, visible_problems
 from qingfeng.reports.kinds import Built, Subject
-
-# The documents are Chinese whatever the user's language (labels come from the models'
-# translated choices).
-DOCUMENT_LANGUAGE = "zh-hans"
 
 
 def booklet_problems(*, user: Any, subject: Subject) -> QuerySet[Problem]:
@@ -98,16 +94,13 @@ def build(*, subject: Subject, user: Any) -> Built:
     """The booklet of ``subject.unit`` (a unit's booklet) or of the whole
     ``subject.region`` (unit None) for ``subject.period``, as ``user`` sees the ledger."""
     today = timezone.localdate()
-    with translation.override(DOCUMENT_LANGUAGE):
-        scoped = booklet_problems(user=user, subject=subject)
-        board = state_board(problems=scoped, today=today)
-        problems = list(
-            scoped.select_related("unit").order_by("unit__path", "source", "due", "number")
-        )
-        sections = _unit_sections(problems, today=today)
-        name = subject.unit.name if subject.unit is not None else subject.region.name
-        label = period_label(subject.period)
-        states = [{"label": c.label, "count": c.count, "overdue": c.overdue} for c in board.cells]
+    scoped = booklet_problems(user=user, subject=subject)
+    board = state_board(problems=scoped, today=today)
+    problems = list(scoped.select_related("unit").order_by("unit__path", "source", "due", "number"))
+    sections = _unit_sections(problems, today=today)
+    name = subject.unit.name if subject.unit is not None else subject.region.name
+    label = period_label(subject.period)
+    states = [{"label": c.label, "count": c.count, "overdue": c.overdue} for c in board.cells]
     if subject.unit is not None:
         units = [subject.unit]
     else:

@@ -14,6 +14,7 @@ from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Person, Unit
 from qingfeng.reports import selectors_life
 from qingfeng.reports.kinds import KINDS, About, Subject
+from qingfeng.reports.selectors import period_choices
 
 TEXT_HELP = gettext_lazy(
     "Your own paragraphs, one per line: they go where the template puts the analyst's "
@@ -29,10 +30,9 @@ class NewReportForm(BootstrapMixin, forms.Form):
     framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
         label=gettext_lazy("Indicator framework"), queryset=None, to_field_name="code"
     )
-    period = forms.CharField(
+    period = forms.ChoiceField(
         label=gettext_lazy("Period"),
-        max_length=8,
-        help_text=gettext_lazy("e.g. 2026Q3 (a quarter), 2026H1 (a half-year), 2026 (a year)"),
+        help_text=gettext_lazy("The periods with stored scores, the latest first."),
     )
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=gettext_lazy("Unit"),
@@ -61,6 +61,8 @@ class NewReportForm(BootstrapMixin, forms.Form):
         kind_field.choices = [(kind, spec.label) for kind, spec in KINDS.items()]
         framework_field: Any = self.fields["framework"]
         framework_field.queryset = selectors_life.maker_frameworks(user)
+        period_field: Any = self.fields["period"]
+        period_field.choices = period_choices(framework_field.queryset)
         unit_field: Any = self.fields["unit"]
         units = selectors_life.maker_units(user)
         unit_field.queryset = units
@@ -73,10 +75,7 @@ class NewReportForm(BootstrapMixin, forms.Form):
         self._style()
 
     def clean_period(self) -> Period:
-        try:
-            return Period.parse(self.cleaned_data["period"].strip())
-        except ValueError as error:
-            raise forms.ValidationError(_("Write the period as 2026Q3, 2026H1 or 2026.")) from error
+        return Period.parse(self.cleaned_data["period"])  # one of the choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,14 +12,18 @@ The rule, once:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from qingfeng.accounts.roles import Capability, Role
 from qingfeng.accounts.selectors import has_capability, own_people, visible_regions, visible_units
+from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import period_label, period_sort_key
 from qingfeng.org.models import InCharge, Post, PostRole, Unit
 from qingfeng.reports.models import Report, ReportStatus
+from qingfeng.scoring.selectors import scored_periods
 
 
 def may_make(user: Any) -> bool:
@@ -68,3 +72,12 @@ def reports_for(user: Any) -> QuerySet[Report]:
     )
     ids = Report.objects.filter(reports_made_q(user) | received).values("pk")
     return Report.objects.filter(pk__in=ids).select_related("framework", "region", "unit", "person")
+
+
+def period_choices(frameworks: Iterable[Framework]) -> list[tuple[str, str]]:
+    """The periods a report can be made for: those with stored scores in any of
+    ``frameworks``, newest first, each as (code, the period in words)."""
+    periods: set[str] = set()
+    for framework in frameworks:
+        periods.update(scored_periods(framework))
+    return [(code, period_label(code)) for code in sorted(periods, key=period_sort_key)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -27,15 +26,17 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.documents.models import DocumentKind
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
+from qingfeng.lib.documents import DOCX_CONTENT_TYPE
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
+from qingfeng.lib.xlsx import attachment
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Region
 from qingfeng.reports import batches
+from qingfeng.reports.kinds import DOCUMENT_LANGUAGE
 from qingfeng.reports.models import ReportBatch
+from qingfeng.reports.selectors import period_choices
 from qingfeng.scoring.selectors import latest_period
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class BatchForm(BootstrapMixin, forms.Form):
@@ -47,10 +48,9 @@ class BatchForm(BootstrapMixin, forms.Form):
         queryset=Framework.objects.none(),
         to_field_name="code",
     )
-    period = forms.CharField(
+    period = forms.ChoiceField(
         label=gettext_lazy("Period"),
-        max_length=16,
-        help_text=gettext_lazy("A year, half, quarter or month: 2026, 2026H1, 2026Q4, 2026M07."),
+        help_text=gettext_lazy("The periods with stored scores, the latest first."),
     )
     region = forms.ModelChoiceField(
         label=gettext_lazy("Region"), queryset=Region.objects.none(), to_field_name="code"
@@ -73,15 +73,15 @@ class BatchForm(BootstrapMixin, forms.Form):
         first_framework = framework.queryset.first()
         region.initial = first_region.code if first_region else None
         framework.initial = first_framework.code if first_framework else None
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = period_choices(framework.queryset)
         if first_framework is not None:
-            self.fields["period"].initial = latest_period(first_framework)
+            period.initial = latest_period(first_framework)
         self._style()
 
     def clean_period(self) -> Period:
-        try:
-            return Period.read(self.cleaned_data["period"])
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+        return Period.parse(self.cleaned_data["period"])  # one of the choices
 
 
 def _batch_for(request: AuthedRequest, pk: int) -> ReportBatch:
@@ -152,7 +152,7 @@ def batch_report(request: AuthedRequest, pk: int, report: int) -> FileResponse:
         iter([bytes(found.content)]),
         as_attachment=True,
         filename=found.filename,
-        content_type=DOCX,
+        content_type=DOCX_CONTENT_TYPE,
     )
 
 
@@ -213,14 +213,9 @@ def batch_zip(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     """Every .docx the batch made (that the user may see), as one .zip streamed."""
     batch = _batch_for(request, pk)
     reports = batches.batch_reports(batch=batch, user=request.user)
-    with translation.override("zh-hans"):  # file names are Chinese, as the documents
+    with translation.override(DOCUMENT_LANGUAGE):  # file names are Chinese, as the documents
         kind = str(DocumentKind(batch.kind).label)
         name = f"{period_label(batch.period)}{batch.region.name}{kind}.zip"
     response = StreamingHttpResponse(_zip_chunks(reports), content_type="application/zip")
-    response["Content-Disposition"] = _attachment(name)
+    response["Content-Disposition"] = attachment(name)
     return response
-
-
-def _attachment(filename: str) -> str:
-    """A Content-Disposition naming a Chinese file (RFC 6266's filename*)."""
-    return f"attachment; filename=\"batch.zip\"; filename*=UTF-8''{quote(filename)}"

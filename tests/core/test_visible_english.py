@@ -29,7 +29,8 @@ from openpyxl import load_workbook
 
 from qingfeng.accounts.models import User
 from qingfeng.demo.accounts import DEMO_USERNAMES
-from qingfeng.documents.selectors import SAMPLE_CONTEXT
+from qingfeng.documents.models import DocumentKind
+from qingfeng.documents.selectors import sample_rows
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, VersionStatus
 from qingfeng.framework.services import version_copy
 from qingfeng.lib.periods import Period
@@ -65,7 +66,12 @@ ALLOWED = {
 }
 # The fields a Word template names ({{ recipient }}…): identifiers an administrator types
 # into the template, listed on the templates page beside their sample values.
-ALLOWED |= {word for key in SAMPLE_CONTEXT for word in WORD.findall(key)}
+ALLOWED |= {
+    word
+    for kind in DocumentKind.values
+    for key, _value in sample_rows(kind)
+    for word in WORD.findall(key)
+}
 
 # Pages not walked, with the reason.
 SKIPPED_PREFIXES = (

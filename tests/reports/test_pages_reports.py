@@ -67,12 +67,14 @@ def test_the_analyst_generates_a_filing_list_from_the_form(life: Life) -> None:
     assert "请&lt;b&gt;参考&lt;/b&gt;。" in texts(response) and "草稿已生成" in texts(response)
 
 
-def test_the_form_refuses_a_bad_period_in_the_users_language(life: Life) -> None:
+def test_the_form_offers_the_scored_periods_in_words(life: Life) -> None:
+    page = texts(client_for(life.analyst).get(reverse("reports:new")))
+    assert '<option value="2025Q1">2025年第一季度</option>' in page
     client = english(client_for(life.analyst))
     response = client.post(
         reverse("reports:new"), {"kind": "filing", "framework": "T", "period": "2025X9"}
     )
-    assert "Write the period as 2026Q3, 2026H1 or 2026." in texts(response)
+    assert "Select a valid choice" in texts(response)
 
 
 def test_a_report_page_with_its_files(life: Life) -> None:
