@@ -1282,7 +1282,7 @@ URLS.update(FULFIL_URLS)
 # savepoint by county A's analyst, with unit A1's booklet.
 
 
-def _batch(w: World) -> Any:
+def _report_batch(w: World) -> Any:
     from qingfeng.lib.periods import Period
     from qingfeng.reports.kinds import Subject
     from qingfeng.reports.models import BatchStatus, ReportBatch
@@ -1306,30 +1306,24 @@ def _batch(w: World) -> Any:
     return batch
 
 
-def _batch_report_url(w: World) -> str:
-    batch = _batch(w)
-    return reverse("reports:batch_report", args=[batch.pk, batch.reports.get().pk])
-
-
 BATCH_URLS: dict[str, Case] = {
     "reports:batch_new": scoped(r("reports:batch_new"), ("黎城县",), "analyst_a", "analyst_b"),
     "reports:batch": obj(
-        r("reports:batch", lambda w: _batch(w).pk),
+        r("reports:batch", lambda w: _report_batch(w).pk),
         "analyst_a",
         "analyst_b",
         shows=("黎城县教育局",),
     ),
     "reports:batch_resume": obj(
-        r("reports:batch_resume", lambda w: _batch(w).pk),
+        r("reports:batch_resume", lambda w: _report_batch(w).pk),
         "analyst_a",
         "analyst_b",
         status=302,
         method="post",
     ),
     "reports:batch_zip": obj(
-        r("reports:batch_zip", lambda w: _batch(w).pk), "analyst_a", "analyst_b"
+        r("reports:batch_zip", lambda w: _report_batch(w).pk), "analyst_a", "analyst_b"
     ),
-    "reports:batch_report": obj(_batch_report_url, "analyst_a", "analyst_b"),
 }
 URLS.update(BATCH_URLS)
 

@@ -9,5 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.batch_detail, name="batch"),
     path("<int:pk>/resume/", views.batch_resume, name="batch_resume"),
     path("<int:pk>/zip/", views.batch_zip, name="batch_zip"),
-    path("<int:pk>/reports/<int:report>/", views.batch_report, name="batch_report"),
 ]

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -26,7 +26,6 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.documents.models import DocumentKind
 from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
-from qingfeng.lib.documents import DOCX_CONTENT_TYPE
 from qingfeng.lib.periods import Period, period_label
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import attachment
@@ -141,19 +140,6 @@ def batch_resume(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("reports:batch", pk=batch.pk)
-
-
-@login_required
-def batch_report(request: AuthedRequest, pk: int, report: int) -> FileResponse:
-    """One .docx the batch made."""
-    batch = _batch_for(request, pk)
-    found = get_object_or_404(batches.batch_reports(batch=batch, user=request.user), pk=report)
-    return FileResponse(
-        iter([bytes(found.content)]),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=DOCX_CONTENT_TYPE,
-    )
 
 
 class _Sink:

@@ -2,8 +2,9 @@
 for every unit", the progress bar moves (htmx polling the batch page), and it ends with
 the .zip of every unit's document; the worker is a real Huey consumer in this process.
 
-The kind is the problem booklet for now (the diagnosis comes from another part of
-issue 15; switch ``KIND`` to it once merged)."""
+The batch is the one the issue names: the diagnosis of every scored unit of the demo
+county for 2026H1. The demo has issued 县第一中学's already: that unit is listed as a
+failure with the reason (an issued report cannot change) and the others come out."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def shipped_rows() -> None:
 
 __all__ = ["huey_worker"]  # the fixture this module uses
 
-KIND = "booklet"
+KIND = "diagnosis"
+ISSUED_IN_THE_DEMO = "县第一中学"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
@@ -56,7 +58,7 @@ def test_a_batch_of_the_demo_county_moves_and_ends_with_the_zip(
     page = log_in(context.new_page(), live_server.url, "commission")
     page.goto(f"{live_server.url}/reports/batches/")
     page.select_option("#id_kind", KIND)
-    page.fill("#id_period", "2026H1")
+    page.select_option("#id_period", "2026H1")
     page.click("[data-testid=batch-form] button[type=submit]")
 
     bar = page.locator("[data-testid=batch-bar]")
@@ -68,7 +70,11 @@ def test_a_batch_of_the_demo_county_moves_and_ends_with_the_zip(
             break
         time.sleep(0.3)
     batch = ReportBatch.objects.get()
-    assert batch.status == BatchStatus.DONE and batch.failures == []
+    assert batch.status == BatchStatus.DONE
+    assert [(f["name"], f["error"]) for f in batch.failures] == [
+        (ISSUED_IN_THE_DEMO, "该报告已印发，不能再修改。")
+    ]
+    assert ISSUED_IN_THE_DEMO in page.locator("[data-testid=batch-failures]").inner_text()
     moving = sorted(set(seen) - {0, batch.total})
     assert len(moving) >= 2, f"the bar did not move through the batch: {seen}"
     assert seen == sorted(seen)  # never backwards
@@ -80,7 +86,7 @@ def test_a_batch_of_the_demo_county_moves_and_ends_with_the_zip(
         page.click("[data-testid=batch-zip]")
     archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
     names = archive.namelist()
-    assert len(names) == len(set(names)) == batch.total
-    assert all(name.startswith("2026年上半年") and name.endswith(".docx") for name in names)
+    assert len(names) == len(set(names)) == batch.total - 1
+    assert all(name.endswith("2026年上半年政治生态诊断书.docx") for name in names)
     assert download.value.suggested_filename.endswith(".zip")
     context.close()
