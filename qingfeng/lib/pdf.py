@@ -48,7 +48,8 @@ DEFAULT_TIMEOUT = 90  # seconds; a fresh profile's first start takes a few
 # The 公文 fonts a document names (仿宋_GB2312, 方正小标宋简体, 黑体) are rarely on a
 # Linux server: LibreOffice asks fontconfig, which would substitute a sans font. This
 # configuration (the system's, plus these aliases) makes them the free Noto CJK fonts the
-# documents' font table names as their alternatives.
+# documents' font table names as their alternatives (accepted after them: a server with
+# the real fonts keeps them).
 _FONT_ALIASES = {
     "仿宋_GB2312": "Noto Serif CJK SC",
     "仿宋": "Noto Serif CJK SC",
@@ -65,7 +66,7 @@ FONTCONFIG = (
     '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
     + "".join(
         f'  <alias binding="same"><family>{name}</family>'
-        f"<prefer><family>{free}</family></prefer></alias>\n"
+        f"<accept><family>{free}</family></accept></alias>\n"
         for name, free in _FONT_ALIASES.items()
     )
     + "</fontconfig>\n"

@@ -4,15 +4,20 @@ the command's stand-in user."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 from PIL import Image
 
 from qingfeng.accounts.selectors import command_user
 from qingfeng.documents.default_templates.gongwen import new_document, paragraph, saved, table
 from qingfeng.lib.documents import Picture, render_docx, tiny_png
+from qingfeng.lib.pdf import FONTCONFIG
 from qingfeng.reports.charts import BAND_COLOURS, band_colour, figure, plain, png
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -56,3 +61,24 @@ def test_it_reads_as_the_whole_installation_when_a_command_names_no_user(db: Non
     stand_in = command_user("", stand_in="make_report")
     assert stand_in is not None and stand_in.is_superuser and stand_in.pk is None
     assert command_user("nobody-of-that-name", stand_in="make_report") is None
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig's fc-match")
+def test_it_sets_the_gongwen_fonts_in_noto_for_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice asks fontconfig for 仿宋_GB2312 and 黑体: the conversion's own
+    configuration answers with the serif and the sans Noto CJK (not any sans fallback)."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(FONTCONFIG, encoding="utf-8")
+
+    def matched(family: str) -> str:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}", family],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "FONTCONFIG_FILE": str(config)},
+            check=True,
+        )
+        return found.stdout
+
+    assert matched("仿宋_GB2312") == matched("方正小标宋简体") == "Noto Serif CJK SC"
+    assert matched("黑体") == "Noto Sans CJK SC"
