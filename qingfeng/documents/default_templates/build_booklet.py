@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from qingfeng.documents.default_templates.gongwen import (
     CENTER,
-    RIGHT,
     letterhead,
     new_document,
     paragraph,
     saved,
+    signature,
     table,
 )
 from qingfeng.lib.documents import FONT_HEADING, FONT_TITLE, SIZE_TITLE
@@ -67,9 +67,7 @@ def booklet() -> bytes:
     paragraph(document, "{%p for text in analyst_paragraphs %}")
     paragraph(document, "{{ text }}", indent=True)
     paragraph(document, "{%p endfor %}")
-    paragraph(document)
-    paragraph(document, "{{ issuer }}", align=RIGHT, right_chars=2)
-    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
+    signature(document)
     return saved(document)
 
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from qingfeng.documents.default_templates.gongwen import (
     CENTER,
-    RIGHT,
     letterhead,
     new_document,
     paragraph,
     saved,
+    signature,
     table,
 )
 from qingfeng.lib.documents import FONT_HEADING, FONT_TITLE, SIZE_TITLE
@@ -57,9 +57,7 @@ def filing() -> bytes:
     paragraph(document, "{%p if not leaders %}")
     paragraph(document, "本期无相关领导干部。", indent=True)
     paragraph(document, "{%p endif %}")
-    paragraph(document)
-    paragraph(document, "{{ issuer }}", align=RIGHT, right_chars=2)
-    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
+    signature(document)
     return saved(document)
 
 

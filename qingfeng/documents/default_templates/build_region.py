@@ -13,55 +13,20 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from docx.enum.text import WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm
-
-from qingfeng.documents.default_templates import gongwen
 from qingfeng.documents.default_templates.gongwen import (
     CENTER,
-    RIGHT,
+    SIZE_TABLE,
+    heading,
+    image,
     letterhead,
     new_document,
     paragraph,
     saved,
+    signature,
+    subheading,
+    table,
 )
-from qingfeng.lib.documents import FONT_HEADING, FONT_TITLE, SIZE_TITLE
-
-TABLE_SIZE = 10.5  # 五号: a table of 112 rows stays a few pages
-
-
-def table(document: Any, headers: list[str], cells: list[str], **options: Any) -> Any:
-    """``gongwen.table`` with its column widths fixed (LibreOffice and WPS size the
-    columns by the grid, not by the cells, unless the table is fixed) and its header
-    row repeated on every page a long table spans."""
-    grid = gongwen.table(document, headers, cells, **options)
-    widths = options.get("widths_cm")
-    if widths:
-        grid.autofit = False
-        for column, width in zip(grid.columns, widths, strict=True):
-            column.width = Cm(width)
-    header = grid.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
-    # The row repeated for each item (the one between the {%tr %} rows) never splits
-    # across a page: a long unit name would leave its tail on the next page.
-    whole = OxmlElement("w:cantSplit")
-    whole.set(qn("w:val"), "true")
-    grid.rows[2]._tr.get_or_add_trPr().append(whole)
-    return grid
-
-
-def heading(document: Any, text: str) -> None:
-    """A level-one heading (一、…) in 黑体, indented as the text, kept with what follows."""
-    paragraph(document, text, font=FONT_HEADING, indent=True).paragraph_format.keep_with_next = True
-
-
-def subheading(document: Any, text: str) -> None:
-    """A level-two heading (（一）…) in the text's font, bold, kept with its table."""
-    paragraph(document, text, indent=True, bold=True).paragraph_format.keep_with_next = True
+from qingfeng.lib.documents import FONT_TITLE, SIZE_TITLE
 
 
 def text(document: Any, expression: str) -> None:
@@ -74,13 +39,6 @@ def when(document: Any, condition: str, body: Callable[[], None]) -> None:
     paragraph(document, f"{{%p if {condition} %}}")
     body()
     paragraph(document, "{%p endif %}")
-
-
-def image(document: Any, name: str) -> None:
-    """An image (a ``Picture`` of the context) centred in its own paragraph, single
-    spaced (the text's exact 28-point lines would cut it to one line's height)."""
-    holder = paragraph(document, f"{{{{ {name} }}}}", align=CENTER)
-    holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
 def opening(document: Any) -> None:
@@ -103,13 +61,6 @@ def analyst(document: Any, number: str) -> None:
     when(document, "analyst_paragraphs", body)
 
 
-def closing(document: Any) -> None:
-    """The issuer and the date, right-aligned."""
-    paragraph(document)
-    paragraph(document, "{{ issuer }}", align=RIGHT, right_chars=2)
-    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
-
-
 def ranking_table(document: Any) -> None:
     """The ranking: rank, change, unit, category, total, band (15.6 cm of text width)."""
     table(
@@ -124,7 +75,7 @@ def ranking_table(document: Any) -> None:
             "{{ row.band }}",
         ],
         rows="ranking",
-        size=TABLE_SIZE,
+        size=SIZE_TABLE,
         widths_cm=[1.3, 1.3, 6.2, 2.6, 1.8, 2.4],
     )
 
@@ -143,7 +94,7 @@ def analysis(trend_heading: str) -> bytes:
         ["档次", "单位数", "占比"],
         ["{{ row.band }}", "{{ row.count }}", "{{ row.share }}"],
         rows="bands",
-        size=TABLE_SIZE,
+        size=SIZE_TABLE,
         widths_cm=[5.2, 5.2, 5.2],
     )
     text(document, "{{ distribution_text }}")
@@ -174,7 +125,7 @@ def analysis(trend_heading: str) -> bytes:
                     "{{ row.band }}",
                 ],
                 rows=name,
-                size=TABLE_SIZE,
+                size=SIZE_TABLE,
                 widths_cm=[6.0, 2.2, 2.2, 2.8, 2.4],
             )
 
@@ -190,7 +141,7 @@ def analysis(trend_heading: str) -> bytes:
             ["单位", "上期档次", "本期档次", "变化"],
             ["{{ row.name }}", "{{ row.before }}", "{{ row.now }}", "{{ row.direction }}"],
             rows="band_changes",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[6.6, 3.0, 3.0, 3.0],
         )
 
@@ -206,7 +157,7 @@ def analysis(trend_heading: str) -> bytes:
             ["问题类型", "问题数", "占比", "扣分"],
             ["{{ row.label }}", "{{ row.count }}", "{{ row.share }}", "{{ row.points }}"],
             rows="problem_types",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[6.6, 3.0, 3.0, 3.0],
         )
         subheading(document, "（二）问题较多的单位")
@@ -221,7 +172,7 @@ def analysis(trend_heading: str) -> bytes:
                 "{{ row.points }}",
             ],
             rows="problem_units",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[5.6, 3.0, 2.2, 2.4, 2.4],
         )
         subheading(document, "（三）按单位类别")
@@ -230,7 +181,7 @@ def analysis(trend_heading: str) -> bytes:
             ["单位类别", "问题数", "占比"],
             ["{{ row.name }}", "{{ row.count }}", "{{ row.share }}"],
             rows="problem_categories",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[7.6, 4.0, 4.0],
         )
 
@@ -249,7 +200,7 @@ def analysis(trend_heading: str) -> bytes:
             "{{ row.warned }}",
         ],
         rows="indicators",
-        size=TABLE_SIZE,
+        size=SIZE_TABLE,
         widths_cm=[5.2, 2.8, 2.2, 2.7, 2.7],
     )
 
@@ -261,7 +212,7 @@ def analysis(trend_heading: str) -> bytes:
             ["末级指标", "所属一级指标", "平均得分率", "评价单位数"],
             ["{{ row.name }}", "{{ row.branch }}", "{{ row.rate }}", "{{ row.units }}"],
             rows="leaves",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[7.0, 3.4, 2.6, 2.6],
         )
 
@@ -276,7 +227,7 @@ def analysis(trend_heading: str) -> bytes:
             ["单位", "类别", "总分", "档次"],
             ["{{ row.name }}", "{{ row.category }}", "{{ row.total }}", "{{ row.band }}"],
             rows="warning_units",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[6.6, 3.4, 2.6, 3.0],
         )
 
@@ -295,7 +246,7 @@ def analysis(trend_heading: str) -> bytes:
                 "{{ row.closed }}",
             ],
             rows="responses",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[5.2, 2.6, 2.6, 2.6, 2.6],
         )
 
@@ -311,14 +262,14 @@ def analysis(trend_heading: str) -> bytes:
             ["期间", "评价单位数", "平均得分", "各档次单位数"],
             ["{{ row.period }}", "{{ row.units }}", "{{ row.mean }}", "{{ row.bands }}"],
             rows="trend_rows",
-            size=TABLE_SIZE,
+            size=SIZE_TABLE,
             widths_cm=[3.8, 2.4, 2.4, 7.0],
         )
 
     when(document, "trend_chart", trend_body)
 
     analyst(document, "九")
-    closing(document)
+    signature(document)
     return saved(document)
 
 
@@ -335,7 +286,7 @@ def circular() -> bytes:
     text(document, "{{ warned_text }}")
     when(document, "improved_text", lambda: text(document, "{{ improved_text }}"))
     analyst(document, "四")
-    closing(document)
+    signature(document)
     return saved(document)
 
 

@@ -13,34 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from docx.enum.text import WD_LINE_SPACING
-from docx.shared import Cm, Pt
-
 from qingfeng.documents.default_templates.gongwen import (
     CENTER,
-    RIGHT,
+    SIZE_TABLE,
+    heading,
+    image,
     letterhead,
     new_document,
     paragraph,
     saved,
+    signature,
+    subheading,
     table,
 )
-from qingfeng.lib.documents import FONT_HEADING, FONT_TEXT, FONT_TITLE, SIZE_TITLE
-
-# Table text, in points (五号 is 10.5, 小四 12).
-SIZE_TABLE = 10.5
-
-
-def heading(document: Any, text: str) -> None:
-    """A first-level heading (一、…): 黑体 三号, indented two characters, kept on the
-    page of what follows it."""
-    paragraph(document, text, font=FONT_HEADING, indent=True).paragraph_format.keep_with_next = True
-
-
-def subheading(document: Any, text: str) -> None:
-    """A second-level heading (（一）…): 仿宋 bold, indented two characters, kept with
-    what follows it."""
-    paragraph(document, text, indent=True, bold=True).paragraph_format.keep_with_next = True
+from qingfeng.lib.documents import FONT_TEXT, FONT_TITLE, SIZE_TITLE
 
 
 def text(document: Any, words: str, *, keep: bool = False) -> None:
@@ -58,10 +44,7 @@ def picture(document: Any, name: str, caption: str) -> None:
     """An image (``{{ name }}``, a ``Picture`` of the context) centred in a paragraph of
     its own with single spacing (an exact line height would crop it), its caption
     under it."""
-    image = paragraph(document, f"{{{{ {name} }}}}", align=CENTER)
-    image.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    image.paragraph_format.space_before = Pt(6)
-    image.paragraph_format.keep_with_next = True
+    image(document, name)
     paragraph(document, caption, align=CENTER, size=12, font=FONT_TEXT)
 
 
@@ -77,15 +60,7 @@ def grid(
     """A table (``gongwen.table``) of the text's width, each column as wide as
     ``widths_cm`` says (in the grid too: LibreOffice reads the grid's widths), with a
     little space after it."""
-    made = table(
-        document, headers, cells, rows=rows, item=item, size=SIZE_TABLE, widths_cm=widths_cm
-    )
-    made.autofit = False
-    for column, width in zip(made.columns, widths_cm, strict=True):
-        column.width = Cm(width)
-    for row in made.rows:
-        for cell in row.cells:
-            cell.paragraphs[0].paragraph_format.line_spacing = 1.0
+    table(document, headers, cells, rows=rows, item=item, size=SIZE_TABLE, widths_cm=widths_cm)
 
 
 def opening(document: Any, title: str) -> None:
@@ -93,16 +68,6 @@ def opening(document: Any, title: str) -> None:
     letterhead(document)
     paragraph(document, title, font=FONT_TITLE, size=SIZE_TITLE, align=CENTER)
     paragraph(document)
-
-
-def closing(document: Any) -> None:
-    """The issuer and the date, right-aligned two characters in from the margin, on the
-    page of the text's last lines (never alone on a page)."""
-    paragraph(document).paragraph_format.keep_with_next = True
-    paragraph(
-        document, "{{ issuer }}", align=RIGHT, right_chars=2
-    ).paragraph_format.keep_with_next = True
-    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
 
 
 def facts(document: Any) -> None:
@@ -247,7 +212,7 @@ def diagnosis() -> bytes:
     )
     tag(document, "{%p endif %}")
     analyst(document, "{% if problems %}六{% else %}五{% endif %}、分析意见", keep=True)
-    closing(document)
+    signature(document)
     return saved(document)
 
 
@@ -281,7 +246,7 @@ def feedback(*, leader: bool) -> bytes:
         text(document, "特此反馈。", keep=True)
     else:
         text(document, "请你单位对照上述问题，认真查找原因，抓好整改落实。", keep=True)
-    closing(document)
+    signature(document)
     return saved(document)
 
 

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from qingfeng.lib.documents import (
+    FONT_HEADING,
     FONT_TEXT,
     FONT_TITLE,
     SIZE_TEXT,
@@ -27,6 +28,8 @@ from qingfeng.lib.documents import (
 )
 
 RED = RGBColor(0xC0, 0x00, 0x00)
+# Table text, in points: 五号 (a table of a county's 112 units stays a few pages).
+SIZE_TABLE = 10.5
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -132,7 +135,56 @@ def table(
             if text:
                 set_font(cell.paragraphs[0].add_run(text), FONT_TEXT, size, bold=bold)
     if widths_cm:
+        # Fixed widths, in the cells and in the grid: LibreOffice and WPS size the
+        # columns by the grid unless the table is fixed.
+        grid.autofit = False
+        for column, width in zip(grid.columns, widths_cm, strict=True):
+            column.width = Cm(width)
         for row in grid.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)
+    for row in grid.rows:
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.line_spacing = 1.0
+    # The header row repeats on every page a long table spans, and the row repeated for
+    # each item never splits across a page (a long name would leave its tail behind).
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    grid.rows[0]._tr.get_or_add_trPr().append(repeat)
+    whole = OxmlElement("w:cantSplit")
+    whole.set(qn("w:val"), "true")
+    grid.rows[2]._tr.get_or_add_trPr().append(whole)
     return grid
+
+
+def heading(document: Any, text: str) -> None:
+    """A first-level heading (一、…): 黑体 三号, indented two characters, kept on the
+    page of what follows it."""
+    paragraph(document, text, font=FONT_HEADING, indent=True).paragraph_format.keep_with_next = True
+
+
+def subheading(document: Any, text: str) -> None:
+    """A second-level heading (（一）…): 仿宋 bold, indented two characters, kept with
+    what follows it."""
+    paragraph(document, text, indent=True, bold=True).paragraph_format.keep_with_next = True
+
+
+def image(document: Any, name: str) -> Paragraph:
+    """An image (``{{ name }}``, a ``Picture`` of the context) centred in a paragraph of
+    its own, single spaced (the text's exact 28-point lines would crop it to one line),
+    kept with what follows (its caption)."""
+    holder = paragraph(document, f"{{{{ {name} }}}}", align=CENTER)
+    holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    holder.paragraph_format.space_before = Pt(6)
+    holder.paragraph_format.keep_with_next = True
+    return holder
+
+
+def signature(document: Any) -> None:
+    """The issuer and the date, right-aligned two characters in from the margin, on the
+    page of the text's last lines (never alone on a page)."""
+    paragraph(document).paragraph_format.keep_with_next = True
+    paragraph(
+        document, "{{ issuer }}", align=RIGHT, right_chars=2
+    ).paragraph_format.keep_with_next = True
+    paragraph(document, "{{ date }}", align=RIGHT, right_chars=2)
