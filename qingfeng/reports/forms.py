@@ -1,4 +1,5 @@
-"""Forms of the report pages: a new report, the analyst's words, an edited upload."""
+"""Forms of the report pages: a new report, the analyst's words, an edited upload, a
+batch."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from qingfeng.accounts.roles import Capability
+from qingfeng.documents.models import DocumentKind
 from qingfeng.framework.models import Framework
+from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.periods import Period
 from qingfeng.org.forms import BootstrapMixin
-from qingfeng.org.models import Person, Unit
-from qingfeng.reports import selectors_life
+from qingfeng.org.models import Person, Region, Unit
+from qingfeng.reports import batches, selectors_life
 from qingfeng.reports.kinds import KINDS, About, Subject
 from qingfeng.reports.selectors import period_choices
+from qingfeng.scoring.selectors import latest_period
 
 TEXT_HELP = gettext_lazy(
     "Your own paragraphs, one per line: they go where the template puts the analyst's "
@@ -134,3 +139,48 @@ class TextForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class BatchForm(BootstrapMixin, forms.Form):
+    """What a batch is for: the kind, the framework, the period, the region."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("report batch", "Kind of report"))
+    framework = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator framework"),
+        queryset=Framework.objects.none(),
+        to_field_name="code",
+    )
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"),
+        help_text=gettext_lazy("The periods with stored scores, the latest first."),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=Region.objects.none(), to_field_name="code"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k, DocumentKind(k).label) for k in batches.batch_kinds()]
+        framework = self.fields["framework"]
+        region = self.fields["region"]
+        assert isinstance(framework, forms.ModelChoiceField)
+        assert isinstance(region, forms.ModelChoiceField)
+        framework.queryset = visible_frameworks(user, Capability.MAKE_REPORTS).order_by("code")
+        region.queryset = batches.batch_regions(user).order_by("path")
+        # The usual case first: the user's own (top) region and framework, the period
+        # last scored.
+        first_region = region.queryset.first()
+        first_framework = framework.queryset.first()
+        region.initial = first_region.code if first_region else None
+        framework.initial = first_framework.code if first_framework else None
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = period_choices(framework.queryset)
+        if first_framework is not None:
+            period.initial = latest_period(first_framework)
+        self._style()
+
+    def clean_period(self) -> Period:
+        return Period.parse(self.cleaned_data["period"])  # one of the choices

@@ -12,75 +12,22 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from qingfeng.accounts.roles import Capability
 from qingfeng.documents.models import DocumentKind
-from qingfeng.framework.models import Framework
-from qingfeng.framework.selectors import visible_frameworks
-from qingfeng.lib.periods import Period, period_label
+from qingfeng.lib.periods import period_label
 from qingfeng.lib.typing import AuthedRequest
 from qingfeng.lib.xlsx import attachment
-from qingfeng.org.forms import BootstrapMixin
-from qingfeng.org.models import Region
 from qingfeng.reports import batches
+from qingfeng.reports.forms import BatchForm
 from qingfeng.reports.kinds import DOCUMENT_LANGUAGE
 from qingfeng.reports.models import ReportBatch
-from qingfeng.reports.selectors import period_choices
-from qingfeng.scoring.selectors import latest_period
-
-
-class BatchForm(BootstrapMixin, forms.Form):
-    """What a batch is for: the kind, the framework, the period, the region."""
-
-    kind = forms.ChoiceField(label=pgettext_lazy("report batch", "Kind of report"))
-    framework = forms.ModelChoiceField(
-        label=gettext_lazy("Indicator framework"),
-        queryset=Framework.objects.none(),
-        to_field_name="code",
-    )
-    period = forms.ChoiceField(
-        label=gettext_lazy("Period"),
-        help_text=gettext_lazy("The periods with stored scores, the latest first."),
-    )
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"), queryset=Region.objects.none(), to_field_name="code"
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(k, DocumentKind(k).label) for k in batches.batch_kinds()]
-        framework = self.fields["framework"]
-        region = self.fields["region"]
-        assert isinstance(framework, forms.ModelChoiceField)
-        assert isinstance(region, forms.ModelChoiceField)
-        framework.queryset = visible_frameworks(user, Capability.MAKE_REPORTS).order_by("code")
-        region.queryset = batches.batch_regions(user).order_by("path")
-        # The usual case first: the user's own (top) region and framework, the period
-        # last scored.
-        first_region = region.queryset.first()
-        first_framework = framework.queryset.first()
-        region.initial = first_region.code if first_region else None
-        framework.initial = first_framework.code if first_framework else None
-        period = self.fields["period"]
-        assert isinstance(period, forms.ChoiceField)
-        period.choices = period_choices(framework.queryset)
-        if first_framework is not None:
-            period.initial = latest_period(first_framework)
-        self._style()
-
-    def clean_period(self) -> Period:
-        return Period.parse(self.cleaned_data["period"])  # one of the choices
 
 
 def _batch_for(request: AuthedRequest, pk: int) -> ReportBatch:
