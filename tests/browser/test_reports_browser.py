@@ -46,7 +46,7 @@ def test_the_filing_list_is_generated_and_issued(
     form = page.locator("[data-testid=new-report-form]")
     form.locator("[name=kind]").select_option("filing")
     form.locator("[name=framework]").select_option(scored.framework.code)
-    form.locator("[name=period]").fill("2025Q1")
+    form.locator("[name=period]").select_option("2025Q1")
     form.locator("[name=text]").fill(WORDS)
     with page.expect_navigation():
         form.locator("[data-testid=generate]").click()
