@@ -246,9 +246,13 @@ def _failure(unit: Unit, error: BaseException) -> dict[str, str]:
     elif isinstance(error, PermissionDenied):
         message = pgettext("report batch", "This unit is no longer in your scope.")
     else:
+        # The error's kind and text are for the log (``batch_run`` writes them there
+        # with the unit), not for the page: a user reads what to do.
         message = pgettext(
-            "report batch", "Unexpected error (%(type)s): the administrator finds it in the log."
-        ) % {"type": type(error).__name__}
+            "report batch",
+            "An unexpected error: the system administrator finds it in the log, "
+            "under this unit's code.",
+        )
     return {"unit": unit.code, "name": unit.name, "error": message}
 
 
