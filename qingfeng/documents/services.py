@@ -138,13 +138,7 @@ def document_issue(
         "reference": reference,
         "date": chinese_date(today),
     }
-    try:
-        content = render_docx(template_bytes(kind), full)
-    except TemplateError as error:
-        raise ValidationError(
-            _("The template of “%(kind)s” cannot be filled in: %(error)s")
-            % {"kind": DocumentKind(kind).label, "error": error}
-        ) from error
+    content = render_kind(kind=kind, context=full)
     return IssuedDocument.objects.create(
         kind=kind,
         series=series,
@@ -159,15 +153,43 @@ def document_issue(
     )
 
 
+def render_kind(*, kind: str, context: Mapping[str, Any]) -> bytes:
+    """The document of ``kind`` made with its current template (the administrator's,
+    else the default) and ``context``; ``ValidationError`` naming the kind when the
+    template cannot be filled in."""
+    try:
+        return render_docx(template_bytes(kind), context)
+    except TemplateError as error:
+        raise ValidationError(
+            _("The template of “%(kind)s” cannot be filled in: %(error)s")
+            % {"kind": DocumentKind(kind).label, "error": error}
+        ) from error
+
+
+def docx_upload_problems(*, name: str, data: bytes, max_bytes: int, not_docx: str) -> list[str]:
+    """Why an uploaded file cannot be taken as a Word document: ``not_docx`` (the
+    caller's words) when its name is not a .docx, empty, or larger than ``max_bytes``;
+    [] when it passes (what it must hold is the caller's next check)."""
+    if os.path.splitext(name)[1].lower() != ".docx":
+        return [not_docx]
+    if not data:
+        return [_("The file is empty.")]
+    if len(data) > max_bytes:
+        return [_("The file is larger than %(mb)s MB.") % {"mb": max_bytes // 2**20}]
+    return []
+
+
 def template_problems(*, name: str, data: bytes, kind: str = "") -> list[str]:
     """Why ``data`` cannot be a template of ``kind`` (not a .docx, too large, or it does
     not render with the kind's sample context); [] when it can."""
-    if os.path.splitext(name)[1].lower() != ".docx":
-        return [_("A template must be a Word document (.docx).")]
-    if not data:
-        return [_("The file is empty.")]
-    if len(data) > TEMPLATE_MAX_BYTES:
-        return [_("The file is larger than %(mb)s MB.") % {"mb": TEMPLATE_MAX_BYTES // 2**20}]
+    problems = docx_upload_problems(
+        name=name,
+        data=data,
+        max_bytes=TEMPLATE_MAX_BYTES,
+        not_docx=_("A template must be a Word document (.docx)."),
+    )
+    if problems:
+        return problems
     try:
         render_docx(data, sample_context(kind))
     except TemplateError as error:

@@ -16,7 +16,6 @@ administrator's template without ``{{ reference }}``) gets it as a centred first
 from __future__ import annotations
 
 import io
-import os
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -26,7 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.selectors import users_of_people
-from qingfeng.documents.services import TEMPLATE_MAX_BYTES, document_number_take
+from qingfeng.documents.services import (
+    TEMPLATE_MAX_BYTES,
+    document_number_take,
+    docx_upload_problems,
+)
 from qingfeng.inbox.models import NoticeKind
 from qingfeng.inbox.services import notify
 from qingfeng.lib.documents import TemplateError, docx_replace_text
@@ -57,12 +60,14 @@ def upload_problems(*, name: str, data: bytes) -> list[str]:
     it can."""
     from docx import Document
 
-    if os.path.splitext(name)[1].lower() != ".docx":
-        return [_("An edited report must be a Word document (.docx).")]
-    if not data:
-        return [_("The file is empty.")]
-    if len(data) > UPLOAD_MAX_BYTES:
-        return [_("The file is larger than %(mb)s MB.") % {"mb": UPLOAD_MAX_BYTES // 2**20}]
+    problems = docx_upload_problems(
+        name=name,
+        data=data,
+        max_bytes=UPLOAD_MAX_BYTES,
+        not_docx=_("An edited report must be a Word document (.docx)."),
+    )
+    if problems:
+        return problems
     try:
         Document(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds for a broken file

@@ -15,10 +15,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from qingfeng.documents.models import DocumentKind
-from qingfeng.documents.selectors import template_bytes
-from qingfeng.documents.services import issuer_name
-from qingfeng.lib.documents import TemplateError, chinese_date, render_docx
+from qingfeng.documents.services import issuer_name, render_kind
+from qingfeng.lib.documents import chinese_date
 from qingfeng.lib.history import stamp
 from qingfeng.lib.periods import period_label
 from qingfeng.reports.kinds import DOCUMENT_LANGUAGE, About, Built, Subject, kind_spec
@@ -94,14 +92,7 @@ def render_report(
     with translation.override(DOCUMENT_LANGUAGE):  # the period in words, in Chinese
         common = common_context(subject=subject, built=built, analyst_text=analyst_text)
     context = {**built.context, **common}
-    try:
-        content = render_docx(template_bytes(kind), context)
-    except TemplateError as error:
-        raise ValidationError(
-            _("The template of “%(kind)s” cannot be filled in: %(error)s")
-            % {"kind": DocumentKind(kind).label, "error": error}
-        ) from error
-    return built, content
+    return built, render_kind(kind=kind, context=context)
 
 
 @transaction.atomic
