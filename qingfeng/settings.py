@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qingfeng.rectification",
     "qingfeng.duties",
     "qingfeng.reports",
+    "qingfeng.surveys",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +310,14 @@ QINGFENG_DOCUMENT_PREFIXES = {
     "filing": "{region}纪备",
 }
 QINGFENG_REGION_SHORT_NAMES: dict[str, str] = {}
+
+# Surveys (qingfeng.surveys): the answers a unit needs by headcount, copied into each new
+# campaign (qingfeng.surveys.rules.QuotaRule): at most 49 people → 30 %, at most 200 →
+# 20 %, more → 15 %, and never fewer than 10 answers.
+SURVEY_QUOTA = {"tiers": [[49, 30], [200, 20], [None, 15]], "floor": 10}
+# Answers (responses, slips, rating tables) accepted per public link and minute, counted in
+# the database cache; more get a "try again in a minute" page. No IP address is kept.
+SURVEY_ANSWERS_PER_MINUTE = int(os.environ.get("QINGFENG_SURVEY_ANSWERS_PER_MINUTE", "120"))
 
 # The two-responsibilities platform's personal reports (报备, qingfeng.duties.reports_rule):
 # a trip of this many days or more out of the home area is reported by the day of leaving;

@@ -38,6 +38,9 @@ urlpatterns = [
     path("duties/", include("qingfeng.duties.urls")),
     path("documents/", include("qingfeng.documents.urls")),
     path("reports/", include("qingfeng.reports.urls")),
+    path("surveys/", include("qingfeng.surveys.urls")),
+    # The public pages of the surveys' links (QR codes): no login, short for the codes.
+    path("s/", include("qingfeng.surveys.urls_public")),
     path("api-tokens/", include("qingfeng.api.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

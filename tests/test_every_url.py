@@ -1329,6 +1329,49 @@ URLS.update(BATCH_URLS)
 
 
 # ---------------------------------------------------------------------------------------
+# Surveys (issue 16): questionnaires, by county A's commission administrator.
+
+QUESTIONNAIRE_URLS: dict[str, Case] = {
+    "surveys:questionnaire_list": scoped(r("surveys:questionnaire_list"), ()),
+}
+URLS.update(QUESTIONNAIRE_URLS)
+
+
+# ---------------------------------------------------------------------------------------
+# Surveys: campaigns, their board, close and feedback.
+
+CAMPAIGN_URLS: dict[str, Case] = {
+    "surveys:campaign_list": scoped(r("surveys:campaign_list"), ()),
+}
+URLS.update(CAMPAIGN_URLS)
+
+
+# ---------------------------------------------------------------------------------------
+# Surveys: the public answer pages of a campaign's links (anonymous).
+
+PUBLIC_SURVEY_URLS: dict[str, Case] = {}
+URLS.update(PUBLIC_SURVEY_URLS)
+
+
+# ---------------------------------------------------------------------------------------
+# Surveys: democratic evaluations and their slips.
+
+APPRAISAL_URLS: dict[str, Case] = {
+    "surveys:appraisal_list": scoped(r("surveys:appraisal_list"), ()),
+}
+URLS.update(APPRAISAL_URLS)
+
+
+# ---------------------------------------------------------------------------------------
+# Surveys: cross evaluations and their raters' tables.
+
+CROSS_URLS: dict[str, Case] = {
+    "surveys:cross_list": scoped(r("surveys:cross_list"), ()),
+}
+URLS.update(CROSS_URLS)
+
+
+# ---------------------------------------------------------------------------------------
 # The tests
 
 

@@ -35,6 +35,10 @@ class Capability(models.TextChoices):
     CHECK_DUTIES = "duties.check", _("record quarterly checks and accountability steps")
     MAKE_REPORTS = "reports.make", _("generate and edit reports (diagnosis, analysis, circulars)")
     ISSUE_REPORTS = "reports.issue", _("issue reports with their number and deliver them")
+    MANAGE_SURVEYS = (
+        "surveys.manage",
+        _("run questionnaires, survey campaigns, democratic and cross evaluations"),
+    )
 
 
 class Role(models.TextChoices):

@@ -10,6 +10,7 @@ from qingfeng.accounts.roles import Capability
 from qingfeng.accounts.selectors import has_capability, user_assignments
 from qingfeng.inbox.selectors import unread_count
 from qingfeng.rectification.selectors import can_see_ledger
+from qingfeng.surveys import selectors as surveys
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -36,5 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_fulfil_duties": has_capability(user, Capability.FULFIL_DUTIES),
         "can_manage_duties": has_capability(user, Capability.MANAGE_DUTIES),
         "can_check_duties": has_capability(user, Capability.CHECK_DUTIES),
+        "can_read_surveys": surveys.may_read(user),
+        "can_manage_surveys": surveys.may_manage(user),
         "inbox_unread": unread_count(user),
     }

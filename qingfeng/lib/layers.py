@@ -114,6 +114,22 @@ ALLOWED: dict[str, frozenset[str]] = {
             "dashboard",
         }
     ),
+    # Surveys and evaluations: questionnaires answered by QR code, democratic and cross
+    # evaluation; closing one writes its values as records (through the records app).
+    "surveys": frozenset(
+        {
+            "lib",
+            "org",
+            "accounts",
+            "inbox",
+            "documents",
+            "framework",
+            "scoring.engine",
+            "scoring",
+            "monitoring",
+            "records",
+        }
+    ),
     # The API's tokens and record batches.
     "api": frozenset(
         {
@@ -145,6 +161,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "duties",
             "dashboard",
             "reports",
+            "surveys",
             "api",
         }
     ),

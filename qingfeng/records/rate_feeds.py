@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
+from qingfeng.framework.models import Framework, FrameworkVersion, Indicator, RuleType
 from qingfeng.framework.selectors import ordered_indicators, version_in_force
 from qingfeng.lib.history import stamp
 from qingfeng.lib.periods import Period, period_label, periods_containing
@@ -139,6 +140,76 @@ def feed_rate_leaves(
 ) -> FeedResult:
     """Write the fed records of ``leaves`` for the ended ``period`` and recompute its
     scores (see the module's docstring). The caller has checked that the period ended."""
+
+    def values_of(leaf: FedLeaf, indicator: Indicator, units: list[Unit]) -> dict[int, FedValue]:
+        return {
+            unit_pk: FedValue(rate_value(indicator, rate), kind.note(rate, period))
+            for unit_pk, rate in leaf.rates(units=units).items()
+        }
+
+    return _feed(
+        framework=framework,
+        period=period,
+        leaves=[(leaf.indicator_code, partial(values_of, leaf)) for leaf in leaves],
+        rule_types=frozenset({"rate"}),
+        prefix=kind.prefix,
+        change_reason=kind.change_reason,
+        actor=actor,
+        allow_closed=allow_closed,
+    )
+
+
+@dataclass(frozen=True)
+class FedValue:
+    """One unit's fed value on a leaf (on the rule's own scale) and the record's note."""
+
+    value: float
+    note: str
+
+
+def feed_values(
+    *,
+    framework: Framework,
+    period: Period,
+    indicator_code: str,
+    values: Mapping[int, FedValue],
+    rule_types: frozenset[str],
+    prefix: str,
+    change_reason: str,
+    actor: User | None,
+    allow_closed: bool = False,
+) -> FeedResult:
+    """Write one record per unit of ``values`` (unit pk → value) on the leaf
+    ``indicator_code`` for ``period``, dated its last day, with external ids starting with
+    ``prefix``, and recompute the period, all in one transaction; what the surveys'
+    campaigns and evaluations write when they close. The leaf's rule must be one of
+    ``rule_types``; units the leaf does not apply to are left out. A rerun adds nothing;
+    a changed value updates its record with history; a unit no longer in ``values`` loses
+    its earlier record of this prefix."""
+    return _feed(
+        framework=framework,
+        period=period,
+        leaves=[(indicator_code, lambda _indicator, _units: dict(values))],
+        rule_types=rule_types,
+        prefix=prefix,
+        change_reason=change_reason,
+        actor=actor,
+        allow_closed=allow_closed,
+    )
+
+
+def _feed(
+    *,
+    framework: Framework,
+    period: Period,
+    leaves: list[tuple[str, Callable[[Indicator, list[Unit]], dict[int, FedValue]]]],
+    rule_types: frozenset[str],
+    prefix: str,
+    change_reason: str,
+    actor: User | None,
+    allow_closed: bool,
+) -> FeedResult:
+    """The one writer of fed records behind ``feed_rate_leaves`` and ``feed_values``."""
     version = version_to_feed(framework=framework, period=period)
     result = FeedResult()
     if not leaves:
@@ -161,12 +232,16 @@ def feed_rate_leaves(
             .order_by("code")
         )
         with transaction.atomic():
-            for leaf in leaves:
-                found = tree.get(leaf.indicator_code)
-                if found is None or (found[0].rule or {}).get("type") != "rate":
+            for indicator_code, values_of in leaves:
+                found = tree.get(indicator_code)
+                if found is None or (found[0].rule or {}).get("type") not in rule_types:
                     result.notes.append(
-                        _('Indicator "%(code)s" is not a rate leaf of %(version)s: not fed.')
-                        % {"code": leaf.indicator_code, "version": version}
+                        _('Indicator "%(code)s" of %(version)s not fed: its rule is not %(types)s.')
+                        % {
+                            "code": indicator_code,
+                            "version": version,
+                            "types": "、".join(str(RuleType(t).label) for t in sorted(rule_types)),
+                        }
                     )
                     continue
                 indicator, applies = found
@@ -180,8 +255,9 @@ def feed_rate_leaves(
                     indicator=indicator,
                     period=period,
                     units=applicable,
-                    rates=leaf.rates(units=applicable),
-                    kind=kind,
+                    values=values_of(indicator, applicable),
+                    prefix=prefix,
+                    change_reason=change_reason,
                     actor=actor,
                     result=result,
                 )
@@ -196,8 +272,9 @@ def _feed_leaf(
     indicator: Indicator,
     period: Period,
     units: list[Unit],
-    rates: dict[int, UnitRate],
-    kind: FeedKind,
+    values: Mapping[int, FedValue],
+    prefix: str,
+    change_reason: str,
     actor: User | None,
     result: FeedResult,
 ) -> None:
@@ -209,37 +286,36 @@ def _feed_leaf(
             framework=framework,
             indicator_code=indicator.code,
             date=period.end,
-            external_id__startswith=kind.prefix,
+            external_id__startswith=prefix,
         )
     }
     fresh: list[tuple[RawItem, str]] = []
     for unit in units:
         ident = fed_external_id(
-            prefix=kind.prefix,
+            prefix=prefix,
             framework=framework,
             indicator_code=indicator.code,
             period=period,
             unit=unit,
         )
-        rate = rates.get(unit.pk)
+        fed = values.get(unit.pk)
         record = existing.get(ident)
-        if rate is None:
+        if fed is None:
             if record is not None:
                 stamp(record, actor)
                 record.delete()
                 result.deleted += 1
             continue
-        value = rate_value(indicator, rate)
-        note = kind.note(rate, period)
+        value, note = fed.value, fed.note
         if record is None:
-            values = {
+            items = {
                 "unit": unit.code,
                 "indicator": indicator.code,
                 "date": period.end,
                 "value": value,
                 "note": note,
             }
-            fresh.append((RawItem(len(fresh) + 2, values), ident))
+            fresh.append((RawItem(len(fresh) + 2, items), ident))
         elif record.value != value or record.note != note:
             record.value, record.note = value, note
             record.full_clean()
@@ -260,12 +336,13 @@ def _feed_leaf(
         source=RecordSource.IMPORTED,
     )
     if issues:
-        # The units and the leaf were chosen to pass these checks: a failure is a bug.
+        # The units and the leaf were chosen to pass these checks: a value out of the
+        # rule's bounds is refused with the record checker's own words.
         raise ValidationError([str(issue) for issue in issues.items])
     for row, (_item, external) in zip(rows, fresh, strict=True):
         row["external_id"] = external
         row["created_by_id"] = None if actor is None else actor.pk
-    records_insert(rows=rows, history_user=actor, change_reason=kind.change_reason)
+    records_insert(rows=rows, history_user=actor, change_reason=change_reason)
     result.created += len(rows)
 
 

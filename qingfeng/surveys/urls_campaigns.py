@@ -1,0 +1,9 @@
+"""The campaigns pages (``surveys:campaign_*``)."""
+
+from django.urls import path
+
+from qingfeng.surveys import views_campaigns as views
+
+urlpatterns = [
+    path("", views.campaign_list, name="campaign_list"),
+]

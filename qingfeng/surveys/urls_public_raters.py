@@ -1,0 +1,5 @@
+"""Placeholder: filled by the part that builds these pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
