@@ -312,7 +312,8 @@ def spec_problems(spec: VersionSpec, *, locate: Locate, whole: bool = True) -> l
             problems.append(
                 Problem(locate(None, "questions", None), _("the questionnaire has no question"))
             )
-        elif not any(is_scored(question) for question in spec.questions):
+        elif not problems and not any(is_scored(question) for question in spec.questions):
+            # Only on an otherwise sound file: a wrong score already says why.
             message = _("no question is scored: add a five-point question or a choice with a score")
             problems.append(Problem(locate(None, "questions", None), message))
     return problems
