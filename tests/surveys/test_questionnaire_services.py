@@ -154,4 +154,4 @@ def test_the_demo_questionnaire_is_published_once(survey_world: SurveyWorld) -> 
     assert [q.kind for q in spec.questions].count("likert") == 5
     assert seed_questionnaires(survey_world.org.county_a).pk == version.pk
     other = seed_questionnaires(survey_world.org.county_b)
-    assert other.questionnaire.code == "SAT-2026-C1-B"
+    assert other.questionnaire.code == "Q-2026-C1-B"
