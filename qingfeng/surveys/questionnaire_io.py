@@ -39,6 +39,7 @@ from qingfeng.surveys.questionnaire_spec import (
     QuestionSpec,
     VersionSpec,
     choices_text,
+    code_problem,
     score_text,
     spec_problems,
     version_spec,
@@ -90,8 +91,9 @@ def _setting_problems(
     spec: VersionSpec, locate: Any, existing: Questionnaire | None
 ) -> list[Issue]:
     issues: list[Issue] = []
-    if not spec.code:
-        issues.append(_issue(locate(None, "code", None), _("a code is required")))
+    problem = code_problem(spec.code)
+    if problem:
+        issues.append(_issue(locate(None, "code", None), problem))
     if existing is None and not spec.name:
         issues.append(_issue(locate(None, "name", None), _("a name is required")))
     for key, limit in (("name", MAX_NAME), ("title", MAX_TITLE), ("intro", MAX_INTRO)):

@@ -8,7 +8,7 @@ The format (docs/surveys-questionnaires.md):
 * YAML: ``code, name, title, intro, categories: [township, …], questions: [{code, kind:
   likert|single|multiple|text, text, required, choices: [{label, score}]}]``;
 * .xlsx: a sheet 问卷 of key/value rows (项目, 内容) and a sheet 题目 of one row per
-  question (编码, 题型, 题目, 必答, 选项), the choices in one cell as
+  question (编码, 题型, 题干, 必答, 选项), the choices in one cell as
   ``满意=100；基本满意=60；不了解`` (a choice without ``=score`` scores nothing).
 
 Sheet and column names are Chinese (the English keys are read as well).
@@ -61,11 +61,11 @@ META_KEYS = {
     "intro": "说明",
     "categories": "适用单位类别",
 }
-QUESTION_COLUMNS = ("编码", "题型", "题目", "必答", "选项")
+QUESTION_COLUMNS = ("编码", "题型", "题干", "必答", "选项")
 QUESTION_COLUMN_KEYS = {
     "code": "编码",
     "kind": "题型",
-    "text": "题目",
+    "text": "题干",
     "required": "必答",
     "choices": "选项",
 }
@@ -320,7 +320,7 @@ def _read_xlsx(data: bytes, issues: Issues) -> tuple[VersionSpec | None, dict[st
             QuestionSpec(
                 code=_text(values.get("编码"), problem("编码")),
                 kind=kind_of(values.get("题型")),
-                text=_text(values.get("题目"), problem("题目")),
+                text=_text(values.get("题干"), problem("题干")),
                 required=_required(values.get("必答"), problem("必答")),
                 choices=parse_choices(_text(values.get("选项"), problem("选项"))),
             )

@@ -207,7 +207,8 @@ def _shown(score: Any) -> str:
     return str(score)
 
 
-def _code_problem(code: Any) -> str | None:
+def code_problem(code: Any) -> str | None:
+    """Why ``code`` cannot be a questionnaire's or a question's code (None: it can)."""
     if not isinstance(code, str) or not code.strip():
         return _("a code is required")
     if len(code) > MAX_CODE:
@@ -229,9 +230,9 @@ def question_problems(
         problems.append(Problem(locate(index, column, choice), message, index, column, choice))
 
     if not scores_only:
-        code_problem = _code_problem(question.code)
-        if code_problem:
-            add(code_problem, "code")
+        problem = code_problem(question.code)
+        if problem:
+            add(problem, "code")
         if not isinstance(question.text, str) or not question.text.strip():
             add(_("the question's text is required"), "text")
         elif len(question.text) > MAX_QUESTION_TEXT:

@@ -4,7 +4,6 @@ anyone who does not run surveys for the questionnaire's region."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.lib.typing import AuthedRequest
-from qingfeng.lib.uploads import Upload, upload_page
+from qingfeng.lib.uploads import failed_import_context, max_upload_mb, read_upload
 from qingfeng.lib.xlsx import XLSX_TYPE, attachment
 from qingfeng.surveys import selectors
 from qingfeng.surveys import services_questionnaires as services
@@ -305,16 +304,24 @@ def questionnaire_template(request: AuthedRequest) -> HttpResponse:
 @login_required
 def questionnaire_import_page(request: AuthedRequest) -> HttpResponse:
     """Upload a questionnaire (YAML or .xlsx): a new questionnaire, a new draft, or the
-    current draft replaced; on any problem nothing is stored and each is listed."""
+    current draft replaced; on any problem nothing is stored and each is listed. A user
+    running surveys for several regions picks the region of a new questionnaire."""
     _questionnaires(request)
-
-    def import_upload(upload: Upload) -> HttpResponse | Sequence[object]:
-        result = questionnaire_import(data=upload.data, filename=upload.name, actor=request.user)
-        if result.issues or result.version is None:
-            return result.issues
-        messages.success(request, _("Imported as a draft. Check it, then publish it."))
-        return redirect("surveys:questionnaire_version", pk=result.version.pk)
-
-    return upload_page(
-        request, template="surveys/questionnaire_import.html", import_upload=import_upload
-    )
+    regions = list(selectors.managed_regions(request.user).order_by("path"))
+    context: dict[str, Any] = {"max_mb": max_upload_mb(), "regions": regions}
+    if request.method == "POST":
+        upload = read_upload(request)
+        chosen = request.POST.get("region", "")
+        region = next((r for r in regions if str(r.pk) == chosen), None)
+        context["chosen"] = region.pk if region else None
+        issues: list[Any] = list(upload.issues)
+        if not issues:
+            result = questionnaire_import(
+                data=upload.data, filename=upload.name, actor=request.user, region=region
+            )
+            if result.version is not None and not result.issues:
+                messages.success(request, _("Imported as a draft. Check it, then publish it."))
+                return redirect("surveys:questionnaire_version", pk=result.version.pk)
+            issues = list(result.issues)
+        context.update(failed_import_context(upload, issues))
+    return render(request, "surveys/questionnaire_import.html", context)

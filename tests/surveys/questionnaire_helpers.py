@@ -68,4 +68,4 @@ def workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
 
 
 META = [["项目", "内容"], ["编码", "SAT-X"], ["名称", "满意度问卷"]]
-HEADER = ["编码", "题型", "题目", "必答", "选项"]
+HEADER = ["编码", "题型", "题干", "必答", "选项"]

@@ -83,6 +83,10 @@ def test_it_reads_choices_in_one_cell_of_the_workbook(survey_world: SurveyWorld)
 
 
 BAD_YAML = {
+    "bad questionnaire code": (
+        GOOD_YAML.replace("code: SAT-TOWN", "code: SAT TOWN"),
+        "code: the code may hold only letters, digits, dots, hyphens and underscores",
+    ),
     "unknown kind": (
         GOOD_YAML.replace("kind: text", "kind: essay"),
         'questions[3].kind: unknown kind "essay"',

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from qingfeng.accounts.models import User
 from qingfeng.surveys.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from qingfeng.surveys.questionnaire_spec import version_spec
 from tests.conftest import client_for
@@ -171,3 +172,20 @@ def test_the_exports_download_with_chinese_names(survey_world: SurveyWorld) -> N
     template = client.get(reverse("surveys:questionnaire_template"))
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
     assert Questionnaire.objects.count() == 1
+
+
+def test_a_user_of_several_regions_picks_the_region_of_a_new_questionnaire(
+    survey_world: SurveyWorld, sysadmin: User
+) -> None:
+    client = client_for(sysadmin)
+    url = reverse("surveys:questionnaire_import")
+    form = client.get(url).content.decode()
+    assert 'name="region"' in form and "平顺县" in form
+    refused = client.post(url, {"file": SimpleUploadedFile("q.yaml", GOOD_YAML.encode())})
+    assert "请选择新问卷所属的行政区划" in refused.content.decode()
+    assert not Questionnaire.objects.filter(code="SAT-TOWN").exists()
+    region = survey_world.org.county_b
+    client.post(
+        url, {"file": SimpleUploadedFile("q.yaml", GOOD_YAML.encode()), "region": region.pk}
+    )
+    assert Questionnaire.objects.get(code="SAT-TOWN").region == region
