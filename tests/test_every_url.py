@@ -1331,8 +1331,101 @@ URLS.update(BATCH_URLS)
 # ---------------------------------------------------------------------------------------
 # Surveys (issue 16): questionnaires, by county A's commission administrator.
 
+
+def _questionnaire_url(
+    name: str, target: str, *extra: str, draft: bool = True
+) -> Callable[[World], str]:
+    """The URL ``name`` of county A's questionnaire (made inside the request's savepoint:
+    version 1 published, version 2 a draft copy unless ``draft`` is False): ``target``
+    "q" the questionnaire, "v1"/"v2" a version, "question" q1 of the draft, "" none."""
+
+    def build(w: World) -> str:
+        from qingfeng.surveys.services_questionnaires import version_new
+        from tests.surveys.conftest import make_questionnaire
+
+        published = make_questionnaire(w.org.county_a)
+        questionnaire = published.questionnaire
+        copy = version_new(questionnaire=questionnaire, actor=None) if draft else None
+        pks = {
+            "q": questionnaire.pk,
+            "v1": published.pk,
+            "v2": copy.pk if copy else None,
+            "question": copy.questions.get(code="q1").pk if copy else None,
+        }
+        args = [pks[target], *extra] if target else []
+        return reverse(name, args=args)
+
+    return build
+
+
+def _questionnaire_is(
+    number: int, status: str, questions: int | None = None
+) -> Callable[[World], None]:
+    def check(w: World) -> None:
+        from qingfeng.surveys.models import QuestionnaireVersion
+
+        version = QuestionnaireVersion.objects.get(questionnaire__code="Q-SAT", number=number)
+        assert version.status == status, version.status
+        if questions is not None:
+            assert version.questions.count() == questions
+
+    return check
+
+
+Q_NAME = ("群众满意度调查问卷",)
+Q_TEXT = ("您对本单位作风建设是否满意？",)
+
 QUESTIONNAIRE_URLS: dict[str, Case] = {
-    "surveys:questionnaire_list": scoped(r("surveys:questionnaire_list"), ()),
+    "surveys:questionnaire_list": scoped(
+        _questionnaire_url("surveys:questionnaire_list", ""), Q_NAME
+    ),
+    "surveys:questionnaire_create": scoped(r("surveys:questionnaire_create"), ("黎城县",)),
+    "surveys:questionnaire_import": scoped(r("surveys:questionnaire_import"), ()),
+    # The blank template's example is the same for every commission.
+    "surveys:questionnaire_template": shared(
+        r("surveys:questionnaire_template"), ("MY-SAT",), "admin_a", "admin_b"
+    ),
+    "surveys:questionnaire_detail": obj(
+        _questionnaire_url("surveys:questionnaire_detail", "q"), shows=Q_NAME
+    ),
+    "surveys:questionnaire_version_new": obj(
+        _questionnaire_url("surveys:questionnaire_version_new", "q", draft=False),
+        status=302,
+        method="post",
+        then=_questionnaire_is(2, "draft", 4),
+    ),
+    "surveys:questionnaire_version": obj(
+        _questionnaire_url("surveys:questionnaire_version", "v1"), shows=Q_TEXT
+    ),
+    "surveys:questionnaire_version_edit": obj(
+        _questionnaire_url("surveys:questionnaire_version_edit", "v2"), shows=Q_NAME
+    ),
+    "surveys:questionnaire_publish": obj(
+        _questionnaire_url("surveys:questionnaire_publish", "v2"),
+        status=302,
+        method="post",
+        then=_questionnaire_is(2, "published"),
+    ),
+    "surveys:questionnaire_export": obj(
+        _questionnaire_url("surveys:questionnaire_export", "v1", "xlsx"), shows=Q_TEXT
+    ),
+    "surveys:questionnaire_question_add": obj(
+        _questionnaire_url("surveys:questionnaire_question_add", "v2")
+    ),
+    "surveys:questionnaire_question_edit": obj(
+        _questionnaire_url("surveys:questionnaire_question_edit", "question"), shows=Q_TEXT
+    ),
+    "surveys:questionnaire_question_delete": obj(
+        _questionnaire_url("surveys:questionnaire_question_delete", "question"),
+        status=302,
+        method="post",
+        then=_questionnaire_is(2, "draft", 3),
+    ),
+    "surveys:questionnaire_question_move": obj(
+        _questionnaire_url("surveys:questionnaire_question_move", "question", "down"),
+        status=302,
+        method="post",
+    ),
 }
 URLS.update(QUESTIONNAIRE_URLS)
 
