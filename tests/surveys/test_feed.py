@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from qingfeng.records.models import CollectionPeriod, Record, RecordStatus
 from qingfeng.records.periods import period_close, period_open
@@ -54,7 +55,7 @@ def test_it_refuses_a_closed_collection_period_and_writes_nothing(
         collection=CollectionPeriod.objects.get(framework=framework, period="2025Q3"), actor=None
     )
     campaign = make_campaign(survey_world, units=[org.unit_a2])
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="采集已关闭"):
         instrument_feed(
             instrument=campaign,
             values={org.unit_a2.pk: FedValue(70.0, "问卷调查")},
