@@ -48,7 +48,9 @@ def _teams(county: Region) -> list[Unit]:
 
 def seed_appraisal(county: Region) -> int:
     """The democratic evaluation above in ``county`` (nothing when it lacks the teams
-    or framework LK); the number of slips cast."""
+    or framework LK, or has it already); the number of slips cast."""
+    if Appraisal.objects.filter(code=CODE).exists():
+        return 0
     teams = [unit for unit in _teams(county) if current_team(unit)]
     framework = Framework.objects.filter(code=FRAMEWORK, region=county).first()
     if not teams or framework is None:
