@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.framework.models import Framework
+from qingfeng.lib.periods import Period
 from qingfeng.lib.typing import choice_field, model_choice_field
 from qingfeng.org.forms import BootstrapMixin, IsoDateInput
 from qingfeng.org.models import Region, Unit, code_validator
@@ -24,8 +25,10 @@ def feed_choices(frameworks: QuerySet[Framework], periods: list[str]) -> list[tu
     for any of ``periods`` (the service checks the chosen period), with "none" first."""
     choices = [("", _("None: the evaluation only informs"))]
     seen: set[str] = set()
+    # The version in force depends on the period's year alone: one period per year.
+    by_year = {Period.parse(period).year: period for period in periods}
     for framework in frameworks.order_by("code"):
-        for period in periods:
+        for period in by_year.values():
             for leaf in feed.feedable_leaves(
                 framework=framework, period=period, instrument=Appraisal
             ):

@@ -145,7 +145,6 @@ def appraisal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "appraisal": appraisal,
         "teams": reads.teams(appraisal, request.user),
         "manage": manage and appraisal.is_open,
-        "can_print": manage,
         "fed": f"{appraisal.framework.name} {appraisal.indicator_code}"
         if appraisal.framework
         else "",

@@ -107,3 +107,16 @@ def test_it_keeps_a_hostile_name_as_text_in_the_files(world: SurveyWorld) -> Non
         # The name as typed (but the bell), never run as a tag (7 × 191 = 1337, which
         # a slip code cannot hold: its alphabet has no 1).
         assert "{{ 7*191 }}<w:t>" in text and "1337" not in text
+
+
+def test_it_writes_a_formula_like_name_as_text_in_the_workbook(world: SurveyWorld) -> None:
+    Person.objects.filter(name="陈刚").update(name='=HYPERLINK("http://x","点我")')
+    appraisal = make_appraisal(world, slips=1)
+    url = reverse("surveys:appraisal_results_xlsx", args=[appraisal.pk])
+    book = load_workbook(io.BytesIO(client_of(world.admin).get(url).content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    named = [cell for cell in cells if "HYPERLINK" in str(cell.value)]
+    # Text with the apostrophe in front (lib.cells), never a formula.
+    assert [(cell.value, cell.data_type) for cell in named] == [
+        ('\'=HYPERLINK("http://x","点我")', "s")
+    ]

@@ -12,9 +12,11 @@ import pytest
 from django.conf import settings
 
 from qingfeng.surveys.models import AppraisalGrade
-from tests.browser.conftest import browser  # noqa: F401  (the session's Chromium)
 from tests.surveys.appraisal_helpers import add_teams, make_appraisal, slips_of
-from tests.surveys.conftest import SurveyWorld
+from tests.surveys.conftest import SurveyWorld, survey_world
+
+# The surveys' world, in this directory too (the browser fixture lives here).
+survey_world = survey_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +25,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 def test_it_casts_a_slip_on_a_phone(
     live_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
     survey_world: SurveyWorld,
 ) -> None:
     add_teams(survey_world)
