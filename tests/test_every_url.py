@@ -1449,8 +1449,89 @@ URLS.update(PUBLIC_SURVEY_URLS)
 # ---------------------------------------------------------------------------------------
 # Surveys: democratic evaluations and their slips.
 
+APPRAISAL_NAME = "2025年述责述廉民主测评"
+
+
+def _appraisal(w: World) -> Any:
+    """County A's open appraisal of units A1 and A2 (LC's A3, 2025Q3), made inside the
+    request's savepoint, two slips per team."""
+    from qingfeng.surveys.models import Appraisal
+    from qingfeng.surveys.services_appraisals import appraisal_create
+
+    found = Appraisal.objects.filter(code="MZ-URL").first()
+    return found or appraisal_create(
+        actor=w.users["admin_a"],
+        code="MZ-URL",
+        name=APPRAISAL_NAME,
+        region=w.org.county_a,
+        period="2025Q3",
+        meeting_date=None,
+        framework=w.lc.framework,
+        indicator_code="A3",
+        units=[w.org.unit_a1, w.org.unit_a2],
+        slips_per_unit=2,
+    )
+
+
+def _appraisal_url(name: str, *args: Any) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[_appraisal(w).pk, *(a(w) for a in args)])
+
+
+def _slip_url(w: World) -> str:
+    return reverse("answer:slip", args=[_appraisal(w).slips.first().code])
+
+
+def _close_appraisal(w: World) -> dict[str, str]:
+    """Before the anonymous visit outside: the appraisal is closed (no data sent)."""
+    from qingfeng.surveys.services_appraisals import appraisal_close
+
+    appraisal_close(appraisal=_appraisal(w), actor=None)
+    return {}
+
+
 APPRAISAL_URLS: dict[str, Case] = {
-    "surveys:appraisal_list": scoped(r("surveys:appraisal_list"), ()),
+    "surveys:appraisal_list": scoped(
+        lambda w: (_appraisal(w), reverse("surveys:appraisal_list"))[1], (APPRAISAL_NAME,)
+    ),
+    "surveys:appraisal_new": scoped(r("surveys:appraisal_new")),
+    "surveys:appraisal_detail": obj(
+        _appraisal_url("surveys:appraisal_detail"), shows=("黎城县教育局", "王建国")
+    ),
+    "surveys:appraisal_leaders": obj(
+        _appraisal_url("surveys:appraisal_leaders", UNIT_A1), shows=("王建国",)
+    ),
+    "surveys:appraisal_slips_add": obj(
+        _appraisal_url("surveys:appraisal_slips_add", UNIT_A1),
+        status=302,
+        method="post",
+        data=lambda w: {"count": 2},
+    ),
+    "surveys:appraisal_entry": obj(_appraisal_url("surveys:appraisal_entry")),
+    "surveys:appraisal_results": obj(
+        _appraisal_url("surveys:appraisal_results"), "analyst_a", "analyst_b", shows=("王建国",)
+    ),
+    "surveys:appraisal_results_docx": obj(
+        _appraisal_url("surveys:appraisal_results_docx"), "analyst_a", "analyst_b"
+    ),
+    "surveys:appraisal_results_xlsx": obj(
+        _appraisal_url("surveys:appraisal_results_xlsx"),
+        "analyst_a",
+        "analyst_b",
+        shows=("王建国",),
+    ),
+    "surveys:appraisal_slips_docx": obj(_appraisal_url("surveys:appraisal_slips_docx")),
+    "surveys:appraisal_close": obj(
+        _appraisal_url("surveys:appraisal_close"), status=302, method="post"
+    ),
+    # The public slip: anyone with an open slip's code; once closed, 404 for everyone.
+    "answer:slip": Case(
+        _slip_url,
+        Visit(None, 200, shows=(APPRAISAL_NAME, "王建国")),
+        Visit(None, 404, data=_close_appraisal),
+    ),
+    "answer:slip_thanks": Case(
+        r("answer:slip_thanks"), Visit(None, 200), Visit(None, 200, hides=A_UNITS)
+    ),
 }
 URLS.update(APPRAISAL_URLS)
 
