@@ -128,7 +128,7 @@ def test_it_adds_units_to_an_open_campaign_once(survey_world: SurveyWorld) -> No
     with pytest.raises(ValidationError):
         campaign_add_units(campaign=campaign, units=[org.unit_b1], actor=None)
     campaign_close(campaign=campaign, actor=survey_world.admin)
-    with pytest.raises(ValidationError, match="closed|已关闭|已结束"):
+    with pytest.raises(ValidationError, match=r"closed|已关闭|已结束"):
         campaign_add_units(campaign=campaign, units=[org.unit_a1_sub], actor=None)
 
 
@@ -184,7 +184,7 @@ def test_it_refuses_to_close_when_the_collection_period_is_closed(
     )
     campaign = make_campaign(survey_world, units=[org.unit_a2])
     respond(campaign, org.unit_a2, 80.0)
-    with pytest.raises(ValidationError, match="closed|已关闭|已结束"):
+    with pytest.raises(ValidationError, match=r"closed|已关闭|已结束"):
         campaign_close(campaign=campaign, actor=survey_world.admin)
     campaign.refresh_from_db()
     assert campaign.is_open and campaign.closed_at is None and campaign.closed_by is None
