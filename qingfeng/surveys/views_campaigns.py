@@ -118,14 +118,14 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     surveyed = {link.unit_id for link in links}
     addable = []
     if can_run and campaign.is_open:
+        seen = set(selectors.units_seen(request.user).values_list("pk", flat=True))
         addable = [
             unit
             for group in selectors_campaigns.surveyable_units(
                 region=campaign.region, version=campaign.version
             )
             for unit in group.units
-            if unit.pk not in surveyed
-            and selectors.units_seen(request.user).filter(pk=unit.pk).exists()
+            if unit.pk not in surveyed and unit.pk in seen
         ]
     context = {
         "campaign": campaign,
@@ -168,9 +168,7 @@ def campaign_qr(request: AuthedRequest, pk: int, unit: int) -> HttpResponse:
     data = qr.qr_svg_file(_link_url(request, link), title=f"{campaign.name} {link.unit.name}")
     response = HttpResponse(data, content_type="image/svg+xml")
     qr_word = _("QR code")
-    response["Content-Disposition"] = attachment(
-        f"{campaign.name}-{link.unit.name}-{qr_word}.svg"
-    )
+    response["Content-Disposition"] = attachment(f"{campaign.name}-{link.unit.name}-{qr_word}.svg")
     return response
 
 
