@@ -1433,8 +1433,75 @@ URLS.update(QUESTIONNAIRE_URLS)
 # ---------------------------------------------------------------------------------------
 # Surveys: campaigns, their board, close and feedback.
 
+CAMPAIGN_NAME = "2025年第三季度群众满意度调查"
+
+
+def _campaign_url(name: str, *, unit: bool = False, query: str = "") -> Callable[[World], str]:
+    """The URL ``name`` of county A's open campaign SV-2025Q3 (made inside the request's
+    savepoint) on LC's survey leaf 001, surveying units A1 and A2 (one response on A2);
+    ``unit``: with unit A2's pk after the campaign's."""
+
+    def build(w: World) -> str:
+        from django.utils import timezone
+
+        from qingfeng.surveys.models import Campaign, SurveyLink, SurveyResponse
+        from qingfeng.surveys.rules import new_token
+        from tests.surveys.conftest import DEFAULT_QUOTA, make_questionnaire
+
+        campaign = Campaign.objects.create(
+            code="SV-2025Q3",
+            name=CAMPAIGN_NAME,
+            region=w.org.county_a,
+            period="2025Q3",
+            framework=w.lc.framework,
+            indicator_code="001",
+            version=make_questionnaire(w.org.county_a),
+            quota_tiers=DEFAULT_QUOTA,
+        )
+        for surveyed in (w.org.unit_a1, w.org.unit_a2):
+            link = SurveyLink.objects.create(campaign=campaign, unit=surveyed, token=new_token())
+        SurveyResponse.objects.create(
+            link=link, answers={"q1": 5}, score=100.0, submitted_at=timezone.now()
+        )
+        if name == "surveys:campaign_list":
+            return reverse(name)
+        args = [campaign.pk, w.org.unit_a2.pk] if unit else [campaign.pk]
+        return reverse(name, args=args) + (f"?{query}" if query else "")
+
+    return build
+
+
+def _campaign_closed(w: World) -> None:
+    from qingfeng.surveys.models import Campaign
+
+    assert not Campaign.objects.get(code="SV-2025Q3").is_open
+
+
+def _campaign_units(w: World) -> dict[str, Any]:
+    return {"units": [w.org.unit_a1_sub.pk]}
+
+
 CAMPAIGN_URLS: dict[str, Case] = {
-    "surveys:campaign_list": scoped(r("surveys:campaign_list"), ()),
+    "surveys:campaign_list": scoped(_campaign_url("surveys:campaign_list"), (CAMPAIGN_NAME,)),
+    "surveys:campaign_new": scoped(r("surveys:campaign_new"), A_UNITS),
+    "surveys:campaign_detail": obj(_campaign_url("surveys:campaign_detail"), shows=A_UNITS),
+    "surveys:campaign_board": obj(
+        _campaign_url("surveys:campaign_board"), user="analyst_a", shows=A_UNITS
+    ),
+    "surveys:campaign_qr": obj(_campaign_url("surveys:campaign_qr", unit=True), shows=("<svg",)),
+    "surveys:campaign_sheets": obj(_campaign_url("surveys:campaign_sheets")),
+    "surveys:campaign_add_units": obj(
+        _campaign_url("surveys:campaign_add_units"),
+        method="post",
+        status=302,
+        data=_campaign_units,
+    ),
+    "surveys:campaign_close": obj(
+        _campaign_url("surveys:campaign_close"),
+        method="post",
+        status=302,
+        then=_campaign_closed,
+    ),
 }
 URLS.update(CAMPAIGN_URLS)
 
