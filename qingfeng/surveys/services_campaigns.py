@@ -30,6 +30,7 @@ from qingfeng.org.models import Region, Unit
 from qingfeng.surveys import feed, rules, selectors
 from qingfeng.surveys.models import (
     Campaign,
+    Instrument,
     QuestionnaireVersion,
     RunStatus,
     SurveyLink,
@@ -223,8 +224,9 @@ class CloseResult:
     units_valued: int = 0
     already_closed: bool = False
 
-    def summary(self, campaign: Campaign) -> str:
-        """What closing did, in words (the page's message and the command's output)."""
+    def summary(self, campaign: Instrument) -> str:
+        """What closing did, in words (the page's message and the command's output); the
+        words fit every instrument, so the command says the same of an evaluation."""
         if self.already_closed:
             return _("%(name)s was already closed: nothing was written.") % {"name": campaign.name}
         if campaign.framework is None or not campaign.indicator_code:

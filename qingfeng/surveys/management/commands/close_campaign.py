@@ -5,9 +5,9 @@ Idempotent: closing a closed campaign writes nothing and says so (exit 0), so th
 command can run twice (e.g. from a schedule). A refusal (unknown code, not in the user's
 scope, the collection period closed) exits non-zero with the reason and changes nothing.
 
-Today the codes are the survey campaigns'; ``close_by_code`` is the one place where
-appraisals and cross evaluations will be looked up too (each kind: its queryset of the
-user's scope and its close service).
+A code names a survey campaign, a democratic evaluation or a cross evaluation (codes are
+unique per kind; the kinds are tried in that order): ``close_by_code`` is the one place
+that looks each kind up in the user's scope and calls its close service.
 """
 
 from __future__ import annotations
@@ -21,25 +21,32 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.selectors import command_user
-from qingfeng.surveys import selectors, services_campaigns
+from qingfeng.surveys import selectors, services_appraisals, services_campaigns
 
 
 def close_by_code(code: str, *, user: Any) -> str:
     """Close the instrument ``code`` that ``user`` runs (``user`` None: the command's
     stand-in, any region) and say what was written. CommandError when there is none or
     the close is refused."""
+    actor = user if user.pk is not None else None
     campaigns = selectors.campaigns_for(user, manage=True)
     campaign = campaigns.filter(code=code).first()
     if campaign is not None:
-        result = services_campaigns.campaign_close(
-            campaign=campaign, actor=user if user.pk is not None else None
-        )
+        result = services_campaigns.campaign_close(campaign=campaign, actor=actor)
         return result.summary(campaign)
+    appraisal = selectors.appraisals_for(user, manage=True).filter(code=code).first()
+    if appraisal is not None:
+        fed = services_appraisals.appraisal_close(appraisal=appraisal, actor=actor)
+        valued = fed.created + fed.updated + fed.unchanged
+        return services_campaigns.CloseResult(feed=fed, units_valued=valued).summary(appraisal)
     raise CommandError(_("No instrument with code %(code)s that you run.") % {"code": code})
 
 
 class Command(BaseCommand):
-    help = "Close a survey campaign by its code: each unit's mean score becomes its record."
+    help = (
+        "Close a survey campaign (or a democratic or cross evaluation) by its code: each "
+        "unit's value becomes its record."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="the campaign's code, e.g. SV-2026Q3")
