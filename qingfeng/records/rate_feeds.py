@@ -290,6 +290,8 @@ def _feed_leaf(
         )
     }
     fresh: list[tuple[RawItem, str]] = []
+    # A direct leaf's record carries points; the other fed rules (rate, survey) a value.
+    field = "points" if (indicator.rule or {}).get("type") == "direct" else "value"
     for unit in units:
         ident = fed_external_id(
             prefix=prefix,
@@ -312,12 +314,13 @@ def _feed_leaf(
                 "unit": unit.code,
                 "indicator": indicator.code,
                 "date": period.end,
-                "value": value,
+                field: value,
                 "note": note,
             }
             fresh.append((RawItem(len(fresh) + 2, items), ident))
-        elif record.value != value or record.note != note:
-            record.value, record.note = value, note
+        elif getattr(record, field) != value or record.note != note:
+            setattr(record, field, value)
+            record.note = note
             record.full_clean()
             stamp(record, actor)
             record.save()
