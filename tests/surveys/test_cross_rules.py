@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 
 from qingfeng.org import services as org_services
 from qingfeng.org.models import Unit
-from qingfeng.records.models import Record
+from qingfeng.records.models import CollectionPeriod, Record
+from qingfeng.records.periods import period_close, period_open
+from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.selectors import node_codes
 from qingfeng.surveys.models import CrossEvaluation, CrossRating, RunStatus
 from qingfeng.surveys.selectors_cross import rateable_units
 from qingfeng.surveys.services_cross import (
@@ -190,6 +193,9 @@ def test_it_closes_into_one_record_per_rated_unit_at_the_mean(cw: CrossWorld) ->
         "2025年第三季度镇街评部门：3个评价单位、1名领导评价，平均7.875分"
     )
     assert all(r.external_id.startswith("cross:HP-2025Q3:") for r in records.values())
+    # The quarter's scores were recomputed with them: A3 scores the mean points.
+    snapshot = Snapshot.objects.get(unit=cw.finance, period="2025Q3")
+    assert snapshot.node_results(node_codes(cw.world.lc))["A3"][0] == pytest.approx(7.875)
     evaluation.refresh_from_db()
     assert (evaluation.status, evaluation.closed_by) == (RunStatus.CLOSED, admin)
     again = cross_close(evaluation=evaluation, actor=admin)
@@ -202,3 +208,23 @@ def test_it_adds_no_rater_to_a_closed_evaluation(cw: CrossWorld) -> None:
     cross_close(evaluation=evaluation, actor=cw.world.admin)
     with pytest.raises(ValidationError, match="该评价已结束"):
         cross_rater_add(evaluation=evaluation, actor=cw.world.admin, unit=cw.world.org.unit_a2)
+
+
+def test_it_refuses_to_close_into_a_closed_collection_period_and_stays_open(
+    cw: CrossWorld,
+) -> None:
+    org, framework = cw.world.org, cw.world.lc.framework
+    evaluation = make_cross(cw)
+    ratings_submit(
+        rater=rater_of(evaluation, "黎侯镇"),
+        points={org.unit_a1.pk: 8, org.unit_a1_sub.pk: 7, cw.finance.pk: 6},
+    )
+    period_open(framework=framework, period="2025Q3", actor=None)
+    period_close(
+        collection=CollectionPeriod.objects.get(framework=framework, period="2025Q3"), actor=None
+    )
+    with pytest.raises(ValidationError, match="数据采集已关闭"):
+        cross_close(evaluation=evaluation, actor=cw.world.admin)
+    evaluation.refresh_from_db()
+    assert evaluation.status == RunStatus.OPEN and evaluation.closed_at is None
+    assert not Record.objects.filter(indicator_code="A3").exists()
