@@ -143,7 +143,9 @@ class CrossForm(forms.Form):
         if not value:
             return None, ""
         framework_pk, _sep, code = value.partition(":")
-        framework = Framework.objects.filter(pk=int(framework_pk)).first()
+        framework = Framework.objects.filter(
+            pk=int(framework_pk) if framework_pk.isdigit() else 0
+        ).first()
         if framework is None:
             raise ValidationError(_("Choose an indicator to feed, or none."))
         return framework, code

@@ -19,6 +19,7 @@ from qingfeng.org import services as org_services
 from qingfeng.org.models import Unit
 from qingfeng.records.models import Record
 from qingfeng.surveys.models import CrossEvaluation, CrossRater, CrossRating, RunStatus
+from qingfeng.surveys.selectors_cross import rateable_units
 from qingfeng.surveys.services_cross import cross_close, ratings_submit
 from tests.conftest import client_for, make_user
 from tests.surveys.conftest import SurveyWorld
@@ -361,3 +362,20 @@ def test_it_answers_404_outside_the_region(evaluation: CrossEvaluation, cw: Cros
     entry = reverse("surveys:cross_rater_entry", args=[pk, rater.pk])
     assert analyst.get(entry).status_code == 404
     assert analyst.post(reverse("surveys:cross_close", args=[pk])).status_code == 404
+
+
+def test_it_adds_and_removes_raters_while_open(evaluation: CrossEvaluation, cw: CrossWorld) -> None:
+    org = cw.world.org
+    client = client_for(cw.world.admin)
+    add = reverse("surveys:cross_rater_add", args=[evaluation.pk])
+    # The finance bureau rates the education bureau and its school, not itself.
+    assert client.post(add, {"unit": cw.finance.pk}).status_code == 302
+    finance = evaluation.raters.get(unit=cw.finance)
+    assert [u.name for u in rateable_units(finance)] == ["黎城县教育局", "黎城县第一中学"]
+    town = rater_of(evaluation, "黎侯镇")
+    ratings_submit(rater=town, points={org.unit_a1.pk: 8, org.unit_a1_sub.pk: 7, cw.finance.pk: 6})
+    remove = reverse("surveys:cross_rater_remove", args=[evaluation.pk, town.pk])
+    assert client.post(remove).status_code == 302
+    assert not CrossRater.objects.filter(pk=town.pk).exists()
+    assert not CrossRating.objects.exists()
+    assert Client().get(public(town)).status_code == 404
