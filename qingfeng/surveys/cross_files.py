@@ -14,7 +14,9 @@ from qingfeng.surveys.selectors_cross import Board
 
 
 def _title(evaluation: CrossEvaluation) -> str:
-    return f"{evaluation.name}（{period_label(Period.parse(evaluation.period))}）"
+    """The evaluation's name, with its period in words unless the name says it already."""
+    period = period_label(Period.parse(evaluation.period))
+    return evaluation.name if period in evaluation.name else f"{evaluation.name}（{period}）"
 
 
 def results_name(evaluation: CrossEvaluation) -> str:

