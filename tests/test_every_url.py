@@ -1606,8 +1606,102 @@ URLS.update(APPRAISAL_URLS)
 # ---------------------------------------------------------------------------------------
 # Surveys: cross evaluations and their raters' tables.
 
+CROSS_NAME = "2025年第三季度镇街评部门"
+
+
+def _cross(w: World) -> Any:
+    """An open cross evaluation of county A (made inside the request's savepoint): 黎侯镇
+    and the county's A1 principal rate the education bureau on LC's A3 for 2025Q3."""
+    from qingfeng.surveys.models import CrossEvaluation, CrossRater
+
+    evaluation = CrossEvaluation.objects.create(
+        code="HP-A",
+        name=CROSS_NAME,
+        region=w.org.county_a,
+        period="2025Q3",
+        framework=w.lc.framework,
+        indicator_code="A3",
+        full_points=9.5,
+    )
+    evaluation.rated.set([w.org.unit_a1])
+    CrossRater.objects.create(evaluation=evaluation, unit=w.org.unit_a2, token="tok-a2")
+    return evaluation
+
+
+def _cross_url(name: str, rater: bool = False) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        evaluation = _cross(w)
+        args = [evaluation.pk] + ([evaluation.raters.get().pk] if rater else [])
+        return reverse(name, args=args)
+
+    return build
+
+
+def _cross_list(w: World) -> str:
+    _cross(w)
+    return reverse("surveys:cross_list")
+
+
+def _cross_public(name: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        _cross(w)
+        return reverse(name, args=["tok-a2"])
+
+    return build
+
+
+def _cross_closing(w: World) -> None:
+    """Close every cross evaluation before the request: its links must answer 404."""
+    from qingfeng.surveys.models import CrossEvaluation
+
+    CrossEvaluation.objects.update(status="closed")
+
+
+def _cross_status(status: str) -> Callable[[World], None]:
+    def then(w: World) -> None:
+        from qingfeng.surveys.models import CrossEvaluation
+
+        assert CrossEvaluation.objects.get().status == status
+
+    return then
+
+
+def _cross_public_case(name: str, shows: tuple[str, ...]) -> Case:
+    """A rater's public page: anonymous, open → 200; the evaluation closed → 404."""
+    return Case(
+        _cross_public(name),
+        Visit(None, 200, shows=shows),
+        Visit(None, 404, data=_cross_closing),  # type: ignore[arg-type]
+    )
+
+
 CROSS_URLS: dict[str, Case] = {
-    "surveys:cross_list": scoped(r("surveys:cross_list"), ()),
+    "surveys:cross_list": scoped(_cross_list, (CROSS_NAME,)),
+    "surveys:cross_new": scoped(r("surveys:cross_new"), A_UNITS),
+    "surveys:cross_detail": obj(_cross_url("surveys:cross_detail"), shows=A_UNITS),
+    "surveys:cross_results_xlsx": obj(
+        _cross_url("surveys:cross_results_xlsx"), "analyst_a", "analyst_b", shows=A_UNITS
+    ),
+    "surveys:cross_close": obj(
+        _cross_url("surveys:cross_close"),
+        status=302,
+        method="post",
+        then=_cross_status("closed"),
+    ),
+    "surveys:cross_rater_add": obj(
+        _cross_url("surveys:cross_rater_add"), status=302, method="post"
+    ),
+    "surveys:cross_rater_entry": obj(
+        _cross_url("surveys:cross_rater_entry", rater=True), shows=A_UNITS
+    ),
+    "surveys:cross_rater_remove": obj(
+        _cross_url("surveys:cross_rater_remove", rater=True), status=302, method="post"
+    ),
+    "surveys:cross_rater_blank": obj(
+        _cross_url("surveys:cross_rater_blank", rater=True), shows=("黎城县教育局",)
+    ),
+    "answer:rater": _cross_public_case("answer:rater", (CROSS_NAME, "黎侯镇", "黎城县教育局")),
+    "answer:rater_thanks": _cross_public_case("answer:rater_thanks", (CROSS_NAME,)),
 }
 URLS.update(CROSS_URLS)
 

@@ -229,5 +229,7 @@ def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
         "duties:leader_file_xlsx",
         "surveys:appraisal_results_xlsx",
     }
+    # The cross evaluations' results and blank tables: tests/surveys/test_cross_pages.py.
+    tested_elsewhere |= {"surveys:cross_results_xlsx", "surveys:cross_rater_blank"}
     others = {name for name in _xlsx_url_names() if not name.startswith("dashboard:")}
     assert others - LEDGER_XLSX - tested_elsewhere == set()
