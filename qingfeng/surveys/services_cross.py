@@ -289,7 +289,7 @@ def _note(evaluation: CrossEvaluation, *, units: int, leaders: int, mean: float)
         }
 
 
-def cross_close(*, evaluation: CrossEvaluation, actor: User) -> feed.FeedResult:
+def cross_close(*, evaluation: CrossEvaluation, actor: User | None) -> feed.FeedResult:
     """Close ``evaluation`` in one transaction: each rated unit with points gets its mean
     points (``rules.mean_points``) as one record on the fed leaf (``feed.instrument_feed``),
     then the status is CLOSED; its links answer 404 from then on. A closed evaluation is

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.selectors import command_user
-from qingfeng.surveys import selectors, services_appraisals, services_campaigns
+from qingfeng.surveys import selectors, services_appraisals, services_campaigns, services_cross
 
 
 def close_by_code(code: str, *, user: Any) -> str:
@@ -39,6 +39,13 @@ def close_by_code(code: str, *, user: Any) -> str:
         fed = services_appraisals.appraisal_close(appraisal=appraisal, actor=actor)
         valued = fed.created + fed.updated + fed.unchanged
         return services_campaigns.CloseResult(feed=fed, units_valued=valued).summary(appraisal)
+    evaluation = selectors.cross_evaluations_for(user, manage=True).filter(code=code).first()
+    if evaluation is not None:
+        if not evaluation.is_open:
+            return services_campaigns.CloseResult(already_closed=True).summary(evaluation)
+        fed = services_cross.cross_close(evaluation=evaluation, actor=actor)
+        valued = fed.created + fed.updated + fed.unchanged
+        return services_campaigns.CloseResult(feed=fed, units_valued=valued).summary(evaluation)
     raise CommandError(_("No instrument with code %(code)s that you run.") % {"code": code})
 
 
