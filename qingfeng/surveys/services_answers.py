@@ -21,8 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from qingfeng.lib.errors import NotFound
 from qingfeng.surveys import rules
@@ -36,13 +35,17 @@ from qingfeng.surveys.models import (
 )
 from qingfeng.surveys.selectors import question_rules
 
+# The translation context of the public page's words (others translate the same words
+# differently elsewhere).
+CONTEXT = "public survey"
+
 # The five Likert points as a respondent reads them, worst first (stored as 1–5).
 LIKERT_LABELS = (
-    gettext_lazy("Very dissatisfied"),
-    gettext_lazy("Dissatisfied"),
-    gettext_lazy("Neutral"),
-    gettext_lazy("Satisfied"),
-    gettext_lazy("Very satisfied"),
+    pgettext_lazy(CONTEXT, "Very dissatisfied"),
+    pgettext_lazy(CONTEXT, "Dissatisfied"),
+    pgettext_lazy(CONTEXT, "Neutral"),
+    pgettext_lazy(CONTEXT, "Satisfied"),
+    pgettext_lazy(CONTEXT, "Very satisfied"),
 )
 
 # Characters a text answer may not keep: the C0 controls but tab and newline, DEL, the C1
@@ -151,7 +154,9 @@ def _clean_one(question: FormQuestion, raw: RawAnswer) -> tuple[Any, str]:
     if question.kind == QuestionKind.TEXT:
         text = clean_text(values[0]) if values else ""
         if len(text) > rules.MAX_TEXT_ANSWER:
-            return None, _("Please keep your answer within %(max)d characters (now %(n)d).") % {
+            return None, pgettext(
+                CONTEXT, "Please keep your answer within %(max)d characters (now %(n)d)."
+            ) % {
                 "max": rules.MAX_TEXT_ANSWER,
                 "n": len(text),
             }
@@ -161,18 +166,18 @@ def _clean_one(question: FormQuestion, raw: RawAnswer) -> tuple[Any, str]:
     allowed = {choice.position for choice in question.choices}
     if question.kind == QuestionKind.MULTIPLE:
         if len(values) > len(allowed):
-            return None, _("Please choose among the options shown.")
+            return None, pgettext(CONTEXT, "Please choose among the options shown.")
         positions = [_position(value, allowed) for value in values]
         if any(position is None for position in positions):
-            return None, _("Please choose among the options shown.")
+            return None, pgettext(CONTEXT, "Please choose among the options shown.")
         return sorted({position for position in positions if position is not None}), ""
     if len(values) > 1:
-        return None, _("Please choose one option.")
+        return None, pgettext(CONTEXT, "Please choose one option.")
     position = _position(values[0], allowed)
     if position is None:
         if question.kind == QuestionKind.LIKERT:
-            return None, _("Please choose one of the five points.")
-        return None, _("Please choose among the options shown.")
+            return None, pgettext(CONTEXT, "Please choose one of the five points.")
+        return None, pgettext(CONTEXT, "Please choose among the options shown.")
     return position, ""
 
 
@@ -190,7 +195,7 @@ def answers_clean(
         question.value = posted
         answer, error = _clean_one(question, posted)
         if not error and answer is None and question.required:
-            error = _("Please answer this question.")
+            error = pgettext(CONTEXT, "Please answer this question.")
         if error:
             question.error = error
             errors[question.code] = [error]
