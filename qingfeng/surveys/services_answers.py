@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qingfeng.lib.errors import NotFound
@@ -32,6 +33,7 @@ from qingfeng.surveys.models import (
     RunStatus,
     SurveyLink,
     SurveyResponse,
+    VersionStatus,
 )
 from qingfeng.surveys.selectors import question_rules
 
@@ -64,7 +66,7 @@ class FormChoice:
     """One choice of a question as the form shows it (``position`` is what is posted)."""
 
     position: int
-    label: str
+    label: str | Promise  # a Likert point's label is translated when shown
 
 
 @dataclass
@@ -91,28 +93,95 @@ class FormQuestion:
         return {str(self.value)}
 
 
-def open_link(*, token: str) -> SurveyLink:
-    """The link of ``token`` with its campaign, unit and version, if its campaign is
-    open; NotFound otherwise (an unknown and a closed link look the same)."""
-    link = (
-        SurveyLink.objects.select_related("campaign__version", "unit")
-        .filter(token=token, campaign__status=RunStatus.OPEN)
+@dataclass(frozen=True)
+class PublishedForm:
+    """What the public page shows of a published version and what scoring needs of it,
+    read once per server process: a published version is frozen (a change is a new
+    version, with a new key)."""
+
+    version_id: int
+    title: str
+    intro: str
+    questions: tuple[FormQuestion, ...]
+    rules: tuple[rules.QuestionRule, ...]
+
+    def fresh_questions(self) -> list[FormQuestion]:
+        """The questions, each a copy of its own for one request's answers and errors."""
+        return [replace(question) for question in self.questions]
+
+
+@dataclass(frozen=True)
+class OpenLink:
+    """An open link as the public page needs it: ``link`` carries only its keys (no
+    campaign, unit or version is fetched with it), the unit's name and the form."""
+
+    link: SurveyLink
+    unit_name: str
+    form: PublishedForm
+
+
+# The forms read so far in this process, by (version, published at): a version deleted
+# and its number reused (SQLite may reuse a key) is another key. Bounded: a server runs a
+# handful of campaigns at once.
+_FORMS: dict[tuple[int, object], PublishedForm] = {}
+_FORMS_MAX = 64
+
+
+def published_form(version: QuestionnaireVersion) -> PublishedForm:
+    """The form of ``version`` (cached per process once it is published)."""
+    key = (version.pk, version.published_at)
+    cached = _FORMS.get(key)
+    if cached is not None:
+        return cached
+    form = PublishedForm(
+        version_id=version.pk,
+        title=version.title,
+        intro=version.intro,
+        questions=tuple(form_questions(version)),
+        rules=tuple(question_rules(version)),
+    )
+    if version.status == VersionStatus.PUBLISHED and version.published_at is not None:
+        if len(_FORMS) >= _FORMS_MAX:
+            _FORMS.clear()
+        _FORMS[key] = form
+    return form
+
+
+def open_link(*, token: str) -> OpenLink:
+    """The link of ``token``, its unit's name and its form, if its campaign is open;
+    NotFound otherwise (an unknown and a closed link look the same). One query, and the
+    version's questions the first time only."""
+    row = (
+        SurveyLink.objects.filter(token=token, campaign__status=RunStatus.OPEN)
+        .values_list(
+            "pk",
+            "campaign_id",
+            "unit_id",
+            "unit__name",
+            "campaign__version_id",
+            "campaign__version__published_at",
+        )
         .first()
     )
-    if link is None:
+    if row is None:
         raise NotFound("no open survey link")
-    return link
+    pk, campaign_id, unit_id, unit_name, version_id, published_at = row
+    form = _FORMS.get((version_id, published_at))
+    if form is None:
+        form = published_form(QuestionnaireVersion.objects.get(pk=version_id))
+    link = SurveyLink(pk=pk, token=token, campaign_id=campaign_id, unit_id=unit_id)
+    return OpenLink(link=link, unit_name=unit_name, form=form)
 
 
 def form_questions(version: QuestionnaireVersion) -> list[FormQuestion]:
     """The questions of ``version`` in order, with their choices (Likert: the five
-    points, labelled)."""
+    points, labelled in the reader's language)."""
     questions = version.questions.prefetch_related("choices").order_by("position")
     shown = []
     for number, question in enumerate(questions, start=1):
         if question.kind == QuestionKind.LIKERT:
             choices = [
-                FormChoice(point, str(label))
+                FormChoice(point, label)
                 for point, label in zip(rules.LIKERT_POINTS, LIKERT_LABELS, strict=True)
             ]
         else:
@@ -210,29 +279,31 @@ def response_submit(
     *,
     link: SurveyLink,
     answers: Mapping[str, RawAnswer],
+    form: PublishedForm | None = None,
     questions: Sequence[FormQuestion] | None = None,
 ) -> SurveyResponse:
     """Check and store one anonymous response through ``link``.
 
     ``answers`` maps a question's code to what the form posted (a string, or the list of a
-    multiple choice); ``questions`` are the link's ``form_questions`` when the caller has
-    them already (their ``value`` and ``error`` are filled for the page). Raises
-    ``ValidationError`` keyed by question code when an answer is wrong, and NotFound when
-    the campaign has closed meanwhile; nothing is stored then. One INSERT; no recompute.
+    multiple choice). ``form`` is the link's ``PublishedForm`` and ``questions`` its
+    ``fresh_questions()`` when the caller has them (the public page: their ``value`` and
+    ``error`` are filled for it). Raises ``ValidationError`` keyed by question code when an
+    answer is wrong, and NotFound when the campaign is closed; nothing is stored then.
+    One INSERT; nothing is recomputed (the unit's value is computed when it closes).
     """
-    campaign: Campaign = link.campaign
-    version = campaign.version
-    questions = list(questions) if questions is not None else form_questions(version)
+    if form is None:
+        form = published_form(link.campaign.version)
+    questions = list(questions) if questions is not None else form.fresh_questions()
     cleaned = answers_clean(questions, answers)
-    score = rules.response_score(question_rules(version), cleaned)
+    score = rules.response_score(form.rules, cleaned)
     submitted_at = timezone.now().replace(second=0, microsecond=0)
     with transaction.atomic():
-        # Read again inside the write: a close (also one transaction) that committed since
-        # the page was read is seen here, and the answer is refused instead of being stored
+        # Read inside the write: a close (also one transaction) that committed since the
+        # page was read is seen here, and the answer is refused instead of being stored
         # after the unit's value was written. On SQLite the transaction holds the write
         # lock from its start (IMMEDIATE), so no close can slip in between.
-        if not Campaign.objects.filter(pk=campaign.pk, status=RunStatus.OPEN).exists():
-            raise NotFound("the campaign has closed")
+        if not Campaign.objects.filter(pk=link.campaign_id, status=RunStatus.OPEN).exists():
+            raise NotFound("the campaign is closed")
         return SurveyResponse.objects.create(
             link=link, answers=cleaned, score=score, submitted_at=submitted_at
         )

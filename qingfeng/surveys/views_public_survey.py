@@ -15,10 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from qingfeng.surveys import rules, throttle
-from qingfeng.surveys.models import SurveyLink
 from qingfeng.surveys.services_answers import (
     FormQuestion,
-    form_questions,
+    OpenLink,
     open_link,
     response_submit,
 )
@@ -59,16 +58,15 @@ def _remember(request: HttpRequest, response: HttpResponse, token: str) -> None:
 def _page(
     request: HttpRequest,
     template: str,
-    link: SurveyLink,
+    opened: OpenLink,
     *,
     questions: list[FormQuestion] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    version = link.campaign.version
     context = {
-        "title": version.title,
-        "intro": version.intro,
-        "unit_name": link.unit.name,
+        "title": opened.form.title,
+        "intro": opened.form.intro,
+        "unit_name": opened.unit_name,
         "questions": questions or [],
         "has_errors": any(question.error for question in questions or []),
         "max_text": rules.MAX_TEXT_ANSWER,
@@ -80,21 +78,21 @@ def _page(
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire of one unit's link; a valid POST stores one response and leads
     to the thanks page. 404 for an unknown or closed link (GET and POST)."""
-    link = open_link(token=token)
+    opened = open_link(token=token)
     if token in answered_tokens(request):
-        return _page(request, "surveys/answer_done.html", link)
-    questions = form_questions(link.campaign.version)
+        return _page(request, "surveys/answer_done.html", opened)
+    questions = opened.form.fresh_questions()
     if request.method == "GET":
-        return _page(request, "surveys/answer_survey.html", link, questions=questions)
+        return _page(request, "surveys/answer_survey.html", opened, questions=questions)
     raw = {question.code: request.POST.getlist(question.code) for question in questions}
     # Every POST counts against the link's allowance, a mistyped one too: the limit bounds
     # the work a flood of posts can cause, valid or not.
     if not throttle.answer_allowed(link=token):
-        return _page(request, "surveys/answer_busy.html", link, status=429)
+        return _page(request, "surveys/answer_busy.html", opened, status=429)
     try:
-        response_submit(link=link, answers=raw, questions=questions)
+        response_submit(link=opened.link, answers=raw, form=opened.form, questions=questions)
     except ValidationError:
-        return _page(request, "surveys/answer_survey.html", link, questions=questions)
+        return _page(request, "surveys/answer_survey.html", opened, questions=questions)
     response = redirect("answer:survey_thanks", token=token)
     _remember(request, response, token)
     return response
