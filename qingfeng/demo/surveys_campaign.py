@@ -165,7 +165,7 @@ def seed_campaign(*, county: Region, seed: int = DEFAULT_SEED) -> int:
         fit = health.by_unit[unit.code][-1]
         target = 100 * (0.3 + 0.7 * fit)
         needed = quota.required(unit.headcount or 0)
-        share = rng.uniform(0.3, 0.8) if unit.code in short else rng.uniform(1.0, 1.5)
+        share = rng.uniform(0.3, 0.8) if unit.code in short else rng.uniform(1.1, 1.9)
         for _ in range(max(1, round(needed * share))):
             answers = _answers(rng, target)
             minute = rng.randrange(21 * 12 * 60)  # 21 days, 12 waking hours a day
