@@ -68,7 +68,7 @@ COMMENTS = (
     "有些事项办理时间较长，希望提高效率。",
     "政务公开栏内容更新不及时。",
 )
-# Units whose respondents fall short of the quota (a share of each unit's quota).
+# Units whose respondents fall short of their quota (one in ten at most).
 SHORT_UNITS = 5
 
 
@@ -156,7 +156,7 @@ def seed_campaign(*, county: Region, seed: int = DEFAULT_SEED) -> int:
     )
     version_rules = question_rules(version)
     rng = random.Random(f"{seed}-survey-campaign")
-    short = {unit.code for unit in rng.sample(units, min(SHORT_UNITS, len(units)))}
+    short = {unit.code for unit in rng.sample(units, min(SHORT_UNITS, len(units) // 10))}
     # The answers came in over the three weeks around the quarter's end, by the minute.
     start = timezone.make_aware(datetime.datetime.combine(PERIOD.end, datetime.time(8)))
     start -= datetime.timedelta(days=14)
