@@ -1,11 +1,12 @@
 """Answering a campaign's questionnaire through a unit's public link (``/s/<token>/``).
 
-The public page reads one open link and its questionnaire version (``open_link``,
-``form_questions``); a submission goes through ``response_submit``, which checks every
-answer against its question and stores ONE ``SurveyResponse``: the answers keyed by
-question code, its score by ``rules.response_score`` and the minute it came in — nothing
-about the respondent (no IP address, no browser, no account). Nothing is recomputed on an
-answer: a unit's value is computed once, when its campaign closes.
+The public page reads one open link (``open_link``: one query) and its version's form
+(``published_form``: read once per process, a published version being frozen). A
+submission goes through ``response_submit``, which checks every answer against its
+question and stores ONE ``SurveyResponse``: the answers keyed by question code, its score
+by ``rules.response_score`` and the minute it came in — nothing about the respondent (no
+IP address, no browser, no account). Nothing is recomputed on an answer: a unit's value
+is computed once, when its campaign closes.
 
 The reads for the public page live here with the write they serve (they answer by token
 alone, outside the read rule of ``selectors``: see its docstring).
