@@ -221,11 +221,13 @@ def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
     # tests/lib/test_cells.py; a new .xlsx URL must be added here.
     # The warning register's export: tests/monitoring/test_register_pages.py; the
     # accountability statistics: tests/duties/test_lists_checks.py; the leader's file:
-    # tests/duties/test_file_exports.py (a hostile fulfilment content).
+    # tests/duties/test_file_exports.py (a hostile fulfilment content); a unit's survey
+    # feedback: tests/surveys/test_feedback_page.py (hostile written answers).
     tested_elsewhere = {
         "monitoring:register_xlsx",
         "duties:lists_stats_xlsx",
         "duties:leader_file_xlsx",
+        "surveys:campaign_feedback_xlsx",
     }
     others = {name for name in _xlsx_url_names() if not name.startswith("dashboard:")}
     assert others - LEDGER_XLSX - tested_elsewhere == set()
