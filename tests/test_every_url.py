@@ -1509,7 +1509,85 @@ URLS.update(CAMPAIGN_URLS)
 # ---------------------------------------------------------------------------------------
 # Surveys: the public answer pages of a campaign's links (anonymous).
 
-PUBLIC_SURVEY_URLS: dict[str, Case] = {}
+
+def _survey_link(w: World) -> Any:
+    """An open campaign of county A over unit A1 (made inside the request's savepoint)
+    with its questionnaire, and A1's link."""
+    from qingfeng.surveys.models import Campaign as SurveyCampaign
+    from qingfeng.surveys.models import SurveyLink
+    from qingfeng.surveys.rules import new_token
+    from tests.surveys.conftest import make_questionnaire
+
+    version = make_questionnaire(w.org.county_a)
+    campaign = SurveyCampaign.objects.create(
+        code="SV-URLS",
+        name="2025年第三季度群众满意度调查",
+        region=w.org.county_a,
+        period="2025Q3",
+        framework=w.lc.framework,
+        indicator_code="001",
+        version=version,
+        quota_tiers={"tiers": [[None, 30]], "floor": 10},
+    )
+    return SurveyLink.objects.create(campaign=campaign, unit=w.org.unit_a1, token=new_token())
+
+
+def _survey_answer_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"token": _survey_link(w).token})
+
+
+def _survey_feedback_url(name: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        link = _survey_link(w)
+        return reverse(name, kwargs={"pk": link.campaign_id, "unit_pk": link.unit_id})
+
+    return build
+
+
+def _survey_closed(w: World) -> dict[str, str]:
+    """Close every campaign before the request: its links must answer 404."""
+    from qingfeng.surveys.models import Campaign as SurveyCampaign
+
+    SurveyCampaign.objects.update(status="closed")
+    return {}
+
+
+def _survey_stored(count: int) -> Callable[[World], None]:
+    def check(w: World) -> None:
+        from qingfeng.surveys.models import SurveyResponse
+
+        assert SurveyResponse.objects.count() == count
+
+    return check
+
+
+def _public(name: str, shows: str) -> Case:
+    """A public page of an open link: anyone (anonymous) gets it, showing nothing of
+    another unit; once the campaign is closed, 404 (a POST too: test_answer_public.py)."""
+    return Case(
+        _survey_answer_url(name),
+        Visit(None, 200, shows=(shows,), hides=("黎侯镇",)),
+        Visit(None, 404, data=_survey_closed, then=_survey_stored(0)),
+    )
+
+
+PUBLIC_SURVEY_URLS: dict[str, Case] = {
+    "answer:survey": _public("answer:survey", "黎城县教育局"),
+    "answer:survey_thanks": _public("answer:survey_thanks", "感谢"),
+    # A feedback of county A's campaign: its analyst reads it, county B's gets 404.
+    "surveys:campaign_feedback": obj(
+        _survey_feedback_url("surveys:campaign_feedback"),
+        "analyst_a",
+        "analyst_b",
+        shows=("黎城县教育局", "问卷调查结果反馈"),
+    ),
+    "surveys:campaign_feedback_xlsx": obj(
+        _survey_feedback_url("surveys:campaign_feedback_xlsx"),
+        "admin_a",
+        "admin_b",
+        shows=("黎城县教育局",),
+    ),
+}
 URLS.update(PUBLIC_SURVEY_URLS)
 
 

@@ -1,6 +1,6 @@
 """The campaigns pages (``surveys:campaign_*``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from qingfeng.surveys import views_campaigns as views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/sheets/", views.campaign_sheets, name="campaign_sheets"),
     path("<int:pk>/units/", views.campaign_add_units, name="campaign_add_units"),
     path("<int:pk>/close/", views.campaign_close, name="campaign_close"),
+    path("", include("qingfeng.surveys.urls_feedback")),
 ]

@@ -1,5 +1,10 @@
-"""Placeholder: filled by the part that builds these pages."""
+"""The public questionnaire of a campaign's link (``answer:survey``) and its thanks page."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from qingfeng.surveys import views_public_survey as views
+
+urlpatterns = [
+    path("<str:token>/", views.survey, name="survey"),
+    path("<str:token>/thanks/", views.survey_thanks, name="survey_thanks"),
+]

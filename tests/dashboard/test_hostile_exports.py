@@ -222,12 +222,14 @@ def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
     # The warning register's export: tests/monitoring/test_register_pages.py; the
     # accountability statistics: tests/duties/test_lists_checks.py; the leader's file:
     # tests/duties/test_file_exports.py (a hostile fulfilment content); a democratic
-    # evaluation's results: tests/surveys/test_appraisal_files.py (a hostile leader).
+    # evaluation's results: tests/surveys/test_appraisal_files.py (a hostile leader); a
+    # unit's survey feedback: tests/surveys/test_feedback_page.py (hostile written answers).
     tested_elsewhere = {
         "monitoring:register_xlsx",
         "duties:lists_stats_xlsx",
         "duties:leader_file_xlsx",
         "surveys:appraisal_results_xlsx",
+        "surveys:campaign_feedback_xlsx",
     }
     # The cross evaluations' results and blank tables: tests/surveys/test_cross_pages.py.
     tested_elsewhere |= {"surveys:cross_results_xlsx", "surveys:cross_rater_blank"}
