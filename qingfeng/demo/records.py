@@ -566,6 +566,10 @@ def demo_content_create(
     from qingfeng.demo.reports import demo_reports_create
 
     demo_reports_create(region=region)
+    # Surveys and evaluations (issue 16): a campaign, a democratic and a cross evaluation.
+    from qingfeng.demo.surveys import demo_surveys_create
+
+    demo_surveys_create(region=region, seed=seed)
     return {
         "frameworks": len(frameworks),
         "records": records,

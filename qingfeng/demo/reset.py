@@ -15,6 +15,7 @@ from qingfeng.demo.accounts import DEMO_USERNAMES
 from qingfeng.demo.duties import demo_duties_reset
 from qingfeng.demo.ledger import demo_ledger_reset
 from qingfeng.demo.reports import demo_reports_reset
+from qingfeng.demo.surveys import demo_surveys_reset
 from qingfeng.demo.warnings import demo_warnings_reset
 from qingfeng.org.models import DisciplineGroup, InCharge, Person, Post, Region, Station, Unit
 
@@ -67,6 +68,7 @@ def reset_demo() -> None:
 
     Unit categories stay: later features (frameworks) refer to them.
     """
+    demo_surveys_reset()  # surveys refer to frameworks, units, people, regions and users
     demo_reports_reset()  # reports refer to frameworks, units, regions and users
     demo_duties_reset()  # duty lists refer to units, people, groups and users
     demo_ledger_reset()  # problems refer to users, units, records, warnings and regions
