@@ -9,7 +9,6 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import segno
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
@@ -27,6 +26,7 @@ from qingfeng.lib.documents import (
 from qingfeng.lib.periods import period_label
 from qingfeng.lib.xlsx import Sheet, workbook_bytes
 from qingfeng.surveys.models import Appraisal, AppraisalSlip, AppraisalSubject, Grade
+from qingfeng.surveys.qr import qr_png
 from qingfeng.surveys.rules import slip_code_shown
 from qingfeng.surveys.selectors_appraisals import GRADE_ORDER, TeamResult
 
@@ -36,13 +36,6 @@ LEADERS_PER_HALF_PAGE = 7
 # The slip table's columns: name, post, then the four grades (17 cm between the margins).
 SLIP_WIDTHS_CM = (2.6, 4.4, 2.5, 2.5, 2.5, 2.5)
 QR_WIDTH_CM = 3.2
-
-
-def _qr_png(url: str) -> bytes:
-    """A QR code of ``url`` as PNG bytes (medium error correction: a slip gets folded)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
-    return buffer.getvalue()
 
 
 def _line(container: Any, text: str = "", *, size: float = 12, **style: Any) -> Any:
@@ -149,7 +142,9 @@ def _slip(
     )
     picture = right.paragraphs[0]
     picture.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    picture.add_run().add_picture(io.BytesIO(_qr_png(url_of(slip.code))), width=Cm(QR_WIDTH_CM))
+    picture.add_run().add_picture(
+        io.BytesIO(qr_png(url_of(slip.code), scale=8)), width=Cm(QR_WIDTH_CM)
+    )
 
 
 def _meta(appraisal: Appraisal) -> str:

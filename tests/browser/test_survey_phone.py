@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 
 from qingfeng.surveys.models import SurveyLink, SurveyResponse
+from tests.browser.conftest import log_in
 from tests.surveys.conftest import SurveyWorld, make_campaign, survey_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,11 +33,22 @@ def link(survey_world: SurveyWorld) -> SurveyLink:
     return campaign.links.get(unit=org.unit_a1)
 
 
+def _board_answers(board: Any, url: str, unit_code: str) -> int:
+    """The answers so far of ``unit_code`` on the campaign's quota board, as shown."""
+    board.goto(url)
+    return int(board.locator(f"tr[data-unit='{unit_code}'] [data-testid=answers]").inner_text())
+
+
 def test_a_phone_answers_a_units_questionnaire(
     live_server: Any, browser: Any, link: SurveyLink
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     before = SurveyResponse.objects.filter(link=link).count()
+    # The commission's board (on a phone too) before the answer.
+    office = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    board = log_in(office.new_page(), live_server.url, "admin_a")
+    board_url = f"{live_server.url}{reverse('surveys:campaign_board', args=[link.campaign_id])}"
+    assert _board_answers(board, board_url, link.unit.code) == before
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -75,6 +88,10 @@ def test_a_phone_answers_a_units_questionnaire(
         # Back on the link, the same phone is told it has answered.
         page.goto(f"{live_server.url}/s/{link.token}/")
         assert page.get_by_test_id("survey-already").is_visible()
+        # The board's count went up by one.
+        assert _board_answers(board, board_url, link.unit.code) == before + 1
+        board.screenshot(path=str(SCREENSHOTS / "survey-phone-board.png"), full_page=True)
     finally:
         page.wait_for_load_state("networkidle")
         context.close()
+        office.close()
