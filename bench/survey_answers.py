@@ -4,6 +4,7 @@ Usage:
 
     .venv/bin/python bench/survey_answers.py [--rate 200] [--seconds 30] [--units 200]
                                              [--threads 96] [--workers N] [--no-thanks]
+                                             [--forms-first]
 
 Seeds a SQLite database of its own in ``/tmp/qf-bench-survey`` (always afresh: ``migrate``
 then a small seed of one county with ``--units`` units, a published questionnaire of six
@@ -13,8 +14,11 @@ the cores unless ``--workers``), then drives answers at a FIXED rate (``--rate``
 for ``--seconds``), spread round-robin over the units' links so the per-link rate limit
 (``SURVEY_ANSWERS_PER_MINUTE``, 120) is not what stops it. Each answer is one "browser" with
 a fresh cookie jar: GET the form (CSRF cookie and token), POST the answers, and (unless
-``--no-thanks``) GET the thanks page it is sent to, as a phone would. Every request
-carries ``X-Forwarded-Proto: https`` as nginx does.
+``--no-thanks``) GET the thanks page it is sent to, as a phone would. With
+``--forms-first`` every phone opens its form before the measured window (people read the
+questions for a minute or two before they send), so the window measures the answer
+endpoint itself: the POSTs at the fixed rate. Every request carries
+``X-Forwarded-Proto: https`` as nginx does.
 
 Prints the achieved rate, p50/p95/max latency of each request kind and of a whole answer,
 the errors (anything but the expected status; must be 0), the server's CPU time, and the
@@ -148,44 +152,87 @@ class Results:
 ANSWERS = {"q1": "5", "q2": "4", "q3": "4", "q4": "3", "q5": "1", "q6": "窗口服务态度很好。"}
 
 
+@dataclass
+class Phone:
+    """A browser with the form open: its cookies, the link and the form's CSRF token."""
+
+    browser: Session
+    token: str
+    csrf: str
+    opened: float
+
+
+def open_form(port: int, token: str, results: Results) -> Phone | None:
+    """A fresh browser GETs the form (its CSRF cookie and token)."""
+    browser = Session(port)
+    started = time.perf_counter()
+    status, _, page = browser.request("GET", f"/s/{token}/")
+    results.add("form", time.perf_counter() - started)
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if status != 200 or found is None:
+        results.error(f"form {status}")
+        return None
+    return Phone(browser, token, found.group(1).decode(), started)
+
+
+def submit(phone: Phone, thanks: bool, results: Results) -> None:
+    """The phone POSTs its answers and (``thanks``) follows to the thanks page."""
+    path = f"/s/{phone.token}/"
+    posted = time.perf_counter()
+    status, response, _ = phone.browser.request(
+        "POST", path, {"csrfmiddlewaretoken": phone.csrf, **ANSWERS}
+    )
+    results.add("post", time.perf_counter() - posted)
+    location = response.getheader("Location", "")
+    if status != 302 or not location.endswith(f"/s/{phone.token}/thanks/"):
+        results.error(f"post {status}")
+        return
+    if thanks:
+        shown = time.perf_counter()
+        status, _, _page = phone.browser.request("GET", f"/s/{phone.token}/thanks/")
+        results.add("thanks", time.perf_counter() - shown)
+        if status != 200:
+            results.error(f"thanks {status}")
+            return
+    results.add("answer", time.perf_counter() - phone.opened)
+    with results.lock:
+        results.done += 1
+
+
 def one_answer(port: int, token: str, thanks: bool, results: Results) -> None:
     """One phone: a fresh browser GETs the form, POSTs it, and follows to the thanks."""
-    browser = Session(port)
-    path = f"/s/{token}/"
-    started = time.perf_counter()
     try:
-        status, _, page = browser.request("GET", path)
-        results.add("form", time.perf_counter() - started)
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or found is None:
-            results.error(f"form {status}")
-            return
-        form = {"csrfmiddlewaretoken": found.group(1).decode(), **ANSWERS}
-        posted = time.perf_counter()
-        status, response, _ = browser.request("POST", path, form)
-        results.add("post", time.perf_counter() - posted)
-        location = response.getheader("Location", "")
-        if status != 302 or not location.endswith(f"/s/{token}/thanks/"):
-            results.error(f"post {status}")
-            return
-        if thanks:
-            shown = time.perf_counter()
-            status, _, page = browser.request("GET", f"/s/{token}/thanks/")
-            results.add("thanks", time.perf_counter() - shown)
-            if status != 200:
-                results.error(f"thanks {status}")
-                return
-        results.add("answer", time.perf_counter() - started)
-        with results.lock:
-            results.done += 1
+        phone = open_form(port, token, results)
+        if phone is not None:
+            submit(phone, thanks, results)
     except OSError as error:
         results.error(f"{type(error).__name__}: {error}")
 
 
+def open_forms(port: int, tokens: list[str], count: int, threads: int) -> list[Phone]:
+    """``count`` phones with the form open, round-robin over the links, as fast as the
+    server gives them (before the measured window: people read the questions first)."""
+    results = Results()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        phones = list(
+            pool.map(lambda i: open_form(port, tokens[i % len(tokens)], results), range(count))
+        )
+    if results.errors:
+        raise RuntimeError(f"opening the forms failed: {results.errors[:5]}")
+    return [phone for phone in phones if phone is not None]
+
+
 def drive(
-    port: int, tokens: list[str], rate: float, seconds: float, threads: int, thanks: bool
+    port: int,
+    tokens: list[str],
+    rate: float,
+    seconds: float,
+    threads: int,
+    thanks: bool,
+    phones: list[Phone] | None = None,
 ) -> tuple[Results, float]:
-    """Start answer i at t0 + i / rate (a fixed rate, whatever the server's pace)."""
+    """Start answer i at t0 + i / rate (a fixed rate, whatever the server's pace): a whole
+    answer (form, post, thanks), or only the post of ``phones`` that have the form open."""
     results = Results()
     total = int(rate * seconds)
     with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -193,7 +240,13 @@ def drive(
 
         def scheduled(i: int) -> None:
             results.lag.append(time.perf_counter() - (t0 + i / rate))
-            one_answer(port, tokens[i % len(tokens)], thanks, results)
+            if phones is None:
+                one_answer(port, tokens[i % len(tokens)], thanks, results)
+                return
+            try:
+                submit(phones[i], thanks, results)
+            except OSError as error:
+                results.error(f"{type(error).__name__}: {error}")
 
         for i in range(total):
             delay = t0 + i / rate - time.perf_counter()
@@ -235,6 +288,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=96)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--no-thanks", action="store_true", help="do not GET the thanks page")
+    parser.add_argument(
+        "--forms-first",
+        action="store_true",
+        help="open every phone's form before the measured window, which then holds the "
+        "answer endpoint's POSTs only",
+    )
     args = parser.parse_args()
 
     if VAR_DIR.exists():
@@ -255,11 +314,15 @@ def main() -> None:
         wait_until_answering(port, server, log)
         # A few answers to warm the workers up, then the measured run.
         warm, _ = drive(port, tokens, 20, 1, 8, not args.no_thanks)
+        phones = None
+        if args.forms_first:
+            phones = open_forms(port, tokens, int(args.rate * args.seconds), args.threads)
+            print(f"opened {len(phones)} forms before the measured window")
         before = stored()
         cpu_before = cpu_seconds(server.pid)
         load_before = os.getloadavg()[0]
         results, elapsed = drive(
-            port, tokens, args.rate, args.seconds, args.threads, not args.no_thanks
+            port, tokens, args.rate, args.seconds, args.threads, not args.no_thanks, phones
         )
         cpu = cpu_seconds(server.pid) - cpu_before
         count = stored() - before
