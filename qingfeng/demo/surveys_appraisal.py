@@ -4,7 +4,7 @@ phone), a few left blank, still OPEN so the ``commission`` account can enter the
 slips and close it. It feeds LK's I1.1 (领导班子民主测评, direct, 20 points) for 2026H2:
 the demo's own I1.1 records are half-yearly in Q2 and Q4 up to 2026Q2, so 2026H2 (dated
 2026-12-31, in the open quarter 2026Q4) meets none of them. Bulk inserts: a few
-hundredths of a second.
+hundredths of a second; the evaluation itself is started through ``appraisal_create``.
 """
 
 from __future__ import annotations
@@ -17,15 +17,9 @@ from django.utils import timezone
 from qingfeng.accounts.models import User
 from qingfeng.framework.models import Framework
 from qingfeng.org.models import Region, Unit
-from qingfeng.surveys import rules
-from qingfeng.surveys.models import (
-    Appraisal,
-    AppraisalGrade,
-    AppraisalSlip,
-    AppraisalSubject,
-    SlipChannel,
-)
+from qingfeng.surveys.models import Appraisal, AppraisalGrade, AppraisalSlip, SlipChannel
 from qingfeng.surveys.selectors_appraisals import current_team
+from qingfeng.surveys.services_appraisals import appraisal_create
 
 CODE = "MZ-2026-SZSL"
 NAME = "2026年度述责述廉民主测评"
@@ -57,7 +51,10 @@ def seed_appraisal(county: Region) -> int:
         return 0
     rng = random.Random(2026)
     commission = User.objects.filter(username="commission").first()
-    appraisal = Appraisal.objects.create(
+    # Started through the service, as the commission's form does (leaders from the
+    # teams' current posts, coded slips); only the casting is written in bulk.
+    appraisal = appraisal_create(
+        actor=commission,
         code=CODE,
         name=NAME,
         region=county,
@@ -65,28 +62,11 @@ def seed_appraisal(county: Region) -> int:
         meeting_date=MEETING,
         framework=framework,
         indicator_code=LEAF,
-        created_by=commission,
+        units=teams,
+        slips_per_unit=SLIPS,
     )
-    subjects = AppraisalSubject.objects.bulk_create(
-        AppraisalSubject(
-            appraisal=appraisal,
-            unit=unit,
-            person=post.person,
-            title=post.title or str(post.get_role_display()),
-            position=position,
-        )
-        for unit in teams
-        for position, post in enumerate(current_team(unit), start=1)
-    )
-    codes: set[str] = set()
-    while len(codes) < SLIPS * len(teams):
-        codes.add(rules.new_slip_code())  # unguessable even in a public demo
-    ordered = sorted(codes)
-    slips = AppraisalSlip.objects.bulk_create(
-        AppraisalSlip(appraisal=appraisal, unit=unit, code=ordered.pop())
-        for unit in teams
-        for _n in range(SLIPS)
-    )
+    subjects = list(appraisal.subjects.all())
+    slips = list(appraisal.slips.order_by("pk"))
     meeting_end = timezone.make_aware(datetime.datetime.combine(MEETING, datetime.time(16, 0)))
     profile = {s.pk: "fair" if s.position == 3 else "good" for s in subjects}
     grades: list[AppraisalGrade] = []
