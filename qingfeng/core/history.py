@@ -13,6 +13,7 @@ scope hides. Users (who entered, reviewed, published) are named, as the "who" co
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,8 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import selectors
@@ -29,6 +32,7 @@ from qingfeng.duties.models import DutyList, DutyTask
 from qingfeng.framework.models import Framework, FrameworkVersion, Indicator
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.lib.errors import NotFound
+from qingfeng.lib.periods import Period, period_label
 from qingfeng.org.models import (
     DisciplineGroup,
     Person,
@@ -40,6 +44,14 @@ from qingfeng.org.models import (
     subtree_q,
 )
 from qingfeng.records.models import CollectionPeriod, Record
+from qingfeng.surveys import selectors as surveys
+from qingfeng.surveys.models import (
+    Appraisal,
+    Campaign,
+    CrossEvaluation,
+    Questionnaire,
+    QuestionnaireVersion,
+)
 
 Visible = Callable[[Any], QuerySet[Any]]
 
@@ -86,6 +98,18 @@ def _duty_tasks(user: Any) -> QuerySet[DutyTask]:
     return DutyTask.objects.filter(selectors.duty_visibility_q(user, prefix="duty_list__"))
 
 
+def _surveys(read: Callable[[Any], QuerySet[Any]]) -> Visible:
+    """The surveys' read rule (``surveys.selectors``) for a user who views history."""
+
+    def visible(user: Any) -> QuerySet[Any]:
+        queryset = read(user)
+        if selectors.has_capability(user, Capability.VIEW_HISTORY):
+            return queryset
+        return queryset.none()
+
+    return visible
+
+
 def _assignments(user: Any) -> QuerySet[RoleAssignment]:
     users = selectors.assignable_users(user)
     return RoleAssignment.objects.filter(user__in=users)
@@ -110,6 +134,18 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], Visible]] = {
     "collection_period": (CollectionPeriod, _collection_periods),
     "duty_list": (DutyList, _duty_lists),
     "duty_task": (DutyTask, _duty_tasks),
+    "questionnaire": (Questionnaire, _surveys(surveys.questionnaires_for)),
+    "questionnaire_version": (
+        QuestionnaireVersion,
+        _surveys(
+            lambda u: QuestionnaireVersion.objects.filter(
+                questionnaire__in=surveys.questionnaires_for(u).values("pk")
+            )
+        ),
+    ),
+    "campaign": (Campaign, _surveys(surveys.campaigns_for)),
+    "appraisal": (Appraisal, _surveys(surveys.appraisals_for)),
+    "cross_evaluation": (CrossEvaluation, _surveys(surveys.cross_evaluations_for)),
 }
 
 
@@ -214,6 +250,13 @@ def _display(model: type[models.Model], name: str, value: Any, related: _Related
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return _("yes") if value else _("no")
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if name == "period":  # a period code (2026Q3) in words, as every page shows it
+        try:
+            return period_label(Period.parse(str(value)))
+        except ValueError:
+            return str(value)
     return str(value)
 
 
@@ -225,7 +268,9 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(model_field.verbose_name)
 
 
-HIDDEN_FIELDS = {"path"}
+# Not shown: the tree's path (a technical key), the creation time (the entry's own time)
+# and a campaign's quota (the rule copied from the settings, shown in words on its board).
+HIDDEN_FIELDS = {"path", "created_at", "quota_tiers"}
 
 
 def object_history(*, user: Any, kind: str, pk: int) -> tuple[models.Model, list[HistoryEntry]]:
