@@ -34,7 +34,7 @@ from qingfeng.surveys.services_campaigns import campaign_create
 FRAMEWORK = "LK"
 LEAF = "J2.1"
 PERIOD = QUARTERS[-1]  # 2026Q3
-CAMPAIGN_CODE = "SV-LK-2026Q3"
+CAMPAIGN_CODE = "SV-2026-3"
 CAMPAIGN_NAME = "2026年第三季度群众满意度调查"
 DEFAULT_SEED = 2026
 

@@ -28,7 +28,7 @@ from qingfeng.surveys.models import CrossEvaluation, CrossRater, CrossRating
 from qingfeng.surveys.rules import new_token
 from qingfeng.surveys.selectors_cross import own_unit_pks
 
-CODE = "HP-2026Q3"
+CODE = "HP-2026-3"
 NAME = "2026年第三季度镇街评部门"
 PERIOD = "2026Q3"
 FRAMEWORK = "LK"

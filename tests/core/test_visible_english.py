@@ -36,6 +36,7 @@ from qingfeng.framework.services import version_copy
 from qingfeng.lib.periods import Period
 from qingfeng.org.models import DisciplineGroup, Region, Station, Unit, UnitCategory
 from qingfeng.records.models import CollectionPeriod, PeriodStatus, Record, RecordStatus
+from qingfeng.surveys.models import Appraisal, Campaign, CrossEvaluation, Questionnaire
 from tests.demo_county import DemoCounty
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,18 @@ class VisibleText(HTMLParser):
 def data_words() -> set[str]:
     """The demo's own identifiers (see ``ALLOWED``)."""
     words: set[str] = set(DEMO_USERNAMES)
-    for model in (Unit, Indicator, Framework, Region, Station, DisciplineGroup):
+    for model in (
+        Unit,
+        Indicator,
+        Framework,
+        Region,
+        Station,
+        DisciplineGroup,
+        Questionnaire,
+        Campaign,
+        Appraisal,
+        CrossEvaluation,
+    ):
         for code in model.objects.values_list("code", flat=True).distinct():
             words.update(WORD.findall(code))
     return words

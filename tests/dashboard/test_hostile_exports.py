@@ -233,5 +233,9 @@ def test_finding_3_7_every_xlsx_url_of_the_site_is_covered() -> None:
     }
     # The cross evaluations' results and blank tables: tests/surveys/test_cross_pages.py.
     tested_elsewhere |= {"surveys:cross_results_xlsx", "surveys:cross_rater_blank"}
+    # The questionnaires' blank template: a fixed workbook holding no stored text (a
+    # questionnaire's own export is tested with a hostile question in
+    # tests/surveys/test_questionnaire_import.py).
+    tested_elsewhere |= {"surveys:questionnaire_template"}
     others = {name for name in _xlsx_url_names() if not name.startswith("dashboard:")}
     assert others - LEDGER_XLSX - tested_elsewhere == set()

@@ -12,9 +12,10 @@ import pytest
 from django.conf import settings
 
 from qingfeng.surveys.models import CrossRating
-from tests.browser.conftest import browser  # noqa: F401 (the fixture)
-from tests.surveys.conftest import SurveyWorld
+from tests.surveys.conftest import SurveyWorld, survey_world
 from tests.surveys.cross_helpers import cross_world, make_cross, rater_of
+
+__all__ = ["survey_world"]  # the shared surveys world, as a fixture here too
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 def test_it_takes_a_raters_table_on_a_phone(
     survey_world: SurveyWorld,
     live_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     cw = cross_world(survey_world)
     evaluation = make_cross(cw)
