@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
@@ -271,6 +274,29 @@ def _generate_one(*, batch: ReportBatch, unit: Unit, actor: User | None) -> None
     report_generate(kind=batch.kind, subject=subject, actor=actor, batch_id=batch.pk)
 
 
+T = TypeVar("T")
+
+# A unit's report is tried again this many times when SQLite answers "locked".
+LOCK_RETRIES = 3
+
+
+def retrying_locks(make: Callable[[], T], *, retries: int = LOCK_RETRIES) -> T:
+    """``make()``, tried again (after 0.1 s, 0.2 s, …) when SQLite answers that a table or
+    the database is locked: in shared-cache mode (the test server's in-memory database)
+    and when a read snapshot must be upgraded to a write, SQLite reports another
+    connection's lock at once instead of waiting out its busy timeout. A batch's unit
+    must not be listed as failed for that; ``make`` runs in its own transaction, so a
+    retry starts afresh. Any other error, or a lock that lasts, is raised."""
+    for attempt in range(retries + 1):
+        try:
+            return make()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == retries:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 def _made(batch_id: int, unit: Unit) -> bool:
     """Whether the batch has made ``unit``'s report already."""
     return Report.objects.filter(batch_id=batch_id, unit=unit).exists()
@@ -325,7 +351,7 @@ def batch_run(
             if unit.pk in made or unit.code in failed or _made(batch_id, unit):
                 continue
             try:
-                _generate_one(batch=batch, unit=unit, actor=actor)
+                retrying_locks(partial(_generate_one, batch=batch, unit=unit, actor=actor))
             except Exception as error:  # one unit's failure must not stop the others
                 if not isinstance(error, ValidationError | PermissionDenied):
                     logger.exception("batch %s: unit %s failed", batch_id, unit.code)

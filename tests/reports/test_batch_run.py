@@ -13,12 +13,14 @@ import io
 import zipfile
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
 from qingfeng.lib.periods import Period
 from qingfeng.reports import batches
+from qingfeng.reports.batches import retrying_locks
 from qingfeng.reports.kinds import Subject
 from qingfeng.reports.models import BatchStatus, Report, ReportBatch, ReportStatus
 from qingfeng.reports.services import report_generate
@@ -135,3 +137,21 @@ def test_an_interrupted_batch_runs_again_skipping_the_units_made(
     assert batch.reports.count() == 3
     first.refresh_from_db()
     assert first.generated_at == long_ago  # made before the interruption, not again
+
+
+def test_it_tries_a_unit_again_when_sqlite_says_locked() -> None:
+    attempts: list[int] = []
+
+    def make() -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OperationalError("database table is locked: reports_report")
+        return "made"
+
+    assert retrying_locks(make) == "made" and len(attempts) == 3
+
+    def broken() -> str:
+        raise OperationalError("no such table: reports_report")
+
+    with pytest.raises(OperationalError, match="no such table"):
+        retrying_locks(broken)
