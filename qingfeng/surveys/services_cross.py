@@ -248,7 +248,11 @@ def ratings_submit(
     ``actor``: the clerk typing in a paper table (None on the public page). Returns the
     ratings changed. ValidationError (by field ``u<pk>``), nothing stored, otherwise."""
     evaluation = _locked_open(rater.evaluation)
-    rater = CrossRater.objects.select_for_update().select_related("unit", "person").get(pk=rater.pk)
+    rater = (
+        CrossRater.objects.select_for_update(of=("self",))
+        .select_related("unit", "person")
+        .get(pk=rater.pk)
+    )
     rated = rated_units(evaluation)
     own = own_unit_pks(rater, rated)
     allowed = [unit for unit in rated if unit.pk not in own]
