@@ -138,13 +138,15 @@ def team_results(appraisal: Appraisal, *, units: Iterable[Unit]) -> list[TeamRes
     """The results of ``units``' teams (the caller has scoped them); the close uses it
     for every team."""
     found = []
-    for team in _teams_of(appraisal, units):
-        grades_of: dict[int, list[str]] = defaultdict(list)
-        grades = AppraisalGrade.objects.filter(
-            subject__in=[s.pk for s in team.subjects], slip__cast_at__isnull=False
-        ).values_list("subject_id", "grade")
-        for subject_id, grade in grades:
-            grades_of[subject_id].append(grade)
+    teams = list(_teams_of(appraisal, units))
+    # Every team's cast grades in one query, by leader.
+    grades_of: dict[int, list[str]] = defaultdict(list)
+    grades = AppraisalGrade.objects.filter(
+        subject__in=[s.pk for team in teams for s in team.subjects], slip__cast_at__isnull=False
+    ).values_list("subject_id", "grade")
+    for subject_id, grade in grades:
+        grades_of[subject_id].append(grade)
+    for team in teams:
         leaders = []
         for subject in team.subjects:
             counted = Counter(grades_of[subject.pk])
