@@ -276,8 +276,8 @@ def _generate_one(*, batch: ReportBatch, unit: Unit, actor: User | None) -> None
 
 T = TypeVar("T")
 
-# A unit's report is tried again this many times when SQLite answers "locked".
-LOCK_RETRIES = 3
+# A write is tried again this many times when SQLite answers "locked" (2.1 s in all).
+LOCK_RETRIES = 6
 
 
 def retrying_locks(make: Callable[[], T], *, retries: int = LOCK_RETRIES) -> T:
@@ -285,8 +285,9 @@ def retrying_locks(make: Callable[[], T], *, retries: int = LOCK_RETRIES) -> T:
     the database is locked: in shared-cache mode (the test server's in-memory database)
     and when a read snapshot must be upgraded to a write, SQLite reports another
     connection's lock at once instead of waiting out its busy timeout. A batch's unit
-    must not be listed as failed for that; ``make`` runs in its own transaction, so a
-    retry starts afresh. Any other error, or a lock that lasts, is raised."""
+    must not be listed as failed for that, nor its progress left behind; ``make`` runs
+    in its own transaction, so a retry starts afresh. Any other error, or a lock that
+    lasts, is raised."""
     for attempt in range(retries + 1):
         try:
             return make()
@@ -302,19 +303,29 @@ def _made(batch_id: int, unit: Unit) -> bool:
     return Report.objects.filter(batch_id=batch_id, unit=unit).exists()
 
 
+def _update_batch(queryset: QuerySet[ReportBatch], **values: Any) -> int:
+    """``queryset.update(**values)``, tried again while SQLite says the table is locked:
+    every part of a batch writes the same row."""
+    return retrying_locks(lambda: queryset.update(**values))
+
+
 def _count_one(batch_id: int) -> None:
     """One more unit done (never past the total: the bar reads done of total)."""
-    ReportBatch.objects.filter(pk=batch_id, done__lt=F("total")).update(done=F("done") + 1)
+    _update_batch(ReportBatch.objects.filter(pk=batch_id, done__lt=F("total")), done=F("done") + 1)
 
 
 def _add_failure(batch_id: int, failure: dict[str, str]) -> None:
     """Count one unit done and keep its failure: read, append and write under the row's
     lock, as another part of the batch may add one at the same time."""
-    with transaction.atomic():
-        batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
-        ReportBatch.objects.filter(pk=batch_id).update(
-            done=min(batch.done + 1, batch.total), failures=[*batch.failures, failure]
-        )
+
+    def add() -> None:
+        with transaction.atomic():
+            batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
+            ReportBatch.objects.filter(pk=batch_id).update(
+                done=min(batch.done + 1, batch.total), failures=[*batch.failures, failure]
+            )
+
+    retrying_locks(add)
 
 
 def batch_run(
@@ -327,7 +338,7 @@ def batch_run(
     ends last (``done`` reaching ``total``) marks the batch done. None when the batch is
     gone or already done."""
     claimed = ReportBatch.objects.filter(pk=batch_id).exclude(status=BatchStatus.DONE)
-    if not claimed.update(status=BatchStatus.RUNNING):
+    if not _update_batch(claimed, status=BatchStatus.RUNNING):
         return None
     batch = ReportBatch.objects.select_related("framework", "region", "created_by").get(pk=batch_id)
     actor = batch.created_by
@@ -343,7 +354,7 @@ def batch_run(
     failed = {f["unit"] for f in batch.failures}
     # The units may have changed since the start (a unit scored or moved): the total
     # follows, counting the units already made (every part computes the same number).
-    ReportBatch.objects.filter(pk=batch_id).update(total=len({u.pk for u in units} | made))
+    _update_batch(ReportBatch.objects.filter(pk=batch_id), total=len({u.pk for u in units} | made))
     with translation.override(language or None):
         for unit in units[part::parts]:
             # Asked again for each unit: a task delivered twice (a batch run again while
@@ -358,8 +369,10 @@ def batch_run(
                 _add_failure(batch_id, _failure(unit, error))
             else:
                 _count_one(batch_id)
-    ReportBatch.objects.filter(pk=batch_id, done__gte=F("total")).update(
-        status=BatchStatus.DONE, finished_at=timezone.now()
+    _update_batch(
+        ReportBatch.objects.filter(pk=batch_id, done__gte=F("total")),
+        status=BatchStatus.DONE,
+        finished_at=timezone.now(),
     )
     batch.refresh_from_db()
     return batch
