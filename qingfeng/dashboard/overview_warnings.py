@@ -9,8 +9,8 @@ docs/warnings.md.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
@@ -53,44 +53,42 @@ def overview_warnings(
         framework=results.framework, period=str(results.period), units=units
     )
     position = {column.code: i for i, column in enumerate(level_one_columns(results))}
-    keys = [
-        (
-            -severity,
-            (score / top) if score is not None and top else 0.0,
-            unit,
-            position.get(code, -1) if code else -1,
-            pk,
-        )
-        for pk, severity, score, top, unit, code in stored.values_list(
-            "pk", "severity", "score", "max", "unit_id", "node_code"
-        )
-    ]
-    chosen = heapq.nsmallest(limit, keys) if limit is not None else sorted(keys)
-    by_pk = {
-        w.pk: w
-        for w in Warning.objects.filter(pk__in=[key[-1] for key in chosen]).select_related(
-            "unit", "unit__category"
-        )
-    }
-    rows = [_row(by_pk[key[-1]]) for key in chosen]
-    return OverviewWarnings(rows, len(keys), registered=True)
+    # Ordered and cut by the database: reading every warning's key to sort it here cost a
+    # province's overview 200 ms (128,000 warnings for 50 shown).
+    ordered = stored.order_by(*register.severity_order(position)).values_list(*_ROW_FIELDS)
+    if limit is None:
+        rows = [_row(values) for values in ordered]
+        return OverviewWarnings(rows, len(rows), registered=True)
+    rows = [_row(values) for values in ordered[:limit]]
+    return OverviewWarnings(rows, stored.count(), registered=True)
 
 
-def _row(warning: Warning) -> WarningRow:
-    unit = warning.unit
+# What a row shows: plain values, no model instances (three a row with the unit and its
+# category took 4 s of a province's 128,000 warnings).
+_ROW_FIELDS = (
+    *("pk", "severity", "score", "max", "unit_id", "node_code"),
+    *("unit__code", "unit__name", "unit__category__name", "node_name", "band", "kind"),
+)
+
+
+def _row(values: tuple[Any, ...]) -> WarningRow:
+    """A row from the values of ``_ROW_FIELDS``."""
+    pk, severity, score, top, unit_pk, code, unit_code, unit_name, category, name, band, kind = (
+        values
+    )
     return WarningRow(
-        unit_pk=unit.pk,
-        unit_code=unit.code,
-        unit_name=unit.name,
-        category=unit.category.name if unit.category else "",
-        code=warning.node_code,
-        name=warning.node_name,
-        score=warning.score,
-        max=warning.max,
-        band=warning.band or "none",
-        vetoed=warning.kind == WarningKind.VETO,
-        severity=warning.severity,
-        warning_pk=warning.pk,
+        unit_pk=unit_pk,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        category=category or "",
+        code=code,
+        name=name,
+        score=score,
+        max=top,
+        band=band or "none",
+        vetoed=kind == WarningKind.VETO,
+        severity=severity,
+        warning_pk=pk,
     )
 
 

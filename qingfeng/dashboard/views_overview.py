@@ -100,8 +100,10 @@ def overview(request: AuthedRequest, code: str, period: Period) -> HttpResponse:
         "unreported_rule": unreported_rule_text(results.version),
     }
     context["headers"], context["column_headers"] = _sort_headers(results, query)
-    # One read of every unit's ranks, level-1 bands and ratios, shared by the tables.
-    matrix = tables.level_one_matrix(results=results, query=query, regions=query.view == "regions")
+    # One read of every unit's ranks (and level-1 bands and ratios when the view needs
+    # them), shared by the tables; the warnings read the figures off it only when the
+    # register does not hold the period.
+    matrix = tables.overview_matrix(results=results, query=query)
     if query.view == "regions":
         context["regions"] = tables.region_rows(
             user=user, results=results, query=query, matrix=matrix

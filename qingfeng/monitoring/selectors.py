@@ -4,10 +4,23 @@ they may analyse), filtered, counted per state, and one unit's or one period's w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.http import QueryDict
 
@@ -45,13 +58,23 @@ def visible_warnings(user: Any) -> QuerySet[Warning]:
     return Warning.objects.filter(unit__in=scope.visible_units(user, CAPABILITY).values("pk"))
 
 
-def severity_order() -> list[Any]:
+def severity_order(positions: Mapping[str, int] | None = None) -> list[Any]:
     """Most severe first: severity, then the lowest ratio score / max, then the unit and
-    the total before its indicators (the overview's order)."""
+    the total before its indicators (the overview's order). With ``positions`` (a node
+    code's column on the page) a unit's indicators follow their columns, the total and
+    any other node first, and the warning's id settles the rest."""
     ratio = Coalesce(
         F("score") / NullIf(F("max"), Value(0.0)), Value(0.0), output_field=FloatField()
     )
-    return [F("severity").desc(), ratio.asc(), F("unit_id").asc(), F("node_code").asc()]
+    order = [F("severity").desc(), ratio.asc(), F("unit_id").asc()]
+    if positions is None:
+        return [*order, F("node_code").asc()]
+    column = Case(
+        *[When(node_code=code, then=Value(i)) for code, i in positions.items() if code],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    return [*order, column.asc(), F("pk").asc()]
 
 
 @dataclass

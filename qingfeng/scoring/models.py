@@ -18,6 +18,10 @@ class Snapshot(models.Model):
     not assessed (published versions never change, so the order is stable);
     ``nodes["unreported"]`` (when present) lists the indexes of the leaves no data station
     reported on for the unit (docs/completeness.md);
+    ``level_one`` holds the same three lists for the level-1 nodes only (in tree order):
+    the overview reads them for every unit of a province, and reaching into ``nodes``
+    means reading and parsing every node's figures (None: stored before the column
+    existed; readers then use ``nodes``).
     ``record_ids`` are the counted records (their indicator codes place them in the tree).
     Snapshots are derived data: recomputing replaces them, so they have no change history
     of their own; the records and framework versions they come from do.
@@ -44,6 +48,7 @@ class Snapshot(models.Model):
     rank_change = models.IntegerField(_("rank change"), null=True)
     components = models.JSONField(_("components"), default=dict)
     nodes = models.JSONField(_("indicator scores"), default=dict)
+    level_one = models.JSONField(_("level-1 indicator scores"), null=True, blank=True)
     record_ids = models.JSONField(_("records"), default=list)
     # The share of the unit's tracked deduction and bonus leaves that were reported
     # (records or an approved nil return); None when none is tracked (docs/completeness.md).

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, Q, QuerySet, Value
+from django.db.models import Avg, Case, Count, FloatField, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -192,17 +192,36 @@ class NodeItem(KeyTextTransform):
         return f"JSON_EXTRACT({lhs}, %s)", (*params, path)
 
 
-def node_item(kind: str, index: int) -> NodeItem:
-    """The stored score, max or band (``kind``) of the node at ``index`` in tree order."""
-    return NodeItem(str(index), KeyTransform(kind, "nodes"))
+def node_item(kind: str, index: int, field: str = "nodes") -> NodeItem:
+    """The stored score, max or band (``kind``) of the node at ``index`` in tree order
+    (``field="level_one"``: of the level-1 node at ``index`` among the level-1 nodes)."""
+    return NodeItem(str(index), KeyTransform(kind, field))
 
 
-def node_value(kind: str, index: int) -> Cast:
+def node_value(kind: str, index: int, field: str = "nodes") -> Cast:
     """A node's stored score or applicable max as a float expression."""
-    return Cast(node_item(kind, index), FloatField())
+    return Cast(node_item(kind, index, field), FloatField())
 
 
-def node_ratio(index: int) -> Any:
+def node_ratio(index: int, field: str = "nodes") -> Any:
     """score / applicable max of the node at ``index`` (NULL when not applicable or not
     assessed)."""
-    return node_value("score", index) / NullIf(node_value("max", index), Value(0.0))
+    return node_value("score", index, field) / NullIf(node_value("max", index, field), Value(0.0))
+
+
+def level_one_item(kind: str, index: int, position: int) -> Case:
+    """``node_item`` of the level-1 node at ``index`` (tree order; ``position`` among the
+    level-1 nodes) read from the snapshot's small ``level_one`` lists, or from ``nodes``
+    for a snapshot stored before those existed."""
+    return Case(
+        When(level_one__isnull=True, then=node_item(kind, index)),
+        default=node_item(kind, position, "level_one"),
+    )
+
+
+def level_one_ratio(index: int, position: int) -> Case:
+    """``node_ratio`` of a level-1 node, as ``level_one_item`` reads it."""
+    return Case(
+        When(level_one__isnull=True, then=node_ratio(index)),
+        default=node_ratio(position, "level_one"),
+    )

@@ -319,6 +319,7 @@ def _snapshots(
     vetoed = scored.vetoed.tolist()
     percents = scored.component_percent.tolist()
     completeness = np.round(scored.completeness, SCORE_DECIMALS).tolist()
+    top = [i for i, node in enumerate(fw.indicators) if node.parent is None]
     # Sparse: the few unreported leaves of a unit by index (most units have none).
     unreported_units, unreported_nodes = np.nonzero(scored.unreported)
     unreported: dict[int, list[int]] = {}
@@ -345,6 +346,11 @@ def _snapshots(
                 "rank_change": (before - rank) if (before and rank) else None,
                 "components": {c: _round(percents[u][i]) for i, c in enumerate(component_codes)},
                 "nodes": _nodes(score_lists[u], max_lists[u], bands[u], unreported.get(u)),
+                "level_one": {
+                    "score": [score_lists[u][i] for i in top],
+                    "max": [max_lists[u][i] for i in top],
+                    "band": [bands[u][i] for i in top],
+                },
                 "record_ids": record_ids[starts[u] : starts[u + 1]],
                 "completeness": None if completeness[u] != completeness[u] else completeness[u],
             }

@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 
+from qingfeng.dashboard import access
 from qingfeng.dashboard import overview_tables as tables
 from qingfeng.dashboard.overview import Column, OverviewQuery
+from qingfeng.lib.periods import Period
+from qingfeng.records.rescore import period_recompute
+from qingfeng.scoring.models import Snapshot
+from tests.dashboard.conftest import Results
 
 FIXED = tables.FIXED
 
@@ -61,3 +66,32 @@ def test_the_matrix_order_is_the_full_key_order(seed: int) -> None:
             assert tables._matrix_order(matrix, query, ranking=False) == expected
     ranking = [r[0] for r in sorted(rows, key=lambda r: (_rank_key(r[6], True), r[1]))]
     assert tables._matrix_order(matrix, OverviewQuery(), ranking=True) == ranking
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"])
+def test_the_matrix_reads_the_stored_level_one_figures_as_the_nodes_hold_them(
+    results: Results, period: str
+) -> None:
+    """The matrix reads each snapshot's small ``level_one`` lists; the same figures read
+    out of ``nodes`` (the path for snapshots stored before the lists existed) agree to the
+    bit, on every period of the fixture (vetoed, unassessed and banded nodes); ``only``
+    reads the named columns and leaves the others empty."""
+    period_recompute(framework=results.scored.framework, period=Period.parse(period))
+    found = access.period_results(
+        user=results.analyst, framework=results.scored.framework, period=Period.parse(period)
+    )
+    query = OverviewQuery()
+    stored = tables.level_one_matrix(results=found, query=query)
+    assert len(stored.rows) == 3  # A1, A1-1 and A2: the analyst's county
+    assert any(row[FIXED] and row[FIXED + 1] is not None for row in stored.rows)
+    only_b = tables.level_one_matrix(results=found, query=query, only=["B"])
+    assert not only_b.complete
+    full = {row[tables.PK]: row for row in stored.rows}
+    for row in only_b.rows:  # A's band and ratio empty, the rest as read in full
+        assert row[FIXED : FIXED + 2] == (None, None)
+        assert row[:FIXED] == full[row[tables.PK]][:FIXED]
+        assert row[FIXED + 2 :] == full[row[tables.PK]][FIXED + 2 :]
+    Snapshot.objects.update(level_one=None)  # as a snapshot stored before the lists
+    from_nodes = tables.level_one_matrix(results=found, query=query)
+    assert sorted(stored.rows) == sorted(from_nodes.rows)
