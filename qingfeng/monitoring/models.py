@@ -9,8 +9,13 @@ becomes "cleared" and keeps its responses.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Expression, F, FloatField, Func
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -81,6 +86,29 @@ class WarningState(models.TextChoices):
     CLEARED = "cleared", _("cleared")
 
 
+@deconstructible(path="qingfeng.monitoring.models.FloatLiteral")
+class FloatLiteral(Expression):
+    """A number written into the SQL text rather than passed as a parameter: a database
+    uses an index on an expression only for the same expression, and a parameter is not
+    the index's constant (SQLite then sorted a province's warnings: 77 ms against 0.1)."""
+
+    output_field = FloatField()
+
+    def __init__(self, value: float) -> None:
+        super().__init__()
+        self.value = float(value)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return repr(self.value), []
+
+
+def severity_ratio() -> Func:
+    """A warning's score / max, 0 without a score or a max: the second key of the most
+    severe first order (``selectors.severity_order``), and of the index that serves it."""
+    zero = FloatLiteral(0.0)
+    return Coalesce(F("score") / NullIf(F("max"), zero), zero, output_field=FloatField())
+
+
 class Warning(models.Model):
     """One stored warning: a unit's total (``node_code`` empty) or one of its level-1
     nodes in a warning band, a vetoed unit, or a unit called in by a ranking rule, in one
@@ -126,7 +154,22 @@ class Warning(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["framework", "period", "state"]),
+            # A period's warnings in table order: SQLite counts and scans them through it (4
+            # times faster than through the next one's order; the kind makes SQLite, which
+            # has no statistics, prefer it).
+            models.Index(fields=["framework", "period", "state", "kind"], name="warning_period"),
+            # The overview's order (``selectors.severity_order``) up to the unit: the
+            # database reads a page's 50 most severe warnings off it instead of sorting a
+            # province's 128,000 (PostgreSQL: 100 to 2 ms; SQLite: 160 to 1 ms).
+            models.Index(
+                F("framework"),
+                F("period"),
+                F("state"),
+                F("severity").desc(),
+                severity_ratio(),
+                F("unit"),
+                name="warning_severity_order",
+            ),
             models.Index(fields=["unit", "period"]),
         ]
 

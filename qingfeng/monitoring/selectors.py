@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -21,7 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import QueryDict
 
 from qingfeng.accounts import selectors as scope
@@ -36,6 +34,7 @@ from qingfeng.monitoring.models import (
     Warning,
     WarningKind,
     WarningState,
+    severity_ratio,
 )
 
 # Who reads the register: the analysts, over the units they may analyse (as the overview).
@@ -63,10 +62,7 @@ def severity_order(positions: Mapping[str, int] | None = None) -> list[Any]:
     the total before its indicators (the overview's order). With ``positions`` (a node
     code's column on the page) a unit's indicators follow their columns, the total and
     any other node first, and the warning's id settles the rest."""
-    ratio = Coalesce(
-        F("score") / NullIf(F("max"), Value(0.0)), Value(0.0), output_field=FloatField()
-    )
-    order = [F("severity").desc(), ratio.asc(), F("unit_id").asc()]
+    order = [F("severity").desc(), severity_ratio().asc(), F("unit_id").asc()]
     if positions is None:
         return [*order, F("node_code").asc()]
     column = Case(
