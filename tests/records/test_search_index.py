@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from qingfeng.accounts.models import User
 from qingfeng.lib import search_index
@@ -102,6 +103,14 @@ def test_the_command_rebuilds_what_was_lost(setup: Setup) -> None:
         "fulfilment": 0,
         "personal_report": 0,
     }
+    # The report names every kind in the user's language, never by its code.
+    with translation.override("zh-hans"):
+        out = StringIO()
+        call_command("rebuild_search_index", stdout=out)
+    report = out.getvalue()
+    for words in ("单位：", "领导干部：", "履责纪实：", "个人事项报备："):
+        assert words in report
+    assert "fulfilment" not in report and "personal_report" not in report
     # One kind alone leaves the others as they are.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_index")

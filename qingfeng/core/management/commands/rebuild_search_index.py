@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from qingfeng.lib import search_index
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         labels = {"unit": _("Units"), "person": _("Leaders"), "record": _("Records")}
         for kind, count in counts.items():
-            label = labels.get(kind, kind)
+            # A source without a label of its own is named as its model names its objects.
+            model = search_index.source(kind).model_class()
+            label = labels.get(kind) or capfirst(str(model._meta.verbose_name_plural))
             self.stdout.write(_("%(kind)s: %(count)d indexed") % {"kind": label, "count": count})
         self.stdout.write(
             self.style.SUCCESS(_("Search index rebuilt in %(seconds).1f s.") % {"seconds": elapsed})
