@@ -35,7 +35,7 @@ from qingfeng.lib.tabular import (
     read_header,
     read_items,
     read_xlsx,
-    read_yaml,
+    read_yaml_mapping,
     unknown_sheet,
     within_size,
 )
@@ -230,14 +230,8 @@ def read_spec(
 
 
 def _read_yaml(data: bytes, issues: Issues) -> dict[str, Any] | None:
-    ok, document = read_yaml(data, issues)
-    if not ok:
-        return None
+    document = read_yaml_mapping(data, issues)
     if document is None:
-        issues.add(FILE, None, None, _("the file contains nothing to import"))
-        return None
-    if not isinstance(document, dict):
-        issues.add(FILE, None, None, _("the top level must be a mapping"))
         return None
     return {str(key): value for key, value in document.items()}
 

@@ -197,6 +197,22 @@ def read_yaml(data: bytes, issues: Issues) -> tuple[bool, Any]:
         return False, None
 
 
+def read_yaml_mapping(data: bytes, issues: Issues) -> dict[Any, Any] | None:
+    """The document of a YAML interchange file whose top level must be a mapping (a
+    framework, a questionnaire), or None with an issue on ``FILE``: not UTF-8, not YAML,
+    empty, or something else at the top."""
+    ok, document = read_yaml(data, issues)
+    if not ok:
+        return None
+    if document is None:
+        issues.add(FILE, None, None, _("the file contains nothing to import"))
+        return None
+    if not isinstance(document, dict):
+        issues.add(FILE, None, None, _("the top level must be a mapping"))
+        return None
+    return document
+
+
 def read_csv(data: bytes, issues: Issues, *, sheet: str = FILE) -> list[list[str]] | None:
     """The rows of a .csv file: UTF-8 (with or without BOM), else GB18030 (what Chinese
     Excel writes); None with an issue if it is neither or not CSV."""

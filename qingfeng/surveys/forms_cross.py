@@ -18,6 +18,7 @@ from qingfeng.framework.models import Framework
 from qingfeng.framework.selectors import visible_frameworks
 from qingfeng.org.models import Person, Region, Unit, code_validator
 from qingfeng.surveys import feed, selectors
+from qingfeng.surveys.forms_common import offer_managed_regions
 from qingfeng.surveys.models import CrossEvaluation
 
 # The name of a points cell: "u" and the rated unit's pk.
@@ -97,12 +98,7 @@ class CrossForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regions = selectors.managed_regions(user).order_by("path")
-        region_field = self.fields["region"]
-        assert isinstance(region_field, forms.ModelChoiceField)
-        region_field.queryset = regions
-        if len(regions) == 1:
-            region_field.initial = regions[0].pk
+        regions = offer_managed_regions(self, user)
         periods = selectors.period_choices()
         self.fields["period"].choices = periods  # type: ignore[attr-defined]
         period = self.data.get("period") or (periods[0][0] if periods else "")

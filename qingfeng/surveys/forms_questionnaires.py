@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingfeng.org.forms import BootstrapMixin
 from qingfeng.org.models import Region, UnitCategory, code_validator
-from qingfeng.surveys import selectors
+from qingfeng.surveys.forms_common import offer_managed_regions
 from qingfeng.surveys.models import Question, QuestionKind, QuestionnaireVersion
 from qingfeng.surveys.questionnaire_spec import (
     CHOICE_KINDS,
@@ -35,12 +35,7 @@ class QuestionnaireForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regions = selectors.managed_regions(user).order_by("path")
-        region_field = self.fields["region"]
-        assert isinstance(region_field, forms.ModelChoiceField)
-        region_field.queryset = regions
-        if len(regions) == 1:
-            region_field.initial = regions[0].pk
+        offer_managed_regions(self, user)
         self._style()
 
 

@@ -31,7 +31,7 @@ from qingfeng.lib.tabular import (
     read_header,
     read_items,
     read_xlsx,
-    read_yaml,
+    read_yaml_mapping,
     sheet_where,
     text,
     unknown_sheet,
@@ -187,14 +187,8 @@ def _unknown_keys(issues: Issues, where: str, keys: object, known: tuple[str, ..
 
 
 def _read_yaml(data: bytes, issues: Issues) -> VersionSpec | None:
-    ok, document = read_yaml(data, issues)
-    if not ok:
-        return None
+    document = read_yaml_mapping(data, issues)
     if document is None:
-        issues.add(FILE, None, None, _("the file contains nothing to import"))
-        return None
-    if not isinstance(document, dict):
-        issues.add(FILE, None, None, _("the top level must be a mapping"))
         return None
     _unknown_keys(issues, "", document.keys(), YAML_KEYS)
     spec = VersionSpec()
