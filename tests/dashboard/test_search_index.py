@@ -59,6 +59,29 @@ def test_words_of_two_three_and_four_characters_in_notes_and_names(results: Resu
     assert record_notes(html) == {"公车私用"}
 
 
+def test_a_record_found_by_its_unit_and_its_note_is_one_result_on_every_page(
+    results: Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """教育 finds A1's records by their unit's name (黎城县教育局) and others by their note;
+    an A1 record whose note also says 教育 is one result, the pages run newest first
+    across both, and county B's note stays out."""
+    org, scored = results.org, results.scored
+    both = record(scored, org.unit_a1, "A1", "2025-09-01", quantity=1, note="教育经费违规")
+    by_note = record(scored, org.unit_a2, "A1", "2025-06-15", quantity=1, note="教育整顿不到位")
+    record(scored, org.unit_b1, "A1", "2025-06-16", quantity=1, note="教育整顿不到位")
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 4)
+    client = client_for(results.analyst)
+    shown: list[int] = []
+    for page in (1, 2):
+        html = client.get(URL, {"q": "教育", "kind": "records", "page": page}).content.decode()
+        assert count_of(html, "records") == 6
+        shown += [int(pk) for pk in re.findall(r'data-record="(\d+)"', html)]
+    expected = {*org.unit_a1.records.values_list("pk", flat=True), by_note.pk}
+    assert len(shown) == 6 and set(shown) == expected and both.pk in shown
+    found = Record.objects.in_bulk(shown)
+    assert shown == sorted(shown, key=lambda pk: (found[pk].date, pk), reverse=True)
+
+
 def test_one_character_is_found_too(results: Results) -> None:
     client = client_for(results.analyst)
     html = client.get(URL, {"q": "车"}).content.decode()
