@@ -230,8 +230,17 @@ def records_for_scoring(*, framework: Framework, period: Period) -> RecordColumn
             # halves the read of a province's 500,000 records.
             names = ", ".join(f"c{k}" for k in range(7))
             arrays = ", ".join(f"array_agg(c{k})" for k in range(7))
-            cursor.execute(f"SELECT {arrays} FROM ({sql}) AS records ({names})", params)
-            found = cursor.fetchone()
+            # In binary: psycopg unpacks binary arrays in C, a third faster than parsing
+            # their text (a province's quarter: 0.65 s instead of 0.98 s). Django's own
+            # cursors bind parameters on the client, which cannot ask for binary results;
+            # a plain psycopg cursor on the same connection (same transaction) can.
+            from psycopg import Cursor  # PostgreSQL only
+
+            with Cursor(cursor.cursor.connection) as binary:
+                binary.execute(
+                    f"SELECT {arrays} FROM ({sql}) AS records ({names})", params, binary=True
+                )
+                found = binary.fetchone()
             if found is None or found[0] is None:  # no record: NULL aggregates
                 return RecordColumns.from_rows([])
             return RecordColumns(*found)

@@ -319,7 +319,12 @@ def _snapshots(
     vetoed = scored.vetoed.tolist()
     percents = scored.component_percent.tolist()
     completeness = np.round(scored.completeness, SCORE_DECIMALS).tolist()
+    # The level-1 columns picked out in numpy, converted as the whole rows are: a Python
+    # look-up per unit and level-1 node cost a tenth of the store at province scale.
     top = [i for i, node in enumerate(fw.indicators) if node.parent is None]
+    top_scores = _with_none(np.round(scored.score[:, top], SCORE_DECIMALS), applicable[:, top])
+    top_maxima = _with_none(np.round(scored.max[:, top], SCORE_DECIMALS), applicable[:, top])
+    top_bands = scored.band[:, top].tolist()
     # Sparse: the few unreported leaves of a unit by index (most units have none).
     unreported_units, unreported_nodes = np.nonzero(scored.unreported)
     unreported: dict[int, list[int]] = {}
@@ -347,9 +352,9 @@ def _snapshots(
                 "components": {c: _round(percents[u][i]) for i, c in enumerate(component_codes)},
                 "nodes": _nodes(score_lists[u], max_lists[u], bands[u], unreported.get(u)),
                 "level_one": {
-                    "score": [score_lists[u][i] for i in top],
-                    "max": [max_lists[u][i] for i in top],
-                    "band": [bands[u][i] for i in top],
+                    "score": top_scores[u],
+                    "max": top_maxima[u],
+                    "band": top_bands[u],
                 },
                 "record_ids": record_ids[starts[u] : starts[u + 1]],
                 "completeness": None if completeness[u] != completeness[u] else completeness[u],
