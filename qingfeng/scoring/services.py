@@ -320,7 +320,7 @@ def _snapshots(
     percents = scored.component_percent.tolist()
     completeness = np.round(scored.completeness, SCORE_DECIMALS).tolist()
     # The level-1 columns picked out in numpy, converted as the whole rows are: a Python
-    # look-up per unit and level-1 node cost a tenth of the store at province scale.
+    # look-up per unit and level-1 node cost 0.05–0.1 s of the store at province scale.
     top = [i for i, node in enumerate(fw.indicators) if node.parent is None]
     top_scores = _with_none(np.round(scored.score[:, top], SCORE_DECIMALS), applicable[:, top])
     top_maxima = _with_none(np.round(scored.max[:, top], SCORE_DECIMALS), applicable[:, top])
