@@ -38,7 +38,6 @@ from qingfeng.scoring.selectors import (
     is_fully_reported,
     level_one_item,
     level_one_ratio,
-    node_ratio,
     unreported_indexes,
 )
 
@@ -297,9 +296,9 @@ def unit_ordering(*, results: PeriodResults, query: OverviewQuery) -> list[Order
     if query.sort == "name":
         name = F("unit__name")
         return [name.asc() if not query.descending else name.desc(), F("unit_id").asc()]
-    for column in level_one_columns(results):
+    for position, column in enumerate(level_one_columns(results)):
         if column.code == query.sort:
-            ratio = node_ratio(column.index)
+            ratio = level_one_ratio(column.index, position)
             first = ratio.desc(nulls_last=True) if query.descending else ratio.asc(nulls_last=True)
             return [first, *_by_rank(True)]
     return _by_rank(query.descending)

@@ -16,7 +16,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Avg, Case, F, FloatField, Q, QuerySet, When
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,7 @@ from qingfeng.monitoring.selectors_sync import registered_in
 from qingfeng.org.models import Post, PostRole, Unit
 from qingfeng.records.models import Record
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import completeness_percent, node_value, unreported_codes
+from qingfeng.scoring.selectors import completeness_percent, level_one_value, unreported_codes
 
 MINUS = "\u2212"
 # Bands that are not a warning.
@@ -351,13 +350,16 @@ def mean_ratios(*, portrait: Portrait) -> list[float | None] | None:
     if not nodes:
         return []
     index = {code: i for i, code in enumerate(portrait.codes)}
-    annotations: dict[str, Cast] = {}
+    position = {node.code: k for k, node in enumerate(portrait.level_one)}
+    annotations: dict[str, Case] = {}
     means: dict[str, Avg] = {}
     for n, node in enumerate(nodes):
-        # nodes = {"score": [...], "max": [...]}: the node's position in both lists.
-        at = index[node.code]
-        annotations[f"s{n}"] = node_value("score", at)
-        annotations[f"x{n}"] = node_value("max", at)
+        # From the snapshot's small level-1 lists (its index there is its place among the
+        # level-1 nodes), not from ``nodes``: a province's look-ups into every node's
+        # figures were most of the radar's time.
+        at, place = index[node.code], position[node.code]
+        annotations[f"s{n}"] = level_one_value("score", at, place)
+        annotations[f"x{n}"] = level_one_value("max", at, place)
         assessed = Q(**{f"s{n}__isnull": False, f"x{n}__gt": 0})
         means[f"m{n}"] = Avg(
             Case(When(assessed, then=F(f"s{n}") / F(f"x{n}")), output_field=FloatField())

@@ -219,6 +219,15 @@ def level_one_item(kind: str, index: int, position: int) -> Case:
     )
 
 
+def level_one_value(kind: str, index: int, position: int) -> Case:
+    """``node_value`` of a level-1 node, as ``level_one_item`` reads it."""
+    return Case(
+        When(level_one__isnull=True, then=node_value(kind, index)),
+        default=node_value(kind, position, "level_one"),
+        output_field=FloatField(),
+    )
+
+
 def level_one_ratio(index: int, position: int) -> Case:
     """``node_ratio`` of a level-1 node, as ``level_one_item`` reads it."""
     return Case(

@@ -217,6 +217,12 @@ def test_it_means_over_the_analysts_units_only(results: Results) -> None:
     )
     assert data["radar"]["mean"] == [0.5, 0.5]
     assert data["unit"]["code"] == "A1" and data["period"] == "2025Q1"
+    # The same out of ``nodes``, for snapshots stored before their level-1 lists existed.
+    Snapshot.objects.update(level_one=None)
+    again = (
+        client_for(results.analyst).get(_url("portrait_json", results, results.org.unit_a1)).json()
+    )
+    assert again["radar"]["mean"] == [0.5, 0.5]
 
 
 def test_it_serves_the_trend_of_the_stored_totals_and_ranks(results: Results) -> None:
