@@ -39,7 +39,6 @@ from qingfeng.scoring.selectors import (
     completeness_of,
     fully_reported_q,
     latest_period,
-    node_ratio,
     period_completeness,
     period_snapshots,
 )
@@ -346,17 +345,27 @@ def node_means(
     *, results: PeriodResults, query: OverviewQuery, indexes: list[int]
 ) -> dict[int, tuple[float | None, int]]:
     """{tree-order index: (mean ratio score / applicable max, units)} of the nodes at
-    ``indexes`` over the units under the filters assessed on each (a node not applicable
-    or not assessed for a unit is left out): one SQL aggregate over the stored scores
-    (the region reports' weakest leaves)."""
-    aggregates: dict[str, Any] = {}
-    for i in indexes:
-        aggregates[f"m_{i}"] = Avg(node_ratio(i))
-        aggregates[f"n_{i}"] = Count(node_ratio(i))
-    if not aggregates:
+    ``indexes`` over the units under the filters assessed on each (a node not applicable,
+    not assessed or with an applicable max of 0 for a unit is left out): the region
+    reports' weakest leaves.
+
+    One read of the snapshots' node lists, decoded in Python: SQL look-ups into them, four
+    per node and snapshot, took 5.5 s for 80 leaves of a province on PostgreSQL (each one
+    reads the whole document again)."""
+    if not indexes:
         return {}
-    found = filtered_snapshots(results=results, query=query).order_by().aggregate(**aggregates)
-    return {i: (found[f"m_{i}"], int(found[f"n_{i}"] or 0)) for i in indexes}
+    sums = [0.0] * len(indexes)
+    counts = [0] * len(indexes)
+    snapshots = filtered_snapshots(results=results, query=query).order_by()
+    for nodes in snapshots.values_list("nodes", flat=True).iterator(chunk_size=2000):
+        scores, maxima = (nodes or {}).get("score") or [], (nodes or {}).get("max") or []
+        for k, i in enumerate(indexes):
+            if i < len(scores) and scores[i] is not None and maxima[i]:
+                sums[k] += scores[i] / maxima[i]
+                counts[k] += 1
+    return {
+        i: (sums[k] / counts[k] if counts[k] else None, counts[k]) for k, i in enumerate(indexes)
+    }
 
 
 # ---------------------------------------------------------------------------- index

@@ -11,7 +11,7 @@ import pytest
 
 from qingfeng.dashboard import access
 from qingfeng.dashboard import overview_tables as tables
-from qingfeng.dashboard.overview import Column, OverviewQuery
+from qingfeng.dashboard.overview import Column, OverviewQuery, node_means
 from qingfeng.lib.periods import Period
 from qingfeng.records.rescore import period_recompute
 from qingfeng.scoring.models import Snapshot
@@ -95,3 +95,27 @@ def test_the_matrix_reads_the_stored_level_one_figures_as_the_nodes_hold_them(
     Snapshot.objects.update(level_one=None)  # as a snapshot stored before the lists
     from_nodes = tables.level_one_matrix(results=found, query=query)
     assert sorted(stored.rows) == sorted(from_nodes.rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", ["2025Q1", "2025Q2", "2025Q3"])
+def test_the_node_means_of_every_node_are_the_means_of_the_stored_rates(
+    results: Results, period: str
+) -> None:
+    """``node_means`` (the region reports' weakest leaves) over every node, against the
+    rates of the analyst's snapshots worked out one by one: a node not applicable, not
+    assessed or with an applicable max of 0 (the veto leaf B2) is left out."""
+    found = access.period_results(
+        user=results.analyst, framework=results.scored.framework, period=Period.parse(period)
+    )
+    codes = found.codes
+    means = node_means(results=found, query=OverviewQuery(), indexes=list(range(len(codes))))
+    snapshots = list(found.snapshots)
+    assert len(snapshots) == 3
+    for i, code in enumerate(codes):
+        cells = [s.node_results(codes).get(code) for s in snapshots]
+        rates = [cell[0] / cell[1] for cell in cells if cell is not None and cell[1]]
+        mean, units = means[i]
+        assert units == len(rates), code
+        assert mean == (pytest.approx(sum(rates) / len(rates)) if rates else None), code
+    assert means[codes.index("B2")] == (None, 0)  # the veto leaf: max 0 everywhere
