@@ -3,7 +3,8 @@ units over periods (trend), and year on year for every unit.
 
 Every read goes through ``access.analysis_units(user)``; snapshots are read with
 ``values_list`` and, for a node, only that node's three values are pulled out of the
-JSON in SQL (``nodes__score__<i>``), so a province's 11,800 snapshots stay cheap.
+JSON in SQL (out of the small ``level_one`` lists for a level-1 node, out of ``nodes``
+for a deeper one: ``_node_exprs``), so a province's 11,800 snapshots stay cheap.
 
 What is compared (the "measure"): for the total, the total on the framework scale; for a
 node, its score when every unit compared has the same applicable max for it, otherwise
@@ -43,7 +44,13 @@ from qingfeng.org.models import Unit, UnitCategory
 from qingfeng.records.period_states import PeriodStates
 from qingfeng.scoring import engine
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.selectors import node_item, node_value, scored_periods
+from qingfeng.scoring.selectors import (
+    level_one_item,
+    level_one_value,
+    node_item,
+    node_value,
+    scored_periods,
+)
 
 TOTAL = "total"
 KINDS = ("Y", "H", "Q", "M")
@@ -131,8 +138,20 @@ def default_node(indicators: Sequence[Indicator]) -> str:
     return first.code if first else TOTAL
 
 
-def _node_exprs(index: int) -> tuple[Any, Any, Any]:
-    """SQL expressions pulling one node's score, applicable max and band out of the JSON."""
+def _node_exprs(indicators: Sequence[Indicator], node: str) -> tuple[Any, Any, Any]:
+    """SQL expressions pulling the score, applicable max and band of the node ``node``
+    (a code of ``indicators``, the version's nodes in tree order) out of the snapshot's
+    JSON: a level-1 node out of the small ``level_one`` lists (the default and most
+    compared), a deeper one out of ``nodes``, every node's figures."""
+    index = next(i for i, indicator in enumerate(indicators) if indicator.code == node)
+    level_one = [indicator.code for indicator in indicators if indicator.parent_id is None]
+    if node in level_one:
+        position = level_one.index(node)
+        return (
+            level_one_value("score", index, position),
+            level_one_value("max", index, position),
+            level_one_item("band", index, position),
+        )
     return node_value("score", index), node_value("max", index), node_item("band", index)
 
 
@@ -163,7 +182,7 @@ def rank_rows(rows: list[CompareRow], measure: str) -> list[CompareRow]:
 
 
 def _snapshot_rows(
-    snapshots: QuerySet[Snapshot], node: str, codes: list[str], scale: float
+    snapshots: QuerySet[Snapshot], node: str, indicators: Sequence[Indicator], scale: float
 ) -> list[CompareRow]:
     """One row per snapshot with the node's (or the total's) score, max and band, and
     the unit's data completeness."""
@@ -184,7 +203,7 @@ def _snapshot_rows(
             )
             for u, c, n, cat, v, done, total, band in values
         ]
-    score, maximum, band = _node_exprs(codes.index(node))
+    score, maximum, band = _node_exprs(indicators, node)
     values = snapshots.annotate(_s=score, _m=maximum, _b=band).values_list(*base, "_s", "_m", "_b")
     return [
         CompareRow(
@@ -217,7 +236,7 @@ def compare_indicator(
     category_codes = sorted(set(snapshots.values_list("category", flat=True).distinct()))
     if category:
         snapshots = snapshots.filter(category=category)
-    rows = _snapshot_rows(snapshots, node, codes, float(results.version.scale))
+    rows = _snapshot_rows(snapshots, node, results.indicators, float(results.version.scale))
     assessed = [r for r in rows if r.score is not None]
     measure = _measure(node, (r.maximum for r in assessed))
     for row in assessed:
@@ -361,13 +380,14 @@ def compare_trend(
     )
     raw: dict[int, list[tuple[float | None, float | None]]] = {u.pk: [] for u in units}
     stats: list[dict[str, Any]] = []
-    codes_of: dict[int, list[str]] = {}
+    nodes_of: dict[int, list[Indicator]] = {}
     scope = analysis_units(user).values("pk")
     for period in periods:
         version = version_in_force(framework=framework, period=period)
-        if version is not None and version.pk not in codes_of:
-            codes_of[version.pk] = [n.code for n in ordered_indicators(version)]
-        codes = codes_of.get(version.pk, []) if version else []
+        if version is not None and version.pk not in nodes_of:
+            nodes_of[version.pk] = list(ordered_indicators(version))
+        version_nodes = nodes_of.get(version.pk, []) if version else []
+        codes = [n.code for n in version_nodes]
         snaps = Snapshot.objects.filter(version=version, period=str(period))
         if version is None or (node != TOTAL and node not in codes):
             for values in raw.values():
@@ -378,7 +398,7 @@ def compare_trend(
             score_expr: Any = F("total")
             max_expr: Any = Cast("version__scale", FloatField())
         else:
-            score_expr, max_expr, _band = _node_exprs(codes.index(node))
+            score_expr, max_expr, _band = _node_exprs(version_nodes, node)
         found = {
             unit: (score, maximum)
             for unit, score, maximum in snaps.filter(unit_id__in=list(raw))
@@ -508,15 +528,15 @@ def _period_rows(
     version = version_in_force(framework=framework, period=period)
     if version is None:
         return None
-    codes = [n.code for n in ordered_indicators(version)]
-    if node != TOTAL and node not in codes:
+    indicators = list(ordered_indicators(version))
+    if node != TOTAL and node not in {n.code for n in indicators}:
         return None
     snapshots = Snapshot.objects.filter(
         version=version, period=str(period), unit__in=analysis_units(user).values("pk")
     )
     return [
         r
-        for r in _snapshot_rows(snapshots, node, codes, float(version.scale))
+        for r in _snapshot_rows(snapshots, node, indicators, float(version.scale))
         if r.score is not None
     ]
 

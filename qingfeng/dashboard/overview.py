@@ -350,7 +350,7 @@ def node_means(
     reports' weakest leaves.
 
     One read of the snapshots' node lists, decoded in Python: SQL look-ups into them, four
-    per node and snapshot, took 5.5 s for 80 leaves of a province on PostgreSQL (each one
+    per node and snapshot, took 7.7 s for 80 leaves of a province on PostgreSQL (each one
     reads the whole document again)."""
     if not indexes:
         return {}
