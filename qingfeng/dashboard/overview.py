@@ -357,8 +357,9 @@ def node_means(
     sums = [0.0] * len(indexes)
     counts = [0] * len(indexes)
     snapshots = filtered_snapshots(results=results, query=query).order_by()
-    for nodes in snapshots.values_list("nodes", flat=True).iterator(chunk_size=2000):
-        scores, maxima = (nodes or {}).get("score") or [], (nodes or {}).get("max") or []
+    for stored in snapshots.values_list("nodes", flat=True).iterator(chunk_size=2000):
+        nodes = stored or {}
+        scores, maxima = nodes.get("score") or [], nodes.get("max") or []
         for k, i in enumerate(indexes):
             if i < len(scores) and scores[i] is not None and maxima[i]:
                 sums[k] += scores[i] / maxima[i]
