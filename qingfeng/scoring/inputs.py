@@ -29,14 +29,14 @@ RecordRow = tuple[int, int, str, float, float, float, str]
 class RecordColumns:
     """The same records column by column (the i-th of each column is one record): numpy
     converts a column in C, and a database that can aggregate them hands them over so,
-    without a Python tuple per record."""
+    without a Python tuple per record (the numbers even as numpy arrays already)."""
 
-    id: Sequence[int]
-    unit: Sequence[int]
+    id: Sequence[int] | np.ndarray
+    unit: Sequence[int] | np.ndarray
     code: Sequence[str]
-    points: Sequence[float]
-    quantity: Sequence[float]
-    value: Sequence[float]
+    points: Sequence[float] | np.ndarray
+    quantity: Sequence[float] | np.ndarray
+    value: Sequence[float] | np.ndarray
     grade: Sequence[str]
 
     @classmethod

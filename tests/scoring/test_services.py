@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from qingfeng.lib.periods import Period
 from qingfeng.records.models import RecordStatus
@@ -110,3 +112,30 @@ def test_it_prints_csv(org: Org, scored: Scored) -> None:
     )
     # A = 30 (nothing deducted) + 0 (no award); B = survey 80 -> 32; total 62 -> yellow.
     assert lines[1] == "A1,government,62.0,62.0,100.0,yellow,1,1,false,,,30.0,30.0,0.0,32.0,32.0,"
+
+
+def test_it_stores_the_json_columns_as_json_documents(org: Org, scored: Scored) -> None:
+    # The recompute writes these columns' text itself (not through the model field): the
+    # database must hold documents its JSON look-ups read, not strings holding JSON.
+    first = record(scored, org.unit_a1, "A1", "2025-02-01", quantity=1)
+    period_recompute(framework=scored.framework, period=Period.parse("2025Q1"))
+    stored = Snapshot.objects.filter(period="2025Q1")
+    assert stored.count() == 4
+    assert stored.filter(nodes__has_key="score", level_one__has_key="band").count() == 4
+    assert list(stored.filter(record_ids__0=first.pk).values_list("unit__code")) == [("A1",)]
+    # Not assessed (unit A2 has no survey for B1, so no B): null in the node lists.
+    a2 = stored.get(unit=org.unit_a2)
+    assert set(a2.node_results(["A", "A1", "A2", "B", "B1", "B2"])) == {"A", "A1", "A2"}
+    assert a2.nodes["score"][3:5] == [None, None]
+    assert a2.level_one == {"score": [30.0, None], "max": [60.0, None], "band": ["red", None]}
+
+
+def test_it_compresses_the_node_lists_with_lz4_on_postgresql(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute"
+            " WHERE attrelid = 'scoring_snapshot'::regclass AND attname IN ('nodes', 'record_ids')"
+        )
+        assert dict(cursor.fetchall()) == {"nodes": "l", "record_ids": "l"}
