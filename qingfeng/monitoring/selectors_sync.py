@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,26 +94,34 @@ def expected_warnings(*, version: FrameworkVersion, period: Period, policy: Any)
     as the overview lists them), level-1 nodes in a warning band and, when the policy has
     ``call_in_last``, the last N units of each category by category rank (kind call_in).
 
-    One query over the period's snapshots, read with a plain cursor."""
+    One query over the period's snapshots, read with a plain cursor; the level-1 nodes
+    come from each snapshot's small ``level_one`` lists (``nodes``, ten times larger, is
+    read only for a snapshot stored before those lists existed)."""
     severity = severity_of(version)
     vetoed_severity = max(severity.values(), default=0) + 1
     scale = float(version.scale)
-    level_one = [
-        (i, node.code, node.name)
-        for i, node in enumerate(ordered_indicators(version))
-        if node.parent_id is None
+    top_nodes = [
+        (i, node) for i, node in enumerate(ordered_indicators(version)) if node.parent_id is None
     ]
-    snapshots = Snapshot.objects.filter(version=version, period=str(period)).order_by()
-    fixed = ("unit_id", "band", "vetoed", "total", "category", "category_rank", "nodes")
+    # (index in the tree, index among the level-1 nodes, code, name)
+    level_one = [
+        (i, position, node.code, node.name) for position, (i, node) in enumerate(top_nodes)
+    ]
+    snapshots = (
+        Snapshot.objects.filter(version=version, period=str(period))
+        .order_by()
+        .annotate(older_nodes=Case(When(level_one__isnull=True, then=F("nodes")), default=None))
+    )
+    fixed = ("unit_id", "band", "vetoed", "total", "category", "category_rank", "level_one")
     # A plain cursor and one ``json.loads`` a row: cheaper than Django's converters, and
     # than extracting 30 values in SQL (SQLite parses the row's JSON once per value).
-    sql, params = snapshots.values_list(*fixed).query.sql_with_params()
+    sql, params = snapshots.values_list(*fixed, "older_nodes").query.sql_with_params()
     with connections[snapshots.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found: list[Expected] = []
     by_category: dict[str, list[tuple[int, int, str, int, float | None]]] = defaultdict(list)
-    for unit_id, band, vetoed, total, category, category_rank, nodes in rows:
+    for unit_id, band, vetoed, total, category, category_rank, top, nodes in rows:
         band = band or ""
         level = severity.get(band, 0)
         if vetoed:
@@ -128,17 +137,17 @@ def expected_warnings(*, version: FrameworkVersion, period: Period, policy: Any)
                     unit_id, "", "", WarningKind.BAND, band, level, total, scale, category_rank
                 )
             )  # fmt: skip
-        if isinstance(nodes, str):
-            nodes = json.loads(nodes)
-        bands, scores, maxima = nodes.get("band") or [], nodes.get("score"), nodes.get("max")
-        for i, code, name in level_one:
-            node_band = (bands[i] if i < len(bands) else None) or ""
+        lists = _decoded(top if top is not None else nodes)
+        bands, scores, maxima = (lists.get(key) or [] for key in ("band", "score", "max"))
+        for i, position, code, name in level_one:
+            at = position if top is not None else i
+            node_band = (bands[at] if at < len(bands) else None) or ""
             node_level = severity.get(node_band, 0)
             if node_level > 0:
                 found.append(
                     Expected(
                         unit_id, code, name, WarningKind.BAND, node_band, node_level,
-                        scores[i], maxima[i], category_rank,
+                        scores[at], maxima[at], category_rank,
                     )
                 )  # fmt: skip
         if category_rank is not None:
@@ -162,3 +171,10 @@ def expected_warnings(*, version: FrameworkVersion, period: Period, policy: Any)
                     )
                 )
     return found
+
+
+def _decoded(value: Any) -> dict[str, Any]:
+    """A JSON column as a plain cursor gives it: text, or already decoded, or NULL."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value or {}

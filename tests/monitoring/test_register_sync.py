@@ -23,6 +23,7 @@ from qingfeng.monitoring.models import (
 )
 from qingfeng.monitoring.services import warnings_sync
 from qingfeng.records.rescore import period_recompute
+from qingfeng.scoring.models import Snapshot
 from tests.conftest import record
 from tests.dashboard import conftest as dashboard_fixtures
 from tests.dashboard.conftest import Results
@@ -67,6 +68,16 @@ def test_a_second_sync_changes_nothing(results: Results) -> None:
     assert rows == {w.pk: (w.score, w.band, w.state, w.synced_at) for w in Warning.objects.all()}
 
 
+def test_a_sync_reads_snapshots_stored_before_their_level_one_lists(results: Results) -> None:
+    # Snapshots stored before ``level_one`` existed: the level-1 warnings come from
+    # ``nodes`` and are the same, so the sync finds nothing to change.
+    stored = Warning.objects.filter(period="2025Q1").exclude(node_code="")
+    assert stored.exists()
+    Snapshot.objects.filter(period="2025Q1").update(level_one=None)
+    result = warnings_sync(framework=results.scored.framework, period=Q1)
+    assert result.synced and result.changed == 0 and result.unchanged > stored.count()
+
+
 def test_a_unit_rising_out_of_its_band_is_cleared_and_keeps_its_response(
     results: Results,
 ) -> None:
@@ -88,6 +99,13 @@ def test_a_unit_rising_out_of_its_band_is_cleared_and_keeps_its_response(
     changes = list(warning.history.order_by("history_date", "history_id"))
     assert [h.history_type for h in changes] == ["+", "~"]
     assert (changes[0].state, changes[1].state) == ("active", "cleared")
+    # The history row of the change is the whole warning as it now stands.
+    assert (changes[1].raised_at, changes[1].node_name, changes[1].unit_id) == (
+        warning.raised_at,
+        warning.node_name,
+        a2.pk,
+    )
+    assert changes[1].cleared_at == warning.cleared_at
     # Its award withdrawn, A2 falls back: the same warning is raised again.
     from qingfeng.records.models import Record
 
