@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from qingfeng.org.models import Unit
 from qingfeng.records.models import Evidence, Record
 from qingfeng.scoring.models import Snapshot
+from qingfeng.scoring.storage import set_snapshot_compression
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -134,7 +135,10 @@ def _dump_database(work: Path, vendor: str) -> str:
         return SQLITE_NAME
     if vendor == "postgresql":
         args, env = _pg_args(db)
-        _run_pg("pg_dump", ["--format=custom", f"--file={work / PG_DUMP_NAME}", *args], env)
+        # Without the columns' compression methods, so the dump restores onto a server
+        # built without lz4 too; a restore sets them again where the server has it.
+        options = ["--format=custom", "--no-toast-compression", f"--file={work / PG_DUMP_NAME}"]
+        _run_pg("pg_dump", [*options, *args], env)
         return PG_DUMP_NAME
     raise BackupError(_("Backups support SQLite and PostgreSQL only, not %s.") % vendor)
 
@@ -219,6 +223,7 @@ def _restore_postgresql(dump: Path) -> None:
     connections.close_all()
     args, env = _pg_args(_database())
     _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", *args, str(dump)], env)
+    set_snapshot_compression(connection=connections["default"])
 
 
 def _restore_media(source: Path) -> int:

@@ -159,6 +159,18 @@ def test_restore_into_empty_site_gives_same_scores_history_and_media(
     assert all(history_counts(site).values())
     restored_file = target.var_dir / "media" / "evidence" / "2026" / "note.txt"
     assert restored_file.read_text() == "inspection note"
+    if ON_POSTGRESQL:
+        # The dump leaves the columns' compression out (so it restores onto any server);
+        # the restore sets lz4 again where the server has it, as this one does.
+        import psycopg
+
+        with psycopg.connect(target.database_url) as db:
+            compression = db.execute(
+                "SELECT attname, attcompression FROM pg_attribute"
+                " WHERE attrelid = 'scoring_snapshot'::regclass"
+                " AND attname IN ('nodes', 'record_ids')"
+            ).fetchall()
+        assert dict(compression) == {"nodes": "l", "record_ids": "l"}
 
     with tarfile.open(archive) as tar:
         member = tar.extractfile("manifest.json")

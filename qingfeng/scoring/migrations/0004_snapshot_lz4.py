@@ -7,29 +7,17 @@ faster. Values already stored keep their compression until rewritten (the next r
 of their period). A server built without lz4 keeps its default; SQLite has no such thing.
 """
 
-from django.db import NotSupportedError, migrations, transaction
+from django.db import migrations
 
-COLUMNS = ("nodes", "record_ids")
-
-
-def _set_compression(schema_editor, method: str) -> None:  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    clauses = ", ".join(f"ALTER COLUMN {column} SET COMPRESSION {method}" for column in COLUMNS)
-    try:
-        # A savepoint, so a server without lz4 leaves the migration's transaction usable.
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute(f"ALTER TABLE scoring_snapshot {clauses}")
-    except NotSupportedError:
-        pass  # built without lz4: the default compression stays
+from qingfeng.scoring.storage import set_snapshot_compression
 
 
 def use_lz4(apps, schema_editor):  # type: ignore[no-untyped-def]
-    _set_compression(schema_editor, "lz4")
+    set_snapshot_compression(connection=schema_editor.connection, method="lz4")
 
 
 def use_default(apps, schema_editor):  # type: ignore[no-untyped-def]
-    _set_compression(schema_editor, "default")
+    set_snapshot_compression(connection=schema_editor.connection, method="default")
 
 
 class Migration(migrations.Migration):
