@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from qingfeng.org.models import Unit
 from qingfeng.records.models import Evidence, Record
 from qingfeng.scoring.models import Snapshot
-from qingfeng.scoring.storage import set_snapshot_compression
+from qingfeng.scoring.storage import set_snapshot_storage
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -223,7 +223,7 @@ def _restore_postgresql(dump: Path) -> None:
     connections.close_all()
     args, env = _pg_args(_database())
     _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", *args, str(dump)], env)
-    set_snapshot_compression(connection=connections["default"])
+    set_snapshot_storage(connection=connections["default"])
 
 
 def _restore_media(source: Path) -> int:

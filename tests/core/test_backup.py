@@ -165,12 +165,16 @@ def test_restore_into_empty_site_gives_same_scores_history_and_media(
         import psycopg
 
         with psycopg.connect(target.database_url) as db:
-            compression = db.execute(
-                "SELECT attname, attcompression FROM pg_attribute"
+            settings_of = db.execute(
+                "SELECT attname, attcompression, attstorage FROM pg_attribute"
                 " WHERE attrelid = 'scoring_snapshot'::regclass"
-                " AND attname IN ('nodes', 'record_ids')"
+                " AND attname IN ('nodes', 'record_ids', 'level_one')"
             ).fetchall()
-        assert dict(compression) == {"nodes": "l", "record_ids": "l"}
+        assert {name: (method, storage) for name, method, storage in settings_of} == {
+            "nodes": ("l", "x"),
+            "record_ids": ("l", "x"),
+            "level_one": ("", "m"),
+        }
 
     with tarfile.open(archive) as tar:
         member = tar.extractfile("manifest.json")

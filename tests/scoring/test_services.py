@@ -130,12 +130,44 @@ def test_it_stores_the_json_columns_as_json_documents(org: Org, scored: Scored) 
     assert a2.level_one == {"score": [30.0, None], "max": [60.0, None], "band": ["red", None]}
 
 
-def test_it_compresses_the_node_lists_with_lz4_on_postgresql(db: None) -> None:
+def test_it_compresses_the_node_lists_with_lz4_and_keeps_level_one_inline_on_postgresql(
+    org: Org, scored: Scored
+) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL storage setting")
+        pytest.skip("PostgreSQL storage settings")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT attname, attcompression FROM pg_attribute"
-            " WHERE attrelid = 'scoring_snapshot'::regclass AND attname IN ('nodes', 'record_ids')"
+            "SELECT attname, attcompression, attstorage FROM pg_attribute"
+            " WHERE attrelid = 'scoring_snapshot'::regclass"
+            " AND attname IN ('nodes', 'record_ids', 'level_one', 'components')"
         )
-        assert dict(cursor.fetchall()) == {"nodes": "l", "record_ids": "l"}
+        settings = {name: (compression, storage) for name, compression, storage in cursor}
+    assert settings == {
+        "nodes": ("l", "x"),
+        "record_ids": ("l", "x"),
+        "level_one": ("", "m"),
+        "components": ("", "m"),
+    }
+    # A row still too long with its node lists compressed (lz4 leaves these 1.2 KB, under
+    # the size PostgreSQL moves a value out of the row at): PostgreSQL moves them out and
+    # leaves the level-1 lists as they are. With the default storage it compressed those
+    # instead, and every page look-up into them decompressed them again.
+    record(scored, org.unit_a1, "A1", "2025-02-01", quantity=1)
+    period_recompute(framework=scored.framework, period=Period.parse("2025Q1"))
+    nodes = {
+        "score": [round(k * 1.37 % 97, 4) for k in range(150)],
+        "max": [float(k % 7 * 10) for k in range(150)],
+        "band": ["red"] * 150,
+    }
+    level_one = {"band": ["yellow"] * 30, "score": [1.5] * 30}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE scoring_snapshot SET nodes = %s::jsonb, level_one = %s::jsonb"
+            " WHERE period = '2025Q1'",
+            [json.dumps(nodes), json.dumps(level_one)],
+        )
+        cursor.execute(
+            "SELECT DISTINCT pg_column_compression(nodes), pg_column_compression(level_one)"
+            " FROM scoring_snapshot WHERE period = '2025Q1'"
+        )
+        assert cursor.fetchall() == [("lz4", None)]
